@@ -1,0 +1,379 @@
+"""Hours worked: per day, week and rolling 7 days; overtime against the caps; runs of
+consecutive working days; work on rest days (with days off in lieu) and statutory holidays.
+
+Internally everything is whole minutes so that results are exact.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from ietp_desktop.domain.records import (
+    Breach,
+    Punch,
+    WeekHours,
+    format_day,
+    format_hours,
+    format_month,
+    format_period,
+)
+from ietp_desktop.domain.rules import Rule, RuleSet
+from ietp_desktop.domain.workdays import is_working_day
+
+_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class DayHours:
+    work_date: date
+    minutes: int
+    incomplete: bool  # a punch without its clock-in or clock-out: hours not guessed
+
+    @property
+    def hours(self) -> float:
+        return self.minutes / 60
+
+
+@dataclass(frozen=True, slots=True)
+class OvertimeDay:
+    """Overtime minutes of one day by premium: beyond 8 h on a working day (or on a rest day
+    compensated by a day off in lieu), all of an uncompensated rest day, all of a statutory
+    holiday."""
+
+    work_date: date
+    workday_minutes: int
+    rest_day_minutes: int
+    holiday_minutes: int
+
+    @property
+    def total(self) -> int:
+        return self.workday_minutes + self.rest_day_minutes + self.holiday_minutes
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerHours:
+    worker_code: str
+    days: tuple[DayHours, ...]  # days with at least one punch, in date order
+    weekly: tuple[WeekHours, ...]  # Monday-to-Sunday totals, every week from first to last
+    max_rolling7_minutes: int
+    max_rolling7_start: date | None
+    runs: tuple[Run, ...]  # runs of consecutive days worked
+    rest_days_worked: tuple[date, ...]  # without a day off in lieu
+    days_in_lieu: tuple[tuple[date, date], ...]  # (rest day worked, day off in lieu)
+    holidays_worked: tuple[date, ...]
+    overtime: tuple[OvertimeDay, ...]
+
+    @property
+    def longest_run(self) -> Run | None:
+        return max(self.runs, key=lambda r: (r.days, -r.start.toordinal()), default=None)
+
+    def overtime_by_month(self) -> dict[date, int]:
+        months: dict[date, int] = defaultdict(int)
+        for day in self.overtime:
+            months[day.work_date.replace(day=1)] += day.total
+        return dict(months)
+
+
+def daily_hours(punches: Iterable[Punch]) -> dict[str, list[DayHours]]:
+    """Punches summed per worker and day (a night shift counts on the day it started)."""
+    minutes: dict[tuple[str, date], int] = defaultdict(int)
+    incomplete: set[tuple[str, date]] = set()
+    for p in punches:
+        key = (p.worker_code, p.work_date)
+        if p.start is None or p.end is None:
+            incomplete.add(key)
+            minutes[key] += 0
+        else:
+            minutes[key] += int((p.end - p.start).total_seconds()) // 60
+    by_worker: dict[str, list[DayHours]] = defaultdict(list)
+    for (code, day), total in minutes.items():
+        by_worker[code].append(DayHours(day, total, (code, day) in incomplete))
+    for days in by_worker.values():
+        days.sort(key=lambda d: d.work_date)
+    return dict(by_worker)
+
+
+def worker_hours(worker_code: str, days: list[DayHours], rules: RuleSet) -> WorkerHours:
+    days = sorted(days, key=lambda d: d.work_date)
+    if not days:
+        return WorkerHours(worker_code, (), (), 0, None, (), (), (), (), ())
+    first, last = days[0].work_date, days[-1].work_date
+    span = (last - first).days + 1
+    dense = [0] * span
+    worked = [False] * span
+    for d in days:
+        i = (d.work_date - first).days
+        dense[i] = d.minutes
+        worked[i] = True
+
+    weekly = _weekly(first, dense)
+    best, best_start = _max_rolling(first, dense)
+    runs = _runs(first, worked)
+    lieu, uncompensated, holidays = _rest_and_holiday_work(first, worked, rules)
+    overtime = _overtime(days, rules, {rest for rest, _ in lieu})
+    return WorkerHours(
+        worker_code=worker_code,
+        days=tuple(days),
+        weekly=weekly,
+        max_rolling7_minutes=best,
+        max_rolling7_start=best_start,
+        runs=runs,
+        rest_days_worked=uncompensated,
+        days_in_lieu=lieu,
+        holidays_worked=holidays,
+        overtime=overtime,
+    )
+
+
+def _weekly(first: date, dense: list[int]) -> tuple[WeekHours, ...]:
+    monday = first - timedelta(days=first.weekday())
+    offset = (first - monday).days
+    totals: list[int] = []
+    for i, m in enumerate(dense):
+        week = (i + offset) // 7
+        if week == len(totals):
+            totals.append(0)
+        totals[week] += m
+    return tuple(WeekHours(monday + timedelta(weeks=w), t / 60) for w, t in enumerate(totals))
+
+
+def _max_rolling(first: date, dense: list[int]) -> tuple[int, date]:
+    window = sum(dense[:7])
+    best, best_i = window, 0
+    for i in range(7, len(dense)):
+        window += dense[i] - dense[i - 7]
+        if window > best:
+            best, best_i = window, i - 6
+    return best, first + timedelta(days=best_i)
+
+
+def rolling_windows_over(
+    first: date, dense: list[int], limit_minutes: int
+) -> list[tuple[Run, int]]:
+    """Episodes of overlapping 7-day windows whose total exceeds the limit, each with the
+    highest 7-day total in it."""
+    episodes: list[tuple[Run, int]] = []
+    window = 0
+    for i, m in enumerate(dense):
+        window += m
+        if i >= 7:
+            window -= dense[i - 7]
+        if window > limit_minutes:
+            start = first + timedelta(days=max(0, i - 6))
+            end = first + timedelta(days=i)
+            if episodes and episodes[-1][0].end >= start - _DAY:
+                run, best = episodes[-1]
+                episodes[-1] = (Run(run.start, end), max(best, window))
+            else:
+                episodes.append((Run(start, end), window))
+    return episodes
+
+
+def _runs(first: date, worked: list[bool]) -> tuple[Run, ...]:
+    runs: list[Run] = []
+    start: int | None = None
+    for i, w in enumerate([*worked, False]):
+        if w and start is None:
+            start = i
+        elif not w and start is not None:
+            runs.append(Run(first + timedelta(days=start), first + timedelta(days=i - 1)))
+            start = None
+    return tuple(runs)
+
+
+def _rest_and_holiday_work(
+    first: date, worked: list[bool], rules: RuleSet
+) -> tuple[tuple[tuple[date, date], ...], tuple[date, ...], tuple[date, ...]]:
+    """A rest day worked is compensated by a day off in lieu: a scheduled working day not
+    worked within the 6 days that follow it (each day off compensates one rest day)."""
+    span = len(worked)
+    days = [first + timedelta(days=i) for i in range(span)]
+    scheduled = [is_working_day(d, rules) for d in days]
+    used: set[int] = set()
+    lieu: list[tuple[date, date]] = []
+    uncompensated: list[date] = []
+    holidays: list[date] = []
+    for i in range(span):
+        if not worked[i] or scheduled[i]:
+            continue
+        if rules.is_statutory_holiday(days[i]):
+            holidays.append(days[i])
+            continue
+        for j in range(i + 1, min(i + 7, span)):
+            if scheduled[j] and not worked[j] and j not in used:
+                used.add(j)
+                lieu.append((days[i], days[j]))
+                break
+        else:
+            uncompensated.append(days[i])
+    return tuple(lieu), tuple(uncompensated), tuple(holidays)
+
+
+def _overtime(days: list[DayHours], rules: RuleSet, in_lieu: set[date]) -> tuple[OvertimeDay, ...]:
+    standard = int(rules.rules.standard_hours_per_day.value * 60)
+    result: list[OvertimeDay] = []
+    for d in days:
+        if rules.is_statutory_holiday(d.work_date):
+            ot = OvertimeDay(d.work_date, 0, 0, d.minutes)
+        elif is_working_day(d.work_date, rules) or d.work_date in in_lieu:
+            ot = OvertimeDay(d.work_date, max(0, d.minutes - standard), 0, 0)
+        else:
+            ot = OvertimeDay(d.work_date, 0, d.minutes, 0)
+        if ot.total:
+            result.append(ot)
+    return tuple(result)
+
+
+def make_breach(
+    code: str,
+    rule_id: str,
+    rule: Rule,
+    start: date,
+    end: date,
+    figure: Decimal,
+    template: str,
+    **params: str,
+) -> Breach:
+    rule_text = rule.text[:1].lower() + rule.text[1:]
+    return Breach(
+        worker_code=code,
+        rule_id=rule_id,
+        rule_text=rule.text,
+        citation=rule.citation,
+        period_start=start,
+        period_end=end,
+        figure=figure,
+        limit=rule.value,
+        unit=rule.unit,
+        template=template,
+        params={"worker": code, "rule": rule_text, "citation": rule.citation, **params},
+    )
+
+
+def _dec_hours(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+
+
+def hours_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
+    law, programme = rules.rules, rules.programme_limits
+    code = wh.worker_code
+    out: list[Breach] = []
+
+    rest_rule = law.rest_days_per_week
+    law_max_run = 7 - int(rest_rule.value)
+    programme_max_run = int(programme.max_consecutive_days.value)
+    for run in wh.runs:
+        if run.days > law_max_run:
+            rule_id, rule = "rest_days_per_week", rest_rule
+        elif run.days > programme_max_run:
+            rule_id, rule = "max_consecutive_days", programme.max_consecutive_days
+        else:
+            continue
+        out.append(
+            make_breach(
+                code, rule_id, rule, run.start, run.end, Decimal(run.days),
+                "{worker} worked {days} consecutive days, {period}; rule: {rule}, {citation}",
+                days=str(run.days), period=format_period(run.start, run.end),
+            )
+        )
+
+    out.extend(_daily_overtime_breaches(wh, rules))
+
+    month_cap = law.overtime_hours_per_month
+    for month, minutes in sorted(wh.overtime_by_month().items()):
+        if minutes > month_cap.value * 60:
+            month_end = (month + timedelta(days=32)).replace(day=1) - _DAY
+            out.append(
+                make_breach(
+                    code, "overtime_hours_per_month", month_cap, month, month_end,
+                    _dec_hours(minutes),
+                    "{worker} worked {hours} h overtime in {month}; limit {limit} h a month; "
+                    "rule: {rule}, {citation}",
+                    hours=format_hours(minutes / 60), month=format_month(month),
+                    limit=format_hours(month_cap.value),
+                )
+            )
+
+    total_rule = programme.total_hours_per_7_days
+    if wh.days:
+        first = wh.days[0].work_date
+        dense = [0] * ((wh.days[-1].work_date - first).days + 1)
+        for d in wh.days:
+            dense[(d.work_date - first).days] = d.minutes
+        for episode, best in rolling_windows_over(first, dense, int(total_rule.value * 60)):
+            out.append(
+                make_breach(
+                    code, "total_hours_per_7_days", total_rule, episode.start, episode.end,
+                    _dec_hours(best),
+                    "{worker} worked up to {hours} h in 7 days, {period}; limit {limit} h; "
+                    "rule: {rule}, {citation}",
+                    hours=format_hours(best / 60),
+                    period=format_period(episode.start, episode.end),
+                    limit=format_hours(total_rule.value),
+                )
+            )
+    out.extend(_regular_week_breaches(wh, rules))
+    return out
+
+
+def _daily_overtime_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
+    """One breach per month listing the days whose overtime exceeds the special daily cap."""
+    cap = rules.rules.overtime_hours_per_day_special
+    limit = int(cap.value * 60)
+    by_month: dict[date, list[OvertimeDay]] = defaultdict(list)
+    for ot in wh.overtime:
+        if ot.workday_minutes > limit:
+            by_month[ot.work_date.replace(day=1)].append(ot)
+    out = []
+    for month, days in sorted(by_month.items()):
+        worst = max(days, key=lambda o: o.workday_minutes)
+        out.append(
+            make_breach(
+                wh.worker_code, "overtime_hours_per_day_special", cap,
+                days[0].work_date, days[-1].work_date, _dec_hours(worst.workday_minutes),
+                "{worker} worked more than {limit} h overtime a day on {count} days in {month} "
+                "(most: {hours} h on {day}); rule: {rule}, {citation}",
+                limit=format_hours(cap.value), count=str(len(days)), month=format_month(month),
+                hours=format_hours(worst.workday_minutes / 60), day=format_day(worst.work_date),
+            )
+        )
+    return out
+
+
+def _regular_week_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
+    rule = rules.programme_limits.regular_hours_per_week
+    standard = int(rules.rules.standard_hours_per_day.value * 60)
+    weeks: dict[date, int] = defaultdict(int)
+    for d in wh.days:
+        if is_working_day(d.work_date, rules):
+            monday = d.work_date - timedelta(days=d.work_date.weekday())
+            weeks[monday] += min(d.minutes, standard)
+    out = []
+    for monday, minutes in sorted(weeks.items()):
+        if minutes > rule.value * 60:
+            sunday = monday + timedelta(days=6)
+            out.append(
+                make_breach(
+                    wh.worker_code, "regular_hours_per_week", rule, monday, sunday,
+                    _dec_hours(minutes),
+                    "{worker} worked {hours} regular hours in the week {period}; limit {limit} h; "
+                    "rule: {rule}, {citation}",
+                    hours=format_hours(minutes / 60), period=format_period(monday, sunday),
+                    limit=format_hours(rule.value),
+                )
+            )
+    return out

@@ -1,0 +1,181 @@
+"""The sampled workers and their time and pay records, as plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+ZERO = Decimal(0)
+
+
+class Origin(StrEnum):
+    LOCAL = "local"
+    MIGRANT = "migrant"
+
+
+class WageType(StrEnum):
+    MONTHLY = "monthly"
+    HOURLY = "hourly"
+    PIECE = "piece"
+
+
+@dataclass(frozen=True, slots=True)
+class Worker:
+    code: str  # "W01": shown in reports instead of the name
+    department: str = ""
+    name: str | None = None
+    gender: str | None = None
+    origin: Origin | None = None
+    hire_date: date | None = None
+    wage_type: WageType = WageType.MONTHLY
+    base_rate: Decimal | None = None  # monthly wage, or hourly rate for hourly workers
+    region: str | None = None  # minimum-wage region, e.g. "CN-GD-Dongguan"
+
+
+@dataclass(frozen=True, slots=True)
+class Punch:
+    """One clock-in/clock-out interval. A night shift crossing midnight belongs to the day it
+    started. A missing clock-in or clock-out is kept as None: the day is flagged, not guessed."""
+
+    worker_code: str
+    work_date: date
+    start: datetime | None
+    end: datetime | None
+
+    @property
+    def complete(self) -> bool:
+        return self.start is not None and self.end is not None
+
+    @property
+    def minutes(self) -> int:
+        if self.start is None or self.end is None:
+            return 0
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+@dataclass(frozen=True, slots=True)
+class PayRecord:
+    worker_code: str
+    period_start: date
+    period_end: date
+    base_pay: Decimal
+    overtime_pay: Decimal = ZERO
+    allowances: Decimal = ZERO  # count towards the minimum wage (e.g. attendance bonus)
+    special_allowances: Decimal = ZERO  # night shift, heat, hazard: excluded from the test
+    deductions: Decimal = ZERO
+    damage_deductions: Decimal = ZERO
+    social_insurance: Decimal = ZERO  # the worker's own contribution
+    net_pay: Decimal | None = None
+    paid_on: date | None = None
+    agreed_pay_day: date | None = None
+    overtime_hours_paid: Decimal | None = None
+    piece_earnings_standard_hours: Decimal | None = None  # piece-rate workers only
+
+    @property
+    def gross_pay(self) -> Decimal:
+        return self.base_pay + self.overtime_pay + self.allowances + self.special_allowances
+
+
+@dataclass(frozen=True)
+class Breach:
+    """One rule broken by one worker over one period. `message` is English; `template` and
+    `params` let a front end translate it: tr(template, **params)."""
+
+    worker_code: str
+    rule_id: str
+    rule_text: str
+    citation: str
+    period_start: date
+    period_end: date
+    figure: Decimal
+    limit: Decimal
+    unit: str
+    template: str
+    params: dict[str, str]
+
+    @property
+    def message(self) -> str:
+        return self.template.format(**self.params)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekHours:
+    monday: date
+    hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerFigures:
+    worker_code: str
+    days_worked: int
+    total_hours: float
+    max_daily_hours: float
+    max_weekly_hours: float
+    max_rolling7_hours: float
+    max_overtime_month_hours: float
+    longest_run_days: int
+    longest_run_start: date | None
+    longest_run_end: date | None
+    rest_days_worked: int  # without a day off in lieu
+    days_off_in_lieu: int
+    holidays_worked: int
+    incomplete_days: int  # a missing clock-in or clock-out
+    min_wage_shortfall: Decimal
+    premium_shortfall: Decimal
+    late_payments: int
+    weekly_hours: tuple[WeekHours, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisSummary:
+    workers: int
+    workers_with_breaches: int
+    breaches: int
+    breaches_by_rule: dict[str, int]
+    punch_days: int
+    incomplete_days: int
+    pay_records: int
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    rule_set_id: str
+    workers: tuple[WorkerFigures, ...]
+    breaches: tuple[Breach, ...]
+    summary: AnalysisSummary
+    notes: tuple[str, ...]  # checks that could not run, e.g. a region without a minimum wage
+    legal_weekly_hours: float  # standard hours, for the chart's reference lines
+    programme_weekly_hours: float
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_day(d: date) -> str:
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def format_month(d: date) -> str:
+    return f"{_MONTHS[d.month - 1]} {d.year}"
+
+
+def format_period(start: date, end: date) -> str:
+    """'1–13 Oct 2026', '28 Sep – 4 Oct 2026', '28 Dec 2026 – 3 Jan 2027'."""
+    if start == end:
+        return format_day(start)
+    if start.year != end.year:
+        return f"{format_day(start)} – {format_day(end)}"
+    if start.month != end.month:
+        return f"{start.day} {_MONTHS[start.month - 1]} – {format_day(end)}"
+    return f"{start.day}–{format_day(end)}"
+
+
+def format_money(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
+def format_hours(hours: float | Decimal) -> str:
+    text = f"{float(hours):.2f}".rstrip("0").rstrip(".")
+    return text or "0"
