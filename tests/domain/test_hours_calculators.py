@@ -105,7 +105,7 @@ def test_weekly_rolling_and_overtime_caps() -> None:
     )
     total = by_rule["total_hours_per_7_days"]
     assert (total.figure, total.limit, total.period_start, total.period_end) == (
-        Decimal("66.00"), 60, date(2026, 11, 2), date(2026, 11, 28)
+        Decimal("66.00"), Decimal(60), date(2026, 11, 2), date(2026, 11, 28)
     )
     assert "overtime_hours_per_day_special" not in by_rule  # 3 h is within the special cap
     assert "rest_days_per_week" not in by_rule

@@ -1,0 +1,60 @@
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import cache
+
+from ietp_desktop.domain.findings import Category, Classification
+from ietp_desktop.domain.proposals import propose_findings
+from ietp_desktop.domain.records import PayRecord, Punch, Worker
+from ietp_desktop.domain.rules import RuleSet, parse_rule_set
+from ietp_desktop.domain.wages import analyse
+from ietp_desktop.paths import forms_dir
+
+
+@cache
+def shipped() -> RuleSet:
+    path = forms_dir() / "rules" / "cn-guangdong-v1.json"
+    return parse_rule_set(path.read_text(encoding="utf-8"), path.name)
+
+
+def eight_hours(code: str, first: date, n: int) -> list[Punch]:
+    out = []
+    for i in range(n):
+        day = first + timedelta(days=i)
+        start = datetime(day.year, day.month, day.day, 8)
+        out.append(Punch(code, day, start, start + timedelta(hours=8)))
+    return out
+
+
+def test_breaches_grouped_by_rule_into_findings_citing_evidence() -> None:
+    workers = [Worker(f"W0{i}", region="CN-GD-Guangzhou") for i in (1, 2, 3)]
+    punches = eight_hours("W03", date(2026, 11, 2), 13) + eight_hours("W01", date(2026, 11, 9), 8)
+    punches.append(Punch("W02", date(2026, 11, 3), datetime(2026, 11, 3, 8), None))
+    pays = [PayRecord("W02", date(2026, 11, 1), date(2026, 11, 30), base_pay=Decimal("2000"))]
+    proposals = {p.rule_id: p for p in propose_findings(analyse(workers, punches, pays, shipped()))}
+    assert set(proposals) == {"rest_days_per_week", "minimum_wage", "incomplete_time_records"}
+
+    rest = proposals["rest_days_per_week"]
+    assert (rest.classification, rest.category) == (
+        Classification.STANDARD_NC, Category.WORKING_HOURS
+    )
+    assert rest.worker_codes == ("W01", "W03")
+    assert rest.title == "Workers without one rest day in seven days"
+    assert rest.description == (
+        "2 of 3 sampled workers (W01, W03) in 2–16 Nov 2026. Rule: At least one rest day in "
+        "every 7 days (PRC Labour Law art. 38). Evidence:\n"
+        "- W01 worked 8 consecutive days, 9–16 Nov 2026; rule: at least one rest day in every "
+        "7 days, PRC Labour Law art. 38\n"
+        "- W03 worked 13 consecutive days, 2–14 Nov 2026; rule: at least one rest day in every "
+        "7 days, PRC Labour Law art. 38"
+    )
+    assert proposals["minimum_wage"].category == Category.WAGES
+    assert proposals["minimum_wage"].periods == ((date(2026, 11, 1), date(2026, 11, 30)),)
+    incomplete = proposals["incomplete_time_records"]
+    assert incomplete.classification == Classification.TRANSPARENCY
+    assert "(W02) have 1 day(s) with a missing clock-in or clock-out" in incomplete.description
+
+
+def test_no_breaches_no_proposals() -> None:
+    workers = [Worker("W01", region="CN-GD-Guangzhou")]
+    assert propose_findings(analyse(workers, eight_hours("W01", date(2026, 11, 2), 5), [],
+                                    shipped())) == []
