@@ -1,0 +1,29 @@
+"""`ietp-desktop demo [--data-dir DIR]`: seed a data folder with realistic demo data."""
+
+from __future__ import annotations
+
+import argparse
+
+from ietp_desktop.services.demo import seed_demo
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("demo", help="seed a data folder with demo data")
+    parser.add_argument(
+        "--data-dir", dest="demo_data_dir", help="folder to seed (same as the global --data-dir)"
+    )
+    parser.set_defaults(handler=_demo)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from ietp_desktop.paths import resolve_data_dir
+
+    data_dir = resolve_data_dir(args.demo_data_dir) if args.demo_data_dir else args.data_dir_path
+    result = seed_demo(data_dir)
+    print(
+        f"demo data written to {result.data_dir}: {result.factories} factories, "
+        f"{len(result.visits)} visits"
+    )
+    for label, uuid in result.visits.items():
+        print(f"  {uuid[:8]}  {label}")
+    return 0

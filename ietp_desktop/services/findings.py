@@ -1,0 +1,160 @@
+"""Findings of a visit and the CAP line each non-compliance gets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ietp_desktop.domain.cap_policy import cap_due_date, parse_cap_due_days
+from ietp_desktop.domain.errors import NotFound, ValidationFailed
+from ietp_desktop.domain.findings import Category, Classification, FindingSource
+from ietp_desktop.paths import forms_dir
+from ietp_desktop.services import catalogue
+from ietp_desktop.services.dto import FindingView
+from ietp_desktop.services.visit_read import _finding_views
+from ietp_desktop.services.visit_refs import require_editable, resolve_visit, short_id
+from ietp_desktop.storage.db import Database
+from ietp_desktop.storage.models import CorrectiveAction, Finding, FindingItem, Visit
+
+
+@dataclass(frozen=True)
+class FindingInput:
+    classification: str
+    description: str
+    title: str = ""
+    category: str = Category.OTHER.value
+    root_cause: str = ""
+    evidence: str = ""
+    item_ids: tuple[str, ...] = field(default=())
+    source: str = FindingSource.MANUAL.value
+
+
+@cache
+def cap_due_days() -> dict[Classification, int]:
+    path = forms_dir() / "cap_due_days.json"
+    return parse_cap_due_days(path.read_text(encoding="utf-8"), path.name)
+
+
+def _check(session: Session, visit: Visit, data: FindingInput) -> None:
+    label = f"visit {short_id(visit.uuid)}"
+    problems = []
+    try:
+        Classification(data.classification)
+    except ValueError:
+        problems.append(
+            f"classification {data.classification!r} is not one of "
+            + ", ".join(c.value for c in Classification)
+        )
+    try:
+        Category(data.category)
+    except ValueError:
+        problems.append(
+            f"category {data.category!r} is not one of " + ", ".join(c.value for c in Category)
+        )
+    if not data.description.strip():
+        problems.append("the description is empty")
+    form = catalogue.form_by_sha(session, visit.form_sha256)
+    known = {item.id for item in form.items()}
+    problems += [f"item {i} is not in the visit's form" for i in data.item_ids if i not in known]
+    if problems:
+        raise ValidationFailed(f"{label}, finding: " + "; ".join(problems), problems)
+
+
+def _next_code(session: Session, visit_id: int) -> str:
+    codes = session.scalars(select(Finding.code).where(Finding.visit_id == visit_id))
+    numbers = [int(c[1:]) for c in codes if c[1:].isdigit()]
+    return f"F{max(numbers, default=0) + 1:02d}"
+
+
+def sync_cap_line(session: Session, visit: Visit, finding: Finding) -> None:
+    """A non-compliance has exactly one CAP line; other classifications have none."""
+    needs_cap = Classification(finding.classification).needs_cap
+    if needs_cap and finding.corrective_action is None:
+        start = visit.visit_end or visit.visit_start or date.today()
+        finding.corrective_action = CorrectiveAction(
+            visit_id=visit.id,
+            due_date=cap_due_date(start, Classification(finding.classification), cap_due_days()),
+            status="open",
+        )
+    elif not needs_cap and finding.corrective_action is not None:
+        finding.corrective_action = None
+
+
+def _view(session: Session, visit_id: int, finding_id: int) -> FindingView:
+    return next(v for v in _finding_views(session, visit_id) if v.id == finding_id)
+
+
+def add_finding(db: Database, visit_ref: str | int, data: FindingInput) -> FindingView:
+    with db.session() as session:
+        visit = resolve_visit(session, visit_ref)
+        require_editable(visit)
+        _check(session, visit, data)
+        finding = Finding(
+            visit_id=visit.id,
+            code=_next_code(session, visit.id),
+            title=data.title.strip() or data.description.strip().splitlines()[0][:120],
+            description=data.description.strip(),
+            classification=data.classification,
+            category=data.category,
+            root_cause=data.root_cause,
+            evidence=data.evidence,
+            source=data.source,
+        )
+        finding.items = [FindingItem(item_id=i, visit_id=visit.id) for i in data.item_ids]
+        session.add(finding)
+        sync_cap_line(session, visit, finding)
+        session.flush()
+        return _view(session, visit.id, finding.id)
+
+
+def resolve_finding(session: Session, visit: Visit, ref: str | int) -> Finding:
+    text = str(ref).strip()
+    query = select(Finding).where(Finding.visit_id == visit.id)
+    if text.upper().startswith("F"):
+        query = query.where(Finding.code == text.upper())
+    elif text.isdigit():
+        query = query.where(Finding.id == int(text))
+    finding = session.scalars(query).first() if text else None
+    if finding is None:
+        raise NotFound(f"visit {short_id(visit.uuid)} has no finding {text!r}")
+    return finding
+
+
+def update_finding(
+    db: Database, visit_ref: str | int, finding_ref: str | int, data: FindingInput
+) -> FindingView:
+    with db.session() as session:
+        visit = resolve_visit(session, visit_ref)
+        require_editable(visit)
+        _check(session, visit, data)
+        finding = resolve_finding(session, visit, finding_ref)
+        finding.title = data.title.strip() or finding.title
+        finding.description = data.description.strip()
+        finding.classification = data.classification
+        finding.category = data.category
+        finding.root_cause = data.root_cause
+        finding.evidence = data.evidence
+        if tuple(i.item_id for i in finding.items) != tuple(sorted(data.item_ids)):
+            finding.items = [
+                FindingItem(item_id=i, visit_id=visit.id) for i in sorted(set(data.item_ids))
+            ]
+        sync_cap_line(session, visit, finding)
+        session.flush()
+        return _view(session, visit.id, finding.id)
+
+
+def delete_finding(db: Database, visit_ref: str | int, finding_ref: str | int) -> None:
+    with db.session() as session:
+        visit = resolve_visit(session, visit_ref)
+        require_editable(visit)
+        session.delete(resolve_finding(session, visit, finding_ref))
+
+
+def list_findings(db: Database, visit_ref: str | int) -> list[FindingView]:
+    with db.session() as session:
+        visit = resolve_visit(session, visit_ref)
+        return list(_finding_views(session, visit.id))

@@ -1,0 +1,47 @@
+"""Finding a visit from what a user types: a number, a full uuid or a unique uuid prefix."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ietp_desktop.domain.errors import NotFound, UserError
+from ietp_desktop.domain.lifecycle import VisitStatus
+from ietp_desktop.storage.models import Visit
+
+MIN_PREFIX = 4
+
+
+def short_id(uuid: str) -> str:
+    return uuid[:8]
+
+
+def resolve_visit(session: Session, ref: str | int) -> Visit:
+    text = str(ref).strip()
+    visit: Visit | None = None
+    if text.isdigit():
+        visit = session.get(Visit, int(text))
+    elif len(text) >= MIN_PREFIX:
+        matches = list(
+            session.scalars(select(Visit).where(Visit.uuid.startswith(text.lower())).limit(2))
+        )
+        if len(matches) > 1:
+            raise UserError(f"visit id {text!r} is ambiguous; type more of it")
+        visit = matches[0] if matches else None
+    if visit is None:
+        raise NotFound(f"no visit {text!r} (use a number or an id from 'ietp-desktop visits list')")
+    return visit
+
+
+def require_editable(visit: Visit) -> None:
+    """Content changes are allowed only while the visit is open; signing locks it."""
+    status = VisitStatus(visit.status)
+    if status.content_locked:
+        raise UserError(
+            f"visit {short_id(visit.uuid)} is {status.label.lower()} (revision {visit.revision}); "
+            f"open a new revision with a reason to change it"
+        )
+    if status in (VisitStatus.COMPLETED, VisitStatus.REFUSED):
+        raise UserError(
+            f"visit {short_id(visit.uuid)} is {status.label.lower()}; reopen it to change it"
+        )
