@@ -1,0 +1,168 @@
+"""Write a sync bundle: encrypted payload entries, then the manifest and its signature."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from ietp_desktop.domain.errors import UserError
+from ietp_desktop.i18n import tr
+from ietp_desktop.security import certificates as certs
+from ietp_desktop.security.atomic import atomic_writer
+from ietp_desktop.security.certificates import Role, SigningIdentity
+from ietp_desktop.sync import manifest as mf
+from ietp_desktop.sync.cms_signature import sign_detached
+from ietp_desktop.sync.envelope import CHUNK_SIZE, encrypt_stream
+from ietp_desktop.sync.model import BundleInfo, PayloadEntry, PayloadSource
+from ietp_desktop.sync.zipstore import ArchiveTooLarge, StoredZipWriter
+
+OAEP = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+
+
+def role_name(cert: x509.Certificate) -> str:
+    roles = certs.roles_of(cert)
+    if Role.SPECIALIST in roles:
+        return "specialist"
+    if Role.OFFICE_SIGNING in roles:
+        return "office"
+    return "none"
+
+
+def _check_visits(visits: list[dict[str, Any]]) -> list[mf.VisitRef]:
+    refs = []
+    for visit in visits:
+        if set(visit) != {"uuid", "revision"}:
+            raise ValueError("a bundle's visit list holds exactly 'uuid' and 'revision' per visit")
+        refs.append(mf.VisitRef(str(uuid.UUID(str(visit["uuid"]))), int(visit["revision"])))
+    return refs
+
+
+def wrap_key(data_key: bytes, recipient: x509.Certificate) -> dict[str, str]:
+    public_key = recipient.public_key()
+    if not isinstance(public_key, rsa.RSAPublicKey) or public_key.key_size < 3072:
+        raise UserError(
+            tr(
+                "the recipient certificate '{name}' has no RSA key of 3072 bits or more",
+                name=certs.common_name(recipient),
+            )
+        )
+    return {
+        "cert_sha256": certs.fingerprint(recipient),
+        "wrapped_key": base64.b64encode(public_key.encrypt(data_key, OAEP)).decode("ascii"),
+    }
+
+
+def write_bundle(
+    out: Path,
+    kind: str,
+    entries: Iterable[PayloadSource],
+    signer: SigningIdentity,
+    recipient_certs: list[x509.Certificate],
+    visits: list[dict[str, Any]],
+    schema_version: str,
+    *,
+    progress: Callable[[int], None] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> BundleInfo:
+    """Write the bundle atomically to `out`; `progress` gets the plaintext bytes done so far."""
+    if kind not in mf.KINDS:
+        raise ValueError(f"unknown bundle kind {kind!r}")
+    if not recipient_certs:
+        raise ValueError("a bundle needs at least one recipient")
+    visit_refs = _check_visits(visits)
+    data_key = AESGCM.generate_key(bit_length=256)
+    recipients = [wrap_key(data_key, cert) for cert in recipient_certs]
+    written: list[dict[str, Any]] = []
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress(done)
+
+    try:
+        with atomic_writer(out) as stream:
+            archive = StoredZipWriter(stream)
+            for source in entries:
+                if not mf.is_payload_name(source.name):
+                    raise UserError(
+                        tr(
+                            "'{name}' cannot name a bundle entry (use letters, digits, . _ -)",
+                            name=source.name,
+                        )
+                    )
+                path = mf.payload_path(source.name)
+                if any(item["path"] == path for item in written):
+                    raise UserError(
+                        tr("the bundle entry '{name}' is given twice", name=source.name)
+                    )
+                digest = hashlib.sha256()
+                with archive.entry(path) as body, source.open() as plain:
+
+                    def sink(data: bytes, body: Any = body, digest: Any = digest) -> None:
+                        body.write(data)
+                        digest.update(data)
+
+                    plain_size = encrypt_stream(data_key, path, plain, sink, chunk_size, advance)
+                written.append(
+                    {
+                        "path": path,
+                        "sha256": digest.hexdigest(),
+                        "size": body.size,
+                        "plain_size": plain_size,
+                    }
+                )
+            bundle_id = str(uuid.uuid4())
+            document = {
+                "format": mf.FORMAT,
+                "format_version": mf.FORMAT_VERSION,
+                "bundle_id": bundle_id,
+                "kind": kind,
+                "created_at": certs.utcnow().isoformat(timespec="seconds"),
+                "signer": {
+                    "cert_sha256": certs.fingerprint(signer.certificate),
+                    "role": role_name(signer.certificate),
+                },
+                "schema_version": schema_version,
+                "chunk_size": chunk_size,
+                "visits": [{"uuid": v.uuid, "revision": v.revision} for v in visit_refs],
+                "recipients": recipients,
+                "entries": written,
+            }
+            manifest_bytes = mf.encode(document)
+            archive.write_entry(mf.MANIFEST_NAME, manifest_bytes)
+            archive.write_entry(mf.SIGNATURE_NAME, sign_detached(manifest_bytes, signer))
+            archive.close()
+            size = stream.tell()
+    except ArchiveTooLarge as exc:
+        raise UserError(
+            tr(
+                "the bundle {file} would exceed 4 GiB; export fewer visits at a time",
+                file=Path(out).name,
+            )
+        ) from exc
+    return BundleInfo(
+        path=Path(out),
+        bundle_id=bundle_id,
+        kind=kind,
+        size=size,
+        entries=[
+            PayloadEntry(
+                mf.ManifestEntry(e["path"], e["sha256"], e["size"], e["plain_size"]).name,
+                e["size"],
+                e["plain_size"],
+            )
+            for e in written
+        ],
+        visits=visit_refs,
+    )
