@@ -27,8 +27,7 @@ from ietp_desktop.security.enrolment import (
 from ietp_desktop.security.office_ca import Office, create_office, load_office, read_office_info
 from ietp_desktop.security.pkcs12 import KDF_ROUNDS, dump_pkcs12
 
-OFFICE_PASSPHRASE = b"office passphrase"  # as in conftest.py
-SPECIALIST_PASSPHRASE = "specialist passphrase"
+from .conftest import OFFICE_PASSPHRASE, SPECIALIST_PASSPHRASE
 
 
 def test_office_directory_holds_ca_and_role_certificates(office_dir: Path, office: Office) -> None:
