@@ -83,15 +83,6 @@ class Condition(_Frozen):
     any_: list[Condition] | None = Field(default=None, alias="any")
     not_: Condition | None = Field(default=None, alias="not")
 
-    def referenced_items(self) -> list[str]:
-        """Every item id this condition reads, in order of appearance."""
-        found: list[str] = []
-        if self.item is not None:
-            found.append(self.item)
-        for child in (self.all_ or []) + (self.any_ or []) + ([self.not_] if self.not_ else []):
-            found.extend(child.referenced_items())
-        return found
-
 
 class Constraint(_Frozen):
     min_length: int | None = None

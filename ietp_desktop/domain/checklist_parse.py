@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -114,11 +114,8 @@ def _where(data: dict[str, Any], loc: Sequence[int | str]) -> str:
 
 
 def _get(container: object, key: str, index: int) -> object:
-    if isinstance(container, dict) and isinstance(container.get(key), list):
-        entries: list[object] = container[key]
-        if 0 <= index < len(entries):
-            return entries[index]
-    return None
+    """container[key][index]: pydantic only reports locations that exist in the data."""
+    return cast(Any, container)[key][index]
 
 
 def _label(entry: object, index: int) -> str:
@@ -143,10 +140,10 @@ class _FormChecker:
                 self.found.append(f"form, field '{name}': is empty")
         self._index_items()
         section_ids: set[str] = set()
-        for section in self.form.sections:
-            self._check_section(section, section_ids)
-        for item in self.form.items():
-            self._check_item(item)
+        for number, section in enumerate(self.form.sections, start=1):
+            self._check_section(f"section {section.id or f'#{number}'}", section, section_ids)
+            for index, item in enumerate(section.items, start=1):
+                self._check_item(f"item {item.id or f'#{index}'}", item, section.kind)
         return self.found
 
     def _index_items(self) -> None:
@@ -165,8 +162,7 @@ class _FormChecker:
             if not getattr(text, language).strip():
                 self.found.append(f"{owner}, field '{name}.{language}': is empty")
 
-    def _check_section(self, section: Section, seen: set[str]) -> None:
-        owner = f"section {section.id}"
+    def _check_section(self, owner: str, section: Section, seen: set[str]) -> None:
         if not _ITEM_ID.fullmatch(section.id):
             self.found.append(f"{owner}, field 'id': use letters, digits, '_', '.', '-'")
         if section.id in seen:
@@ -189,8 +185,7 @@ class _FormChecker:
                     f"may only suggest best_practice, not {item.suggested_classification}"
                 )
 
-    def _check_item(self, item: Item) -> None:
-        owner = f"item {item.id}"
+    def _check_item(self, owner: str, item: Item, kind: str) -> None:
         if not _ITEM_ID.fullmatch(item.id):
             self.found.append(f"{owner}, field 'id': use letters, digits, '_', '.', '-'")
         if not item.ietp_ref.strip():
@@ -205,7 +200,10 @@ class _FormChecker:
             self._check_condition(owner, item, "relevant_when", item.relevant_when)
         if item.noncompliant_when is not None:
             self._check_condition(owner, item, "noncompliant_when", item.noncompliant_when)
-            if item.suggested_classification in (None, Classification.BEST_PRACTICE):
+            if kind != "best_practice" and item.suggested_classification in (
+                None,
+                Classification.BEST_PRACTICE,
+            ):
                 self.found.append(
                     f"{owner}, field 'suggested_classification': an item with a "
                     "noncompliant_when condition must suggest a non-compliance classification"
