@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Set up the project's virtual environment and run it: the README's Quick start.
+
+    python3 tools/dev.py demo   # create .venv, seed demo-data/, open the window on it
+    python3 tools/dev.py test   # create .venv, run the whole test suite headless
+
+Only the standard library is used here, so this works on a fresh machine with Python 3.11+
+and its venv module. The environment is rebuilt when requirements.lock or pyproject.toml
+change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".ietp-installed"
+DEMO_DIR = ROOT / "demo-data"
+
+
+def _python() -> Path:
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    exe = "python.exe" if os.name == "nt" else "python"
+    return VENV / scripts / exe
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in ("requirements.lock", "pyproject.toml"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_venv() -> Path:
+    if sys.version_info < (3, 11):
+        sys.exit(f"IETP PV Desktop needs Python 3.11 or newer (this is {sys.version.split()[0]})")
+    if not _python().exists():
+        print(f"creating the virtual environment in {VENV} …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    if not STAMP.exists() or STAMP.read_text() != _fingerprint():
+        print("installing the locked dependencies …", flush=True)
+        pip = [str(_python()), "-m", "pip", "--disable-pip-version-check", "-q"]
+        subprocess.run(
+            [*pip, "install", "-c", str(ROOT / "requirements.lock"), "-e", f"{ROOT}[dev]"],
+            check=True,
+        )
+        STAMP.write_text(_fingerprint())
+    return _python()
+
+
+def demo(extra: list[str]) -> int:
+    python = ensure_venv()
+    if not (DEMO_DIR / "ietp.sqlite3").exists():
+        subprocess.run(
+            [str(python), "-m", "ietp_desktop", "demo", "--data-dir", str(DEMO_DIR)], check=True
+        )
+    return subprocess.call([str(python), "-m", "ietp_desktop", "--data-dir", str(DEMO_DIR), *extra])
+
+
+def test(extra: list[str]) -> int:
+    python = ensure_venv()
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    steps = [
+        [str(python), "-m", "ruff", "check", "ietp_desktop", "tests"],
+        [str(python), "-m", "mypy", "ietp_desktop/domain"],
+        [str(python.parent / "lint-imports")],
+        [str(python), "-m", "pytest", *extra],
+    ]
+    for step in steps:
+        print(
+            "$",
+            " ".join(Path(step[0]).name if i == 0 else a for i, a in enumerate(step)),
+            flush=True,
+        )
+        code = subprocess.call(step, cwd=ROOT, env=env)
+        if code != 0:
+            return code
+    return 0
+
+
+def main() -> int:
+    commands = {"demo": demo, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__)
+        return 2
+    return commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
