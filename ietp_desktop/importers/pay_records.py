@@ -1,0 +1,154 @@
+"""Preview a payroll export (CSV/XLSX): one row per worker and pay period."""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from datetime import date, timedelta
+from decimal import Decimal
+from os import PathLike
+from pathlib import Path
+
+from ietp_desktop.domain.records import ZERO, PayRecord
+from ietp_desktop.importers.mapping import PAY_FIELDS, ColumnMapping
+from ietp_desktop.importers.preview import ImportPreview, ProblemLog, Table, cell, open_table
+from ietp_desktop.importers.values import (
+    CellError,
+    is_blank,
+    parse_amount,
+    parse_date,
+    parse_month,
+    text,
+)
+
+NET_PAY_TOLERANCE = Decimal("1.00")
+_AMOUNTS = ("overtime_pay", "allowances", "special_allowances", "deductions",
+            "damage_deductions", "social_insurance")
+
+
+def agreed_pay_date(period_end: date, day_of_month: int) -> date:
+    """The agreed pay day in the month after the period (clamped to the month's end)."""
+    following = period_end.replace(day=1) + timedelta(days=32)
+    return following.replace(day=min(day_of_month, monthrange(following.year, following.month)[1]))
+
+
+def preview_pay_records(
+    path: str | PathLike[str],
+    mapping: ColumnMapping | None = None,
+    known_worker_codes: set[str] | None = None,
+    agreed_pay_day: int | None = None,
+) -> ImportPreview[PayRecord]:
+    """`agreed_pay_day`: day of the month after each period on which wages are due, when the
+    file has no column for it (e.g. 10 for "paid by the 10th of the following month")."""
+    table = open_table(
+        Path(path), PAY_FIELDS, mapping,
+        (("worker_code",), ("period", "period_start"), ("base_pay", "piece_earnings")),
+    )
+    preview: ImportPreview[PayRecord] = ImportPreview(
+        table.file, [], table.problems, table.mapping, table.unmapped, table.header_row
+    )
+    if preview.errors:
+        return preview
+    log = ProblemLog(table.file, table.problems)
+    seen: dict[tuple[str, date, date], tuple[int, PayRecord]] = {}
+    for number, cells in table.body:
+        if all(is_blank(c) for c in cells):
+            continue
+        record = _row(table, cells, number, log, known_worker_codes, agreed_pay_day)
+        if record is None:
+            continue
+        key = (record.worker_code, record.period_start, record.period_end)
+        if key in seen:
+            first_row, first = seen[key]
+            if first == record:
+                log.warning(number, "", f"duplicate of row {first_row}; ignored")
+            else:
+                log.error(number, "", f"a second pay record for {record.worker_code} for the "
+                                      f"same period (first on row {first_row})")
+            continue
+        seen[key] = (number, record)
+        preview.rows.append(record)
+        preview.row_numbers.append(number)
+    log.sort()
+    return preview
+
+
+def _row(
+    table: Table,
+    cells: list[object],
+    number: int,
+    log: ProblemLog,
+    known: set[str] | None,
+    pay_day: int | None,
+) -> PayRecord | None:
+    cols = table.columns
+
+    def value(name: str) -> object:
+        return cell(cells, cols.get(name))
+
+    code_column = table.header("worker_code")
+    code = text(value("worker_code")).lstrip("'")
+    if not code:
+        log.error(number, code_column, "no worker code")
+        return None
+    if known is not None and code not in known:
+        log.error(number, code_column, f"worker code {code} is not in the worker sample")
+        return None
+    current = "period"
+    try:
+        if "period" in cols and not is_blank(value("period")):
+            start, end = parse_month(value("period"))
+        else:
+            current = "period_start"
+            start = parse_date(value("period_start"))
+            current = "period_end"
+            end = parse_date(value("period_end")) if "period_end" in cols else parse_month(
+                start.isoformat()
+            )[1]
+        if end < start:
+            log.error(number, table.header("period_end"), "period ends before it starts")
+            return None
+        amounts: dict[str, Decimal] = {}
+        for name in ("base_pay", "piece_earnings", "overtime_hours", *_AMOUNTS, "net_pay"):
+            current = name
+            if name in cols:
+                amount = parse_amount(value(name))
+                if amount is not None:
+                    if amount < 0 and name != "net_pay":
+                        log.error(number, table.header(name), f"negative amount {amount}")
+                        return None
+                    amounts[name] = amount
+        current = "paid_on"
+        paid_on = parse_date(value("paid_on")) if not is_blank(value("paid_on")) else None
+        current = "agreed_pay_day"
+        agreed = (
+            parse_date(value("agreed_pay_day")) if not is_blank(value("agreed_pay_day"))
+            else agreed_pay_date(end, pay_day) if pay_day else None
+        )
+    except CellError as exc:
+        log.error(number, table.header(current), str(exc))
+        return None
+    piece = amounts.get("piece_earnings")
+    base = amounts.get("base_pay", piece)
+    if base is None:
+        log.error(number, table.header("base_pay"), "no base pay")
+        return None
+    record = PayRecord(
+        worker_code=code,
+        period_start=start,
+        period_end=end,
+        base_pay=base,
+        net_pay=amounts.get("net_pay"),
+        paid_on=paid_on,
+        agreed_pay_day=agreed,
+        overtime_hours_paid=amounts.get("overtime_hours"),
+        piece_earnings_standard_hours=piece,
+        **{name: amounts.get(name, ZERO) for name in _AMOUNTS},
+    )
+    if record.net_pay is not None:
+        items = (record.gross_pay - record.deductions - record.damage_deductions
+                 - record.social_insurance)
+        if abs(items - record.net_pay) > NET_PAY_TOLERANCE:
+            log.warning(number, table.header("net_pay"),
+                        f"net pay {record.net_pay:,.2f} does not match the pay items "
+                        f"({items:,.2f})")
+    return record
