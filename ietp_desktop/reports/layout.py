@@ -139,8 +139,23 @@ class Labels:
         """Paragraph markup on one line: 'English / 中文' when bilingual."""
         return markup(self.text(msgid, **values))
 
-    def cell(self, msgid: str, **values: object) -> Paragraph:
-        return para(self.markup(msgid, **values), self.s.cell_head)
+    def cell(
+        self, msgid: str, style: ParagraphStyle | None = None, **values: object
+    ) -> list[Flowable]:
+        """A label for a table cell; bilingual: English above Chinese as two paragraphs, so
+        the English keeps whole-word wrapping."""
+        style = style or self.s.cell_head
+        if self.language != "both":
+            return [para(markup(tr(msgid, language=self.language, **values)), style)]
+        en = tr(msgid, language="en", **values)
+        zh = tr(msgid, language="zh", **values)
+        if en == zh:
+            return [para(markup(en), style)]
+        return [para(markup(en), style), para(markup(zh), style)]
+
+    def stacked(self, msgid: str, style: ParagraphStyle) -> list[Flowable]:
+        """A title: bilingual shows the Chinese on its own line under the English."""
+        return self.cell(msgid, style)
 
     def heading(
         self, msgid: str, style: ParagraphStyle | None = None, **values: object
@@ -221,7 +236,7 @@ def grid_table(
     return table
 
 
-def key_value_table(rows: Sequence[tuple[Paragraph, Paragraph]], label_width: float) -> Table:
+def key_value_table(rows: Sequence[tuple[object, object]], label_width: float) -> Table:
     table = Table([list(r) for r in rows], colWidths=[label_width, CONTENT_WIDTH - label_width])
     table.setStyle(
         table_style(

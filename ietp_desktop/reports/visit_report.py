@@ -143,9 +143,7 @@ class _Report:
         return para(self.L.markup(msgid, **values), getattr(self.s, style))
 
     def kv(self, rows: list[tuple[str, str]], label_width: float = 48 * mm) -> Table:
-        return key_value_table(
-            [(self.lbl(k, "cell_head"), self.p(v, "body")) for k, v in rows], label_width
-        )
+        return key_value_table([(self.L.cell(k), self.p(v, "body")) for k, v in rows], label_width)
 
     def section(self, msgid: str) -> list[Flowable]:
         return [CondPageBreak(40 * mm), self.L.heading(msgid)]
@@ -167,7 +165,7 @@ class _Report:
         f, v, o = self.d.factory, self.d.visit, self.d.outcome
         out: list[Flowable] = [
             Spacer(1, 18 * mm),
-            self.L.heading("Progress Visit report", self.s.title),
+            *self.L.stacked("Progress Visit report", self.s.title),
             Spacer(1, 10 * mm),
         ]
         out.append(para(markup(f.name_en), self.s.cover_name))
