@@ -137,9 +137,10 @@ def _read_archive(path: Path, stream: BinaryIO, limits: BundleLimits) -> _Archiv
                     limit=limit,
                 )
             )
+    for record in records:  # after the specific checks, so their messages win
         if not record.canonical:
             raise ArchiveProblem(
-                tr("entry '{name}' has a header bundles are not written with", name=name)
+                tr("entry '{name}' has a header bundles are not written with", name=record.name)
             )
     for required in (mf.MANIFEST_NAME, mf.SIGNATURE_NAME):
         if required not in seen:
