@@ -9,7 +9,12 @@ from functools import cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ietp_desktop.domain.cap_policy import cap_due_date, parse_cap_due_days
+from ietp_desktop.domain.cap_policy import (
+    RootCause,
+    cap_due_date,
+    parse_cap_due_days,
+    parse_root_causes,
+)
 from ietp_desktop.domain.errors import NotFound, ValidationFailed
 from ietp_desktop.domain.findings import Category, Classification, FindingSource
 from ietp_desktop.paths import forms_dir
@@ -17,8 +22,15 @@ from ietp_desktop.services import catalogue
 from ietp_desktop.services.dto import FindingView
 from ietp_desktop.services.visit_read import _finding_views
 from ietp_desktop.services.visit_refs import require_editable, resolve_visit, short_id
+from ietp_desktop.storage.audit import record_event
 from ietp_desktop.storage.db import Database
-from ietp_desktop.storage.models import CorrectiveAction, Finding, FindingItem, Visit
+from ietp_desktop.storage.models import (
+    AttachmentLink,
+    CorrectiveAction,
+    Finding,
+    FindingItem,
+    Visit,
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,13 @@ def cap_due_days() -> dict[Classification, int]:
     return parse_cap_due_days(path.read_text(encoding="utf-8"), path.name)
 
 
+@cache
+def root_causes() -> tuple[RootCause, ...]:
+    """The root-cause list shipped in forms/root_causes.json (id, English and Chinese label)."""
+    path = forms_dir() / "root_causes.json"
+    return tuple(parse_root_causes(path.read_text(encoding="utf-8"), path.name))
+
+
 def _check(session: Session, visit: Visit, data: FindingInput) -> None:
     label = f"visit {short_id(visit.uuid)}"
     problems = []
@@ -57,6 +76,11 @@ def _check(session: Session, visit: Visit, data: FindingInput) -> None:
         )
     if not data.description.strip():
         problems.append("the description is empty")
+    causes = [cause.id for cause in root_causes()]
+    if data.root_cause and data.root_cause not in causes:
+        problems.append(
+            f"root cause {data.root_cause!r} is not one of " + ", ".join(causes) + " (or empty)"
+        )
     form = catalogue.form_by_sha(session, visit.form_sha256)
     known = {item.id for item in form.items()}
     problems += [f"item {i} is not in the visit's form" for i in data.item_ids if i not in known]
@@ -158,3 +182,90 @@ def list_findings(db: Database, visit_ref: str | int) -> list[FindingView]:
     with db.session() as session:
         visit = resolve_visit(session, visit_ref)
         return list(_finding_views(session, visit.id))
+
+
+_SEVERITY = (
+    Classification.ZERO_TOLERANCE,
+    Classification.TRANSPARENCY,
+    Classification.STANDARD_NC,
+    Classification.OBSERVATION,
+    Classification.BEST_PRACTICE,
+)
+
+
+def _append(text: str, addition: str) -> str:
+    addition = addition.strip()
+    if not addition or addition in text:
+        return text
+    return f"{text.rstrip()}\n{addition}" if text.strip() else addition
+
+
+def merge_findings(
+    db: Database, visit_ref: str | int, keep_ref: str | int, other_ref: str | int
+) -> FindingView:
+    """Fold `other` into `keep`: its checklist items, photos, CAP answers and remediation
+    records move to the kept finding, its text is added to the kept evidence, and it is
+    deleted. Every step is a row change, so the audit trail shows what happened."""
+    with db.session() as session:
+        visit = resolve_visit(session, visit_ref)
+        require_editable(visit)
+        keep = resolve_finding(session, visit, keep_ref)
+        other = resolve_finding(session, visit, other_ref)
+        if keep.id == other.id:
+            raise ValidationFailed(
+                f"visit {short_id(visit.uuid)}: cannot merge {keep.code} with itself"
+            )
+        moving = other.corrective_action
+        keep_cls, other_cls = (
+            Classification(keep.classification),
+            Classification(other.classification),
+        )
+        if moving is not None and moving.records and not keep_cls.needs_cap:
+            raise ValidationFailed(
+                f"visit {short_id(visit.uuid)}: {other.code} has remediation records but "
+                f"{keep.code} is a {keep_cls.value.replace('_', ' ')} without a CAP line; "
+                f"keep {other.code} and merge {keep.code} into it instead"
+            )
+        if _SEVERITY.index(other_cls) < _SEVERITY.index(keep_cls):
+            keep.classification = other_cls.value  # the merged finding keeps the worse grade
+        items = {i.item_id for i in keep.items} | {i.item_id for i in other.items}
+        if items != {i.item_id for i in keep.items}:
+            keep.items = [FindingItem(item_id=i, visit_id=visit.id) for i in sorted(items)]
+        keep.evidence = _append(
+            keep.evidence, f"[{other.code}] {other.title}: {other.description}\n{other.evidence}"
+        )
+        if not keep.root_cause:
+            keep.root_cause = other.root_cause
+        sync_cap_line(session, visit, keep)
+        session.flush()
+        _move_photos(session, visit, other.id, keep.id)
+        if moving is not None and keep.corrective_action is not None:
+            target = keep.corrective_action
+            for name in ("corrective_action", "preventive_action", "responsible", "factory_remark"):
+                setattr(target, name, _append(getattr(target, name), getattr(moving, name)))
+            for record in moving.records:
+                record.corrective_action_id = target.id
+            session.flush()
+            session.expire(moving, ["records"])
+            session.expire(target, ["records"])
+        record_event(session, visit.id, "Finding", "merge", f"{other.code} merged into {keep.code}")
+        session.delete(other)
+        session.flush()
+        return _view(session, visit.id, keep.id)
+
+
+def _move_photos(session: Session, visit: Visit, from_id: int, to_id: int) -> None:
+    kept = set(
+        session.scalars(
+            select(AttachmentLink.attachment_id).where(AttachmentLink.finding_id == to_id)
+        )
+    )
+    for link in session.scalars(
+        select(AttachmentLink).where(
+            AttachmentLink.visit_id == visit.id, AttachmentLink.finding_id == from_id
+        )
+    ):
+        if link.attachment_id in kept:
+            session.delete(link)
+        else:
+            link.finding_id = to_id
