@@ -38,7 +38,7 @@ def _fingerprint() -> str:
 
 
 def ensure_venv() -> Path:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (this script may run on an older python3)
         sys.exit(f"IETP PV Desktop needs Python 3.11 or newer (this is {sys.version.split()[0]})")
     if not _python().exists():
         print(f"creating the virtual environment in {VENV} …", flush=True)
