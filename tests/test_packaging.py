@@ -57,7 +57,8 @@ def test_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) -
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "from ietp_desktop.paths import forms_dir, resources_dir;"
         "print(forms_dir()); print(resources_dir());"
-        "from ietp_desktop.cli import main; sys.exit(main(['--data-dir', sys.argv[2], 'forms', 'list']))"
+        "from ietp_desktop.cli import main;"
+        "sys.exit(main(['--data-dir', sys.argv[2], 'forms', 'list']))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code, str(site), str(tmp_path / "data")],
