@@ -76,16 +76,14 @@ class WorkerHours:
     days_in_lieu: tuple[tuple[date, date], ...]  # (rest day worked, day off in lieu)
     holidays_worked: tuple[date, ...]
     overtime: tuple[OvertimeDay, ...]
+    overtime_months: dict[date, int]  # first of the month → overtime minutes
 
     @property
     def longest_run(self) -> Run | None:
         return max(self.runs, key=lambda r: (r.days, -r.start.toordinal()), default=None)
 
     def overtime_by_month(self) -> dict[date, int]:
-        months: dict[date, int] = defaultdict(int)
-        for day in self.overtime:
-            months[day.work_date.replace(day=1)] += day.total
-        return dict(months)
+        return dict(self.overtime_months)
 
 
 def daily_hours(punches: Iterable[Punch]) -> dict[str, list[DayHours]]:
@@ -110,7 +108,7 @@ def daily_hours(punches: Iterable[Punch]) -> dict[str, list[DayHours]]:
 def worker_hours(worker_code: str, days: list[DayHours], rules: RuleSet) -> WorkerHours:
     days = sorted(days, key=lambda d: d.work_date)
     if not days:
-        return WorkerHours(worker_code, (), (), 0, None, (), (), (), (), ())
+        return WorkerHours(worker_code, (), (), 0, None, (), (), (), (), (), {})
     first, last = days[0].work_date, days[-1].work_date
     span = (last - first).days + 1
     dense = [0] * span
@@ -125,6 +123,9 @@ def worker_hours(worker_code: str, days: list[DayHours], rules: RuleSet) -> Work
     runs = _runs(first, worked)
     lieu, uncompensated, holidays = _rest_and_holiday_work(first, worked, rules)
     overtime = _overtime(days, rules, {rest for rest, _ in lieu})
+    months: dict[date, int] = defaultdict(int)
+    for ot in overtime:
+        months[date(ot.work_date.year, ot.work_date.month, 1)] += ot.total
     return WorkerHours(
         worker_code=worker_code,
         days=tuple(days),
@@ -136,6 +137,7 @@ def worker_hours(worker_code: str, days: list[DayHours], rules: RuleSet) -> Work
         days_in_lieu=lieu,
         holidays_worked=holidays,
         overtime=overtime,
+        overtime_months=dict(months),
     )
 
 
@@ -166,21 +168,24 @@ def rolling_windows_over(
 ) -> list[tuple[Run, int]]:
     """Episodes of overlapping 7-day windows whose total exceeds the limit, each with the
     highest 7-day total in it."""
-    episodes: list[tuple[Run, int]] = []
+    spans: list[list[int]] = []  # [first window end index, last window end index, best]
     window = 0
     for i, m in enumerate(dense):
         window += m
         if i >= 7:
             window -= dense[i - 7]
         if window > limit_minutes:
-            start = first + timedelta(days=max(0, i - 6))
-            end = first + timedelta(days=i)
-            if episodes and episodes[-1][0].end >= start - _DAY:
-                run, best = episodes[-1]
-                episodes[-1] = (Run(run.start, end), max(best, window))
+            if spans and spans[-1][1] >= i - 7:
+                span = spans[-1]
+                span[1] = i
+                if window > span[2]:
+                    span[2] = window
             else:
-                episodes.append((Run(start, end), window))
-    return episodes
+                spans.append([i, i, window])
+    return [
+        (Run(first + timedelta(days=max(0, a - 6)), first + timedelta(days=b)), best)
+        for a, b, best in spans
+    ]
 
 
 def _runs(first: date, worked: list[bool]) -> tuple[Run, ...]:

@@ -125,6 +125,11 @@ class RuleSet(_Model):
     def _adjusted(self) -> frozenset[date]:
         return frozenset(d for y in self.holiday_years for d in y.adjusted_workdays)
 
+    @cached_property
+    def workday_cache(self) -> dict[date, bool]:
+        """Filled by workdays.is_working_day: analyses ask about the same dates many times."""
+        return {}
+
     @property
     def holidays(self) -> dict[date, str]:
         """Statutory holiday dates (paid at the holiday premium) and their names."""

@@ -12,11 +12,19 @@ _DAY = timedelta(days=1)
 
 
 def is_working_day(d: date, rules: RuleSet) -> bool:
+    cache = rules.workday_cache
+    try:
+        return cache[d]
+    except KeyError:
+        pass
     if rules.is_adjusted_workday(d):
-        return True
-    if rules.is_public_holiday(d):
-        return False
-    return d.weekday() < 5
+        working = True
+    elif rules.is_public_holiday(d):
+        working = False
+    else:
+        working = d.weekday() < 5
+    cache[d] = working
+    return working
 
 
 def add_working_days(start: date, n: int, rules: RuleSet) -> date:

@@ -118,8 +118,20 @@ def open_table(
                 f"no column for {' or '.join(group)}; map one in a column mapping file",
             ))
     mapping = ColumnMapping({f: headers[i] for f, i in sorted(columns.items(), key=lambda x: x[1])})
-    body = [(n, cells) for n, cells in rows[position + 1 :]]
+    body = rows[position + 1 :]
     return Table(name, header_number, headers, columns, mapping, unmapped, body, problems)
+
+
+def blank_row(cells: list[object]) -> bool:
+    for c in cells:
+        if c is None:
+            continue
+        if c.__class__ is str:
+            if c and not c.isspace():
+                return False
+        else:
+            return False
+    return True
 
 
 def cell(cells: list[object], index: int | None) -> object:

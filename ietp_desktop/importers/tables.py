@@ -65,8 +65,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Row]]:
     text = decode(data, path.name).replace("\x00", "")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text[:20000]))
     try:
-        for number, row in enumerate(reader, start=1):
-            yield number, list(row)
+        yield from enumerate(reader, start=1)
     except csv.Error as exc:
         raise UserError(f"{path.name}: cannot read row {reader.line_num}: {exc}") from None
 

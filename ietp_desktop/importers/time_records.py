@@ -16,10 +16,18 @@ from typing import TypeVar
 
 from ietp_desktop.domain.records import Punch
 from ietp_desktop.importers.mapping import TIME_FIELDS, ColumnMapping
-from ietp_desktop.importers.preview import ImportPreview, ProblemLog, cell, open_table
-from ietp_desktop.importers.values import CellError, is_blank, parse_date, parse_time, text
+from ietp_desktop.importers.preview import (
+    ImportPreview,
+    ProblemLog,
+    blank_row,
+    cell,
+    open_table,
+)
+from ietp_desktop.importers.values import CellError, parse_date, parse_time, text
 
 MAX_SHIFT = timedelta(hours=16)
+_ONE_DAY = timedelta(days=1)
+_BACKWARDS = ("clock-in before the previous clock-out", "clock-out before clock-in")
 PAIRS = 4
 V = TypeVar("V")
 
@@ -66,9 +74,10 @@ def preview_time_records(
     pairs = [(cols.get(f"in_{k}"), cols.get(f"out_{k}")) for k in range(1, PAIRS + 1)]
     pairs = [(i, o) for i, o in pairs if i is not None or o is not None]
     reader = _RowReader(table.headers, pairs, memo(parse_date), memo(parse_time), log)
-    parsed: list[tuple[Punch, int]] = []
+    punches: list[Punch] = []
+    rows: list[int] = []
     for number, cells in table.body:
-        if all(is_blank(c) for c in cells):
+        if blank_row(cells):
             continue
         code = text(cell(cells, code_col)).lstrip("'")
         if not code:
@@ -83,12 +92,16 @@ def preview_time_records(
         except CellError as exc:
             log.error(number, table.headers[date_col], str(exc))
             continue
-        punches = reader.punches(code, work_date, cells, number)
-        if punches is not None and not punches:
+        found = reader.punches(code, work_date, cells, number)
+        if found is None:
+            continue
+        if not found:
             log.warning(number, "", "no clock-in or clock-out on this row; skipped")
-        parsed.extend((p, number) for p in punches or ())
+        for punch in found:
+            punches.append(punch)
+            rows.append(number)
 
-    preview.rows, preview.row_numbers = _dedupe_and_check_overlaps(parsed, log)
+    preview.rows, preview.row_numbers = _dedupe_and_check_overlaps(punches, rows, log)
     log.sort()
     return preview
 
@@ -115,37 +128,36 @@ class _RowReader:
         out: list[Punch] = []
         first: datetime | None = None
         cursor: datetime | None = None
+        width = len(cells)
         for in_col, out_col in self.pairs:
-            moments: list[datetime | None] = []
-            for col, role in ((in_col, "clock-in"), (out_col, "clock-out")):
-                value = cell(cells, col)
-                if col is None or is_blank(value):
-                    moments.append(None)
+            moments: list[datetime | None] = [None, None]
+            for slot, col in enumerate((in_col, out_col)):
+                value = cells[col] if col is not None and col < width else None
+                if value is None or (isinstance(value, str) and (not value or value.isspace())):
                     continue
-                column = self.headers[col]
-                backwards = ("clock-out before clock-in" if role == "clock-out"
-                             else "clock-in before the previous clock-out")
+                assert col is not None
                 try:
                     t = self.parse_time(value)
                 except CellError as exc:
-                    self.log.error(number, column, str(exc))
+                    self.log.error(number, self.headers[col], str(exc))
                     return None
                 if isinstance(t, datetime):
                     moment = t
                     if cursor is not None and moment < cursor:
-                        self.log.error(number, column, backwards)
+                        self.log.error(number, self.headers[col], _BACKWARDS[slot])
                         return None
                 else:
                     moment = datetime.combine(work_date, t)
                     if cursor is not None and moment < cursor:
                         while moment < cursor:  # crossed midnight
-                            moment += timedelta(days=1)
+                            moment += _ONE_DAY
                         if first is not None and moment - first > MAX_SHIFT:
-                            self.log.error(number, column, backwards)
+                            self.log.error(number, self.headers[col], _BACKWARDS[slot])
                             return None
-                first = first or moment
+                if first is None:
+                    first = moment
                 cursor = moment
-                moments.append(moment)
+                moments[slot] = moment
             start, end = moments
             if start is None and end is None:
                 continue
@@ -164,37 +176,45 @@ class _RowReader:
 
 
 def _dedupe_and_check_overlaps(
-    parsed: list[tuple[Punch, int]], log: ProblemLog
+    punches: list[Punch], rows: list[int], log: ProblemLog
 ) -> tuple[list[Punch], list[int]]:
     seen: dict[tuple[str, date, datetime | None, datetime | None], int] = {}
-    kept: list[tuple[Punch, int]] = []
-    for punch, row in parsed:
-        if row in log.bad_rows:
+    kept: list[Punch] = []
+    kept_rows: list[int] = []
+    bad = log.bad_rows
+    for punch, row in zip(punches, rows, strict=True):
+        if row in bad:
             continue
         key = (punch.worker_code, punch.work_date, punch.start, punch.end)
-        if key in seen:
-            if seen[key] != row:
-                log.warning(row, "", f"duplicate of row {seen[key]}; ignored")
+        first = seen.get(key)
+        if first is not None:
+            if first != row:
+                log.warning(row, "", f"duplicate of row {first}; ignored")
             continue
         seen[key] = row
-        kept.append((punch, row))
+        kept.append(punch)
+        kept_rows.append(row)
 
     complete: dict[str, list[tuple[datetime, datetime, int]]] = {}
-    for punch, row in kept:
+    for punch, row in zip(kept, kept_rows, strict=True):
         if punch.start is not None and punch.end is not None:
-            complete.setdefault(punch.worker_code, []).append((punch.start, punch.end, row))
+            items = complete.get(punch.worker_code)
+            if items is None:
+                items = complete[punch.worker_code] = []
+            items.append((punch.start, punch.end, row))
     overlapping: set[int] = set()
     for items in complete.values():
         items.sort()
-        latest_end: datetime | None = None
+        latest_end = items[0][0]
         latest_row = 0
         for start, end, row in items:
-            if latest_end is not None and start < latest_end and row != latest_row:
+            if start < latest_end and row != latest_row:
                 log.error(row, "", f"overlaps the punch on row {latest_row} "
                                    f"(until {latest_end:%Y-%m-%d %H:%M})")
                 overlapping.add(row)
-                continue
-            if latest_end is None or end > latest_end:
+            elif end > latest_end:
                 latest_end, latest_row = end, row
-    final = [(p, r) for p, r in kept if r not in overlapping]
+    if not overlapping:
+        return kept, kept_rows
+    final = [(p, r) for p, r in zip(kept, kept_rows, strict=True) if r not in overlapping]
     return [p for p, _ in final], [r for _, r in final]
