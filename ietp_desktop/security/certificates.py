@@ -216,6 +216,9 @@ def check_issued_by(
     `what` names the certificate in the message ("the signer of bundle x.ietpbundle").
     """
 
+    now = utcnow()
+    if not ca_cert.not_valid_before_utc <= now <= ca_cert.not_valid_after_utc:
+        raise CertificateRejected(tr("{what}: the office CA certificate has expired", what=what))
     if cert.issuer != ca_cert.subject:
         raise CertificateRejected(
             tr("{what}: certificate was not issued by this office's CA", what=what)

@@ -302,16 +302,14 @@ class VerifiedBundle:
         if name not in self._locations:
             raise BundleRefused(self.path, tr("it has no entry '{name}'", name=name))
         path, offset, size, plain_size = self._locations[name]
-        raw = _RefusingReader(
-            self.path,
-            name,
-            self._data_key,
-            path,
-            open(self.path, "rb"),  # noqa: SIM115 - the returned stream owns it
-            offset,
-            size,
-            plain_size,
-        )
+        stream = open(self.path, "rb")  # noqa: SIM115 - the returned reader owns it
+        try:
+            raw = _RefusingReader(
+                self.path, name, self._data_key, path, stream, offset, size, plain_size
+            )
+        except BaseException:
+            stream.close()
+            raise
         return io.BufferedReader(raw, buffer_size=READ_BLOCK)
 
     def read_entry(self, name: str, max_bytes: int = 64 << 20) -> bytes:
