@@ -1,0 +1,64 @@
+"""Starting the window: fonts, the data folder, the language, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ietp_desktop.domain.errors import UserError
+from ietp_desktop.i18n import LANGUAGES, set_language, tr
+from ietp_desktop.paths import resources_dir
+from ietp_desktop.services import preferences
+from ietp_desktop.services.app import open_workspace
+from ietp_desktop.storage.db import Database
+from ietp_desktop.ui.main_window import PREF_LANGUAGE, MainWindow
+
+log = logging.getLogger(__name__)
+CJK_FONT = "fonts/wqy-microhei.ttc"
+
+
+def install_cjk_fallback(app: QApplication) -> str | None:
+    """Register the shipped CJK font and put it behind the default family, so Chinese
+    renders on a laptop with no Chinese font installed."""
+    font_id = QFontDatabase.addApplicationFont(str(resources_dir() / CJK_FONT))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        log.warning("could not load %s; Chinese text may not render", CJK_FONT)
+        return None
+    font = QFont(app.font())
+    font.setFamilies([app.font().family(), families[0]])
+    app.setFont(font)
+    return str(families[0])
+
+
+def restore_language(db: Database) -> None:
+    language = preferences.get_preference(db, PREF_LANGUAGE, "en")
+    set_language(language if language in LANGUAGES else "en")
+
+
+def ensure_app() -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("IETP PV Desktop")
+    app.setOrganizationName("IETP")
+    return app
+
+
+def run_gui(data_dir: Path) -> int:
+    app = ensure_app()
+    install_cjk_fallback(app)
+    try:
+        db = open_workspace(data_dir)
+        restore_language(db)
+    except UserError as exc:
+        QMessageBox.critical(None, tr("IETP PV Desktop"), str(exc))
+        return 1
+    window = MainWindow(db)
+    window.show()
+    return int(app.exec())

@@ -1,0 +1,281 @@
+"""One editor per answer type. Each emits `sig_commit` when its value should be saved now
+and `sig_typing` while text is being typed (the row saves on a short debounce)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, QEvent, QObject, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QWidget,
+)
+
+from ietp_desktop.domain.checklist import AnswerValue, Item, format_number
+from ietp_desktop.i18n import current_language, tr
+
+RADIO_LIMIT = 5  # a single choice with more options than this becomes a combo box
+
+
+class ItemEditor(QWidget):
+    sig_commit = Signal()
+    sig_typing = Signal()
+
+    def __init__(self, item: Item, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item = item
+        self.layout_ = QHBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+
+    def raw_value(self) -> object:
+        raise NotImplementedError
+
+    def set_value(self, value: AnswerValue) -> None:
+        raise NotImplementedError
+
+    def focus_target(self) -> QWidget:
+        return self
+
+    def retranslate(self) -> None:
+        pass
+
+
+class ChoiceButtons(ItemEditor):
+    """yes/no/na, yes/partial/no and short single choices: radio buttons in a row
+    (Tab enters the group, arrow keys move, Space picks)."""
+
+    def __init__(self, item: Item, parent: QWidget | None = None) -> None:
+        super().__init__(item, parent)
+        self.group = QButtonGroup(self)
+        self.buttons: dict[str, QRadioButton] = {}
+        for value, _label in item.choice_labels():
+            button = QRadioButton(self)
+            button.setObjectName(f"choice_{item.id}_{value}")
+            self.group.addButton(button)
+            self.buttons[value] = button
+            self.layout_.addWidget(button)
+        self.layout_.addStretch(1)
+        self.group.buttonClicked.connect(lambda _b: self.sig_commit.emit())
+        self.retranslate()
+
+    def raw_value(self) -> object:
+        for value, button in self.buttons.items():
+            if button.isChecked():
+                return value
+        return None
+
+    def set_value(self, value: AnswerValue) -> None:
+        self.group.setExclusive(False)
+        for known, button in self.buttons.items():
+            button.setChecked(known == value)
+        self.group.setExclusive(True)
+
+    def focus_target(self) -> QWidget:
+        checked = self.group.checkedButton()
+        return checked or next(iter(self.buttons.values()))
+
+    def retranslate(self) -> None:
+        language = current_language()
+        for value, label in self.item.choice_labels():
+            self.buttons[value].setText(label.get(language))
+
+
+class ChoiceCombo(ItemEditor):
+    def __init__(self, item: Item, parent: QWidget | None = None) -> None:
+        super().__init__(item, parent)
+        self.combo = QComboBox(self)
+        self.combo.setObjectName(f"combo_{item.id}")
+        self.layout_.addWidget(self.combo)
+        self.layout_.addStretch(1)
+        self.retranslate()
+        self.combo.activated.connect(lambda _i: self.sig_commit.emit())
+
+    def raw_value(self) -> object:
+        return self.combo.currentData()
+
+    def set_value(self, value: AnswerValue) -> None:
+        index = self.combo.findData(value) if isinstance(value, str) else 0
+        self.combo.setCurrentIndex(max(index, 0))
+
+    def focus_target(self) -> QWidget:
+        return self.combo
+
+    def retranslate(self) -> None:
+        current = self.combo.currentData()
+        self.combo.clear()
+        self.combo.addItem(tr("(not answered)"), None)
+        for value, label in self.item.choice_labels():
+            self.combo.addItem(label.get(current_language()), value)
+        self.set_value(current)
+
+
+class MultiChoice(ItemEditor):
+    def __init__(self, item: Item, parent: QWidget | None = None) -> None:
+        super().__init__(item, parent)
+        self.boxes: dict[str, QCheckBox] = {}
+        for value, _label in item.choice_labels():
+            box = QCheckBox(self)
+            box.setObjectName(f"multi_{item.id}_{value}")
+            box.toggled.connect(lambda _c: self.sig_commit.emit())
+            self.boxes[value] = box
+            self.layout_.addWidget(box)
+        self.layout_.addStretch(1)
+        self.retranslate()
+
+    def raw_value(self) -> object:
+        return [value for value, box in self.boxes.items() if box.isChecked()]
+
+    def set_value(self, value: AnswerValue) -> None:
+        chosen = value if isinstance(value, list) else []
+        for known, box in self.boxes.items():
+            box.blockSignals(True)
+            box.setChecked(known in chosen)
+            box.blockSignals(False)
+
+    def focus_target(self) -> QWidget:
+        return next(iter(self.boxes.values()))
+
+    def retranslate(self) -> None:
+        for value, label in self.item.choice_labels():
+            self.boxes[value].setText(label.get(current_language()))
+
+
+class _FocusOut(QObject):
+    def __init__(self, editor: ItemEditor) -> None:
+        super().__init__(editor)
+        self.editor = editor
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            self.editor.sig_commit.emit()
+        return False
+
+
+class NumberEditor(ItemEditor):
+    def __init__(self, item: Item, parent: QWidget | None = None) -> None:
+        super().__init__(item, parent)
+        self.edit = QLineEdit(self)
+        self.edit.setObjectName(f"number_{item.id}")
+        self.edit.setMaximumWidth(160)
+        self.edit.setClearButtonEnabled(True)
+        self.unit = QLabel(item.unit or "", self)
+        self.range = QLabel(self)
+        self.range.setStyleSheet("color: #666;")
+        for widget in (self.edit, self.unit, self.range):
+            self.layout_.addWidget(widget)
+        self.layout_.addStretch(1)
+        self.edit.textEdited.connect(lambda _t: self.sig_typing.emit())
+        self.edit.returnPressed.connect(self.sig_commit.emit)
+        self.edit.installEventFilter(_FocusOut(self))
+        self.retranslate()
+
+    def raw_value(self) -> object:
+        return self.edit.text()
+
+    def set_value(self, value: AnswerValue) -> None:
+        self.edit.setText(format_number(value) if isinstance(value, int | float) else "")
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+    def retranslate(self) -> None:
+        low = "" if self.item.min is None else format_number(self.item.min)
+        high = "" if self.item.max is None else format_number(self.item.max)
+        self.range.setText(tr("range {low} – {high}", low=low, high=high) if low or high else "")
+        self.edit.setPlaceholderText(tr("number"))
+
+
+class DateEditor(ItemEditor):
+    def __init__(self, item: Item, parent: QWidget | None = None) -> None:
+        super().__init__(item, parent)
+        self.unset = QCheckBox(self)
+        self.unset.setObjectName(f"unset_{item.id}")
+        self.date = QDateEdit(self)
+        self.date.setObjectName(f"date_{item.id}")
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setDate(QDate.currentDate())
+        self.layout_.addWidget(self.date)
+        self.layout_.addWidget(self.unset)
+        self.layout_.addStretch(1)
+        self.unset.setChecked(True)
+        self.date.setEnabled(False)
+        self.unset.toggled.connect(self._toggled)
+        self.date.dateChanged.connect(lambda _d: self.sig_commit.emit())
+        self.retranslate()
+
+    def _toggled(self, unset: bool) -> None:
+        self.date.setEnabled(not unset)
+        self.sig_commit.emit()
+
+    def raw_value(self) -> object:
+        if self.unset.isChecked():
+            return None
+        return self.date.date().toString("yyyy-MM-dd")
+
+    def set_value(self, value: AnswerValue) -> None:
+        for widget in (self.unset, self.date):
+            widget.blockSignals(True)
+        if isinstance(value, str) and value:
+            self.date.setDate(QDate.fromString(value, "yyyy-MM-dd"))
+            self.unset.setChecked(False)
+            self.date.setEnabled(True)
+        else:
+            self.unset.setChecked(True)
+            self.date.setEnabled(False)
+        for widget in (self.unset, self.date):
+            widget.blockSignals(False)
+
+    def focus_target(self) -> QWidget:
+        return self.date if self.date.isEnabled() else self.unset
+
+    def retranslate(self) -> None:
+        self.unset.setText(tr("Not answered"))
+
+
+class TextEditor(ItemEditor):
+    def __init__(self, item: Item, parent: QWidget | None = None) -> None:
+        super().__init__(item, parent)
+        self.edit = QPlainTextEdit(self)
+        self.edit.setObjectName(f"text_{item.id}")
+        self.edit.setTabChangesFocus(True)
+        self.edit.setFixedHeight(64)
+        self.layout_.addWidget(self.edit)
+        self.edit.textChanged.connect(self.sig_typing.emit)
+        self.edit.installEventFilter(_FocusOut(self))
+
+    def raw_value(self) -> object:
+        return self.edit.toPlainText()
+
+    def set_value(self, value: AnswerValue) -> None:
+        self.edit.blockSignals(True)
+        self.edit.setPlainText(value if isinstance(value, str) else "")
+        self.edit.blockSignals(False)
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+
+def make_editor(item: Item, parent: QWidget | None = None) -> ItemEditor:
+    if item.type in ("yes_no_na", "yes_partial_no"):
+        return ChoiceButtons(item, parent)
+    if item.type == "single_choice":
+        if len(item.choices) <= RADIO_LIMIT:
+            return ChoiceButtons(item, parent)
+        return ChoiceCombo(item, parent)
+    if item.type == "multi_choice":
+        return MultiChoice(item, parent)
+    if item.type == "number":
+        return NumberEditor(item, parent)
+    if item.type == "date":
+        return DateEditor(item, parent)
+    return TextEditor(item, parent)
+
+
+__all__ = ["ItemEditor", "make_editor"]

@@ -1,0 +1,449 @@
+"""The main window: factories and visits on the home page, the visit workspace beside it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ietp_desktop.domain.errors import UserError
+from ietp_desktop.domain.lifecycle import STATUS_LABELS, VisitStatus
+from ietp_desktop.domain.outcome import OUTCOME_LABELS
+from ietp_desktop.i18n import LANGUAGES, current_language, set_language, tr
+from ietp_desktop.services import factories, preferences, visits
+from ietp_desktop.services.dto import FactoryView, VisitSummary
+from ietp_desktop.services.visit_read import list_visits
+from ietp_desktop.storage.db import Database
+from ietp_desktop.ui.context import VisitEvents, WorkspaceContext
+from ietp_desktop.ui.list_models import (
+    DUE_LABELS,
+    FactoryTableModel,
+    ListFilterProxy,
+    VisitTableModel,
+)
+from ietp_desktop.ui.shortcuts import SHORTCUTS
+from ietp_desktop.ui.visit_dialogs import ConfirmVisitDialog, PlanVisitDialog, RefuseVisitDialog
+from ietp_desktop.ui.workspace import PREF_ITEM, PREF_SECTION, PREF_VISIT, VisitWorkspace
+
+PREF_LANGUAGE = "ui.language"
+
+
+def _table(model: ListFilterProxy, name: str) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database, *, restore: bool = True) -> None:
+        super().__init__()
+        self.db = db
+        self.events = VisitEvents(self)
+        self.workspace: VisitWorkspace | None = None
+        self.dialog: QDialog | None = None
+        self.setObjectName("main_window")
+        self.resize(1280, 820)
+
+        self.visit_model = VisitTableModel()
+        self.visit_proxy = ListFilterProxy()
+        self.visit_proxy.setSourceModel(self.visit_model)
+        self.factory_model = FactoryTableModel()
+        self.factory_proxy = ListFilterProxy()
+        self.factory_proxy.setSourceModel(self.factory_model)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("visit_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search_changed)
+        self.filters: dict[str, QComboBox] = {}
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.search, 2)
+        self.filter_labels: dict[str, QLabel] = {}
+        for name in ("status", "city", "due_state", "outcome"):
+            label = QLabel()
+            combo = QComboBox()
+            combo.setObjectName(f"filter_{name}")
+            combo.currentIndexChanged.connect(
+                lambda _i, n=name: self.visit_proxy.set_field(n, self.filters[n].currentData())
+            )
+            self.filters[name] = combo
+            self.filter_labels[name] = label
+            filter_row.addWidget(label)
+            filter_row.addWidget(combo, 1)
+
+        self.visit_table = _table(self.visit_proxy, "visit_table")
+        self.visit_table.setColumnWidth(0, 300)
+        self.visit_table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.visit_table.activated.connect(lambda _i: self.open_selected())
+        self.open_button = QPushButton()
+        self.open_button.setObjectName("visit_open")
+        self.open_button.clicked.connect(self.open_selected)
+        self.confirm_button = QPushButton()
+        self.confirm_button.setObjectName("visit_confirm")
+        self.confirm_button.clicked.connect(self.confirm_selected)
+        self.refuse_button = QPushButton()
+        self.refuse_button.setObjectName("visit_refuse")
+        self.refuse_button.clicked.connect(self.refuse_selected)
+        self.count_label = QLabel()
+        visit_buttons = QHBoxLayout()
+        for button in (self.open_button, self.confirm_button, self.refuse_button):
+            visit_buttons.addWidget(button)
+        visit_buttons.addStretch(1)
+        visit_buttons.addWidget(self.count_label)
+        visits_tab = QWidget()
+        visits_layout = QVBoxLayout(visits_tab)
+        visits_layout.addLayout(filter_row)
+        visits_layout.addWidget(self.visit_table, 1)
+        visits_layout.addLayout(visit_buttons)
+
+        self.factory_search = QLineEdit()
+        self.factory_search.setObjectName("factory_search")
+        self.factory_search.setClearButtonEnabled(True)
+        self.factory_search.textChanged.connect(self.factory_proxy.set_search)
+        self.factory_table = _table(self.factory_proxy, "factory_table")
+        self.factory_table.setColumnWidth(1, 320)
+        self.plan_button = QPushButton()
+        self.plan_button.setObjectName("factory_plan")
+        self.plan_button.clicked.connect(self.plan_for_selected)
+        factories_tab = QWidget()
+        factories_layout = QVBoxLayout(factories_tab)
+        factories_layout.addWidget(self.factory_search)
+        factories_layout.addWidget(self.factory_table, 1)
+        plan_row = QHBoxLayout()
+        plan_row.addWidget(self.plan_button)
+        plan_row.addStretch(1)
+        factories_layout.addLayout(plan_row)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("home_tabs")
+        self.tabs.addTab(visits_tab, "")
+        self.tabs.addTab(factories_tab, "")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tabs)
+        self.setCentralWidget(self.stack)
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("status_error")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.statusBar().addPermanentWidget(self.error_label)
+        self.events.sig_saved.connect(self._saved)
+        self.events.sig_error.connect(self.show_error)
+        self.events.sig_language_changed.connect(self.retranslate)
+
+        self.actions_by_key: dict[str, QAction] = {}
+        self._build_actions()
+        self.reload_lists()
+        self.retranslate()
+        if restore:
+            self.restore_position()
+
+    # --- menus and shortcuts --------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        handlers = {
+            "next_item": lambda: self._in_workspace(lambda w: w.step_item(1)),
+            "previous_item": lambda: self._in_workspace(lambda w: w.step_item(-1)),
+            "next_section": lambda: self._in_workspace(lambda w: w.step_section(1)),
+            "previous_section": lambda: self._in_workspace(lambda w: w.step_section(-1)),
+            "search": self.go_to_search,
+            "raise_finding": lambda: self._in_workspace(lambda w: w.raise_finding_for_current()),
+            "back_to_list": self.show_list,
+            "help_shortcuts": self.show_shortcuts,
+            "quit": self.close,
+        }
+        for entry in SHORTCUTS:
+            action = QAction(self)
+            action.setShortcuts([QKeySequence(k) for k in entry.keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(handlers[entry.action])
+            self.addAction(action)
+            self.actions_by_key[entry.action] = action
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.actions_by_key["back_to_list"])
+        self.file_menu.addAction(self.actions_by_key["quit"])
+        self.visit_menu = bar.addMenu("")
+        for key in ("next_item", "previous_item", "next_section", "previous_section",
+                    "raise_finding", "search"):
+            self.visit_menu.addAction(self.actions_by_key[key])
+        self.settings_menu = bar.addMenu("")
+        self.language_menu = self.settings_menu.addMenu("")
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in LANGUAGES.items():
+            action = QAction(name, self, checkable=True)
+            action.setChecked(code == current_language())
+            action.triggered.connect(lambda _c=False, c=code: self.change_language(c))
+            group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
+        self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.actions_by_key["help_shortcuts"])
+
+    def _in_workspace(self, call: object) -> None:
+        if self.workspace is not None and self.stack.currentWidget() is self.workspace:
+            call(self.workspace)  # type: ignore[operator]
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        return [
+            (tr(s.label), " / ".join(QKeySequence(k).toString(
+                QKeySequence.SequenceFormat.NativeText) for k in s.keys))
+            for s in SHORTCUTS
+        ]
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td>{label}</td><td><b>{keys}</b></td></tr>"
+                       for label, keys in self.shortcut_rows())
+        box = QMessageBox(self)
+        box.setObjectName("shortcuts_box")
+        box.setWindowTitle(tr("Keyboard shortcuts"))
+        box.setText(f"<table cellspacing='6'>{rows}</table>")
+        box.open()
+        self.dialog = box  # type: ignore[assignment]
+
+    # --- lists ----------------------------------------------------------------------------
+
+    def reload_lists(self) -> None:
+        try:
+            visit_rows = list_visits(self.db)
+            factory_rows = factories.list_factories(self.db)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        self.visit_model.set_rows(visit_rows)
+        self.factory_model.set_rows(factory_rows)
+        self._fill_filters()
+        self._update_count()
+
+    def _fill_filters(self) -> None:
+        cities = sorted({v.city for v in self.visit_model.rows if v.city})
+        options: dict[str, list[tuple[str, str]]] = {
+            "status": [(s.value, tr(STATUS_LABELS[s])) for s in VisitStatus],
+            "city": [(c, c) for c in cities],
+            "due_state": [(k, tr(v)) for k, v in DUE_LABELS.items()],
+            "outcome": [(o.value, tr(label)) for o, label in OUTCOME_LABELS.items()],
+        }
+        for name, combo in self.filters.items():
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(tr("All"), None)
+            for value, label in options[name]:
+                combo.addItem(label, value)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+
+    def _search_changed(self, text: str) -> None:
+        self.visit_proxy.set_search(text)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(
+            tr("{shown} of {total} visits", shown=self.visit_proxy.rowCount(),
+               total=self.visit_model.rowCount())
+        )
+
+    def selected_visit(self) -> VisitSummary | None:
+        index = self.visit_table.currentIndex()
+        if not index.isValid():
+            return None
+        value = self.visit_proxy.data(index, Qt.ItemDataRole.UserRole)
+        return value if isinstance(value, VisitSummary) else None
+
+    def selected_factory(self) -> FactoryView | None:
+        index = self.factory_table.currentIndex()
+        if not index.isValid():
+            return None
+        value = self.factory_proxy.data(index, Qt.ItemDataRole.UserRole)
+        return value if isinstance(value, FactoryView) else None
+
+    def select_visit(self, uuid: str) -> bool:
+        for row in range(self.visit_proxy.rowCount()):
+            index = self.visit_proxy.index(row, 0)
+            summary = self.visit_proxy.data(index, Qt.ItemDataRole.UserRole)
+            if summary.uuid == uuid:
+                self.visit_table.setCurrentIndex(index)
+                return True
+        return False
+
+    # --- visit actions --------------------------------------------------------------------
+
+    def _dialog_done(self, message: str) -> None:
+        self._saved(message)
+        self.reload_lists()
+
+    def plan_for_selected(self) -> None:
+        factory = self.selected_factory()
+        if factory is None:
+            self.show_error(tr("Choose a factory first."))
+            return
+        specialist = preferences.get_preference(self.db, "ui.specialist_name", "")
+        self.dialog = PlanVisitDialog(self.db, factory, self._planned, self, specialist)
+        self.dialog.open()
+
+    def _planned(self, message: str) -> None:
+        dialog = self.dialog
+        self._dialog_done(message)
+        if isinstance(dialog, PlanVisitDialog):
+            if dialog.specialist.text().strip():
+                preferences.set_preference(
+                    self.db, "ui.specialist_name", dialog.specialist.text().strip()
+                )
+            self.tabs.setCurrentIndex(0)
+            self.select_visit(dialog.planned_uuid)
+
+    def confirm_selected(self) -> None:
+        visit = self.selected_visit()
+        if visit is None:
+            self.show_error(tr("Choose a visit first."))
+            return
+        self.dialog = ConfirmVisitDialog(self.db, visit, self._dialog_done, self)
+        self.dialog.open()
+
+    def refuse_selected(self) -> None:
+        visit = self.selected_visit()
+        if visit is None:
+            self.show_error(tr("Choose a visit first."))
+            return
+        self.dialog = RefuseVisitDialog(self.db, visit, self._dialog_done, self)
+        self.dialog.open()
+
+    def open_selected(self) -> None:
+        visit = self.selected_visit()
+        if visit is None:
+            self.show_error(tr("Choose a visit first."))
+            return
+        self.open_visit(visit.uuid)
+
+    def open_visit(self, uuid: str) -> VisitWorkspace | None:
+        """Start (if confirmed) or resume a visit in the workspace."""
+        try:
+            summary = next((v for v in self.visit_model.rows if v.uuid == uuid), None)
+            if summary is not None and summary.status == VisitStatus.PLANNED.value:
+                self.show_error(tr("Confirm the visit date with the factory before starting."))
+                return None
+            if summary is not None and summary.status == VisitStatus.CONFIRMED.value:
+                visits.start_visit(self.db, uuid)
+            if self.workspace is not None:
+                self._close_workspace()
+            workspace = VisitWorkspace(WorkspaceContext(self.db, uuid, self.events), self)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return None
+        self.workspace = workspace
+        workspace.refresh()
+        self.stack.addWidget(workspace)
+        self.stack.setCurrentWidget(workspace)
+        workspace.go_to_page(0)
+        self.setWindowTitle(f"IETP PV Desktop – {summary.factory_name_en if summary else uuid}")
+        return workspace
+
+    def _close_workspace(self) -> None:
+        if self.workspace is None:
+            return
+        self.workspace.flush()
+        self.stack.removeWidget(self.workspace)
+        self.workspace.deleteLater()
+        self.workspace = None
+
+    def show_list(self) -> None:
+        if self.workspace is not None:
+            self.workspace.flush()
+        self.reload_lists()
+        self.stack.setCurrentWidget(self.tabs)
+
+    def go_to_search(self) -> None:
+        self.show_list()
+        self.tabs.setCurrentIndex(0)
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def restore_position(self) -> None:
+        """Reopen the visit, section and item the user was at when the program closed."""
+        uuid = preferences.get_preference(self.db, PREF_VISIT)
+        if not uuid or not any(v.uuid == uuid for v in self.visit_model.rows):
+            return
+        section = preferences.get_preference(self.db, PREF_SECTION)
+        item = preferences.get_preference(self.db, PREF_ITEM)
+        workspace = self.open_visit(uuid)
+        if workspace is None:
+            return
+        if item and workspace.go_to_item(item):
+            return
+        if section:
+            workspace.go_to_section(section)
+
+    # --- status, language -----------------------------------------------------------------
+
+    def _saved(self, message: str) -> None:
+        self.error_label.setText("")
+        self.statusBar().showMessage(message)
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message.splitlines()[0] if message else "")
+
+    def change_language(self, language: str) -> None:
+        if self.workspace is not None:
+            self.workspace.flush()
+        set_language(language)
+        try:
+            preferences.set_preference(self.db, PREF_LANGUAGE, language)
+        except UserError as exc:
+            self.show_error(str(exc))
+        self.language_actions[language].setChecked(True)
+        self.events.sig_language_changed.emit()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("IETP PV Desktop"))
+        self.search.setPlaceholderText(tr("Search factory, IETP id, city or visit id… (Ctrl+F)"))
+        self.factory_search.setPlaceholderText(tr("Search factories…"))
+        labels = {"status": "Status", "city": "City", "due_state": "Due", "outcome": "Outcome"}
+        for name, label in self.filter_labels.items():
+            label.setText(tr(labels[name]))
+        self._fill_filters()
+        self.open_button.setText(tr("Start / resume visit"))
+        self.confirm_button.setText(tr("Confirm date…"))
+        self.refuse_button.setText(tr("Factory refused…"))
+        self.plan_button.setText(tr("Plan a visit…"))
+        self.tabs.setTabText(0, tr("Visits"))
+        self.tabs.setTabText(1, tr("Factories"))
+        self.file_menu.setTitle(tr("&File"))
+        self.visit_menu.setTitle(tr("&Visit"))
+        self.settings_menu.setTitle(tr("&Settings"))
+        self.language_menu.setTitle(tr("Language"))
+        self.help_menu.setTitle(tr("&Help"))
+        for entry in SHORTCUTS:
+            self.actions_by_key[entry.action].setText(tr(entry.label))
+        self.visit_model.retranslate()
+        self.factory_model.retranslate()
+        self._update_count()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.workspace is not None:
+            self.workspace.flush()
+        super().closeEvent(event)
