@@ -88,21 +88,25 @@ class WorkerHours:
 
 def daily_hours(punches: Iterable[Punch]) -> dict[str, list[DayHours]]:
     """Punches summed per worker and day (a night shift counts on the day it started)."""
-    minutes: dict[tuple[str, date], int] = defaultdict(int)
+    minutes: dict[str, dict[date, int]] = {}
     incomplete: set[tuple[str, date]] = set()
     for p in punches:
-        key = (p.worker_code, p.work_date)
-        if p.start is None or p.end is None:
-            incomplete.add(key)
-            minutes[key] += 0
+        days = minutes.get(p.worker_code)
+        if days is None:
+            days = minutes[p.worker_code] = {}
+        start, end = p.start, p.end
+        if start is None or end is None:
+            incomplete.add((p.worker_code, p.work_date))
+            days[p.work_date] = days.get(p.work_date, 0)
         else:
-            minutes[key] += int((p.end - p.start).total_seconds()) // 60
-    by_worker: dict[str, list[DayHours]] = defaultdict(list)
-    for (code, day), total in minutes.items():
-        by_worker[code].append(DayHours(day, total, (code, day) in incomplete))
-    for days in by_worker.values():
-        days.sort(key=lambda d: d.work_date)
-    return dict(by_worker)
+            span = end - start
+            days[p.work_date] = days.get(p.work_date, 0) + span.days * 1440 + span.seconds // 60
+    return {
+        code: [
+            DayHours(day, total, (code, day) in incomplete) for day, total in sorted(days.items())
+        ]
+        for code, days in minutes.items()
+    }
 
 
 def worker_hours(worker_code: str, days: list[DayHours], rules: RuleSet) -> WorkerHours:

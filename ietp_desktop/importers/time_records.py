@@ -9,6 +9,7 @@ refused ("clock-out before clock-in"). A shift belongs to the day it started.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from os import PathLike
 from pathlib import Path
@@ -106,6 +107,20 @@ def preview_time_records(
     return preview
 
 
+_Offsets = tuple[timedelta | None, timedelta | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How one row's clock cells turn into intervals, as offsets from the work date's
+    midnight: the same cells on another day give the same plan, so plans are cached."""
+
+    intervals: tuple[_Offsets, ...]
+    messages: tuple[tuple[int | None, str, bool], ...]  # (column, reason, is_error)
+    error: bool
+    reusable: bool  # False when a cell carried its own date
+
+
 class _RowReader:
     def __init__(
         self,
@@ -116,44 +131,74 @@ class _RowReader:
         log: ProblemLog,
     ) -> None:
         self.headers = headers
-        self.pairs = pairs
+        self.columns = [c for pair in pairs for c in pair]
         self.parse_date = parse_date
         self.parse_time = parse_time
         self.log = log
+        self.plans: dict[tuple[object, ...], _Plan] = {}
+        self.midnights: dict[date, datetime] = {}
 
     def punches(
         self, code: str, work_date: date, cells: list[object], number: int
     ) -> list[Punch] | None:
         """The row's punches, or None when the row has an error (already logged)."""
-        out: list[Punch] = []
+        width = len(cells)
+        values = tuple(cells[c] if c is not None and c < width else None for c in self.columns)
+        try:
+            plan = self.plans.get(values)
+        except TypeError:  # an unhashable cell value
+            plan = None
+        if plan is None:
+            plan = self._plan(values, work_date)
+            if plan.reusable:
+                self.plans[values] = plan
+        for column, reason, is_error in plan.messages:
+            header = self.headers[column] if column is not None else ""
+            if is_error:
+                self.log.error(number, header, reason)
+            else:
+                self.log.warning(number, header, reason)
+        if plan.error:
+            return None
+        midnight = self.midnights.get(work_date)
+        if midnight is None:
+            midnight = self.midnights[work_date] = datetime.combine(work_date, time())
+        return [
+            Punch(code, work_date, None if s is None else midnight + s,
+                  None if e is None else midnight + e)
+            for s, e in plan.intervals
+        ]
+
+    def _plan(self, values: tuple[object, ...], work_date: date) -> _Plan:
+        midnight = datetime.combine(work_date, time())
+        intervals: list[_Offsets] = []
+        messages: list[tuple[int | None, str, bool]] = []
+        reusable = True
         first: datetime | None = None
         cursor: datetime | None = None
-        width = len(cells)
-        for in_col, out_col in self.pairs:
+        for k in range(0, len(values), 2):
             moments: list[datetime | None] = [None, None]
-            for slot, col in enumerate((in_col, out_col)):
-                value = cells[col] if col is not None and col < width else None
+            for slot in (0, 1):
+                value = values[k + slot]
+                col = self.columns[k + slot]
                 if value is None or (isinstance(value, str) and (not value or value.isspace())):
                     continue
-                assert col is not None
                 try:
                     t = self.parse_time(value)
                 except CellError as exc:
-                    self.log.error(number, self.headers[col], str(exc))
-                    return None
+                    return _Plan((), ((col, str(exc), True),), True, reusable)
                 if isinstance(t, datetime):
+                    reusable = False
                     moment = t
                     if cursor is not None and moment < cursor:
-                        self.log.error(number, self.headers[col], _BACKWARDS[slot])
-                        return None
+                        return _Plan((), ((col, _BACKWARDS[slot], True),), True, False)
                 else:
-                    moment = datetime.combine(work_date, t)
+                    moment = midnight.replace(hour=t.hour, minute=t.minute, second=t.second)
                     if cursor is not None and moment < cursor:
                         while moment < cursor:  # crossed midnight
                             moment += _ONE_DAY
                         if first is not None and moment - first > MAX_SHIFT:
-                            self.log.error(number, self.headers[col], _BACKWARDS[slot])
-                            return None
+                            return _Plan((), ((col, _BACKWARDS[slot], True),), True, reusable)
                 if first is None:
                     first = moment
                 cursor = moment
@@ -162,17 +207,20 @@ class _RowReader:
             if start is None and end is None:
                 continue
             if start is not None and start == end:
-                self.log.error(number, self.headers[out_col or 0],
-                               "clock-out at the same time as clock-in")
-                return None
+                return _Plan((), ((self.columns[k + 1], "clock-out at the same time as clock-in",
+                                   True),), True, reusable)
             if start is None or end is None:
-                missing, col = ("clock-out", out_col) if end is None else ("clock-in", in_col)
-                self.log.warning(
-                    number, self.headers[col] if col is not None else "",
+                missing, col = ("clock-out", k + 1) if end is None else ("clock-in", k)
+                messages.append((
+                    self.columns[col],
                     f"missing {missing}: the day is flagged and its hours are not counted",
-                )
-            out.append(Punch(code, work_date, start, end))
-        return out
+                    False,
+                ))
+            intervals.append((
+                None if start is None else start - midnight,
+                None if end is None else end - midnight,
+            ))
+        return _Plan(tuple(intervals), tuple(messages), False, reusable)
 
 
 def _dedupe_and_check_overlaps(
