@@ -295,4 +295,7 @@ def seed_demo(data_dir: Path, today: date | None = None) -> DemoResult:
         "总经理在门口拒绝入场，称工厂太忙。",
     )
     db.dispose()
+    from ietp_desktop.services.demo_identity import seed_demo_identity  # needs seed_demo's data
+
+    seed_demo_identity(result)
     return result
