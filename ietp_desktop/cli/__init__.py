@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ietp_desktop import __version__
 from ietp_desktop.cli import (
+    cap_cmd,
     demo_cmd,
     factories_cmd,
     forms_cmd,
@@ -28,6 +29,7 @@ COMMAND_MODULES = (
     visits_cmd,
     forms_cmd,
     demo_cmd,
+    cap_cmd,
 )
 
 EXIT_USER_ERROR = 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ietp_desktop.cli import outcome_cmd
 from ietp_desktop.cli.common import (
     date_arg,
     decimal_arg,
@@ -96,6 +97,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     revise.add_argument("visit")
     revise.add_argument("--reason", required=True)
     revise.set_defaults(handler=_revise)
+    outcome_cmd.register_visit_actions(commands)
 
 
 def _list(args: argparse.Namespace) -> int:
