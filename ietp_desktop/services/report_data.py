@@ -313,7 +313,7 @@ def _signatures(detail: VisitDetail) -> tuple[ReportSignature, ...]:
             png=s.png,
             signed_at=s.signed_at,
         )
-        for s in detail.signatures
+        for s in sorted(detail.signatures, key=lambda s: s.role != "specialist")
     )
 
 
