@@ -19,6 +19,8 @@ from ietp_desktop.cli import (
     demo_cmd,
     factories_cmd,
     forms_cmd,
+    identity_cmd,
+    report_cmd,
     visits_cmd,
 )
 from ietp_desktop.domain.errors import UserError
@@ -30,6 +32,8 @@ COMMAND_MODULES = (
     forms_cmd,
     demo_cmd,
     cap_cmd,
+    report_cmd,
+    identity_cmd,
 )
 
 EXIT_USER_ERROR = 1

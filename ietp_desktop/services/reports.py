@@ -117,6 +117,13 @@ def _copy_signed(db: Database, ref: str | int, out: Path) -> BuiltReport:
     )
 
 
+def needs_signing(db: Database, visit: str | int) -> bool:
+    """Whether building the report signs it (and so needs the passphrase); a visit signed
+    before gets a copy of its signed report."""
+    with db.session() as session:
+        return not VisitStatus(resolve_visit(session, visit).status).content_locked
+
+
 def build_report(
     db: Database,
     visit: str | int,
