@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -42,6 +43,22 @@ from ietp_desktop.ui.visit_dialogs import ConfirmVisitDialog, PlanVisitDialog, R
 from ietp_desktop.ui.workspace import PREF_ITEM, PREF_SECTION, PREF_VISIT, VisitWorkspace
 
 PREF_LANGUAGE = "ui.language"
+
+
+class _ShortcutsFirst(QObject):
+    """Lists and editors claim keys like Ctrl+Down for themselves; the window's navigation
+    shortcuts must win wherever the focus is."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.keys = {QKeySequence(k).toString() for s in SHORTCUTS for k in s.keys}
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if QKeySequence(event.keyCombination()).toString() in self.keys:
+                event.ignore()
+                return True
+        return False
 
 
 def _table(model: ListFilterProxy, name: str) -> QTableView:
@@ -157,6 +174,10 @@ class MainWindow(QMainWindow):
 
         self.actions_by_key: dict[str, QAction] = {}
         self._build_actions()
+        self.shortcut_filter = _ShortcutsFirst(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.shortcut_filter)
         self.reload_lists()
         self.retranslate()
         if restore:

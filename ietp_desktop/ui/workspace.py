@@ -346,10 +346,12 @@ class VisitWorkspace(QWidget):
         ordered = [item.id for item in visible_items(self.form, self.values)]
         if not ordered:
             return
-        if self.current_item in ordered and isinstance(self.stack.currentWidget(), SectionPage):
+        page = self.stack.currentWidget()
+        if isinstance(page, SectionPage) and self.current_item in page.rows and (
+            self.current_item in ordered
+        ):
             index = ordered.index(self.current_item) + delta
         else:
-            page = self.stack.currentWidget()
             rows = page.visible_rows() if isinstance(page, SectionPage) else []
             index = ordered.index(rows[0].item.id) if rows else 0
         self.go_to_item(ordered[max(0, min(index, len(ordered) - 1))])
