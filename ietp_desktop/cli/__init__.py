@@ -20,6 +20,7 @@ from ietp_desktop.cli import (
     factories_cmd,
     forms_cmd,
     identity_cmd,
+    records_cmd,
     report_cmd,
     visits_cmd,
 )
@@ -34,6 +35,7 @@ COMMAND_MODULES = (
     cap_cmd,
     report_cmd,
     identity_cmd,
+    records_cmd,
 )
 
 EXIT_USER_ERROR = 1
