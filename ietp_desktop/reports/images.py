@@ -1,7 +1,9 @@
 """Photo preparation: downscale and re-encode before placing, in parallel.
 
-Placing 4000×3000 originals would make reports huge; a photo is printed at most about 17 cm
-wide, where 1600 px is ~240 dpi.
+Placing 4000×3000 originals would make reports huge and slow. Each photo is sized for the box
+it is printed in at PRINT_DPI (a photo printed 84 mm wide gets ~1000 px), never above MAX_SIDE.
+For JPEGs, Pillow's draft mode then decodes directly at 1/2, 1/4 or 1/8 scale, which is most
+of the speed.
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from ietp_desktop.domain.errors import UserError
 
 MAX_SIDE = 1600
+PRINT_DPI = 300
 JPEG_QUALITY = 80
+
+
+def side_for_print(printed_points: float) -> int:
+    """Pixels for a long side printed `printed_points` long at PRINT_DPI, capped at MAX_SIDE."""
+    return min(MAX_SIDE, max(64, round(printed_points / 72 * PRINT_DPI)))
 
 
 @dataclass(frozen=True)
@@ -35,16 +43,21 @@ def downscale(
         with Image.open(io.BytesIO(data)) as img:
             # JPEG draft mode decodes at 1/2, 1/4 or 1/8 scale directly: much faster than a
             # full decode followed by a resize.
-            img.draft("RGB", (max_side, max_side))
+            scale = max_side / max(img.size)
+            if scale < 1:
+                img.draft("RGB", (round(img.width * scale), round(img.height * scale)))
             img = ImageOps.exif_transpose(img)
             if img.mode != "RGB":
                 background = Image.new("RGB", img.size, "white")
                 rgba = img.convert("RGBA")
                 background.paste(rgba, mask=rgba.getchannel("A"))
                 img = background
-            img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+            # Pillow's bicubic filter widens with the scale factor (antialiased) and is about
+            # twice as fast as Lanczos; at ≤2× reduction the difference is not visible.
+            if max(img.size) > max_side * 1.1:  # draft landed close enough: skip a resample
+                img.thumbnail((max_side, max_side), Image.Resampling.BICUBIC)
             out = io.BytesIO()
-            img.save(out, "JPEG", quality=quality, optimize=True)
+            img.save(out, "JPEG", quality=quality)
             return PreparedImage(out.getvalue(), img.width, img.height)
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise UserError(f"{what} is not a readable PNG or JPEG image ({exc})") from exc
@@ -53,6 +66,8 @@ def downscale(
 def downscale_all(
     items: Sequence[tuple[str, bytes]],
     progress: Callable[[int], None] | None = None,
+    *,
+    max_side: int = MAX_SIDE,
 ) -> dict[str, PreparedImage]:
     """Downscale every (key, bytes) pair; Pillow releases the GIL while decoding and resizing,
     so a thread pool uses every core."""
@@ -61,7 +76,10 @@ def downscale_all(
     workers = max(1, min(len(items), os.cpu_count() or 1))
     done: dict[str, PreparedImage] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {key: pool.submit(downscale, data, what=f"photo {key}") for key, data in items}
+        futures = {
+            key: pool.submit(downscale, data, what=f"photo {key}", max_side=max_side)
+            for key, data in items
+        }
         for count, (key, future) in enumerate(futures.items(), start=1):
             done[key] = future.result()
             if progress:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import BinaryIO
 
 from reportlab.lib.colors import Color, HexColor
@@ -30,7 +32,7 @@ from ietp_desktop.domain.findings import (
 from ietp_desktop.reports import charts
 from ietp_desktop.reports.document import SIGNATURE, PageFurniture, build_document
 from ietp_desktop.reports.fonts import markup
-from ietp_desktop.reports.images import PreparedImage, downscale, downscale_all
+from ietp_desktop.reports.images import PreparedImage, downscale, downscale_all, side_for_print
 from ietp_desktop.reports.layout import (
     CONTENT_WIDTH,
     MUTED,
@@ -53,6 +55,8 @@ from ietp_desktop.reports.output import Output, open_output
 Progress = Callable[[float], None]
 _ZT_RED = "#b42318"
 SENIOR = HexColor("#1e7b3a")
+PHOTO_WIDTH = (CONTENT_WIDTH - 6 * mm) / 2  # two photos per row
+PHOTO_MAX_HEIGHT = 68 * mm
 
 
 def _hex(colour: Color) -> str:
@@ -81,14 +85,23 @@ class _Report:
         self.L = Labels(language, self.s)
         self.progress = progress or (lambda _f: None)
         self.images: dict[str, PreparedImage] = {}
+        self.folder = Path()
 
     # -- assembly ---------------------------------------------------------------------------
     def write(self, stream: BinaryIO) -> None:
+        # Prepared photos are placed from files: reportlab then embeds the JPEG as it is and
+        # names it by path, where an in-memory image would be decoded again to hash its pixels.
+        with tempfile.TemporaryDirectory(prefix="ietp-report-") as folder:
+            self.folder = Path(folder)
+            self._write(stream)
+
+    def _write(self, stream: BinaryIO) -> None:
         self.progress(0.0)
         photos = self.d.photos
         self.images = downscale_all(
             [(p.ref, p.image) for p in photos],
             progress=lambda n: self.progress(0.5 * n / len(photos)),
+            max_side=side_for_print(PHOTO_WIDTH),
         )
         story: list[Flowable] = []
         for part in (
@@ -470,8 +483,7 @@ class _Report:
         if not self.d.photos:
             return []
         out: list[Flowable] = [PageBreak(), self.L.heading("Photos")]
-        col = (CONTENT_WIDTH - 6 * mm) / 2
-        max_h = 68 * mm
+        col, max_h = PHOTO_WIDTH, PHOTO_MAX_HEIGHT
         cells = [self._photo_cell(p, col, max_h) for p in self.d.photos]
         for start in range(0, len(cells), 2):
             pair = cells[start : start + 2]
@@ -490,9 +502,13 @@ class _Report:
         return out
 
     def _photo_cell(self, photo: ReportPhoto, width: float, max_h: float) -> list[Flowable]:
-        prepared = self.images.get(photo.ref) or downscale(photo.image, what=f"photo {photo.ref}")
+        prepared = self.images.get(photo.ref) or downscale(
+            photo.image, what=f"photo {photo.ref}", max_side=side_for_print(PHOTO_WIDTH)
+        )
         scale = min(width / prepared.width, max_h / prepared.height)
-        image = Image(io.BytesIO(prepared.jpeg), prepared.width * scale, prepared.height * scale)
+        path = self.folder / f"photo-{len(list(self.folder.iterdir())):04d}.jpg"
+        path.write_bytes(prepared.jpeg)
+        image = Image(str(path), prepared.width * scale, prepared.height * scale)
         image.hAlign = "LEFT"
         links = []
         if photo.item_ids:
