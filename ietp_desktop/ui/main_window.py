@@ -54,10 +54,13 @@ class _ShortcutsFirst(QObject):
         self.keys = {QKeySequence(k).toString() for s in SHORTCUTS for k in s.keys}
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            if QKeySequence(event.keyCombination()).toString() in self.keys:
-                event.ignore()
-                return True
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and QKeySequence(event.keyCombination()).toString() in self.keys
+        ):
+            event.ignore()
+            return True
         return False
 
 
