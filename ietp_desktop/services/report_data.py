@@ -333,6 +333,11 @@ def _best_practices(detail: VisitDetail, form: Form) -> tuple[ReportBestPractice
     return tuple(practices)
 
 
+def _visit_dates(detail: VisitDetail) -> tuple[date, ...]:
+    start, end = detail.summary.visit_start, detail.visit_end
+    return tuple(sorted({d for d in (start, end) if d is not None}))
+
+
 def report_data(
     db: Database,
     visit_ref: str | int,
@@ -350,11 +355,7 @@ def report_data(
         form = catalogue.form_by_sha(session, detail.form_sha256)
     s = detail.summary
     photo_refs = _photo_refs(detail)
-    visit_dates: tuple[date, ...] = tuple(
-        d for d in (s.visit_start, detail.visit_end) if d is not None
-    )
-    if len(visit_dates) == 2 and visit_dates[0] == visit_dates[1]:
-        visit_dates = visit_dates[:1]
+    visit_dates = _visit_dates(detail)
     findings = tuple(_finding(f, photo_refs, language) for f in detail.findings)
     return ReportData(
         factory=report_factory(detail.factory),
@@ -443,7 +444,7 @@ def cap_form_data(
         factory=report_factory(detail.factory),
         visit_uuid=s.uuid,
         revision=s.revision,
-        visit_dates=tuple(d for d in (s.visit_start, detail.visit_end) if d is not None),
+        visit_dates=_visit_dates(detail),
         findings=tuple(
             _finding(f, photo_refs, language) for f in detail.findings if f.code in with_cap
         ),
