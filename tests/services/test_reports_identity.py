@@ -36,7 +36,11 @@ def test_import_checks_the_passphrase_then_sets_up_the_identity(
         identity.import_identity(data_dir, enrolment, "nope")
     assert identity.current_identity(db) is None
     view = identity.import_identity(data_dir, enrolment, "pw-1")
-    assert (view.name, view.email, view.office_name) == ("Wang Fang", "w@example.org", "Test Office")
+    assert (view.name, view.email, view.office_name) == (
+        "Wang Fang",
+        "w@example.org",
+        "Test Office",
+    )
     assert view.directory == data_dir / "identity"
     assert b"BEGIN CERTIFICATE" in (identity.office_ca_pem(db) or b"")
     with pytest.raises(UserError, match="already holds"):
