@@ -1,0 +1,134 @@
+"""English ↔ 简体中文 without restarting, and no UI string left untranslated."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+import ietp_desktop.ui
+from ietp_desktop.domain.checklist_answers import _RANGE_MESSAGES
+from ietp_desktop.domain.findings import CATEGORY_LABELS, CLASSIFICATION_LABELS
+from ietp_desktop.domain.lifecycle import STATUS_LABELS
+from ietp_desktop.domain.outcome import OUTCOME_LABELS
+from ietp_desktop.i18n import catalogue
+from ietp_desktop.services import preferences
+from ietp_desktop.services.visit_read import load_detail
+from ietp_desktop.storage.db import Database
+from ietp_desktop.ui import closing_page, details_page, list_models, meetings_page, qa_page
+from ietp_desktop.ui.main_window import MainWindow
+from ietp_desktop.ui.shortcuts import SHORTCUTS
+from tests.ui.driver import go_to_section, open_in_window, page_index, visit_in_progress
+
+UI_DIR = Path(ietp_desktop.ui.__file__).parent
+# Pages other engineers are writing in parallel (findings, outcome, records, report…) carry
+# their own catalogues and are not complete yet; scan the whole folder once they are.
+OWN_MODULES = (
+    "app", "closing_page", "date_field", "details_page", "evidence_page", "finding_dialog",
+    "item_editors", "item_row", "list_models", "main_window", "meetings_page", "messages",
+    "qa_page", "section_page", "shortcuts", "signature_pad", "tasks", "visit_dialogs",
+    "visit_form", "workspace", "workspace_pages",
+)
+
+
+def tr_literals(folder: Path) -> dict[str, str]:
+    """Every tr("...") literal in the folder's modules -> where it is."""
+    found: dict[str, str] = {}
+    for path in sorted(folder.glob("*.py")):
+        if path.stem not in OWN_MODULES:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "tr"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found.setdefault(node.args[0].value, f"{path.name}:{node.lineno}")
+    return found
+
+
+def translated_via_tables() -> set[str]:
+    """Strings the UI passes to tr() from tables rather than as literals."""
+    return (
+        set(details_page.LABELS.values())
+        | set(list_models.DUE_LABELS.values())
+        | set(list_models.VISIT_COLUMNS)
+        | set(list_models.FACTORY_COLUMNS)
+        | set(qa_page.RAISED_BY_LABELS.values())
+        | set(qa_page.COLUMNS)
+        | set(meetings_page.COLUMNS)
+        | set(closing_page.ROLE_TITLES.values())
+        | {s.label for s in SHORTCUTS}
+        | set(STATUS_LABELS.values())
+        | set(CLASSIFICATION_LABELS.values())
+        | set(CATEGORY_LABELS.values())
+        | set(OUTCOME_LABELS.values())
+        | set(_RANGE_MESSAGES.values())
+    )
+
+
+def test_no_untranslated_ui_string() -> None:
+    zh = catalogue("zh")
+    literals = tr_literals(UI_DIR)
+    assert len(literals) > 100  # the scan does find the UI's strings
+    untranslated = sorted(
+        f"{where}: {text!r}" for text, where in literals.items() if not zh.get(text)
+    )
+    untranslated += sorted(repr(t) for t in translated_via_tables() if not zh.get(t))
+    assert untranslated == []
+
+
+def test_switch_to_chinese_without_restart_keeps_work(
+    qtbot: QtBot, db: Database, shots: Path
+) -> None:
+    uuid = visit_in_progress(db)
+    window, workspace = open_in_window(qtbot, db, uuid)
+    row = go_to_section(qtbot, workspace, "working_hours").rows["WH-03"]
+    row.editor.edit.setFocus()  # type: ignore[attr-defined]
+    qtbot.keyClicks(row.editor.edit, "48")  # type: ignore[attr-defined]  # not yet saved
+    assert window.tabs.tabText(0) == "Visits"
+    assert row.question.text() == workspace.form.item("WH-03").question.en
+
+    window.language_actions["zh"].trigger()
+
+    assert window.tabs.tabText(0) == "访问"
+    assert window.settings_menu.title() == "设置(&S)"
+    assert row.question.text() == workspace.form.item("WH-03").question.zh
+    assert row.other.text() == workspace.form.item("WH-03").question.en
+    assert row.note_label.text() == catalogue("zh")["Note"]
+    assert workspace.nav.item(2).text().startswith("工时")
+    assert "剩余" in workspace.nav.item(2).text()
+    assert workspace.nav.item(page_index(workspace, workspace.closing_page)).text() == "末次会议与签名"
+    assert row.editor.edit.text() == "48"  # type: ignore[attr-defined]
+    window.grab().save(str(shots / "checklist_zh.png"))
+    assert load_detail(db, uuid).answers["WH-03"].value == 48.0  # pending typing was saved
+    assert preferences.get_preference(db, "ui.language") == "zh"
+
+    workspace.go_to_page(page_index(workspace, workspace.closing_page))
+    qtbot.mouseClick(workspace.closing_page.complete_button, Qt.MouseButton.LeftButton)
+    reasons = workspace.closing_page.reasons
+    texts = [reasons.item(i).text() for i in range(reasons.count())]
+    assert "出席人员中没有记录高级管理人员" in texts
+    assert any(t.startswith("必答项 OM-01 尚未回答：") for t in texts)
+    window.grab().save(str(shots / "closing_zh.png"))
+
+    window.language_actions["en"].trigger()
+    assert window.tabs.tabText(0) == "Visits"
+
+
+def test_window_starts_in_the_stored_language(qtbot: QtBot, db: Database) -> None:
+    from ietp_desktop.ui.app import restore_language
+
+    preferences.set_preference(db, "ui.language", "zh")
+    restore_language(db)
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    assert window.tabs.tabText(1) == "工厂"
+    assert window.help_menu.title() == "帮助(&H)"
+    labels = [label for label, _keys in window.shortcut_rows()]
+    assert labels == [catalogue("zh")[s.label] for s in SHORTCUTS]
