@@ -236,8 +236,8 @@ def _store_files(
                 raise _refuse(
                     bundle.path,
                     tr(
-                        "the office already holds another report for visit {id} revision "
-                        "{revision}",
+                        "visit {id} revision {revision} conflicts with the revision the office "
+                        "already holds (same number, different report)",
                         id=str(visit["uuid"])[:8],
                         revision=visit["revision"],
                     ),
@@ -426,6 +426,17 @@ def _import_visit(
             )
         }
         highest = max(stored) if stored else existing.revision
+        if revision < highest:
+            raise _refuse(
+                bundle.path,
+                tr(
+                    "visit {id} revision {revision} is older than revision {highest} the office "
+                    "already holds",
+                    id=visit_uuid[:8],
+                    revision=revision,
+                    highest=highest,
+                ),
+            )
         if revision in stored:
             earlier = vp.content_sha256(json.loads(stored[revision].snapshot_json))
             if earlier == vp.content_sha256(doc):
@@ -437,17 +448,6 @@ def _import_visit(
                     "already holds (same number, different content)",
                     id=visit_uuid[:8],
                     revision=revision,
-                ),
-            )
-        if revision < highest:
-            raise _refuse(
-                bundle.path,
-                tr(
-                    "visit {id} revision {revision} is older than revision {highest} the office "
-                    "already holds",
-                    id=visit_uuid[:8],
-                    revision=revision,
-                    highest=highest,
                 ),
             )
     _ensure_definitions(session, doc, name)
