@@ -103,7 +103,8 @@ def test_switch_to_chinese_without_restart_keeps_work(
     assert row.note_label.text() == catalogue("zh")["Note"]
     assert workspace.nav.item(2).text().startswith("工时")
     assert "剩余" in workspace.nav.item(2).text()
-    assert workspace.nav.item(page_index(workspace, workspace.closing_page)).text() == "末次会议与签名"
+    closing_entry = workspace.nav.item(page_index(workspace, workspace.closing_page))
+    assert closing_entry.text() == "末次会议与签名"
     assert row.editor.edit.text() == "48"  # type: ignore[attr-defined]
     window.grab().save(str(shots / "checklist_zh.png"))
     assert load_detail(db, uuid).answers["WH-03"].value == 48.0  # pending typing was saved
