@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ietp_desktop.reports.fonts import canvas_font
 from ietp_desktop.reports.layout import INK, MUTED, RULE, Labels
@@ -60,17 +61,28 @@ def _frame(
 
 
 def legend(labels: Labels, limits: HoursLimits, width: float) -> Drawing:
-    d = Drawing(width, 14)
-    x = 0.0
+    """The three limit lines, on as many rows as the labels need."""
     entries = (
         (labels.text("Standard week {h} h", h=f"{limits.standard_weekly:g}"), STANDARD, (1, 2)),
         (labels.text("Legal maximum {h} h", h=f"{limits.legal_weekly_max:g}"), LEGAL, (4, 2)),
         (labels.text("Programme limit {h} h", h=f"{limits.programme_weekly:g}"), PROGRAMME, None),
     )
-    for text, colour, dash in entries:
-        d.add(Line(x, 5, x + 18, 5, strokeColor=colour, strokeWidth=1.2, strokeDashArray=dash))
-        d.add(_text(x + 22, 2, text, 7.5))
-        x += 22 + 4.4 * len(text) + 14
+    placed: list[tuple[float, int]] = []  # (x, row) per entry
+    x, row = 0.0, 0
+    for text, _colour, _dash in entries:
+        span = 22 + stringWidth(text, canvas_font(text), 7.5) + 14
+        if x > 0 and x + span > width:
+            x, row = 0.0, row + 1
+        placed.append((x, row))
+        x += span
+    rows = row + 1
+    d = Drawing(width, 12 * rows + 2)
+    for (text, colour, dash), (x, row) in zip(entries, placed, strict=True):
+        y = 12 * (rows - 1 - row)
+        d.add(
+            Line(x, y + 5, x + 18, y + 5, strokeColor=colour, strokeWidth=1.2, strokeDashArray=dash)
+        )
+        d.add(_text(x + 22, y + 2, text, 7.5))
     return d
 
 
@@ -112,7 +124,7 @@ def worker_chart(
     top = _axis_top(hours, limits)
     _frame(d, x0, y0, w, h, top, limits, 20, 6)
     peak = max(hours, default=0.0)
-    title = f"{worker.code} · " + labels.text("max {h} h/week", h=f"{peak:g}")
+    title = f"{worker.code} · " + labels.text("max {h} h", h=f"{peak:g}")
     d.add(_text(x0, height - 9, title, 7.5, colour=OVER if peak > limits.programme_weekly else INK))
     if not hours:
         d.add(_text(x0 + w / 2, y0 + h / 2, labels.text("No time records"), 7, anchor="middle"))

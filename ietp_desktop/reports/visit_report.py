@@ -206,12 +206,17 @@ class _Report:
             inner.append(
                 [
                     para(
-                        f"{self.L.markup('Recommended')}: {markup(o.recommended)}<br/>"
-                        f"{self.L.markup('Reason for override')}: {markup(o.override_reason)}",
+                        f"{self.L.inline('Recommended')}: {markup(o.recommended)}<br/>"
+                        f"{self.L.inline('Reason for override')}: {markup(o.override_reason)}",
                         self.s.small,
                     )
                 ]
             )
+        if o.drivers:
+            lines = "<br/>".join(
+                f"<b>{markup(', '.join(d.finding_codes))}</b> — {markup(d.text)}" for d in o.drivers
+            )
+            inner.append([para(lines, self.s.body)])
         box = Table(inner, colWidths=[CONTENT_WIDTH])
         box.setStyle(
             table_style(
@@ -380,8 +385,10 @@ class _Report:
             )
         w = CONTENT_WIDTH
         out.append(grid_table(rows, [0.1 * w, 0.4 * w, 0.5 * w]))
+        out.append(CondPageBreak(70 * mm))  # keep the heading and legend with the charts
         out.append(self.L.heading("Weekly hours per worker", self.s.h2))
         out.append(charts.legend(self.L, limits, CONTENT_WIDTH))
+        out.append(Spacer(1, 3 * mm))
         per_row = 3
         cell_w = CONTENT_WIDTH / per_row
         grid: list[list[object]] = []
