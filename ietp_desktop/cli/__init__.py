@@ -15,11 +15,13 @@ from pathlib import Path
 
 from ietp_desktop import __version__
 from ietp_desktop.cli import (
+    bundle_cmd,
     cap_cmd,
     demo_cmd,
     factories_cmd,
     forms_cmd,
     identity_cmd,
+    office_cmd,
     records_cmd,
     report_cmd,
     visits_cmd,
@@ -36,6 +38,8 @@ COMMAND_MODULES = (
     report_cmd,
     identity_cmd,
     records_cmd,
+    bundle_cmd,
+    office_cmd,
 )
 
 EXIT_USER_ERROR = 1

@@ -16,6 +16,8 @@ import json
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -27,16 +29,23 @@ from ietp_desktop.domain.lifecycle import VisitStatus
 from ietp_desktop.i18n import tr
 from ietp_desktop.security.certificates import SigningIdentity
 from ietp_desktop.security.enrolment import SpecialistIdentity, load_identity
+from ietp_desktop.services.catalogue import install_form_text, install_rule_set_text
 from ietp_desktop.services.receipt_file import Receipt, read_receipt
 from ietp_desktop.services.visit_read import attachment_path
 from ietp_desktop.services.visit_refs import resolve_visit, short_id
 from ietp_desktop.storage.audit import record_event
 from ietp_desktop.storage.db import Database
-from ietp_desktop.storage.models import Export, Visit
+from ietp_desktop.storage.models import Export, Factory, FormDefinition, ReceivedBundle, Visit
 from ietp_desktop.storage.types import utcnow
 from ietp_desktop.sync import manifest as mf
 from ietp_desktop.sync import visit_payload as vp
-from ietp_desktop.sync.bundle import PayloadSource, write_bundle
+from ietp_desktop.sync.bundle import (
+    BundleRefused,
+    PayloadSource,
+    VerifiedBundle,
+    open_bundle,
+    write_bundle,
+)
 
 IDENTITY_DIR_NAME = "identity"
 REPORTS_DIR_NAME = "reports"
@@ -95,7 +104,11 @@ def signed_report_file(db: Database, visit: Visit) -> Path | None:
         return None
     folder = db.data_dir / REPORTS_DIR_NAME
     sha = visit.report_sha256
-    candidates = [folder / f"{sha}.pdf", folder / sha[:2] / sha]
+    candidates = [
+        folder / f"{visit.uuid}-r{visit.revision}.pdf",  # where services/reports stores it
+        folder / f"{sha}.pdf",
+        folder / sha[:2] / sha,
+    ]
     if folder.is_dir():
         candidates += sorted(folder.rglob(f"*{visit.uuid}*.pdf"))
     for path in candidates:
@@ -363,3 +376,147 @@ def apply_receipt(
 
 def receipt_of(receipt: Receipt) -> dict[str, Any]:
     return json.loads(receipt.raw_body)
+
+
+ASSIGNMENTS_SCHEMA_MAJOR = "ietp-assignments/1"
+
+
+@dataclass(frozen=True)
+class AssignmentsResult:
+    bundle_id: str
+    office: str
+    already_imported: bool
+    factories_added: list[str] = field(default_factory=list)
+    factories_updated: list[str] = field(default_factory=list)
+    visits_added: list[str] = field(default_factory=list)
+    visits_updated: list[str] = field(default_factory=list)
+    visits_kept_form: list[str] = field(default_factory=list)  # started: form unchanged
+    definitions: list[str] = field(default_factory=list)
+
+
+def _parse_assignments(bundle: VerifiedBundle) -> dict[str, Any]:
+    if bundle.names() != ["assignments.json"]:
+        raise BundleRefused(bundle.path, tr("an assignments bundle holds assignments.json only"))
+    try:
+        document = json.loads(bundle.read_entry("assignments.json").decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BundleRefused(bundle.path, tr("assignments.json is not valid JSON")) from exc
+    schema = document.get("schema") if isinstance(document, dict) else None
+    if not isinstance(schema, str) or schema.split(".")[0] != ASSIGNMENTS_SCHEMA_MAJOR:
+        raise BundleRefused(bundle.path, tr("it uses assignments schema {schema}", schema=schema))
+    for key in ("factories", "visits", "forms", "rule_sets"):
+        if not isinstance(document.get(key), list):
+            raise BundleRefused(bundle.path, tr("assignments.json has no list '{key}'", key=key))
+    return document
+
+
+def _apply_assignments(
+    session: Session, bundle: VerifiedBundle, document: dict[str, Any], result: AssignmentsResult
+) -> None:
+    where = bundle.path.name
+    for form in document["forms"]:
+        ref = install_form_text(session, str(form["content"]), str(form.get("source") or where))
+        result.definitions.append(f"{ref.ident} {ref.version}")
+    for rules in document["rule_sets"]:
+        ref = install_rule_set_text(
+            session, str(rules["content"]), str(rules.get("source") or where)
+        )
+        result.definitions.append(f"{ref.ident} {ref.version}")
+    session.flush()
+    for record in document["factories"]:
+        columns = vp.json_to_columns(
+            Factory, record, f"{where}: factory", {"id", "created_at", "updated_at"}
+        )
+        factory = session.scalars(
+            select(Factory).where(Factory.ietp_id == columns.get("ietp_id"))
+        ).first()
+        if factory is None:
+            session.add(Factory(**columns))
+            result.factories_added.append(str(columns.get("ietp_id")))
+        else:
+            for key, value in columns.items():
+                setattr(factory, key, value)
+            result.factories_updated.append(factory.ietp_id)
+    session.flush()
+    for record in document["visits"]:
+        factory = session.scalars(
+            select(Factory).where(Factory.ietp_id == record["factory_ietp_id"])
+        ).first()
+        if factory is None:
+            raise BundleRefused(
+                bundle.path,
+                tr(
+                    "a visit names factory {id}, which is not in the bundle",
+                    id=record["factory_ietp_id"],
+                ),
+            )
+        if session.get(FormDefinition, record["form_sha256"]) is None:
+            raise BundleRefused(bundle.path, tr("a visit names a form the bundle does not carry"))
+        planned = date.fromisoformat(record["planned_date"]) if record.get("planned_date") else None
+        man_days = Decimal(record["man_days"]) if record.get("man_days") else None
+        visit = session.scalars(select(Visit).where(Visit.uuid == record["uuid"])).first()
+        if visit is None:
+            session.add(
+                Visit(
+                    uuid=str(record["uuid"]),
+                    factory_id=factory.id,
+                    form_sha256=record["form_sha256"],
+                    rule_set_sha256=record.get("rule_set_sha256"),
+                    status=VisitStatus.PLANNED.value,
+                    planned_date=planned,
+                    man_days=man_days,
+                    specialist_name=str(record.get("specialist_name", "")),
+                    specialist_email=str(record.get("specialist_email", "")),
+                )
+            )
+            result.visits_added.append(str(record["uuid"]))
+        elif visit.status in (VisitStatus.PLANNED.value, VisitStatus.CONFIRMED.value):
+            visit.planned_date = planned
+            visit.man_days = man_days
+            visit.form_sha256 = record["form_sha256"]
+            visit.rule_set_sha256 = record.get("rule_set_sha256")
+            result.visits_updated.append(visit.uuid)
+        else:  # a visit already started keeps the form version it started with
+            result.visits_kept_form.append(visit.uuid)
+
+
+def import_assignments(
+    db: Database,
+    file: Path,
+    *,
+    passphrase: bytes | str | None = None,
+    private_key: Any = None,
+    identity_dir: Path | None = None,
+) -> AssignmentsResult:
+    """Factories, planned visits, forms and rule sets from the office, in one transaction."""
+    identity = require_identity(identity_dir or identity_dir_of(db))
+    if private_key is None:
+        if passphrase is None:
+            raise UserError(tr("the specialist key passphrase is needed to open the bundle"))
+        private_key = identity.unlock(passphrase).private_key
+    bundle = open_bundle(
+        Path(file), identity.office_ca, "assignments", private_key, identity.certificate
+    )
+    with db.session() as session:
+        if session.get(ReceivedBundle, bundle.bundle_id) is not None:
+            return AssignmentsResult(bundle.bundle_id, bundle.signer.organisation, True)
+    document = _parse_assignments(bundle)
+    result = AssignmentsResult(bundle.bundle_id, str(document.get("office", "")), False)
+    try:
+        with db.session() as session:
+            _apply_assignments(session, bundle, document, result)
+            session.add(
+                ReceivedBundle(
+                    bundle_id=bundle.bundle_id,
+                    kind=bundle.kind,
+                    sha256=manifest_sha256(bundle.path),
+                    signer=bundle.signer.name,
+                    file_name=bundle.path.name,
+                    summary_json=json.dumps(result.__dict__, default=str),
+                )
+            )
+    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+        raise BundleRefused(
+            bundle.path, tr("assignments.json is malformed ({error})", error=exc)
+        ) from exc
+    return result
