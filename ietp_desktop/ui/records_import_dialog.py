@@ -174,7 +174,7 @@ class RecordsImportDialog(QDialog):
             text += " " + tr("{rows} rows have errors and would be left out; nothing is stored "
                              "unless you accept that.", rows=errors)
         if preview.warnings:
-            text += " " + tr("{count} warnings.", count=len(preview.warnings))
+            text += " " + tr("Warnings: {count}.", count=len(preview.warnings))
         if preview.previous is not None:
             text += " " + tr("This file was already imported on {at} ({rows} records).",
                              at=f"{preview.previous.at:%Y-%m-%d %H:%M}",
