@@ -74,6 +74,11 @@ def _stamp_placeholder(labels: Labels, canvas: Canvas) -> None:
     canvas.restoreState()
 
 
+def _signature_page(furniture: PageFurniture, labels: Labels, canvas: Canvas) -> None:
+    _header(furniture, canvas)
+    _stamp_placeholder(labels, canvas)
+
+
 def build_document(
     stream: BinaryIO,
     story: Sequence[Flowable],
@@ -129,7 +134,7 @@ def build_document(
             PageTemplate(
                 SIGNATURE,
                 [last],
-                onPage=lambda c, d: (_header(furniture, c), _stamp_placeholder(labels, c)),
+                onPage=lambda c, d: _signature_page(furniture, labels, c),
             ),
         ]
     )

@@ -40,13 +40,15 @@ def downscale(
 ) -> PreparedImage:
     """Decode `data` (PNG/JPEG), shrink it so its long side is at most `max_side`, return JPEG."""
     try:
-        with Image.open(io.BytesIO(data)) as img:
+        with Image.open(io.BytesIO(data)) as original:
             # JPEG draft mode decodes at 1/2, 1/4 or 1/8 scale directly: much faster than a
             # full decode followed by a resize.
-            scale = max_side / max(img.size)
+            scale = max_side / max(original.size)
             if scale < 1:
-                img.draft("RGB", (round(img.width * scale), round(img.height * scale)))
-            img = ImageOps.exif_transpose(img)
+                original.draft(
+                    "RGB", (round(original.width * scale), round(original.height * scale))
+                )
+            img: Image.Image = ImageOps.exif_transpose(original)
             if img.mode != "RGB":
                 background = Image.new("RGB", img.size, "white")
                 rgba = img.convert("RGBA")

@@ -59,7 +59,7 @@ def _style(name: str, **kw: object) -> ParagraphStyle:
         "alignment": TA_LEFT,
     }
     base.update(kw)
-    return ParagraphStyle(name, **base)  # type: ignore[arg-type]
+    return ParagraphStyle(name, **base)
 
 
 _CJK_VARIANTS: dict[int, ParagraphStyle] = {}

@@ -16,7 +16,7 @@ def numbered_canvas(paint: FooterPainter) -> type[Canvas]:
     """A Canvas class whose pages are held back until save(), then `paint(canvas, page, total)`
     is called on each before it is written."""
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             # The default initial font is Helvetica, which would be referenced (not embedded)
             # on every page.

@@ -136,7 +136,7 @@ def sign_pdf(
                 background_layout=layout.SimpleBoxLayoutRule(
                     x_align=layout.AxisAlignment.ALIGN_MIN,
                     y_align=layout.AxisAlignment.ALIGN_MIN,
-                    margins=layout.Margins.uniform(0),
+                    margins=layout.Margins(0, 0, 0, 0),
                     inner_content_scaling=layout.InnerScaling.STRETCH_FILL,
                 ),
             ),
@@ -218,9 +218,10 @@ def _verdict(status: PdfSignatureStatus, *, has_roots: bool) -> SignatureVerdict
         if not has_roots:
             problem = "no office CA was given to check the certificate against"
         elif status.trust_problem_indic is not None:
+            reason = str(getattr(status.trust_problem_indic, "name", status.trust_problem_indic))
             problem = (
                 f"the certificate does not chain to the office CA "
-                f"({status.trust_problem_indic.name.lower().replace('_', ' ')})"
+                f"({reason.lower().replace('_', ' ')})"
             )
         else:
             problem = "the certificate does not chain to the office CA"

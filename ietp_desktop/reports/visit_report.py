@@ -60,7 +60,7 @@ PHOTO_MAX_HEIGHT = 68 * mm
 
 
 def _hex(colour: Color) -> str:
-    return "#" + colour.hexval()[2:]
+    return "#" + str(colour.hexval())[2:]
 
 
 def build_visit_report(
