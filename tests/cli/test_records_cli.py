@@ -25,7 +25,7 @@ def cli(data_dir: Path, started_visit: str):  # type: ignore[no-untyped-def]
         return main(["--data-dir", str(data_dir), "--actor", "cli-test", "records", *args])
 
     for no, gender in (("1001", "female"), ("1002", "male"), ("1003", "female")):
-        assert run("add-worker", started_visit[:8], "--employee-no", no, "--gender", gender,
+        assert run("add-worker", started_visit, "--employee-no", no, "--gender", gender,
                    "--base-rate", "2300") == 0
     return run
 
@@ -34,7 +34,7 @@ def test_workers_listing_shows_codes_and_coverage(
     cli, started_visit: str, capsys: pytest.CaptureFixture[str]  # type: ignore[no-untyped-def]
 ) -> None:
     capsys.readouterr()
-    assert cli("workers", started_visit[:8]) == 0
+    assert cli("workers", started_visit) == 0
     out = capsys.readouterr().out
     assert "W01" in out and "W03" in out and "1002" in out
     assert "3 of about 20 workers sampled (√400)" in out
@@ -47,7 +47,7 @@ def test_import_with_problems_lists_each_row_and_stores_nothing(
 ) -> None:
     capsys.readouterr()
     path = messy_csv(tmp_path)
-    assert cli("import", started_visit[:8], str(path), "--kind", "time") == 1
+    assert cli("import", started_visit, str(path), "--kind", "time") == 1
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
     assert any("messy.csv" in line and " 4 " in line and "下班1" in line
@@ -58,7 +58,7 @@ def test_import_with_problems_lists_each_row_and_stores_nothing(
     assert "nothing was stored" in captured.err
     assert stored(db) == 0
 
-    assert cli("import", started_visit[:8], str(path), "--kind", "time",
+    assert cli("import", started_visit, str(path), "--kind", "time",
                "--accept-problems") == 0
     assert "stored 2 time records from messy.csv; 3 row(s) with problems left out" in (
         capsys.readouterr().out)
@@ -70,10 +70,10 @@ def test_same_file_twice_is_refused_unless_replaced(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = thirteen_days_csv(tmp_path)
-    assert cli("import", started_visit[:8], str(path), "--kind", "time") == 0
-    assert cli("import", started_visit[:8], str(path), "--kind", "time") == 1
+    assert cli("import", started_visit, str(path), "--kind", "time") == 0
+    assert cli("import", started_visit, str(path), "--kind", "time") == 1
     assert "already imported" in capsys.readouterr().err
-    assert cli("import", started_visit[:8], str(path), "--kind", "time", "--replace") == 0
+    assert cli("import", started_visit, str(path), "--kind", "time", "--replace") == 0
     assert "replacing 27" in capsys.readouterr().out
     assert stored(db) == 27
 
@@ -85,12 +85,12 @@ def test_mapping_file_for_unknown_headers(
     path = tmp_path / "odd.csv"
     path.write_text("Person,Shift day,Arrived,Left\n1001,2026-10-01,08:00,17:00\n",
                     encoding="utf-8")
-    assert cli("import", started_visit[:8], str(path), "--kind", "time") == 1
+    assert cli("import", started_visit, str(path), "--kind", "time") == 1
     assert "odd.csv: no header row found" in capsys.readouterr().err
     mapping = tmp_path / "map.json"
     mapping.write_text(json.dumps({"worker_code": "Person", "date": "Shift day",
                                    "in_1": "Arrived", "out_1": "Left"}), encoding="utf-8")
-    assert cli("import", started_visit[:8], str(path), "--kind", "time",
+    assert cli("import", started_visit, str(path), "--kind", "time",
                "--mapping", str(mapping)) == 0
     assert "stored 1 time records from odd.csv" in capsys.readouterr().out
 
@@ -99,16 +99,16 @@ def test_check_prints_figures_and_breaches_with_their_rule(
     cli, started_visit: str, tmp_path: Path,  # type: ignore[no-untyped-def]
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert cli("import", started_visit[:8], str(thirteen_days_csv(tmp_path)), "--kind",
+    assert cli("import", started_visit, str(thirteen_days_csv(tmp_path)), "--kind",
                "time") == 0
     capsys.readouterr()
-    assert cli("check", started_visit[:8]) == 0
+    assert cli("check", started_visit) == 0
     out = capsys.readouterr().out
     w01 = next(line for line in out.splitlines() if line.startswith("W01"))
     assert w01.split()[:3] == ["W01", "13", "143"]
     assert "[rest_days_per_week]" in out and "Labour Law" in out
 
-    assert cli("check", started_visit[:8], "--json") == 0
+    assert cli("check", started_visit, "--json") == 0
     data = json.loads(capsys.readouterr().out)
     assert data["summary"]["workers"] == 3
     rest = [b for b in data["breaches"] if b["rule_id"] == "rest_days_per_week"]
