@@ -41,6 +41,7 @@ INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#616e7c")
 ACCENT = colors.HexColor("#1d4e89")
 RULE = colors.HexColor("#c5ccd3")
+ALERT = colors.HexColor("#b42318")
 HEADER_FILL = colors.HexColor("#e4ebf3")
 ZEBRA = colors.HexColor("#f6f8fa")
 TONE_COLOURS = {
@@ -84,6 +85,9 @@ class Styles:
         self.small = _style("small", fontSize=8, leading=10.5)
         self.muted = _style("muted", fontSize=8, leading=10.5, textColor=MUTED)
         self.cell = _style("cell", fontSize=8, leading=10.5)
+        self.cell_alert = _style(
+            "cell_alert", fontName=LATIN_BOLD, fontSize=8, leading=10.5, textColor=ALERT
+        )
         self.cell_head = _style("cell_head", fontName=LATIN_BOLD, fontSize=8, leading=10.5)
         self.h1 = _style(
             "h1",

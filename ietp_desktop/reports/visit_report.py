@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
@@ -161,17 +162,17 @@ class _Report:
     def section(self, msgid: str) -> list[Flowable]:
         return [CondPageBreak(40 * mm), self.L.heading(msgid)]
 
-    def classification(self, value: str) -> str:
+    def classification(self, value: str, style: ParagraphStyle) -> list[Flowable]:
         try:
-            return self.L.markup(CLASSIFICATION_LABELS[Classification(value)])
+            return self.L.cell(CLASSIFICATION_LABELS[Classification(value)], style)
         except ValueError:
-            return markup(value)
+            return [para(markup(value), style)]
 
-    def category(self, value: str) -> str:
+    def category(self, value: str) -> list[Flowable]:
         try:
-            return self.L.markup(CATEGORY_LABELS[Category(value)])
+            return self.L.cell(CATEGORY_LABELS[Category(value)], self.s.cell)
         except ValueError:
-            return markup(value)
+            return [para(markup(value), self.s.cell)]
 
     # -- parts ------------------------------------------------------------------------------
     def cover(self) -> list[Flowable]:
@@ -429,10 +430,9 @@ class _Report:
 
     def _finding_row(self, f: ReportFinding) -> list[object]:
         zt = f.classification == Classification.ZERO_TOLERANCE
-        cls = self.classification(f.classification)
+        cls = self.classification(f.classification, self.s.cell_alert if zt else self.s.cell)
         code = f"<b>{markup(f.code)}</b>"
         if zt:
-            cls = f'<font color="{_ZT_RED}"><b>{cls}</b></font>'
             code = f'<font color="{_ZT_RED}">{code}</font>'
         description = markup(f.description)
         if f.root_cause:
@@ -444,8 +444,8 @@ class _Report:
             refs.append(f"{self.L.inline('Photos')}: {markup(', '.join(f.photo_refs))}")
         return [
             para(code, self.s.cell),
-            para(cls, self.s.cell),
-            para(self.category(f.category), self.s.cell),
+            cls,
+            self.category(f.category),
             para(description, self.s.cell),
             para("<br/>".join(refs) or "—", self.s.cell),
         ]
