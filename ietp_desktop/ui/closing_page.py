@@ -149,7 +149,7 @@ class ClosingPage(QWidget):
         self.result.setWordWrap(True)
         self.reasons = QListWidget()
         self.reasons.setObjectName("completion_reasons")
-        self.reasons.setMaximumHeight(140)
+        self.reasons.setMinimumHeight(160)
         self.error = QLabel()
         self.error.setObjectName("closing_error")
         self.error.setStyleSheet("color: #b00020;")
@@ -165,8 +165,7 @@ class ClosingPage(QWidget):
         layout.addLayout(pads)
         layout.addWidget(self.error)
         layout.addLayout(complete_row)
-        layout.addWidget(self.reasons)
-        layout.addStretch(1)
+        layout.addWidget(self.reasons, 1)
         self.retranslate()
 
     def title(self) -> str:
@@ -198,7 +197,7 @@ class ClosingPage(QWidget):
             flush()
         db, uuid = self.context.db, self.context.visit_uuid
         try:
-            outcome = visits.complete_visit(db, uuid)
+            visits.complete_visit(db, uuid)
         except ValidationFailed as exc:
             form = load_form(db, self.detail.form_sha256) if self.detail else None
             problems = exc.problems or [str(exc)]
@@ -217,8 +216,13 @@ class ClosingPage(QWidget):
         self.result.setText(
             tr("Visit completed. Outcome: {outcome}", outcome=tr(detail.outcome.final_label))
         )
-        self.context.events.sig_saved.emit(tr("Visit completed ({outcome})", outcome=outcome))
+        self.context.events.sig_saved.emit(
+            tr("Visit completed ({outcome})", outcome=tr(detail.outcome.final_label))
+        )
         self.context.events.sig_visit_changed.emit()
+        refresh = getattr(self.workspace, "refresh", None)
+        if callable(refresh):
+            refresh()  # header and states show "Completed" at once
 
     def retranslate(self) -> None:
         self.heading.setText(self.title())

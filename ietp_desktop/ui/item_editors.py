@@ -83,7 +83,10 @@ class ChoiceButtons(ItemEditor):
     def retranslate(self) -> None:
         language = current_language()
         for value, label in self.item.choice_labels():
-            self.buttons[value].setText(label.get(language))
+            button = self.buttons[value]
+            button.setText(label.get(language))
+            # metrics of the primary family under-measure glyphs drawn by the CJK fallback
+            button.setMinimumWidth(button.sizeHint().width() + button.fontMetrics().height())
 
 
 class ChoiceCombo(ItemEditor):

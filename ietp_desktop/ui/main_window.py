@@ -461,6 +461,7 @@ class MainWindow(QMainWindow):
         self.settings_menu.setTitle(tr("&Settings"))
         self.language_menu.setTitle(tr("Language"))
         self.help_menu.setTitle(tr("&Help"))
+        QApplication.postEvent(self.menuBar(), QEvent(QEvent.Type.LayoutRequest))
         for entry in SHORTCUTS:
             self.actions_by_key[entry.action].setText(tr(entry.label))
         self.visit_model.retranslate()

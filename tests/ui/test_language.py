@@ -106,6 +106,7 @@ def test_switch_to_chinese_without_restart_keeps_work(
     closing_entry = workspace.nav.item(page_index(workspace, workspace.closing_page))
     assert closing_entry.text() == "末次会议与签名"
     assert row.editor.edit.text() == "48"  # type: ignore[attr-defined]
+    qtbot.wait(20)  # let the menu bar lay out its new titles
     window.grab().save(str(shots / "checklist_zh.png"))
     assert load_detail(db, uuid).answers["WH-03"].value == 48.0  # pending typing was saved
     assert preferences.get_preference(db, "ui.language") == "zh"
