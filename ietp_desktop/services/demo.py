@@ -298,4 +298,7 @@ def seed_demo(data_dir: Path, today: date | None = None) -> DemoResult:
     from ietp_desktop.services.demo_identity import seed_demo_identity  # needs seed_demo's data
 
     seed_demo_identity(result)
+    from ietp_desktop.services.demo_office import seed_demo_office  # needs the demo office
+
+    seed_demo_office(result)
     return result
