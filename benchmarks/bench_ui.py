@@ -19,15 +19,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
-from ietp_desktop.services import catalogue, factories, visits  # noqa: E402
-from ietp_desktop.services.app import open_workspace  # noqa: E402
-from ietp_desktop.storage.db import Database  # noqa: E402
-from ietp_desktop.ui.context import VisitEvents, WorkspaceContext  # noqa: E402
-from ietp_desktop.ui.workspace import VisitWorkspace  # noqa: E402
+from ietp_desktop.services import catalogue, factories, visits
+from ietp_desktop.services.app import open_workspace
+from ietp_desktop.storage.db import Database
+from ietp_desktop.ui.context import VisitEvents, WorkspaceContext
+from ietp_desktop.ui.workspace import VisitWorkspace
 
 FORM_ID = "bench-300"
 
@@ -78,7 +78,7 @@ def seed(db: Database, visit_count: int) -> str:
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def bare_commit(folder: Path, rounds: int) -> list[float]:

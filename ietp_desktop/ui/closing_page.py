@@ -186,7 +186,12 @@ class ClosingPage(QWidget):
             box.show_detail(self.detail)
         status = self.detail.summary.status
         self.complete_button.setEnabled(status in ("in_progress", "confirmed", "refused"))
-        if status not in ("in_progress", "confirmed", "planned"):
+        if status == "completed":
+            self.result.setStyleSheet("color: #2e7d32; font-weight: bold;")
+            self.result.setText(tr("Visit completed. Outcome: {outcome}",
+                                   outcome=tr(self.detail.outcome.final_label)))
+            self.reasons.clear()
+        elif status not in ("in_progress", "confirmed", "planned"):
             self.result.setText(tr("Visit status: {status}",
                                    status=tr(self.detail.summary.status_label)))
             self.reasons.clear()
