@@ -171,8 +171,7 @@ def _show(args: argparse.Namespace) -> int:
                 if on
             )
             print(f"  {a.name} — {a.role} [{marks}]")
-    with db.session() as session:
-        form = catalogue.form_by_sha(session, detail.form_sha256)
+    form = catalogue.form_definition(db, detail.form_sha256)
     print(f"\nAnswers ({len([a for a in detail.answers.values() if a.value is not None])})")
     for item in form.items():
         answer = detail.answers.get(item.id)

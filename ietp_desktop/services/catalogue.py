@@ -152,3 +152,9 @@ def list_definitions(db: Database) -> list[DefinitionRef]:
             for r in session.scalars(select(RuleSetDefinition))
         ]
     return forms + rules
+
+
+def form_definition(db: Database, sha256: str) -> Form:
+    """The checklist form a visit was started with (immutable; safe to keep in the UI)."""
+    with db.session() as session:
+        return form_by_sha(session, sha256)

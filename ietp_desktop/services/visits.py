@@ -13,9 +13,9 @@ from ietp_desktop.domain.lifecycle import VisitStatus, check_transition
 from ietp_desktop.domain.pv_window import pv_window
 from ietp_desktop.services import catalogue
 from ietp_desktop.services.factories import resolve_factory
+from ietp_desktop.services.fee import store_fee
 from ietp_desktop.services.visit_read import (
     completion_problems_in,
-    fee_of,
     load_detail,
     outcome_of,
 )
@@ -150,10 +150,7 @@ def complete_visit(db: Database, ref: str | int, on: date | None = None) -> str:
         outcome = outcome_of(session, visit)
         visit.outcome_recommended = outcome.recommended
         visit.outcome_final = outcome.final
-        fee = fee_of(session, visit)
-        if fee is not None:
-            visit.fee_total_usd = fee.total_usd
-            visit.fee_due_on = fee.due_on
+        store_fee(session, visit)
         return outcome.final
 
 
@@ -221,3 +218,4 @@ def set_visit_fields(db: Database, ref: str | int, **changes: object) -> None:
             )
         for name, value in changes.items():
             setattr(visit, name, value)
+        store_fee(session, visit)

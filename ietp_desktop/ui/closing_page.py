@@ -17,13 +17,12 @@ from PySide6.QtWidgets import (
 
 from ietp_desktop.domain.errors import UserError, ValidationFailed
 from ietp_desktop.i18n import tr
-from ietp_desktop.services import signatures, visits
+from ietp_desktop.services import catalogue, signatures, visits
 from ietp_desktop.services.dto import VisitDetail
 from ietp_desktop.services.visit_read import load_detail
 from ietp_desktop.ui.context import WorkspaceContext
 from ietp_desktop.ui.messages import completion_problem_text
 from ietp_desktop.ui.signature_pad import SignaturePad
-from ietp_desktop.ui.visit_form import load_form
 
 ROLE_TITLES = {"specialist": "Specialist", "factory": "Factory senior manager"}
 
@@ -73,8 +72,9 @@ class SignatureBox(QGroupBox):
     def clear(self) -> None:
         self.pad.clear()
         try:
-            signatures.clear_signature(self.page.context.db, self.page.context.visit_uuid,
-                                       self.role)
+            signatures.clear_signature(
+                self.page.context.db, self.page.context.visit_uuid, self.role
+            )
         except UserError as exc:
             self.page.error.setText(str(exc))
             return
@@ -115,8 +115,11 @@ class SignatureBox(QGroupBox):
             if self.pad.is_empty():
                 self.pad.show_png(stored.png)
             self.status.setText(
-                tr("Signed by {name} at {time}", name=stored.signer_name,
-                   time=stored.signed_at.strftime("%Y-%m-%d %H:%M"))
+                tr(
+                    "Signed by {name} at {time}",
+                    name=stored.signer_name,
+                    time=stored.signed_at.strftime("%Y-%m-%d %H:%M"),
+                )
             )
         else:
             self.status.setText(tr("Not signed"))
@@ -188,12 +191,17 @@ class ClosingPage(QWidget):
         self.complete_button.setEnabled(status in ("in_progress", "confirmed", "refused"))
         if status == "completed":
             self.result.setStyleSheet("color: #2e7d32; font-weight: bold;")
-            self.result.setText(tr("Visit completed. Outcome: {outcome}",
-                                   outcome=tr(self.detail.outcome.final_label)))
+            self.result.setText(
+                tr(
+                    "Visit completed. Outcome: {outcome}",
+                    outcome=tr(self.detail.outcome.final_label),
+                )
+            )
             self.reasons.clear()
         elif status not in ("in_progress", "confirmed", "planned"):
-            self.result.setText(tr("Visit status: {status}",
-                                   status=tr(self.detail.summary.status_label)))
+            self.result.setText(
+                tr("Visit status: {status}", status=tr(self.detail.summary.status_label))
+            )
             self.reasons.clear()
 
     def complete(self) -> None:
@@ -204,7 +212,7 @@ class ClosingPage(QWidget):
         try:
             visits.complete_visit(db, uuid)
         except ValidationFailed as exc:
-            form = load_form(db, self.detail.form_sha256) if self.detail else None
+            form = catalogue.form_definition(db, self.detail.form_sha256) if self.detail else None
             problems = exc.problems or [str(exc)]
             self.reasons.clear()
             self.reasons.addItems([completion_problem_text(p, form) for p in problems])

@@ -25,12 +25,11 @@ from PySide6.QtWidgets import (
 
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import current_language, tr
-from ietp_desktop.services import attachments
+from ietp_desktop.services import attachments, catalogue
 from ietp_desktop.services.dto import AttachmentView, FindingView
 from ietp_desktop.services.visit_read import load_detail
 from ietp_desktop.ui.context import WorkspaceContext
 from ietp_desktop.ui.item_row import dropped_files
-from ietp_desktop.ui.visit_form import load_form
 
 THUMB = 160
 PHOTO_FILTER = "*.jpg *.jpeg *.png *.heic *.tif *.tiff *.bmp *.webp"
@@ -194,7 +193,9 @@ class EvidencePage(QWidget):
             pixmap = QPixmap(photo.path)
             if not pixmap.isNull():
                 pixmap = pixmap.scaled(
-                    THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                    THUMB,
+                    THUMB,
+                    Qt.AspectRatioMode.KeepAspectRatio,
                     Qt.TransformationMode.SmoothTransformation,
                 )
             self._icons[photo.sha256] = QIcon(pixmap)
@@ -206,7 +207,7 @@ class EvidencePage(QWidget):
         except UserError as exc:
             self.error.setText(str(exc))
             return
-        self.form = load_form(self.context.db, detail.form_sha256)
+        self.form = catalogue.form_definition(self.context.db, detail.form_sha256)
         self.photos, self.findings = detail.attachments, detail.findings
         current = self.grid.currentRow()
         self.grid.blockSignals(True)
@@ -238,8 +239,12 @@ class EvidencePage(QWidget):
             return
         codes = [f.code for f in self.findings if f.id in photo.finding_ids]
         self.links.setText(
-            tr("{file}: items {items}; findings {findings}", file=photo.filename,
-               items=", ".join(photo.item_ids) or "–", findings=", ".join(codes) or "–")
+            tr(
+                "{file}: items {items}; findings {findings}",
+                file=photo.filename,
+                items=", ".join(photo.item_ids) or "–",
+                findings=", ".join(codes) or "–",
+            )
         )
 
     # --- editing ------------------------------------------------------------------------
@@ -291,7 +296,9 @@ class EvidencePage(QWidget):
             return
         try:
             attachments.link_photo(
-                self.context.db, self.context.visit_uuid, photo.id,
+                self.context.db,
+                self.context.visit_uuid,
+                photo.id,
                 finding_refs=(int(entry.data(Qt.ItemDataRole.UserRole)),),
             )
         except UserError as exc:
@@ -303,8 +310,10 @@ class EvidencePage(QWidget):
     def retranslate(self) -> None:
         self.heading.setText(self.title())
         self.hint.setText(
-            tr("Drop photo files here, on a checklist item or on a finding. Double-click a "
-               "caption to edit it.")
+            tr(
+                "Drop photo files here, on a checklist item or on a finding. Double-click a "
+                "caption to edit it."
+            )
         )
         self.add_button.setText(tr("Add photos…"))
         self.link_button.setText(tr("Link to items…"))

@@ -32,7 +32,7 @@ from ietp_desktop.domain.checklist import (
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import current_language, tr
 from ietp_desktop.services import answers as answer_service
-from ietp_desktop.services import attachments, preferences
+from ietp_desktop.services import attachments, catalogue, preferences
 from ietp_desktop.services.answers import SavedAnswer
 from ietp_desktop.services.dto import AnswerView, VisitDetail
 from ietp_desktop.services.visit_read import load_detail
@@ -46,7 +46,6 @@ from ietp_desktop.ui.meetings_page import MeetingsPage
 from ietp_desktop.ui.qa_page import QaPage
 from ietp_desktop.ui.section_page import SectionPage
 from ietp_desktop.ui.tasks import run_task
-from ietp_desktop.ui.visit_form import load_form
 from ietp_desktop.ui.workspace_pages import load_optional_pages
 
 log = logging.getLogger(__name__)
@@ -76,7 +75,7 @@ class VisitWorkspace(QWidget):
         self.db = context.db
         self.uuid = context.visit_uuid
         self.detail: VisitDetail = load_detail(self.db, self.uuid)
-        self.form: Form = load_form(self.db, self.detail.form_sha256)
+        self.form: Form = catalogue.form_definition(self.db, self.detail.form_sha256)
         self.answers: dict[str, AnswerView] = dict(self.detail.answers)
         self.values = {k: a.value for k, a in self.answers.items()}
         self.current_item: str | None = None
@@ -92,9 +91,7 @@ class VisitWorkspace(QWidget):
         self.stack = QStackedWidget(self)
         self.section_pages: list[SectionPage] = []
         for section in self.form.sections:
-            page = SectionPage(
-                section, self, lambda: self.answers, self._noncompliant, self.stack
-            )
+            page = SectionPage(section, self, lambda: self.answers, self._noncompliant, self.stack)
             self.section_pages.append(page)
             self.stack.addWidget(page)
         self.details_page = DetailsPage(context, self)
@@ -347,8 +344,10 @@ class VisitWorkspace(QWidget):
         if not ordered:
             return
         page = self.stack.currentWidget()
-        if isinstance(page, SectionPage) and self.current_item in page.rows and (
-            self.current_item in ordered
+        if (
+            isinstance(page, SectionPage)
+            and self.current_item in page.rows
+            and (self.current_item in ordered)
         ):
             index = ordered.index(self.current_item) + delta
         else:
