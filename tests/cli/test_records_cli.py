@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ def stored(db: Database) -> int:
 
 
 @pytest.fixture
-def cli(data_dir: Path, started_visit: str):  # type: ignore[no-untyped-def]
+def cli(data_dir: Path, started_visit: str) -> Callable[..., int]:
     def run(*args: str) -> int:
         return main(["--data-dir", str(data_dir), "--actor", "cli-test", "records", *args])
 
@@ -31,7 +32,7 @@ def cli(data_dir: Path, started_visit: str):  # type: ignore[no-untyped-def]
 
 
 def test_workers_listing_shows_codes_and_coverage(
-    cli, started_visit: str, capsys: pytest.CaptureFixture[str]  # type: ignore[no-untyped-def]
+    cli: Callable[..., int], started_visit: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     capsys.readouterr()
     assert cli("workers", started_visit) == 0
@@ -42,7 +43,7 @@ def test_workers_listing_shows_codes_and_coverage(
 
 
 def test_import_with_problems_lists_each_row_and_stores_nothing(
-    cli, db: Database, started_visit: str, tmp_path: Path,  # type: ignore[no-untyped-def]
+    cli: Callable[..., int], db: Database, started_visit: str, tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     capsys.readouterr()
@@ -66,7 +67,7 @@ def test_import_with_problems_lists_each_row_and_stores_nothing(
 
 
 def test_same_file_twice_is_refused_unless_replaced(
-    cli, db: Database, started_visit: str, tmp_path: Path,  # type: ignore[no-untyped-def]
+    cli: Callable[..., int], db: Database, started_visit: str, tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = thirteen_days_csv(tmp_path)
@@ -79,7 +80,7 @@ def test_same_file_twice_is_refused_unless_replaced(
 
 
 def test_mapping_file_for_unknown_headers(
-    cli, started_visit: str, tmp_path: Path,  # type: ignore[no-untyped-def]
+    cli: Callable[..., int], started_visit: str, tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = tmp_path / "odd.csv"
@@ -96,7 +97,7 @@ def test_mapping_file_for_unknown_headers(
 
 
 def test_check_prints_figures_and_breaches_with_their_rule(
-    cli, started_visit: str, tmp_path: Path,  # type: ignore[no-untyped-def]
+    cli: Callable[..., int], started_visit: str, tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert cli("import", started_visit, str(thirteen_days_csv(tmp_path)), "--kind",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from ietp_desktop.services import findings
@@ -16,12 +17,16 @@ from ietp_desktop.ui.records_chart import OVER_PROGRAMME_COLOUR
 from ietp_desktop.ui.records_page import BREACH_BG, RecordsPage
 from tests.services.records_fixtures import TIME_HEADER, add_sample
 
-pytest.importorskip("pytestqt")
-
 
 def stored(db: Database) -> int:
     with db.session() as session:
         return int(session.scalar(select(func.count()).select_from(TimeRecord)) or 0)
+
+
+def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    item = table.item(row, column)
+    assert item is not None
+    return item
 
 
 def messy_attendance(tmp_path: Path) -> Path:
@@ -39,7 +44,7 @@ def messy_attendance(tmp_path: Path) -> Path:
 
 
 def test_import_messy_file_see_breaches_and_accept_a_proposal(
-    qtbot, db: Database, started_visit: str, tmp_path: Path  # type: ignore[no-untyped-def]
+    qtbot: QtBot, db: Database, started_visit: str, tmp_path: Path
 ) -> None:
     add_sample(db, started_visit)
     page = RecordsPage(WorkspaceContext(db, started_visit, VisitEvents()))
@@ -55,14 +60,14 @@ def test_import_messy_file_see_breaches_and_accept_a_proposal(
     assert dialog.combos["worker_code"].currentText() == "工号"
     assert dialog.combos["out_2"].currentText() == "下班2"
     problems = {
-        (dialog.problems.item(r, 1).text(), dialog.problems.item(r, 2).text(),
-         dialog.problems.item(r, 4).text())
+        (cell(dialog.problems, r, 1).text(), cell(dialog.problems, r, 2).text(),
+         cell(dialog.problems, r, 4).text())
         for r in range(dialog.problems.rowCount())
     }
     assert ("19", "下班1", "clock-out before clock-in") in problems
     assert ("20", "工号", "worker code 7777 is not in the worker sample") in problems
     assert any(row == "18" and column == "日期" for row, column, _ in problems)
-    assert all(dialog.problems.item(r, 0).text() == "考勤十月.csv"
+    assert all(cell(dialog.problems, r, 0).text() == "考勤十月.csv"
                for r in range(dialog.problems.rowCount()))
     assert "3 rows have errors" in dialog.summary.text()
     assert not dialog.import_button.isEnabled()  # nothing is stored while problems remain
@@ -77,11 +82,11 @@ def test_import_messy_file_see_breaches_and_accept_a_proposal(
         page.message.text())
 
     table = page.results_table
-    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    rows = {cell(table, r, 0).text(): r for r in range(table.rowCount())}
     w01 = rows["W01"]
-    assert table.item(w01, 7).text() == "14"  # longest run of days
-    assert table.item(w01, 7).background().color() == BREACH_BG
-    assert table.item(rows["W03"], 7).background().color() != BREACH_BG
+    assert cell(table, w01, 7).text() == "14"  # longest run of days
+    assert cell(table, w01, 7).background().color() == BREACH_BG
+    assert cell(table, rows["W03"], 7).background().color() != BREACH_BG
     assert "W01" in page.chart.title
     assert any("14 consecutive days" in page.worker_breaches.item(i).text()
                for i in range(page.worker_breaches.count()))
@@ -102,7 +107,7 @@ def test_import_messy_file_see_breaches_and_accept_a_proposal(
     assert calculated[0].classification == "standard_nc"
 
 
-def test_chart_colours_weeks_over_the_programme_limit(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_chart_colours_weeks_over_the_programme_limit(qtbot: QtBot) -> None:
     from datetime import date
 
     from ietp_desktop.ui.records_chart import WeeklyHoursChart
