@@ -24,21 +24,24 @@ from ietp_desktop.storage.db import DB_FILE_NAME
 from tests.reliability.crash_workload import text_items
 
 
-def bare_commits(path: Path, rounds: int) -> list[float]:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, v TEXT)")
-    conn.execute("INSERT OR REPLACE INTO bench_floor VALUES (1, '')")
-    times = []
-    for n in range(rounds):
+class BareCommit:
+    """One row updated and committed with plain sqlite3, same file, same pragmas."""
+
+    def __init__(self, path: Path) -> None:
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=FULL")
+        self.conn.execute("CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, v TEXT)")
+        self.conn.execute("INSERT OR REPLACE INTO bench_floor VALUES (1, '')")
+        self.count = 0
+
+    def __call__(self) -> float:
+        self.count += 1
         start = time.perf_counter()
-        conn.execute("BEGIN")
-        conn.execute("UPDATE bench_floor SET v = ? WHERE id = 1", (f"value {n}",))
-        conn.execute("COMMIT")
-        times.append(time.perf_counter() - start)
-    conn.close()
-    return times
+        self.conn.execute("BEGIN")
+        self.conn.execute("UPDATE bench_floor SET v = ? WHERE id = 1", (f"value {self.count}",))
+        self.conn.execute("COMMIT")
+        return time.perf_counter() - start
 
 
 def rows(quick: bool = False, visit_count: int = 2000, rounds: int = 200) -> list[Row]:
@@ -49,13 +52,15 @@ def rows(quick: bool = False, visit_count: int = 2000, rounds: int = 200) -> lis
         db = open_workspace(data_dir)
         items = text_items(db, uuid)[:5]
         answers.record_answer(db, uuid, items[0], "warm-up answer text")
-        saves = []
-        for n in range(rounds):
+        bare = BareCommit(data_dir / DB_FILE_NAME)
+        saves, floor = [], []
+        for n in range(rounds):  # interleaved: the disk's fsync latency drifts over a run
             start = time.perf_counter()
             answers.record_answer(db, uuid, items[n % len(items)], f"autosaved text {n}")
             saves.append(time.perf_counter() - start)
+            floor.append(bare())
+        bare.conn.close()
         db.dispose()
-        floor = bare_commits(data_dir / DB_FILE_NAME, rounds)
     label = f"answer -> committed autosave ({visit_count:,} visits)"
     return [
         Row(
