@@ -10,26 +10,37 @@ from ietp_desktop.domain.lifecycle import VisitStatus
 from ietp_desktop.storage.models import Visit
 
 MIN_PREFIX = 4
+SHORT_ID_LENGTH = 8
 
 
 def short_id(uuid: str) -> str:
-    return uuid[:8]
+    return uuid[:SHORT_ID_LENGTH]
+
+
+def _by_prefix(session: Session, text: str) -> Visit | None:
+    matches = list(
+        session.scalars(select(Visit).where(Visit.uuid.startswith(text.lower())).limit(2))
+    )
+    if len(matches) > 1:
+        raise UserError(f"visit id {text!r} is ambiguous; type more of it")
+    return matches[0] if matches else None
 
 
 def resolve_visit(session: Session, ref: str | int) -> Visit:
+    """A short number is the visit's number; anything else, or a number that is no visit's
+    number, is read as (the start of) its uuid — short ids can be all digits."""
     text = str(ref).strip()
     visit: Visit | None = None
-    if text.isdigit():
+    if text.isdigit() and len(text) < SHORT_ID_LENGTH:
         visit = session.get(Visit, int(text))
-    elif len(text) >= MIN_PREFIX:
-        matches = list(
-            session.scalars(select(Visit).where(Visit.uuid.startswith(text.lower())).limit(2))
-        )
-        if len(matches) > 1:
-            raise UserError(f"visit id {text!r} is ambiguous; type more of it")
-        visit = matches[0] if matches else None
+    if visit is None and len(text) >= MIN_PREFIX:
+        visit = _by_prefix(session, text)
+    if visit is None and text.isdigit() and len(text) >= SHORT_ID_LENGTH:
+        visit = session.get(Visit, int(text))
     if visit is None:
-        raise NotFound(f"no visit {text!r} (use a number or an id from 'ietp-desktop visits list')")
+        raise NotFound(
+            f"no visit {text!r} (use a number or an id from 'ietp-desktop visits list')"
+        )
     return visit
 
 

@@ -153,3 +153,15 @@ def test_lifecycle_refuses_skipping_steps(db: Database, factory: FactoryView) ->
         visits.start_visit(db, planned.uuid)
     with pytest.raises(ValidationFailed, match="confirm the date"):
         answers.record_answer(db, planned.uuid, "WH-03", 40)
+
+
+def test_visit_found_by_number_full_id_or_all_digit_short_id(
+    db: Database, factory: FactoryView
+) -> None:
+    digits = "12345678-aaaa-4bbb-8ccc-123456789abc"
+    planned = visits.plan_visit(db, factory.ietp_id, date(2026, 10, 20), visit_uuid=digits)
+    assert load_detail(db, "12345678").summary.uuid == digits
+    assert load_detail(db, str(planned.id)).summary.uuid == digits
+    assert load_detail(db, digits).summary.uuid == digits
+    with pytest.raises(NotFound):
+        load_detail(db, "99999")
