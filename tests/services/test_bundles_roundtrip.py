@@ -120,7 +120,9 @@ def test_full_round_trip(world: World, tmp_path: Path) -> None:
     received = apply_receipt(db, outcome.receipt)
     assert received.received == [world.visit_uuid]
     with db.session() as session:
-        export_row = session.scalars(select(Export)).one()
+        export_row = session.scalars(
+            select(Export).where(Export.bundle_id == result.bundle_id)
+        ).one()
         assert export_row.received_at is not None
         assert json.loads(export_row.receipt_json or "{}")["bundle_id"] == result.bundle_id
     db.dispose()
