@@ -375,7 +375,8 @@ def apply_receipt(
 
 
 def receipt_of(receipt: Receipt) -> dict[str, Any]:
-    return json.loads(receipt.raw_body)
+    body: dict[str, Any] = json.loads(receipt.raw_body)
+    return body
 
 
 ASSIGNMENTS_SCHEMA_MAJOR = "ietp-assignments/1"
@@ -407,7 +408,8 @@ def _parse_assignments(bundle: VerifiedBundle) -> dict[str, Any]:
     for key in ("factories", "visits", "forms", "rule_sets"):
         if not isinstance(document.get(key), list):
             raise BundleRefused(bundle.path, tr("assignments.json has no list '{key}'", key=key))
-    return document
+    checked: dict[str, Any] = document
+    return checked
 
 
 def _apply_assignments(

@@ -795,7 +795,7 @@ def assign(
                 (rules_sha, RuleSetDefinition, rule_docs, "rules"),
             ):
                 if sha and not any(d["sha256"] == sha for d in docs):
-                    row = session.get(model, sha)
+                    row: Any = session.get(model, sha)
                     if row is not None:
                         docs.append(_definition(row.content, kind, row.source))
     finally:
@@ -840,7 +840,7 @@ def assign(
         info.bundle_id,
         name,
         [f["ietp_id"] for f in factory_docs],
-        [v["uuid"] for v in visit_docs],
+        [str(v["uuid"]) for v in visit_docs],
         [f"{d['form_id']} {d['version']}" for d in form_docs],
         [f"{d['rule_set_id']} {d['version']}" for d in rule_docs],
     )
