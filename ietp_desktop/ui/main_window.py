@@ -210,6 +210,18 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
         self.file_menu.addAction(self.actions_by_key["back_to_list"])
+        self.file_menu.addSeparator()
+        self.sync_actions: dict[str, QAction] = {}
+        for key, handler in (
+            ("Export for office…", self.export_for_office),
+            ("Import receipt / assignments…", self.import_from_office),
+            ("Signing identity…", self.set_up_identity),
+        ):
+            action = QAction(self)
+            action.triggered.connect(handler)
+            self.file_menu.addAction(action)
+            self.sync_actions[key] = action
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.actions_by_key["quit"])
         self.visit_menu = bar.addMenu("")
         for key in ("next_item", "previous_item", "next_section", "previous_section",
@@ -228,6 +240,27 @@ class MainWindow(QMainWindow):
             self.language_actions[code] = action
         self.help_menu = bar.addMenu("")
         self.help_menu.addAction(self.actions_by_key["help_shortcuts"])
+
+    # --- office sync and identity ---------------------------------------------------------
+
+    def export_for_office(self) -> None:
+        from ietp_desktop.ui.bundle_page import open_export_dialog
+
+        dialog = open_export_dialog(self, self.db)
+        dialog.finished.connect(lambda _r: self.reload_lists())
+
+    def import_from_office(self) -> None:
+        from ietp_desktop.ui.bundle_page import open_import_dialog
+
+        open_import_dialog(self, self.db)
+        self.reload_lists()
+
+    def set_up_identity(self) -> None:
+        from ietp_desktop.ui.identity_dialog import IdentityDialog
+
+        if self.db.data_dir is None:
+            return
+        IdentityDialog(self.db.data_dir, self).exec()
 
     def _in_workspace(self, call: object) -> None:
         if self.workspace is not None and self.stack.currentWidget() is self.workspace:
@@ -464,6 +497,8 @@ class MainWindow(QMainWindow):
         QApplication.postEvent(self.menuBar(), QEvent(QEvent.Type.LayoutRequest))
         for entry in SHORTCUTS:
             self.actions_by_key[entry.action].setText(tr(entry.label))
+        for label, action in self.sync_actions.items():
+            action.setText(tr(label))
         self.visit_model.retranslate()
         self.factory_model.retranslate()
         self._update_count()

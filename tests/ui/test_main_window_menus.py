@@ -1,0 +1,38 @@
+"""The File menu reaches office sync and the signing identity from the visit list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from ietp_desktop.i18n import set_language
+from ietp_desktop.storage.db import Database
+from ietp_desktop.ui.bundle_page import ExportDialog
+from ietp_desktop.ui.main_window import MainWindow
+
+
+def test_file_menu_opens_the_export_dialog(qtbot: QtBot, db: Database, shots: Path) -> None:
+    window = MainWindow(db, restore=False)
+    qtbot.addWidget(window)
+    window.show()
+    labels = [a.text() for a in window.file_menu.actions() if a.text()]
+    assert "Export for office…" in labels
+    assert "Import receipt / assignments…" in labels
+    assert "Signing identity…" in labels
+    window.sync_actions["Export for office…"].trigger()
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, ExportDialog)]
+    assert dialogs and dialogs[0].isVisible()
+    dialogs[0].grab().save(str(shots / "export-dialog.png"))
+    dialogs[0].close()
+
+
+def test_file_menu_entries_follow_the_language(qtbot: QtBot, db: Database) -> None:
+    window = MainWindow(db, restore=False)
+    qtbot.addWidget(window)
+    window.change_language("zh")
+    try:
+        assert window.sync_actions["Export for office…"].text() == "导出给办公室…"
+    finally:
+        set_language("en")
