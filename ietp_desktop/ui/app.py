@@ -6,19 +6,21 @@ import logging
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import LANGUAGES, set_language, tr
 from ietp_desktop.paths import resources_dir
-from ietp_desktop.services import preferences
+from ietp_desktop.services import identity, preferences
 from ietp_desktop.services.app import open_workspace
 from ietp_desktop.storage.db import Database
 from ietp_desktop.ui.main_window import PREF_LANGUAGE, MainWindow
 
 log = logging.getLogger(__name__)
 CJK_FONT = "fonts/wqy-microhei.ttc"
+PREF_IDENTITY_OFFERED = "ui.identity_offered"
 
 
 def install_cjk_fallback(app: QApplication) -> str | None:
@@ -61,4 +63,19 @@ def run_gui(data_dir: Path) -> int:
         return 1
     window = MainWindow(db)
     window.show()
+    QTimer.singleShot(0, lambda: offer_identity_on_first_run(window, db))
     return int(app.exec())
+
+
+def offer_identity_on_first_run(window: MainWindow, db: Database) -> None:
+    """A laptop without a signing identity is asked once for the office's enrolment file;
+    later the File menu has it."""
+    if identity.identity_view(db) is not None:
+        return
+    if preferences.get_preference(db, PREF_IDENTITY_OFFERED):
+        window.statusBar().showMessage(
+            tr("No signing identity yet: File → Signing identity… imports the office's file.")
+        )
+        return
+    preferences.set_preference(db, PREF_IDENTITY_OFFERED, "yes")
+    window.set_up_identity()

@@ -36,3 +36,17 @@ def test_file_menu_entries_follow_the_language(qtbot: QtBot, db: Database) -> No
         assert window.sync_actions["Export for office…"].text() == "导出给办公室…"
     finally:
         set_language("en")
+
+
+def test_first_run_offers_the_identity_once(qtbot: QtBot, db: Database) -> None:
+    from ietp_desktop.ui.app import offer_identity_on_first_run
+
+    window = MainWindow(db, restore=False)
+    qtbot.addWidget(window)
+    offered: list[bool] = []
+    window.set_up_identity = lambda: offered.append(True)  # type: ignore[method-assign]
+    offer_identity_on_first_run(window, db)
+    assert offered == [True]
+    offer_identity_on_first_run(window, db)
+    assert offered == [True]
+    assert "Signing identity" in window.statusBar().currentMessage()
