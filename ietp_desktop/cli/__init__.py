@@ -7,46 +7,58 @@ its parser and sets `handler` (a function taking the parsed args and returning a
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 from ietp_desktop import __version__
-from ietp_desktop.cli import (
-    bundle_cmd,
-    cap_cmd,
-    demo_cmd,
-    factories_cmd,
-    forms_cmd,
-    identity_cmd,
-    office_cmd,
-    records_cmd,
-    report_cmd,
-    visits_cmd,
-)
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.paths import resolve_data_dir
 
-COMMAND_MODULES = (
-    factories_cmd,
-    visits_cmd,
-    forms_cmd,
-    demo_cmd,
-    cap_cmd,
-    report_cmd,
-    identity_cmd,
-    records_cmd,
-    bundle_cmd,
-    office_cmd,
-)
+# Command name → (module in ietp_desktop.cli, help). Only the module of the command asked for
+# is imported: `ietp-desktop visits list` does not load reportlab, and the window does not
+# load any command module. tests/cli check the help here matches each module's own.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "factories": ("factories_cmd", "list and add factories"),
+    "visits": ("visits_cmd", "plan, run and inspect Progress Visits"),
+    "forms": ("forms_cmd", "installed checklist forms and rule sets"),
+    "records": ("records_cmd", "worker sample, time and pay records, hours and wage checks"),
+    "cap": ("cap_cmd", "Corrective Action Plan: list, edit, XLSX"),
+    "report": ("report_cmd", "signed visit reports, letters and CAP forms"),
+    "identity": ("identity_cmd", "the specialist's signing identity"),
+    "bundle": ("bundle_cmd", "sync bundles to and from the office"),
+    "office": ("office_cmd", "office tasks: keys, enrolment, import, assign"),
+    "demo": ("demo_cmd", "seed a data folder with demo data"),
+}
+_GLOBAL_OPTIONS_WITH_VALUE = ("--data-dir", "--actor")
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL = 3
 
 
-def build_parser() -> argparse.ArgumentParser:
+def requested_command(argv: Sequence[str]) -> str | None:
+    """The command word in `argv`, skipping the global options and their values."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _GLOBAL_OPTIONS_WITH_VALUE:
+            skip = True
+        elif not token.startswith("-"):
+            return token if token in COMMANDS else None
+    return None
+
+
+def load_command(name: str) -> ModuleType:
+    return importlib.import_module(f"ietp_desktop.cli.{COMMANDS[name][0]}")
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """All commands are listed; only the one in `argv` (all of them when None) is loaded."""
     parser = argparse.ArgumentParser(
         prog="ietp-desktop",
         description="IETP PV Desktop: Progress Visits for the ICTI Ethical Toy Program.",
@@ -59,8 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--actor", help="name recorded in the audit trail for changes")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        module.register(subparsers)
+    wanted = None if argv is None else requested_command(argv)
+    for name, (_module, help_text) in COMMANDS.items():
+        if argv is None or name == wanted:
+            load_command(name).register(subparsers)
+        else:
+            subparsers.add_parser(name, help=help_text)
     return parser
 
 
@@ -80,8 +96,8 @@ def _log_internal_error(data_dir: Path | None) -> Path | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(arguments).parse_args(arguments)
     data_dir = resolve_data_dir(args.data_dir)
     args.data_dir_path = data_dir
     try:
