@@ -1,22 +1,28 @@
-"""Starting the window: fonts, the data folder, the language, the main window."""
+"""Starting the window: fonts, the data folder, the language, the main window.
+
+A plain window is on screen before the database layer is even imported (about a second of
+SQLAlchemy, pydantic and the models); the real main window takes its place when the data
+folder is open, so the specialist sees the program respond at once.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import LANGUAGES, set_language, tr
 from ietp_desktop.paths import resources_dir
-from ietp_desktop.services import identity, preferences
-from ietp_desktop.services.app import open_workspace
-from ietp_desktop.storage.db import Database
-from ietp_desktop.ui.main_window import PREF_LANGUAGE, MainWindow
+
+if TYPE_CHECKING:
+    from ietp_desktop.storage.db import Database
+    from ietp_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 CJK_FONT = "fonts/wqy-microhei.ttc"
@@ -38,6 +44,9 @@ def install_cjk_fallback(app: QApplication) -> str | None:
 
 
 def restore_language(db: Database) -> None:
+    from ietp_desktop.services import preferences
+    from ietp_desktop.ui.main_window import PREF_LANGUAGE
+
     language = preferences.get_preference(db, PREF_LANGUAGE, "en")
     set_language(language if language in LANGUAGES else "en")
 
@@ -52,17 +61,36 @@ def ensure_app() -> QApplication:
     return app
 
 
+def opening_window() -> QMainWindow:
+    """What the specialist sees while the data folder opens."""
+    window = QMainWindow()
+    window.setWindowTitle(tr("IETP PV Desktop"))
+    window.resize(1280, 820)
+    label = QLabel(tr("Opening your visits…"))
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    window.setCentralWidget(label)
+    return window
+
+
 def run_gui(data_dir: Path) -> int:
     app = ensure_app()
     install_cjk_fallback(app)
+    opening = opening_window()
+    opening.show()
+    app.processEvents()
+    from ietp_desktop.services.app import open_workspace
+    from ietp_desktop.ui.main_window import MainWindow
+
     try:
         db = open_workspace(data_dir)
         restore_language(db)
     except UserError as exc:
-        QMessageBox.critical(None, tr("IETP PV Desktop"), str(exc))
+        QMessageBox.critical(opening, tr("IETP PV Desktop"), str(exc))
         return 1
     window = MainWindow(db)
+    window.setGeometry(opening.geometry())
     window.show()
+    opening.close()
     QTimer.singleShot(0, lambda: offer_identity_on_first_run(window, db))
     return int(app.exec())
 
@@ -70,6 +98,8 @@ def run_gui(data_dir: Path) -> int:
 def offer_identity_on_first_run(window: MainWindow, db: Database) -> None:
     """A laptop without a signing identity is asked once for the office's enrolment file;
     later the File menu has it."""
+    from ietp_desktop.services import identity, preferences
+
     if identity.identity_view(db) is not None:
         return
     if preferences.get_preference(db, PREF_IDENTITY_OFFERED):
