@@ -131,6 +131,7 @@ def main() -> None:
             reason="Progress Visit report",
             location="Dongguan",
             visible_box_text="东莞市宏达玩具有限公司",
+            language="both",
         )
         total_s = time.perf_counter() - start
         cpu_s = time.process_time() - cpu_start

@@ -108,6 +108,7 @@ def build_cap_form(data: CapFormData, out: Output, language: Language) -> None:
         header_left=f"{labels.text('Corrective Action Plan')} · {f.ietp_id}",
         header_right=labels.text(
             "Visit {visit} · Revision {revision}",
+            zh_msgid="Revision {revision}",
             visit=short_id(data.visit_uuid),
             revision=data.revision,
         ),

@@ -149,7 +149,10 @@ def build_document(
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_LEFT, y + 4 * mm, PAGE_WIDTH - MARGIN_RIGHT, y + 4 * mm)
         _draw_text(canvas, MARGIN_LEFT, y, furniture.footer_left, 7.5)
-        page_text = labels.text("Page {page} of {total}", page=page, total=total)
+        if labels.language == "both":  # the numbers once: 'Page / 页码 3 / 12'
+            page_text = labels.label_value("Page", f"{page} / {total}")
+        else:
+            page_text = labels.text("Page {page} of {total}", page=page, total=total)
         _draw_text(canvas, PAGE_WIDTH - MARGIN_RIGHT, y, page_text, 7.5, right=True)
         canvas.restoreState()
 

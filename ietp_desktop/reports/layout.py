@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from ietp_desktop.i18n import tr
 from ietp_desktop.reports.fonts import CJK, LATIN, LATIN_BOLD, markup, register_fonts
+from ietp_desktop.reports.wrapping import MixedParagraph
 
 Language = Literal["en", "zh", "both"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh", "both")
@@ -67,15 +68,43 @@ _CJK_VARIANTS: dict[int, ParagraphStyle] = {}
 
 
 def para(text: str, style: ParagraphStyle) -> Paragraph:
-    """A Paragraph from markup. Text with Chinese wraps between any two characters; Latin-only
-    text keeps whole words (CJK wrapping would split "2024-03-19" or "Finding")."""
+    """A Paragraph from markup. Text with Chinese may also break before or after a Chinese
+    character, but English words stay whole (see wrapping.py)."""
     if CJK in text:
         variant = _CJK_VARIANTS.get(id(style))
         if variant is None:
             variant = ParagraphStyle(f"{style.name}-cjk", parent=style, wordWrap="CJK")
             _CJK_VARIANTS[id(style)] = variant
-        style = variant
+        return MixedParagraph(text, variant)
     return Paragraph(text, style)
+
+
+def text_in(
+    language: Language,
+    msgid: str,
+    values: Mapping[str, object] | None = None,
+    *,
+    zh_msgid: str | None = None,
+) -> str:
+    """`msgid` in a document language; "both" gives 'English / 中文' (the Chinese half from
+    `zh_msgid` when given, so values are not printed twice)."""
+    values = values or {}
+    if language != "both":
+        return tr(msgid, language=language, **values)
+    en = tr(msgid, language="en", **values)
+    zh = tr(zh_msgid or msgid, language="zh", **values)
+    return en if en == zh else f"{en} / {zh}"
+
+
+def fmt_time_with_offset(value: datetime) -> str:
+    """'2024-03-19 10:02:07 UTC+08:00': the moment in this computer's time zone, with the
+    offset spelled out so a reader elsewhere knows the moment."""
+    local = value.astimezone()
+    offset = local.utcoffset()
+    if not offset:
+        return f"{local:%Y-%m-%d %H:%M:%S} UTC"
+    zone = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M:%S} UTC{zone[:3]}:{zone[3:5]}"
 
 
 class Styles:
@@ -121,13 +150,16 @@ class Labels:
         self.language = language
         self.s = styles
 
-    def text(self, msgid: str, **values: object) -> str:
-        """Plain text (canvas strings, chart labels): 'English / 中文' when bilingual."""
-        if self.language == "both":
-            en = tr(msgid, language="en", **values)
-            zh = tr(msgid, language="zh", **values)
-            return en if en == zh else f"{en} / {zh}"
-        return tr(msgid, language=self.language, **values)
+    def text(self, msgid: str, *, zh_msgid: str | None = None, **values: object) -> str:
+        """Plain text (canvas strings, chart labels): 'English / 中文' when bilingual.
+
+        `zh_msgid` words the Chinese half of bilingual text, leaving out values the English
+        half already shows ('Visit 5f1c2a9e · Revision 2 / 第 2 版')."""
+        return text_in(self.language, msgid, values, zh_msgid=zh_msgid)
+
+    def label_value(self, msgid: str, value: str) -> str:
+        """A label and its value printed once: 'Generated / 生成于 2024-03-19 10:02'."""
+        return f"{self.text(msgid)} {value}"
 
     def markup(self, msgid: str, **values: object) -> str:
         """Paragraph markup; bilingual labels stack the Chinese under the English."""
@@ -141,7 +173,7 @@ class Labels:
 
     def inline(self, msgid: str, **values: object) -> str:
         """Paragraph markup on one line: 'English / 中文' when bilingual."""
-        return markup(self.text(msgid, **values))
+        return markup(text_in(self.language, msgid, values))
 
     def cell(
         self, msgid: str, style: ParagraphStyle | None = None, **values: object

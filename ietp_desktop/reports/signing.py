@@ -1,4 +1,5 @@
-"""PAdES signatures on reports: sign with the specialist's PKCS#12, verify against the office CA."""
+"""PAdES signatures on reports: sign with the specialist's unlocked key (or a PKCS#12 file),
+verify against the office CA."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from asn1crypto import pem, x509
+from asn1crypto import keys, pem, x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
@@ -18,16 +22,36 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko.stamp.static import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 from reportlab.lib.colors import HexColor
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ietp_desktop.domain.errors import NotFound, UserError
+from ietp_desktop.i18n import tr
 from ietp_desktop.reports.fonts import LATIN, canvas_font, register_fonts
-from ietp_desktop.reports.layout import STAMP_BOX
+from ietp_desktop.reports.layout import STAMP_BOX, Language, fmt_time_with_offset, text_in
 from ietp_desktop.security.atomic import atomic_writer
+from ietp_desktop.security.certificates import SigningIdentity
 
 FIELD_NAME = "SpecialistSignature"
 Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A translatable sentence and its values, worded in the reader's language when printed."""
+
+    msgid: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    def text(self, language: str | None = None) -> str:
+        return tr(self.msgid, language=language, **dict(self.values))
+
+
+NO_CA = Phrase("no office CA was given to check the certificate against")
+NOT_CHAINED = Phrase("the certificate does not chain to the office CA")
 
 
 @dataclass(frozen=True)
@@ -37,16 +61,59 @@ class SignatureVerdict:
     signing_time: datetime | None  # time the signer's clock reported (no timestamp authority)
     intact: bool  # the signed bytes are unchanged and the signature is cryptographically valid
     trusted: bool  # the signer's certificate chains to the given office CA
-    chain_problem: str | None  # why it is not trusted, in words
     covers_whole_document: bool  # nothing was added after signing
-    summary_lines: tuple[str, ...]  # what a front end prints, one fact per line
+    problem: Phrase | None = None  # why it is not trusted
+    damage: str | None = None  # the file could not be read as a signed PDF (the reader's words)
 
     @property
     def ok(self) -> bool:
         return self.intact and self.trusted and self.covers_whole_document
 
+    @property
+    def chain_problem(self) -> str | None:
+        """Why the certificate is not trusted, in English (see `lines` for other languages)."""
+        return self.problem.text("en") if self.problem else None
 
-def _load_signer(signer_p12: Path | bytes, passphrase: bytes) -> tuple[signers.SimpleSigner, str]:
+    def headline(self, language: str | None = None) -> str:
+        return tr("Valid signed report" if self.ok else "NOT a valid signed report", language)
+
+    def lines(self, language: str | None = None) -> tuple[str, ...]:
+        """What a front end prints, one fact per line, in `language` (default: the UI's)."""
+        if self.damage is not None:
+            return (
+                tr("The file is damaged or was changed ({error})", language, error=self.damage),
+                tr("Intact: NO — the document was changed after signing", language),
+            )
+        signer = tr("Signer: {name}", language, name=self.signer_name)
+        if self.signer_email:
+            signer += f" <{self.signer_email}>"
+        when = (
+            tr("Signing time: {time}", language, time=fmt_time_with_offset(self.signing_time))
+            if self.signing_time
+            else tr("Signing time: unknown", language)
+        )
+        problem = self.problem.text(language) if self.problem else ""
+        return (
+            signer,
+            when,
+            tr("Intact: yes", language)
+            if self.intact
+            else tr("Intact: NO — the document was changed after signing", language),
+            tr("Trusted: yes", language)
+            if self.trusted
+            else tr("Trusted: NO — {problem}", language, problem=problem),
+            tr("Covers the whole document: yes", language)
+            if self.covers_whole_document
+            else tr("Covers the whole document: NO — content was added after signing", language),
+        )
+
+    @property
+    def summary_lines(self) -> tuple[str, ...]:
+        """`lines()` in the current UI language (English unless the UI switched)."""
+        return self.lines()
+
+
+def _identity_from_p12(signer_p12: Path | bytes, passphrase: bytes) -> SigningIdentity:
     if isinstance(signer_p12, bytes):
         data, what = signer_p12, "the specialist key"
     else:
@@ -56,10 +123,73 @@ def _load_signer(signer_p12: Path | bytes, passphrase: bytes) -> tuple[signers.S
         except FileNotFoundError as exc:
             raise NotFound(f"specialist key file {what} does not exist") from exc
     try:
-        signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=passphrase)
+        key, cert, others = pkcs12.load_key_and_certificates(data, passphrase)
     except ValueError as exc:
         raise UserError(f"wrong passphrase for {what} (or it is not a PKCS#12 key file)") from exc
-    return signer, what
+    if cert is None or not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        raise UserError(f"{what} holds no RSA or EC signing key with its certificate")
+    return SigningIdentity(key, cert, list(others))
+
+
+def _simple_signer(identity: SigningIdentity) -> signers.SimpleSigner:
+    """pyHanko's signer from an unlocked key (cryptography objects, re-read as asn1crypto)."""
+    key_der = identity.private_key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    store = SimpleCertificateStore()  # type: ignore[no-untyped-call]  # unannotated __init__
+    store.register_multiple(
+        x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in identity.chain
+    )
+    return signers.SimpleSigner(
+        signing_cert=x509.Certificate.load(
+            identity.certificate.public_bytes(serialization.Encoding.DER)
+        ),
+        signing_key=keys.PrivateKeyInfo.load(key_der),
+        cert_registry=store,
+    )
+
+
+def stamp_lines(
+    language: Language,
+    *,
+    signer_name: str,
+    signed_at: datetime,
+    reason: str,
+    location: str,
+    extra: str = "",
+) -> list[str]:
+    """The visible stamp's text in the report's language (bilingual labels in "both")."""
+    separator = "：" if language == "zh" else ": "
+
+    def row(msgid: str, value: str) -> str:
+        return f"{text_in(language, msgid)}{separator}{value}"
+
+    lines = [
+        row("Digitally signed by", signer_name),
+        row("Date", fmt_time_with_offset(signed_at)),
+        row("Reason", reason),
+    ]
+    if location:
+        lines.append(row("Location", location))
+    return lines + [line for line in extra.splitlines() if line.strip()]
+
+
+def _fit(lines: list[str], width: float, height: float) -> tuple[float, list[str]]:
+    """The largest font size (8 pt down to 5 pt) at which the wrapped lines fit the box."""
+    size, wrapped = 8.0, lines
+    while size >= 5.0:
+        wrapped = [
+            piece for line in lines for piece in simpleSplit(line, canvas_font(line), size, width)
+        ]
+        fits_across = all(
+            stringWidth(piece, canvas_font(piece), size) <= width for piece in wrapped
+        )
+        if fits_across and len(wrapped) * size * 1.25 <= height:
+            break
+        size -= 0.25
+    return size, wrapped
 
 
 def _stamp_pdf(path: Path, box: Box, lines: list[str]) -> None:
@@ -71,33 +201,38 @@ def _stamp_pdf(path: Path, box: Box, lines: list[str]) -> None:
     canvas.setStrokeColor(HexColor("#1d4e89"))
     canvas.setLineWidth(1.2)
     canvas.rect(0.6, 0.6, width - 1.2, height - 1.2, fill=1)
+    size, wrapped = _fit(lines[1:], width - 10, height - 10 - 9.5 * 1.25)
+    first_size, first = _fit(lines[:1], width - 10, 9.5 * 1.25)
+    y = height - 5 - first_size
     canvas.setFillColor(HexColor("#1d4e89"))
-    size = min(8.0, (height - 8) / max(1, len(lines)) / 1.25)
-    y = height - 4 - size
-    for index, line in enumerate(lines):
-        canvas.setFont(canvas_font(line), size + (0.5 if index == 0 else 0))
+    for line in first:
+        canvas.setFont(canvas_font(line), first_size)
+        canvas.drawString(5, y, line)
+        y -= first_size * 1.25
+    canvas.setFillColor(HexColor("#1f2933"))
+    for line in wrapped:
+        canvas.setFont(canvas_font(line), size)
         canvas.drawString(5, y, line)
         y -= size * 1.25
-        canvas.setFillColor(HexColor("#1f2933"))
     canvas.showPage()
     canvas.save()
 
 
-def sign_pdf(
+def sign_pdf_with_identity(
     src: Path,
     dst: Path,
-    signer_p12: Path | bytes,
-    passphrase: bytes,
+    identity: SigningIdentity,
     *,
     signer_name: str,
     reason: str,
     location: str,
     visible_box_text: str,
+    language: Language = "en",
     box: Box = STAMP_BOX,
 ) -> None:
-    """Sign `src` as PAdES B-B with a visible stamp in `box` on the last page; write `dst`
-    atomically (`dst` may equal `src`)."""
-    signer, _what = _load_signer(signer_p12, passphrase)
+    """Sign `src` as PAdES B-B with the unlocked `identity` and a visible stamp (in `language`)
+    in `box` on the last page; write `dst` atomically (`dst` may equal `src`)."""
+    signer = _simple_signer(identity)
     try:
         source = Path(src).read_bytes()
     except FileNotFoundError as exc:
@@ -107,14 +242,14 @@ def sign_pdf(
         last_page = int(writer.root["/Pages"]["/Count"]) - 1
     except (PdfError, KeyError, ValueError) as exc:
         raise UserError(f"{src} is not a readable PDF ({exc})") from exc
-    now = datetime.now().astimezone()
-    lines = [
-        f"Digitally signed by {signer_name}",
-        f"Date: {now:%Y-%m-%d %H:%M %z}",
-        f"Reason: {reason}",
-        f"Location: {location}",
-        *visible_box_text.splitlines(),
-    ]
+    lines = stamp_lines(
+        language,
+        signer_name=signer_name,
+        signed_at=datetime.now().astimezone(),
+        reason=reason,
+        location=location,
+        extra=visible_box_text,
+    )
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         name=signer_name,
@@ -146,6 +281,33 @@ def sign_pdf(
         )
         with atomic_writer(Path(dst)) as stream:
             pdf_signer.sign_pdf(writer, output=stream)
+
+
+def sign_pdf(
+    src: Path,
+    dst: Path,
+    signer_p12: Path | bytes,
+    passphrase: bytes,
+    *,
+    signer_name: str,
+    reason: str,
+    location: str,
+    visible_box_text: str,
+    language: Language = "en",
+    box: Box = STAMP_BOX,
+) -> None:
+    """As `sign_pdf_with_identity`, unlocking a PKCS#12 file (or its bytes) first."""
+    sign_pdf_with_identity(
+        src,
+        dst,
+        _identity_from_p12(signer_p12, passphrase),
+        signer_name=signer_name,
+        reason=reason,
+        location=location,
+        visible_box_text=visible_box_text,
+        language=language,
+        box=box,
+    )
 
 
 def _name_and_email(cert: x509.Certificate) -> tuple[str, str]:
@@ -203,36 +365,30 @@ def verify_pdf(path: Path, trusted_ca_pem: bytes | None) -> SignatureVerdict:
 
 
 def _damaged(path: Path, exc: Exception) -> SignatureVerdict:
-    line = f"{Path(path).name}: the file is damaged or was changed ({exc})"
-    return SignatureVerdict(
-        "", "", None, False, False, "not checked: the file is damaged", False, (line, "Intact: no")
-    )
+    return SignatureVerdict("", "", None, False, False, False, damage=f"{Path(path).name}: {exc}")
 
 
 def _verdict(status: PdfSignatureStatus, *, has_roots: bool) -> SignatureVerdict:
     name, email = _name_and_email(status.signing_cert)
-    intact = bool(status.intact and status.valid)
     trusted = bool(status.trusted)
     problem = None
     if not trusted:
         if not has_roots:
-            problem = "no office CA was given to check the certificate against"
+            problem = NO_CA
         elif status.trust_problem_indic is not None:
             reason = str(getattr(status.trust_problem_indic, "name", status.trust_problem_indic))
-            problem = (
-                f"the certificate does not chain to the office CA "
-                f"({reason.lower().replace('_', ' ')})"
+            problem = Phrase(
+                "the certificate does not chain to the office CA ({reason})",
+                (("reason", reason.lower().replace("_", " ")),),
             )
         else:
-            problem = "the certificate does not chain to the office CA"
-    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    when = status.signer_reported_dt
-    lines = [
-        f"Signer: {name}" + (f" <{email}>" if email else ""),
-        f"Signing time: {when:%Y-%m-%d %H:%M:%S %z}" if when else "Signing time: unknown",
-        f"Intact: {'yes' if intact else 'NO — the document was changed after signing'}",
-        f"Trusted: {'yes' if trusted else 'NO — ' + (problem or '')}",
-        "Covers the whole document: "
-        + ("yes" if whole else "NO — content was added after signing"),
-    ]
-    return SignatureVerdict(name, email, when, intact, trusted, problem, whole, tuple(lines))
+            problem = NOT_CHAINED
+    return SignatureVerdict(
+        signer_name=name,
+        signer_email=email,
+        signing_time=status.signer_reported_dt,
+        intact=bool(status.intact and status.valid),
+        trusted=trusted,
+        covers_whole_document=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        problem=problem,
+    )

@@ -131,10 +131,13 @@ class _Report:
         furniture = PageFurniture(
             header_left=f"{self.L.text('Progress Visit report')} · {f.ietp_id}",
             header_right=self.L.text(
-                "Visit {visit} · Revision {revision}", visit=short_id(v.uuid), revision=v.revision
+                "Visit {visit} · Revision {revision}",
+                zh_msgid="Revision {revision}",
+                visit=short_id(v.uuid),
+                revision=v.revision,
             ),
-            footer_left=self.L.text(
-                "Generated {time}", time=fmt_date(self.d.generated_at or datetime.now())
+            footer_left=self.L.label_value(
+                "Generated", fmt_date(self.d.generated_at or datetime.now())
             ),
         )
         build_document(

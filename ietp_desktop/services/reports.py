@@ -9,7 +9,6 @@ the visit becomes `signed` and its content is locked. A later change needs
 from __future__ import annotations
 
 import hashlib
-import secrets
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,10 +18,11 @@ from pathlib import Path
 from ietp_desktop.domain.errors import NotFound, UserError
 from ietp_desktop.domain.lifecycle import VisitStatus, check_transition
 from ietp_desktop.reports import cap_form, preparation_letter, signing, visit_report
-from ietp_desktop.reports.layout import LANGUAGES, Language
+from ietp_desktop.reports.layout import LANGUAGES, Language, text_in
+from ietp_desktop.reports.model import ReportData
 from ietp_desktop.reports.signing import SignatureVerdict
 from ietp_desktop.security.atomic import atomic_write_bytes
-from ietp_desktop.security.pkcs12 import dump_pkcs12
+from ietp_desktop.security.certificates import SigningIdentity
 from ietp_desktop.services import identity as identity_service
 from ietp_desktop.services.report_data import cap_form_data, preparation_letter_data, report_data
 from ietp_desktop.services.visit_read import load_detail
@@ -33,9 +33,6 @@ from ietp_desktop.storage.types import utcnow
 
 REPORTS_DIR = "reports"
 SIGNABLE = (VisitStatus.COMPLETED, VisitStatus.REFUSED)
-# The in-memory copy handed to the PDF signer is re-wrapped with a random one-time secret;
-# the strong KDF protects the file on disk, not this short-lived buffer.
-_EPHEMERAL_ROUNDS = 2048
 
 Progress = Callable[[float], None]
 
@@ -57,24 +54,14 @@ class UnlockedSigner:
 
     name: str
     email: str
-    p12: bytes
-    secret: bytes
+    key: SigningIdentity
 
 
 def unlock_signer(db: Database, passphrase: str) -> UnlockedSigner:
     """Check the passphrase against the enrolled identity; the key stays in memory only."""
     identity = identity_service.require_identity(db)
     unlocked = identity_service.unlock(identity, passphrase)
-    secret = secrets.token_urlsafe(24).encode("ascii")
-    p12 = dump_pkcs12(
-        identity.name,
-        unlocked.private_key,
-        unlocked.certificate,
-        unlocked.chain,
-        secret,
-        kdf_rounds=_EPHEMERAL_ROUNDS,
-    )
-    return UnlockedSigner(identity.name, identity.email, p12, secret)
+    return UnlockedSigner(identity.name, identity.email, unlocked)
 
 
 def reports_dir(db: Database) -> Path:
@@ -159,19 +146,16 @@ def build_report(
         visit_report.build_visit_report(
             data, unsigned, lang, progress=lambda f: report(0.05 + 0.8 * f)
         )
-        lines = [data.factory.name_zh or data.factory.name_en]
-        lines.append(f"Visit {short_id(uuid)} · Revision {revision}")
-        if data.visit.revision_reason:
-            lines.append(f"Revision reason: {data.visit.revision_reason}")
-        signing.sign_pdf(
+        reason, lines = _stamp_reason_and_lines(lang, data, uuid, revision)
+        signing.sign_pdf_with_identity(
             unsigned,
             stored,
-            signer.p12,
-            signer.secret,
+            signer.key,
             signer_name=signer.name,
-            reason=f"Progress Visit report, revision {revision}",
+            reason=reason,
             location=data.factory.city or data.factory.address,
             visible_box_text="\n".join(lines),
+            language=lang,
         )
     report(0.95)
     signed_bytes = stored.read_bytes()
@@ -192,6 +176,27 @@ def build_report(
         )
     report(1.0)
     return BuiltReport(out, stored, digest, revision, signer.name, signed_at)
+
+
+def _stamp_reason_and_lines(
+    language: Language, data: ReportData, uuid: str, revision: int
+) -> tuple[str, list[str]]:
+    """The signature's reason and the stamp's extra lines, in the report's language(s)."""
+    reason = text_in(language, "Progress Visit report")
+    lines = [
+        data.factory.name_zh or data.factory.name_en,
+        text_in(
+            language,
+            "Visit {visit} · Revision {revision}",
+            {"visit": short_id(uuid), "revision": revision},
+            zh_msgid="Revision {revision}",
+        ),
+    ]
+    if data.visit.revision_reason:
+        lines.append(
+            text_in(language, "Revision reason: {reason}", {"reason": data.visit.revision_reason})
+        )
+    return reason, lines
 
 
 def read_ca_file(path: Path | str) -> bytes:

@@ -328,22 +328,9 @@ class ReportPage(QWidget):
             self.verdict_label.setStyleSheet("color: #b42318")
             return None
         self.last_verdict = verdict
-        yes, no = tr("yes"), tr("NO")
-        when = verdict.signing_time.strftime("%Y-%m-%d %H:%M %z") if verdict.signing_time else "—"
-        lines = [
-            tr("Signer: {name}", name=verdict.signer_name)
-            + (f" <{verdict.signer_email}>" if verdict.signer_email else ""),
-            tr("Signing time: {time}", time=when),
-            tr("Intact: {answer}", answer=yes if verdict.intact else no),
-            tr("Trusted by the office: {answer}", answer=yes if verdict.trusted else no),
-        ]
-        if verdict.chain_problem:
-            lines.append(verdict.chain_problem)
-        if not verdict.covers_whole_document:
-            lines.append(tr("Content was added after signing."))
-        headline = tr("Valid signed report") if verdict.ok else tr("NOT a valid signed report")
         self.verdict_label.setText(
-            f"<b>{headline}</b><br>" + "<br>".join(_escape(x) for x in lines)
+            f"<b>{_escape(verdict.headline())}</b><br>"
+            + "<br>".join(_escape(line) for line in verdict.lines())
         )
         self.verdict_label.setStyleSheet("color: #1e7b3a" if verdict.ok else "color: #b42318")
         return verdict

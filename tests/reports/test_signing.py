@@ -1,14 +1,24 @@
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
 from pypdf import PdfReader
 
 from ietp_desktop.domain.errors import NotFound, UserError
-from ietp_desktop.reports.layout import STAMP_BOX
-from ietp_desktop.reports.signing import sign_pdf, verify_pdf
+from ietp_desktop.reports.layout import STAMP_BOX, Language
+from ietp_desktop.reports.signing import (
+    sign_pdf,
+    sign_pdf_with_identity,
+    stamp_lines,
+    verify_pdf,
+)
+from ietp_desktop.security.certificates import SigningIdentity
 from tests.reports.conftest import PASSPHRASE, Identity
 from tests.reports.pdftext import page_texts, squash, unembedded_fonts
 
@@ -152,3 +162,85 @@ def test_missing_files(tmp_path: Path, office: Identity) -> None:
             location="l",
             visible_box_text="",
         )
+
+
+def _unlocked(who: Identity) -> SigningIdentity:
+    key, cert, chain = pkcs12.load_key_and_certificates(who.p12, PASSPHRASE)
+    assert isinstance(key, ec.EllipticCurvePrivateKey) and cert is not None
+    return SigningIdentity(key, cert, list(chain))
+
+
+def test_signed_with_an_unlocked_identity_in_chinese(
+    built_reports: dict[str, Path], office: Identity, tmp_path: Path
+) -> None:
+    dst = tmp_path / "zh.pdf"
+    sign_pdf_with_identity(
+        built_reports["zh"],
+        dst,
+        _unlocked(office),
+        signer_name="Anna Berger",
+        reason="进展访问报告",
+        location="东莞",
+        visible_box_text="东莞市宏达玩具有限公司",
+        language="zh",
+    )
+    assert verify_pdf(dst, office.ca_pem).ok
+    signature = PdfReader(dst).trailer["/Root"]["/AcroForm"]["/Fields"][0].get_object()["/V"]
+    assert signature["/Reason"] == "进展访问报告"
+    assert signature["/Location"] == "东莞"
+
+
+@pytest.mark.parametrize(
+    ("language", "signed_by", "reason"),
+    [
+        ("en", "Digitally signed by: Anna Berger", "Reason: Progress Visit report"),
+        ("zh", "数字签名人：Anna Berger", "原因：Progress Visit report"),
+        (
+            "both",
+            "Digitally signed by / 数字签名人: Anna Berger",
+            "Reason / 原因: Progress Visit report",
+        ),
+    ],
+)
+def test_stamp_text_follows_the_report_language(
+    language: Language, signed_by: str, reason: str
+) -> None:
+    moment = datetime(2024, 3, 19, 2, 2, 7, tzinfo=UTC)
+    lines = stamp_lines(
+        language,
+        signer_name="Anna Berger",
+        signed_at=moment,
+        reason="Progress Visit report",
+        location="Dongguan",
+        extra="东莞市宏达玩具有限公司\n",
+    )
+    assert lines[0] == signed_by
+    assert lines[2] == reason
+    assert lines[-1] == "东莞市宏达玩具有限公司"
+    # The time carries its UTC offset, and it names the same moment.
+    stamp_time = re.search(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC([+-]\d\d:\d\d)?$", lines[1])
+    assert stamp_time is not None, lines[1]
+    offset = stamp_time.group(2) or "+00:00"
+    read_back = datetime.fromisoformat(f"{stamp_time.group(1)}{offset}")
+    assert read_back == moment
+
+
+def test_verdict_lines_in_english_and_chinese(signed: Path, office: Identity) -> None:
+    verdict = verify_pdf(signed, office.ca_pem)
+    en, zh = verdict.lines("en"), verdict.lines("zh")
+    assert en[0] == "Signer: Anna Berger <anna.berger@example.org>"
+    assert "Intact: yes" in en and "Trusted: yes" in en
+    assert zh[0] == "签署人：Anna Berger <anna.berger@example.org>"
+    assert "内容完整：是" in zh and "受办公室信任：是" in zh
+    assert re.search(r"UTC([+-]\d\d:\d\d)?$", en[1])
+    assert verdict.headline("zh") == "有效的已签署报告"
+
+
+def test_untrusted_verdict_says_why_in_chinese(
+    built_reports: dict[str, Path], stranger: Identity, tmp_path: Path
+) -> None:
+    dst = tmp_path / "stranger.pdf"
+    _sign(built_reports["en"], dst, stranger)
+    verdict = verify_pdf(dst, None)
+    assert "受办公室信任：否 — 未提供用于核验证书的办公室 CA" in verdict.lines("zh")
+    assert verdict.headline("zh") == "不是有效的已签署报告"

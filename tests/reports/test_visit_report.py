@@ -65,10 +65,18 @@ def test_every_page_says_page_x_of_n(built_reports: dict[str, Path], language: s
         wanted = {
             "en": f"Page {number} of {total}",
             "zh": tr("Page {page} of {total}", language="zh", page=number, total=total),
-            "both": f"Page {number} of {total}",
+            "both": f"Page / 页码 {number} / {total}",
         }[language]
         assert squash(wanted) in squash(page), f"page {number}"
         assert "5f1c2a9e" in page, f"visit id missing on page {number}"
+
+
+def test_bilingual_header_and_footer_print_each_value_once(built_reports: dict[str, Path]) -> None:
+    for number, page in enumerate(page_texts(built_reports["both"]), start=1):
+        lines = page.splitlines()
+        assert "Visit 5f1c2a9e · Revision 2 / 第 2 版" in lines, f"page {number}"
+        assert "Generated / 生成于 2024-03-13 18:00" in lines, f"page {number}"
+        assert not any("访问 5f1c2a9e" in line for line in lines), f"page {number}"
 
 
 def test_labels_follow_the_language(built_reports: dict[str, Path]) -> None:
