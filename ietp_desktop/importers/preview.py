@@ -3,12 +3,15 @@ problem by row, and the column mapping used. The caller stores all or nothing.""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.importers.mapping import (
+    HEADER_SEARCH_ROWS,
     ColumnMapping,
     find_header,
     normalise,
@@ -63,7 +66,7 @@ class Table:
     columns: dict[str, int]  # field → column index
     mapping: ColumnMapping
     unmapped: list[str]
-    body: list[tuple[int, list[object]]]
+    body: Iterator[tuple[int, list[object]]]  # read as it is consumed, once
     problems: list[RowProblem]
 
     def header(self, name: str) -> str:
@@ -79,9 +82,14 @@ def open_table(
 ) -> Table:
     """`required`: groups of fields of which at least one must be mapped."""
     name = path.name
-    rows = list(read_rows(path))
+    # The rows below the first few are streamed to the importer rather than kept: a year of
+    # attendance is hundreds of thousands of rows, and holding them all only feeds the
+    # garbage collector.
+    reader = read_rows(path)
+    rows = list(islice(reader, HEADER_SEARCH_ROWS))
     found = find_header(rows, known, override)
     if found is None:
+        _drain(reader)  # an unreadable file says so before "no header row"
         raise UserError(
             f"{name}: no header row found in the first rows (expected columns such as "
             f"工号/Employee ID and 日期/Date); give a column mapping file"
@@ -118,8 +126,15 @@ def open_table(
                 f"no column for {' or '.join(group)}; map one in a column mapping file",
             ))
     mapping = ColumnMapping({f: headers[i] for f, i in sorted(columns.items(), key=lambda x: x[1])})
-    body = rows[position + 1 :]
+    body: Iterator[tuple[int, list[object]]] = chain(rows[position + 1 :], reader)
+    if any(p.severity == "error" for p in problems):
+        body = iter(list(body))  # read it all now: a file that cannot be read says so first
     return Table(name, header_number, headers, columns, mapping, unmapped, body, problems)
+
+
+def _drain(rows: Iterator[object]) -> None:
+    for _ in rows:
+        pass
 
 
 def blank_row(cells: list[object]) -> bool:

@@ -9,7 +9,7 @@ refused ("clock-out before clock-in"). A shift belongs to the day it started.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from os import PathLike
 from pathlib import Path
@@ -74,32 +74,59 @@ def preview_time_records(
     code_col, date_col = cols["worker_code"], cols["date"]
     pairs = [(cols.get(f"in_{k}"), cols.get(f"out_{k}")) for k in range(1, PAIRS + 1)]
     pairs = [(i, o) for i, o in pairs if i is not None or o is not None]
-    reader = _RowReader(table.headers, pairs, memo(parse_date), memo(parse_time), log)
+    reader = _RowReader(table.headers, pairs, memo(parse_time), log)
+    code_header, date_header = table.headers[code_col], table.headers[date_col]
+    clock_columns = reader.columns
+    # Cells are looked up by index when the row is wide enough (nearly always); short rows
+    # go through `cell`, which reads a missing cell as blank.
+    widest = max([code_col, date_col, *(c for c in clock_columns if c is not None)]) + 1
+    codes: dict[object, tuple[str, bool]] = {}  # cell text → (worker code, in the sample)
+    dates: dict[object, date | CellError] = {}
     punches: list[Punch] = []
     rows: list[int] = []
     for number, cells in table.body:
-        if blank_row(cells):
-            continue
-        code = text(cell(cells, code_col)).lstrip("'")
-        if not code:
-            log.error(number, table.headers[code_col], "no worker code")
-            continue
-        if known_worker_codes is not None and code not in known_worker_codes:
-            log.error(number, table.headers[code_col],
-                      f"worker code {code} is not in the worker sample")
+        if len(cells) >= widest:
+            raw_code = cells[code_col]
+            raw_date = cells[date_col]
+            values = tuple([None if c is None else cells[c] for c in clock_columns])
+        else:
+            raw_code = cell(cells, code_col)
+            raw_date = cell(cells, date_col)
+            values = tuple([cell(cells, c) for c in clock_columns])
+        known = codes.get(raw_code) if raw_code.__class__ is str else None
+        if known is None:
+            if blank_row(cells):
+                continue
+            code = text(raw_code).lstrip("'")
+            if not code:
+                log.error(number, code_header, "no worker code")
+                continue
+            known = (code, known_worker_codes is None or code in known_worker_codes)
+            if raw_code.__class__ is str:
+                codes[raw_code] = known
+        code, in_sample = known
+        if not in_sample:
+            log.error(number, code_header, f"worker code {code} is not in the worker sample")
             continue
         try:
-            work_date = reader.parse_date(cell(cells, date_col))
-        except CellError as exc:
-            log.error(number, table.headers[date_col], str(exc))
+            work_date = dates[raw_date]
+        except (KeyError, TypeError):
+            try:
+                work_date = parse_date(raw_date)
+            except CellError as exc:
+                work_date = exc
+            if raw_date.__hash__ is not None:
+                dates[raw_date] = work_date
+        if isinstance(work_date, CellError):
+            log.error(number, date_header, str(work_date))
             continue
-        found = reader.punches(code, work_date, cells, number)
+        found = reader.moments(work_date, values, number)
         if found is None:
             continue
         if not found:
             log.warning(number, "", "no clock-in or clock-out on this row; skipped")
-        for punch in found:
-            punches.append(punch)
+        for start, end in found:
+            punches.append(_new_punch(Punch, (code, work_date, start, end)))
             rows.append(number)
 
     preview.rows, preview.row_numbers = _dedupe_and_check_overlaps(punches, rows, log)
@@ -107,7 +134,11 @@ def preview_time_records(
     return preview
 
 
+_new_punch = tuple.__new__  # Punch(...) without its Python-level __new__: one per punch
+
+
 _Offsets = tuple[timedelta | None, timedelta | None]
+_Moments = tuple[datetime | None, datetime | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +150,7 @@ class _Plan:
     messages: tuple[tuple[int | None, str, bool], ...]  # (column, reason, is_error)
     error: bool
     reusable: bool  # False when a cell carried its own date
+    by_date: dict[date, tuple[_Moments, ...]] = field(default_factory=dict)  # memo of moments
 
 
 class _RowReader:
@@ -126,24 +158,21 @@ class _RowReader:
         self,
         headers: list[str],
         pairs: list[tuple[int | None, int | None]],
-        parse_date: Callable[[object], date],
         parse_time: Callable[[object], time | datetime],
         log: ProblemLog,
     ) -> None:
         self.headers = headers
         self.columns = [c for pair in pairs for c in pair]
-        self.parse_date = parse_date
         self.parse_time = parse_time
         self.log = log
         self.plans: dict[tuple[object, ...], _Plan] = {}
         self.midnights: dict[date, datetime] = {}
 
-    def punches(
-        self, code: str, work_date: date, cells: list[object], number: int
-    ) -> list[Punch] | None:
-        """The row's punches, or None when the row has an error (already logged)."""
-        width = len(cells)
-        values = tuple(cells[c] if c is not None and c < width else None for c in self.columns)
+    def moments(
+        self, work_date: date, values: tuple[object, ...], number: int
+    ) -> tuple[_Moments, ...] | None:
+        """The row's (clock-in, clock-out) moments, or None when the row has an error
+        (already logged)."""
         try:
             plan = self.plans.get(values)
         except TypeError:  # an unhashable cell value
@@ -160,14 +189,21 @@ class _RowReader:
                 self.log.warning(number, header, reason)
         if plan.error:
             return None
+        if plan.reusable:
+            found = plan.by_date.get(work_date)
+            if found is None:
+                found = plan.by_date[work_date] = self._moments(plan, work_date)
+            return found
+        return self._moments(plan, work_date)
+
+    def _moments(self, plan: _Plan, work_date: date) -> tuple[_Moments, ...]:
         midnight = self.midnights.get(work_date)
         if midnight is None:
             midnight = self.midnights[work_date] = datetime.combine(work_date, time())
-        return [
-            Punch(code, work_date, None if s is None else midnight + s,
-                  None if e is None else midnight + e)
+        return tuple(
+            (None if s is None else midnight + s, None if e is None else midnight + e)
             for s, e in plan.intervals
-        ]
+        )
 
     def _plan(self, values: tuple[object, ...], work_date: date) -> _Plan:
         midnight = datetime.combine(work_date, time())
@@ -226,42 +262,47 @@ class _RowReader:
 def _dedupe_and_check_overlaps(
     punches: list[Punch], rows: list[int], log: ProblemLog
 ) -> tuple[list[Punch], list[int]]:
-    seen: dict[tuple[str, date, datetime | None, datetime | None], int] = {}
-    kept: list[Punch] = []
-    kept_rows: list[int] = []
-    bad = log.bad_rows
-    for punch, row in zip(punches, rows, strict=True):
-        if row in bad:
-            continue
-        key = (punch.worker_code, punch.work_date, punch.start, punch.end)
-        first = seen.get(key)
-        if first is not None:
+    """Drop repeated punches (a warning when another row repeats one) and refuse punches that
+    overlap an earlier one of the same worker. Written for a year of attendance: the common
+    case of no repeats and no overlaps stays in C (dict, zip, sort)."""
+    if log.bad_rows and not log.bad_rows.isdisjoint(rows):
+        bad = log.bad_rows
+        clean = [(p, r) for p, r in zip(punches, rows, strict=True) if r not in bad]
+        punches, rows = [p for p, _ in clean], [r for _, r in clean]
+    # a punch is its own key (worker, day, start, end); built from the end, the dict keeps
+    # the row of each punch's first occurrence
+    first_row = dict(zip(reversed(punches), reversed(rows), strict=True))
+    if len(first_row) == len(punches):
+        kept, kept_rows = punches, rows
+    else:
+        kept, kept_rows = [], []
+        done: set[Punch] = set()
+        for punch, row in zip(punches, rows, strict=True):
+            first = first_row[punch]
             if first != row:
                 log.warning(row, "", f"duplicate of row {first}; ignored")
-            continue
-        seen[key] = row
-        kept.append(punch)
-        kept_rows.append(row)
-
-    complete: dict[str, list[tuple[datetime, datetime, int]]] = {}
-    for punch, row in zip(kept, kept_rows, strict=True):
-        if punch.start is not None and punch.end is not None:
-            items = complete.get(punch.worker_code)
-            if items is None:
-                items = complete[punch.worker_code] = []
-            items.append((punch.start, punch.end, row))
+            elif punch not in done:  # else repeated on its own row: dropped silently
+                done.add(punch)
+                kept.append(punch)
+                kept_rows.append(row)
+    complete = [
+        (p[0], p[2], p[3], r) for p, r in zip(kept, kept_rows, strict=True)
+        if p[2] is not None and p[3] is not None
+    ]
+    complete.sort()  # by worker, then (start, end, row)
     overlapping: set[int] = set()
-    for items in complete.values():
-        items.sort()
-        latest_end = items[0][0]
-        latest_row = 0
-        for start, end, row in items:
-            if start < latest_end and row != latest_row:
-                log.error(row, "", f"overlaps the punch on row {latest_row} "
-                                   f"(until {latest_end:%Y-%m-%d %H:%M})")
-                overlapping.add(row)
-            elif end > latest_end:
-                latest_end, latest_row = end, row
+    worker: str | None = None
+    latest_end: datetime | None = None
+    latest_row = 0
+    for code, start, end, row in complete:
+        if code != worker:
+            worker, latest_end, latest_row = code, start, 0
+        if start < latest_end and row != latest_row:  # type: ignore[operator]
+            log.error(row, "", f"overlaps the punch on row {latest_row} "
+                               f"(until {latest_end:%Y-%m-%d %H:%M})")
+            overlapping.add(row)
+        elif end > latest_end:  # type: ignore[operator]
+            latest_end, latest_row = end, row
     if not overlapping:
         return kept, kept_rows
     final = [(p, r) for p, r in zip(kept, kept_rows, strict=True) if r not in overlapping]
