@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import itemgetter
+from typing import NamedTuple
 
 from ietp_desktop.domain.records import (
     Breach,
@@ -27,8 +29,9 @@ from ietp_desktop.domain.workdays import is_working_day
 _DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True, slots=True)
-class DayHours:
+class DayHours(NamedTuple):
+    """One worker's day (named tuples: a year for a few hundred workers is ~100,000 days)."""
+
     work_date: date
     minutes: int
     incomplete: bool  # a punch without its clock-in or clock-out: hours not guessed
@@ -38,8 +41,7 @@ class DayHours:
         return self.minutes / 60
 
 
-@dataclass(frozen=True, slots=True)
-class OvertimeDay:
+class OvertimeDay(NamedTuple):
     """Overtime minutes of one day by premium: beyond 8 h on a working day (or on a rest day
     compensated by a day off in lieu), all of an uncompensated rest day, all of a statutory
     holiday."""
@@ -90,46 +92,86 @@ def daily_hours(punches: Iterable[Punch]) -> dict[str, list[DayHours]]:
     """Punches summed per worker and day (a night shift counts on the day it started)."""
     minutes: dict[str, dict[date, int]] = {}
     incomplete: set[tuple[str, date]] = set()
-    for p in punches:
-        days = minutes.get(p.worker_code)
-        if days is None:
-            days = minutes[p.worker_code] = {}
-        start, end = p.start, p.end
+    worker: str | None = None
+    days: dict[date, int] = {}
+    for code, work_date, start, end in punches:
+        if code != worker:  # files list a worker's punches together: one lookup per run
+            worker = code
+            days = minutes.setdefault(code, {})
         if start is None or end is None:
-            incomplete.add((p.worker_code, p.work_date))
-            days[p.work_date] = days.get(p.work_date, 0)
+            incomplete.add((code, work_date))
+            days[work_date] = days.get(work_date, 0)
         else:
             span = end - start
-            days[p.work_date] = days.get(p.work_date, 0) + span.days * 1440 + span.seconds // 60
+            days[work_date] = days.get(work_date, 0) + span.days * 1440 + span.seconds // 60
+    new = tuple.__new__
     return {
         code: [
-            DayHours(day, total, (code, day) in incomplete) for day, total in sorted(days.items())
+            new(DayHours, (day, total, bool(incomplete) and (code, day) in incomplete))
+            for day, total in sorted(days.items())
         ]
         for code, days in minutes.items()
     }
 
 
+class _Calendar(NamedTuple):
+    """Each day from `first`: its date, whether it is a scheduled working day, whether it is
+    a statutory holiday. The same for every worker whose records span the same days."""
+
+    dates: tuple[date, ...]
+    working: tuple[bool, ...]
+    statutory: tuple[bool, ...]
+
+
+_CALENDARS: dict[tuple[int, date, int], tuple[RuleSet, _Calendar]] = {}
+
+
+def _calendar(rules: RuleSet, first: date, span: int) -> _Calendar:
+    key = (id(rules), first, span)
+    hit = _CALENDARS.get(key)
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    dates = tuple(first + timedelta(days=i) for i in range(span))
+    calendar = _Calendar(
+        dates,
+        tuple(is_working_day(d, rules) for d in dates),
+        tuple(rules.is_statutory_holiday(d) for d in dates),
+    )
+    if len(_CALENDARS) >= 16:  # a few rule sets and record spans per session
+        _CALENDARS.clear()
+    _CALENDARS[key] = (rules, calendar)
+    return calendar
+
+
 def worker_hours(worker_code: str, days: list[DayHours], rules: RuleSet) -> WorkerHours:
-    days = sorted(days, key=lambda d: d.work_date)
+    days = sorted(days, key=itemgetter(0))  # by work_date
     if not days:
         return WorkerHours(worker_code, (), (), 0, None, (), (), (), (), (), {})
     first, last = days[0].work_date, days[-1].work_date
     span = (last - first).days + 1
     dense = [0] * span
     worked = [False] * span
-    for d in days:
-        i = (d.work_date - first).days
+    index = [(d.work_date - first).days for d in days]
+    for i, d in zip(index, days, strict=True):
         dense[i] = d.minutes
         worked[i] = True
+    calendar = _calendar(rules, first, span)
 
     weekly = _weekly(first, dense)
     best, best_start = _max_rolling(first, dense)
     runs = _runs(first, worked)
-    lieu, uncompensated, holidays = _rest_and_holiday_work(first, worked, rules)
-    overtime = _overtime(days, rules, {rest for rest, _ in lieu})
-    months: dict[date, int] = defaultdict(int)
+    lieu, uncompensated, holidays = _rest_and_holiday_work(first, worked, rules, calendar)
+    overtime = _overtime(days, index, rules, calendar, {rest for rest, _ in lieu})
+    months: dict[date, int] = {}
+    month_of: dict[tuple[int, int], date] = {}
     for ot in overtime:
-        months[date(ot.work_date.year, ot.work_date.month, 1)] += ot.total
+        day = ot.work_date
+        month = month_of.get((day.year, day.month))
+        if month is None:
+            month = month_of[(day.year, day.month)] = date(day.year, day.month, 1)
+        months[month] = months.get(month, 0) + ot.workday_minutes + ot.rest_day_minutes + (
+            ot.holiday_minutes
+        )
     return WorkerHours(
         worker_code=worker_code,
         days=tuple(days),
@@ -148,12 +190,8 @@ def worker_hours(worker_code: str, days: list[DayHours], rules: RuleSet) -> Work
 def _weekly(first: date, dense: list[int]) -> tuple[WeekHours, ...]:
     monday = first - timedelta(days=first.weekday())
     offset = (first - monday).days
-    totals: list[int] = []
-    for i, m in enumerate(dense):
-        week = (i + offset) // 7
-        if week == len(totals):
-            totals.append(0)
-        totals[week] += m
+    totals = [sum(dense[max(0, k - offset) : k + 7 - offset])
+              for k in range(0, len(dense) + offset, 7)]
     return tuple(WeekHours(monday + timedelta(weeks=w), t / 60) for w, t in enumerate(totals))
 
 
@@ -205,13 +243,13 @@ def _runs(first: date, worked: list[bool]) -> tuple[Run, ...]:
 
 
 def _rest_and_holiday_work(
-    first: date, worked: list[bool], rules: RuleSet
+    first: date, worked: list[bool], rules: RuleSet, calendar: _Calendar | None = None
 ) -> tuple[tuple[tuple[date, date], ...], tuple[date, ...], tuple[date, ...]]:
     """A rest day worked is compensated by a day off in lieu: a scheduled working day not
     worked within the 6 days that follow it (each day off compensates one rest day)."""
     span = len(worked)
-    days = [first + timedelta(days=i) for i in range(span)]
-    scheduled = [is_working_day(d, rules) for d in days]
+    calendar = calendar or _calendar(rules, first, span)
+    days, scheduled, statutory = calendar
     used: set[int] = set()
     lieu: list[tuple[date, date]] = []
     uncompensated: list[date] = []
@@ -219,7 +257,7 @@ def _rest_and_holiday_work(
     for i in range(span):
         if not worked[i] or scheduled[i]:
             continue
-        if rules.is_statutory_holiday(days[i]):
+        if statutory[i]:
             holidays.append(days[i])
             continue
         for j in range(i + 1, min(i + 7, span)):
@@ -232,18 +270,25 @@ def _rest_and_holiday_work(
     return tuple(lieu), tuple(uncompensated), tuple(holidays)
 
 
-def _overtime(days: list[DayHours], rules: RuleSet, in_lieu: set[date]) -> tuple[OvertimeDay, ...]:
+def _overtime(
+    days: list[DayHours], index: list[int], rules: RuleSet, calendar: _Calendar,
+    in_lieu: set[date],
+) -> tuple[OvertimeDay, ...]:
+    """`index`: each day's position in `calendar`."""
     standard = int(rules.rules.standard_hours_per_day.value * 60)
+    _, working, statutory = calendar
+    new = tuple.__new__
     result: list[OvertimeDay] = []
-    for d in days:
-        if rules.is_statutory_holiday(d.work_date):
-            ot = OvertimeDay(d.work_date, 0, 0, d.minutes)
-        elif is_working_day(d.work_date, rules) or d.work_date in in_lieu:
-            ot = OvertimeDay(d.work_date, max(0, d.minutes - standard), 0, 0)
+    for i, (work_date, minutes, _incomplete) in zip(index, days, strict=True):
+        if not minutes:
+            continue
+        if statutory[i]:
+            result.append(new(OvertimeDay, (work_date, 0, 0, minutes)))
+        elif working[i] or work_date in in_lieu:
+            if minutes > standard:
+                result.append(new(OvertimeDay, (work_date, minutes - standard, 0, 0)))
         else:
-            ot = OvertimeDay(d.work_date, 0, d.minutes, 0)
-        if ot.total:
-            result.append(ot)
+            result.append(new(OvertimeDay, (work_date, 0, minutes, 0)))
     return tuple(result)
 
 
@@ -366,13 +411,23 @@ def _daily_overtime_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
 def _regular_week_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
     rule = rules.programme_limits.regular_hours_per_week
     standard = int(rules.rules.standard_hours_per_day.value * 60)
-    weeks: dict[date, int] = defaultdict(int)
+    if not wh.days:
+        return []
+    first = wh.days[0].work_date
+    calendar = _calendar(rules, first, (wh.days[-1].work_date - first).days + 1)
+    working = calendar.working
+    # the week of day i: (i + offset) // 7, its Monday counted from first's Monday
+    offset = first.weekday()
+    weeks: dict[int, int] = {}
     for d in wh.days:
-        if is_working_day(d.work_date, rules):
-            monday = d.work_date - timedelta(days=d.work_date.weekday())
-            weeks[monday] += min(d.minutes, standard)
+        i = (d.work_date - first).days
+        if working[i]:
+            week = (i + offset) // 7
+            weeks[week] = weeks.get(week, 0) + min(d.minutes, standard)
+    first_monday = first - timedelta(days=offset)
+    weeks_by_monday = {first_monday + timedelta(weeks=w): m for w, m in weeks.items()}
     out = []
-    for monday, minutes in sorted(weeks.items()):
+    for monday, minutes in sorted(weeks_by_monday.items()):
         if minutes > rule.value * 60:
             sunday = monday + timedelta(days=6)
             out.append(
