@@ -307,7 +307,8 @@ class _Report:
         widths = [0.40 * w, 0.17 * w, 0.30 * w, 0.13 * w]
         for section in self.d.sections:
             title = self.L.pick(section.title_en, section.title_zh)
-            out.append(CondPageBreak(30 * mm))
+            # The heading, the column header and a first (two-language, several-line) row.
+            out.append(CondPageBreak(50 * mm))
             out.append(para(f"{markup(section.section_id)} {title}", self.s.h2))
             rows: list[list[object]] = [
                 [
@@ -320,7 +321,7 @@ class _Report:
             for item in section.items:
                 question = self.L.pick(item.question_en, item.question_zh)
                 ref = (
-                    f' <font color="{_hex(MUTED)}" size="7">IETP {markup(item.ietp_ref)}</font>'
+                    f' <font color="{_hex(MUTED)}" size="7">IETP\u00a0{markup(item.ietp_ref)}</font>'
                     if item.ietp_ref
                     else ""
                 )

@@ -27,7 +27,11 @@ def _is_cjk(char: str) -> bool:
 
 
 def _is_space(char: str) -> bool:
-    return bool(char) and unicodedata.category(char[0]) == "Zs"
+    """A space a line may break at (not a no-break space such as in "IETP 5.2")."""
+    return bool(char) and unicodedata.category(char[0]) == "Zs" and char[0] not in _NO_BREAK
+
+
+_NO_BREAK = "\u00a0\u2007\u202f"
 
 
 def may_break_before(before: str, after: str) -> bool:
@@ -111,9 +115,7 @@ class MixedParagraph(Paragraph):  # type: ignore[misc]  # reportlab ships no typ
     """A Paragraph (style with wordWrap="CJK") that breaks mixed Chinese/Latin text well."""
 
     def breakLinesCJK(self, maxWidths: float | Sequence[float]) -> Any:
-        widths = (
-            [float(w) for w in maxWidths] if isinstance(maxWidths, Sequence) else [maxWidths]
-        )
+        widths = [float(w) for w in maxWidths] if isinstance(maxWidths, Sequence) else [maxWidths]
         if not self.frags:
             return super().breakLinesCJK(widths)
         if hasattr(self, "blPara") and getattr(self, "_splitpara", False):

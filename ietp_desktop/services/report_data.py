@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from ietp_desktop.domain.checklist import Form, format_answer, visible_items
+from ietp_desktop.domain.checklist import AnswerValue, Form, Item, format_answer, visible_items
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.domain.findings import Classification
 from ietp_desktop.domain.outcome import Outcome
@@ -92,6 +92,14 @@ def _worded(text_en: str, text_zh: str, language: Language) -> str:
     return text_en if text_en == text_zh else f"{text_en} / {text_zh}"
 
 
+def _answer_zh(item: Item, value: AnswerValue) -> str:
+    """The answer in Chinese, its unit too ("6 天", not "6 days")."""
+    text = format_answer(item, value, "zh")
+    if item.unit and text.endswith(f" {item.unit}"):
+        return f"{text[: -len(item.unit)]}{tr(item.unit, language='zh')}"
+    return text
+
+
 def _label(msgid: str, language: Language) -> str:
     return _worded(tr(msgid, language="en"), tr(msgid, language="zh"), language)
 
@@ -129,9 +137,7 @@ def _sections(
                 continue
             answer = detail.answers.get(item.id)
             value = answer.value if answer else None
-            text = _worded(
-                format_answer(item, value, "en"), format_answer(item, value, "zh"), language
-            )
+            text = _worded(format_answer(item, value, "en"), _answer_zh(item, value), language)
             items.append(
                 ReportItem(
                     item_id=item.id,
@@ -214,17 +220,18 @@ def _photos(detail: VisitDetail, photo_refs: dict[int, str]) -> tuple[ReportPhot
     return tuple(photos)
 
 
-def _outcome(detail: VisitDetail) -> ReportOutcome:
+def _outcome(detail: VisitDetail, language: Language) -> ReportOutcome:
     o = detail.outcome
     titles = {code: title for code, _classification, title in o.drivers}
-    drivers = (OutcomeDriver(tuple(titles), o.reason or o.explanation),) if titles else ()
+    rule = _label(o.reason or o.explanation, language)
+    drivers = (OutcomeDriver(tuple(titles), rule),) if titles else ()
     try:
         tone = _TONES[Outcome(o.final)]
     except ValueError:
         tone = "attention"
     return ReportOutcome(
-        recommended=o.recommended_label,
-        final=o.final_label,
+        recommended=_label(o.recommended_label, language),
+        final=_label(o.final_label, language),
         override_reason=o.override_reason or None,
         drivers=drivers,
         tone=tone,  # type: ignore[arg-type]
@@ -373,7 +380,7 @@ def report_data(
             form_id=s.form_id,
             form_version=s.form_version,
         ),
-        outcome=_outcome(detail),
+        outcome=_outcome(detail, language),
         attendees=tuple(
             ReportAttendee(
                 a.name, a.role, a.senior_management, a.present_opening, a.present_closing
