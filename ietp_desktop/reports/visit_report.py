@@ -321,7 +321,8 @@ class _Report:
             for item in section.items:
                 question = self.L.pick(item.question_en, item.question_zh)
                 ref = (
-                    f' <font color="{_hex(MUTED)}" size="7">IETP\u00a0{markup(item.ietp_ref)}</font>'
+                    f' <font color="{_hex(MUTED)}" size="7">'
+                    f"IETP\u00a0{markup(item.ietp_ref)}</font>"
                     if item.ietp_ref
                     else ""
                 )
@@ -486,7 +487,7 @@ class _Report:
             )
         w = CONTENT_WIDTH
         out.append(
-            grid_table(rows, [0.09 * w, 0.19 * w, 0.19 * w, 0.13 * w, 0.12 * w, 0.12 * w, 0.16 * w])
+            grid_table(rows, [0.09 * w, 0.19 * w, 0.18 * w, 0.13 * w, 0.12 * w, 0.14 * w, 0.15 * w])
         )
         return out
 

@@ -231,7 +231,10 @@ def _outcome(detail: VisitDetail, language: Language) -> ReportOutcome:
         tone = "attention"
     return ReportOutcome(
         recommended=_label(o.recommended_label, language),
-        final=_label(o.final_label, language),
+        # Printed large on the cover: the Chinese under the English, not after a slash.
+        final=_label(o.final_label, language).replace(" / ", "\n", 1)
+        if language == "both"
+        else _label(o.final_label, language),
         override_reason=o.override_reason or None,
         drivers=drivers,
         tone=tone,  # type: ignore[arg-type]
