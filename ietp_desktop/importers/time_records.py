@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ietp_desktop.domain.records import Punch
+from ietp_desktop.importers.gc_pause import gc_paused
 from ietp_desktop.importers.mapping import TIME_FIELDS, ColumnMapping
 from ietp_desktop.importers.preview import (
     ImportPreview,
@@ -61,8 +62,15 @@ def preview_time_records(
     known_worker_codes: set[str] | None = None,
 ) -> ImportPreview[Punch]:
     """`known_worker_codes`: the sample's codes as written in the file; None skips the check."""
+    with gc_paused():
+        return _preview(Path(path), mapping, known_worker_codes)
+
+
+def _preview(
+    path: Path, mapping: ColumnMapping | None, known_worker_codes: set[str] | None
+) -> ImportPreview[Punch]:
     table = open_table(
-        Path(path), TIME_FIELDS, mapping, (("worker_code",), ("date",), ("in_1",), ("out_1",))
+        path, TIME_FIELDS, mapping, (("worker_code",), ("date",), ("in_1",), ("out_1",))
     )
     preview: ImportPreview[Punch] = ImportPreview(
         table.file, [], table.problems, table.mapping, table.unmapped, table.header_row

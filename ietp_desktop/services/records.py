@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +34,7 @@ from ietp_desktop.domain.records import (
 from ietp_desktop.domain.records import Worker as SampledWorker
 from ietp_desktop.domain.rules import RuleSet
 from ietp_desktop.domain.wages import analyse
+from ietp_desktop.importers.gc_pause import gc_paused
 from ietp_desktop.importers.mapping import PAY_FIELDS, TIME_FIELDS, ColumnMapping, load_mapping
 from ietp_desktop.importers.pay_records import preview_pay_records
 from ietp_desktop.importers.preview import ImportPreview, RowProblem
@@ -240,17 +242,20 @@ def _refuse_rows_already_stored(
         for worker_id, day, source in session.execute(days):
             if source != replaced:
                 stored[(worker_id, day, None)] = source
-        keys = [(lookup[p.worker_code].id, p.work_date, None) for p in preview.punches]
     else:
         periods = select(PayRow.worker_id, PayRow.period_start, PayRow.period_end,
                          PayRow.source_file).where(PayRow.worker_id.in_(ids))
         for worker_id, start, end, source in session.execute(periods):
             if source != replaced:
                 stored[(worker_id, start, end)] = source
-        keys = [(lookup[p.worker_code].id, p.period_start, p.period_end)
-                for p in preview.pay_records]
     if not stored:
         return
+    id_of = {code: worker.id for code, worker in lookup.items()}
+    if preview.kind == "time":
+        keys = [(id_of[p.worker_code], p.work_date, None) for p in preview.punches]
+    else:
+        keys = [(id_of[p.worker_code], p.period_start, p.period_end)
+                for p in preview.pay_records]
     keep: list[int] = []
     bad_rows: set[int] = set()
     for index, key in enumerate(keys):
@@ -319,8 +324,9 @@ def commit_import(
                 delete(table).where(table.worker_id.in_(ids), table.source_file == earlier.file)
             )
             replaced = int(getattr(result, "rowcount", 0) or 0)
-        rows = _rows(preview, lookup)
-        _bulk_insert(session.connection(), preview.kind, rows, report)
+        with gc_paused():
+            names, rows = _rows(preview, lookup)
+            _bulk_insert(session.connection(), preview.kind, names, rows, report)
         record_event(session, visit.id, _ENTITY[preview.kind], "import", json.dumps({
             "kind": preview.kind, "file": preview.file, "sha256": preview.sha256,
             "rows": len(rows), "replaced": replaced,
@@ -330,33 +336,42 @@ def commit_import(
                             preview.rows_with_errors)
 
 
+class _Converted(dict[Any, Any]):
+    """Each distinct value converted once by a column type's bind processor."""
+
+    def __init__(self, processor: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.processor = processor
+
+    def __missing__(self, value: Any) -> Any:
+        converted = self[value] = self.processor(value)
+        return converted
+
+
 def _bulk_insert(
-    connection: Connection, kind: Kind, rows: list[dict[str, Any]], report: Progress
+    connection: Connection, kind: Kind, names: tuple[str, ...], rows: list[tuple[Any, ...]],
+    report: Progress,
 ) -> None:
-    """executemany on the session's connection (same transaction). Each distinct value is
-    converted once, as the column type would, and the rows go straight to the driver: a
-    year of punches repeats the same few hundred dates and times, and per-row statement
-    processing would cost more than the database's own work."""
-    table = (TimeRow if kind == "time" else PayRow).__table__
-    dialect = connection.dialect
-    names = [c.name for c in table.columns if c.name != "id"]
-    for name in names:
-        processor = table.columns[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if processor is None:
-            continue
-        converted: dict[Any, Any] = {}
-        for row in rows:
-            value = row[name]
-            try:
-                row[name] = converted[value]
-            except KeyError:
-                row[name] = converted[value] = processor(value)
+    """executemany on the session's connection (same transaction); `rows` are tuples of
+    `names`. Each distinct value is converted once, as the column type would, and the rows
+    go straight to the driver column by column: a year of punches repeats the same few
+    hundred dates and times, and per-row statement processing would cost more than the
+    database's own work."""
     model = TimeRow if kind == "time" else PayRow
+    table = model.__table__
+    dialect = connection.dialect
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else []
+    for position, name in enumerate(names):
+        processor = table.columns[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None and columns:
+            columns[position] = list(map(_Converted(processor).__getitem__, columns[position]))
     compiled = insert(model).values({n: bindparam(n) for n in names}).compile(dialect=dialect)
     order = compiled.positiontup
-    params: list[Any] = (
-        [tuple(row[n] for n in order) for row in rows] if order is not None else rows
-    )
+    params: list[Any]
+    if order is None:  # a driver with named parameters
+        params = [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+    else:
+        params = list(zip(*(columns[names.index(n)] for n in order), strict=True))
     for start in range(0, len(params), CHUNK):
         connection.exec_driver_sql(str(compiled), params[start : start + CHUNK])
         report(min(1.0, (start + CHUNK) / len(params)))
@@ -369,39 +384,47 @@ def _worker_id(lookup: dict[str, Worker], code: str, file: str) -> int:
     return worker.id
 
 
-def _rows(preview: RecordsPreview, lookup: dict[str, Worker]) -> list[dict[str, Any]]:
+_TIME_COLUMNS = ("worker_id", "work_date", "start_at", "end_at", "source_file", "source_row")
+_PAY_COLUMNS = ("worker_id", "period_start", "period_end", "base_pay", "overtime_pay",
+                "allowances", "deductions", "damage_deductions", "social_insurance", "net_pay",
+                "piece_earnings", "paid_on", "extra_json", "source_file", "source_row")
+
+
+def _rows(
+    preview: RecordsPreview, lookup: dict[str, Worker]
+) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+    """(column names, one tuple of values per record)."""
     file, numbers = preview.file, preview.row_numbers
     ids = {code: _worker_id(lookup, code, file)
            for code in {r.worker_code for r in (preview.punches or preview.pay_records)}}
     if preview.kind == "time":
-        return [
-            {"worker_id": ids[p.worker_code], "work_date": p.work_date, "start_at": p.start,
-             "end_at": p.end, "source_file": file, "source_row": row}
-            for p, row in zip(preview.punches, numbers, strict=True)
+        return _TIME_COLUMNS, [
+            (ids[code], work_date, start, end, file, row)
+            for (code, work_date, start, end), row in zip(preview.punches, numbers, strict=True)
         ]
-    return [
-        {
-            "worker_id": ids[p.worker_code],
-            "period_start": p.period_start,
-            "period_end": p.period_end,
-            "base_pay": p.base_pay,
-            "overtime_pay": p.overtime_pay,
-            "allowances": p.allowances,
-            "deductions": p.deductions,
-            "damage_deductions": p.damage_deductions,
-            "social_insurance": p.social_insurance,
-            "net_pay": p.net_pay,
-            "piece_earnings": p.piece_earnings_standard_hours,
-            "paid_on": p.paid_on,
-            "extra_json": json.dumps({
+    return _PAY_COLUMNS, [
+        (
+            ids[p.worker_code],
+            p.period_start,
+            p.period_end,
+            p.base_pay,
+            p.overtime_pay,
+            p.allowances,
+            p.deductions,
+            p.damage_deductions,
+            p.social_insurance,
+            p.net_pay,
+            p.piece_earnings_standard_hours,
+            p.paid_on,
+            json.dumps({
                 "special_allowances": str(p.special_allowances),
                 "agreed_pay_day": p.agreed_pay_day.isoformat() if p.agreed_pay_day else None,
                 "overtime_hours_paid": (str(p.overtime_hours_paid)
                                         if p.overtime_hours_paid is not None else None),
             }),
-            "source_file": file,
-            "source_row": row,
-        }
+            file,
+            row,
+        )
         for p, row in zip(preview.pay_records, numbers, strict=True)
     ]
 
@@ -454,10 +477,16 @@ def load_records(
     connection = session.connection()
     sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     rows: Sequence[Any] = connection.exec_driver_sql(sql).cursor.fetchall()
-    days = {d: d if isinstance(d, date) else date.fromisoformat(str(d)[:10])
-            for d in {row[1] for row in rows}}
-    moments = {m: _datetime(m) for m in {row[2] for row in rows} | {row[3] for row in rows}}
-    punches = [Punch(code_of[w], days[d], moments[s], moments[e]) for w, d, s, e in rows]
+    punches: list[Punch] = []
+    if rows:
+        days = _Converted(lambda d: d if isinstance(d, date) else date.fromisoformat(str(d)[:10]))
+        moments = _Converted(_datetime)
+        ids, dates, starts, ends = zip(*rows, strict=True)
+        # column by column, in C: a year of punches is a few hundred thousand rows
+        punches = list(map(tuple.__new__, repeat(Punch), zip(
+            map(code_of.__getitem__, ids), map(days.__getitem__, dates),
+            map(moments.__getitem__, starts), map(moments.__getitem__, ends), strict=True,
+        )))
     pay_rows = session.scalars(
         select(PayRow).join(Worker, Worker.id == PayRow.worker_id)
         .where(Worker.visit_id == visit.id)
@@ -495,11 +524,12 @@ def _pay(row: PayRow, code: str) -> PayRecord:
 
 def analyse_visit(db: Database, visit_ref: str | int) -> Analysis:
     """Every hours and wage check of the visit's rule set over the stored records."""
-    with db.session() as session:
-        visit = resolve_visit(session, visit_ref)
-        rules = visit_rules(session, visit)
-        workers, punches, pays = load_records(session, visit)
-    return analyse(workers, punches, pays, rules)
+    with gc_paused():
+        with db.session() as session:
+            visit = resolve_visit(session, visit_ref)
+            rules = visit_rules(session, visit)
+            workers, punches, pays = load_records(session, visit)
+        return analyse(workers, punches, pays, rules)
 
 
 def records_period(punches: Iterable[Punch]) -> tuple[date, date] | None:
