@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -50,3 +51,37 @@ def test_first_run_offers_the_identity_once(qtbot: QtBot, db: Database) -> None:
     offer_identity_on_first_run(window, db)
     assert offered == [True]
     assert "Signing identity" in window.statusBar().currentMessage()
+
+
+def test_run_gui_replaces_the_opening_window_with_the_main_window(
+    qtbot: QtBot, db: Database, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ietp_desktop.ui import app as gui
+
+    db.dispose()
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    offered: list[MainWindow] = []
+    monkeypatch.setattr(gui, "offer_identity_on_first_run", lambda w, _db: offered.append(w))
+    assert gui.run_gui(data_dir) == 0
+    shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    mains = [w for w in shown if isinstance(w, MainWindow)]
+    assert len(mains) == 1
+    assert mains[0].visit_proxy.rowCount() == 0 and mains[0].factory_proxy.rowCount() == 1
+    qtbot.waitUntil(lambda: offered == mains)
+    for widget in shown:
+        widget.close()
+
+
+def test_run_gui_reports_a_data_folder_it_cannot_open(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from ietp_desktop.ui import app as gui
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
+    assert gui.run_gui(blocker / "data") == 1
+    assert shown and "cannot create the data folder" in shown[0]
