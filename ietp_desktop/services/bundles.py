@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,6 +46,7 @@ from ietp_desktop.sync.bundle import (
     open_bundle,
     write_bundle,
 )
+from ietp_desktop.sync.errors import SourceChanged
 
 IDENTITY_DIR_NAME = "identity"
 REPORTS_DIR_NAME = "reports"
@@ -125,43 +126,6 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-class _CheckedReader:
-    """Reads a local file for export and refuses it at the end if its sha256 changed."""
-
-    def __init__(self, path: Path, sha256: str, what: str) -> None:
-        self._stream: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed by __exit__
-        self._digest = hashlib.sha256()
-        self._sha256 = sha256
-        self._what = what
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._stream.read(size)
-        self._digest.update(data)
-        if not data and self._digest.hexdigest() != self._sha256:
-            raise UserError(
-                tr(
-                    "{what} has changed on disk since it was recorded; export stopped",
-                    what=self._what,
-                )
-            )
-        return data
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def __enter__(self) -> _CheckedReader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stream.close()
-
-
-def _checked_source(name: str, path: Path, sha256: str, what: str) -> PayloadSource:
-    return PayloadSource(name, lambda: _CheckedReader(path, sha256, what))  # type: ignore[arg-type,return-value]
-
-
 def _select_visits(session: Session, visit_refs: list[str] | None) -> list[Visit]:
     if visit_refs:
         chosen = [resolve_visit(session, ref) for ref in visit_refs]
@@ -186,9 +150,13 @@ def _select_visits(session: Session, visit_refs: list[str] | None) -> list[Visit
 
 
 def _visit_sources(
-    db: Database, session: Session, visit: Visit
+    db: Database, session: Session, visit: Visit, whats: dict[str, str]
 ) -> tuple[list[PayloadSource], dict[str, int]]:
-    """The payload entries of one visit and the plain sizes of its files (for progress)."""
+    """The payload entries of one visit and the plain sizes of its files (for progress).
+
+    Files carry the sha256 the visit recorded: the writer checks it in its one encrypting pass
+    and stops the export if a file changed on disk. `whats` gets what to call each file then.
+    """
     document = vp.build_document(session, visit)
     sources: list[PayloadSource] = []
     sizes: dict[str, int] = {}
@@ -206,11 +174,8 @@ def _visit_sources(
             )
         name = vp.report_entry_name(visit.uuid, visit.revision)
         document["report"] = {"entry": name, "sha256": visit.report_sha256}
-        sources.append(
-            _checked_source(
-                name, report, visit.report_sha256, tr("the report of visit {id}", id=label)
-            )
-        )
+        sources.append(PayloadSource.from_path(name, report, visit.report_sha256))
+        whats[name] = tr("the report of visit {id}", id=label)
         sizes[name] = report.stat().st_size
     for attachment in document["attachments"]:
         path = Path(attachment_path(db, attachment["sha256"]))
@@ -223,13 +188,9 @@ def _visit_sources(
                     path=path,
                 )
             )
-        sources.append(
-            _checked_source(
-                attachment["entry"],
-                path,
-                attachment["sha256"],
-                tr("photo {file} of visit {id}", file=attachment["filename"], id=label),
-            )
+        sources.append(PayloadSource.from_path(attachment["entry"], path, attachment["sha256"]))
+        whats[attachment["entry"]] = tr(
+            "photo {file} of visit {id}", file=attachment["filename"], id=label
         )
         sizes[attachment["entry"]] = path.stat().st_size
     data = vp.encode(document)
@@ -267,6 +228,7 @@ def export_visits(
         signer = identity.unlock(passphrase)
     sources: list[PayloadSource] = []
     sizes: dict[str, int] = {}
+    whats: dict[str, str] = {}
     with db.session() as session:
         visits = _select_visits(session, visit_refs)
         exported = [
@@ -275,23 +237,31 @@ def export_visits(
         ]
         seen: set[str] = set()
         for visit in visits:
-            visit_sources, visit_sizes = _visit_sources(db, session, visit)
+            visit_sources, visit_sizes = _visit_sources(db, session, visit, whats)
             for source in visit_sources:
                 if source.name not in seen:  # one photo may serve several visits
                     seen.add(source.name)
                     sources.append(source)
                     sizes[source.name] = visit_sizes[source.name]
     total = max(1, sum(sizes.values()))
-    info = write_bundle(
-        out,
-        "visit-results",
-        sources,
-        signer,
-        [identity.office_encryption_cert],
-        [{"uuid": v.uuid, "revision": v.revision} for v in exported],
-        vp.SCHEMA,
-        progress=(lambda done: progress(min(1.0, done / total))) if progress else None,
-    )
+    try:
+        info = write_bundle(
+            out,
+            "visit-results",
+            sources,
+            signer,
+            [identity.office_encryption_cert],
+            [{"uuid": v.uuid, "revision": v.revision} for v in exported],
+            vp.SCHEMA,
+            progress=(lambda done: progress(min(1.0, done / total))) if progress else None,
+        )
+    except SourceChanged as exc:
+        raise UserError(
+            tr(
+                "{what} has changed on disk since it was recorded; export stopped",
+                what=whats.get(exc.name, exc.name),
+            )
+        ) from exc
     digest = manifest_sha256(out)
     try:
         with db.session() as session:

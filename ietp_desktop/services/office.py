@@ -35,7 +35,6 @@ from ietp_desktop.domain.errors import NotFound, UserError
 from ietp_desktop.domain.rules import parse_rule_set, rule_set_sha256
 from ietp_desktop.i18n import tr
 from ietp_desktop.security import certificates as certs
-from ietp_desktop.security.atomic import atomic_writer
 from ietp_desktop.security.enrolment import EnrolmentInfo, write_enrolment
 from ietp_desktop.security.office_ca import (
     Office,
@@ -84,6 +83,7 @@ from ietp_desktop.sync.bundle import (
     open_bundle,
     write_bundle,
 )
+from ietp_desktop.sync.extract import EntryFiles
 
 OFFICE_DB_FILE = "office.sqlite3"
 OFFICE_ACTOR = "office import"
@@ -218,47 +218,47 @@ def _read_documents(bundle: VerifiedBundle) -> dict[str, dict[str, Any]]:
     return documents
 
 
-def _store_checked(bundle: VerifiedBundle, entry: str, target: Path, sha256: str) -> None:
-    """Decrypt one entry to `target` (atomically), refusing it if its sha256 differs."""
-    if target.is_file():
-        return  # content-addressed: already here
-    digest = hashlib.sha256()
-    with bundle.open_entry(entry) as source, atomic_writer(target) as sink:
-        for block in iter(lambda: source.read(1 << 20), b""):
-            digest.update(block)
-            sink.write(block)
-        if digest.hexdigest() != sha256:
-            raise _refuse(bundle.path, tr("entry '{name}' does not match its sha256", name=entry))
-
-
 def _store_files(
     bundle: VerifiedBundle, office_dir: Path, documents: dict[str, dict[str, Any]]
 ) -> None:
-    for document in documents.values():
-        for attachment in document["attachments"]:
-            sha = str(attachment.get("sha256", ""))
-            if len(sha) != 64:
-                raise _refuse(bundle.path, tr("a photo in the visit data has no sha256"))
-            target = office_dir / "attachments" / sha[:2] / sha
-            _store_checked(bundle, str(attachment["entry"]), target, sha)
-        report = document.get("report")
-        if isinstance(report, dict):
-            visit = document["visit"]
-            sha = str(report.get("sha256", ""))
-            if sha != visit.get("report_sha256"):
-                raise _refuse(bundle.path, tr("the report does not match the visit's report hash"))
-            target = office_dir / "reports" / f"{visit['uuid']}-r{visit['revision']}.pdf"
-            if target.is_file() and _sha256_file(target) != sha:
-                raise _refuse(
-                    bundle.path,
-                    tr(
-                        "visit {id} revision {revision} conflicts with the revision the office "
-                        "already holds (same number, different report)",
-                        id=str(visit["uuid"])[:8],
-                        revision=visit["revision"],
-                    ),
-                )
-            _store_checked(bundle, str(report["entry"]), target, sha)
+    """Photos and reports to their files; one already there (same content address) is kept."""
+    with EntryFiles(bundle) as files:
+        for document in documents.values():
+            for attachment in document["attachments"]:
+                sha = str(attachment.get("sha256", ""))
+                if len(sha) != 64:
+                    raise _refuse(bundle.path, tr("a photo in the visit data has no sha256"))
+                target = office_dir / "attachments" / sha[:2] / sha
+                if not target.is_file():
+                    files.store(str(attachment["entry"]), target, sha)
+            report = document.get("report")
+            if isinstance(report, dict):
+                _store_report(bundle, files, office_dir, document["visit"], report)
+
+
+def _store_report(
+    bundle: VerifiedBundle,
+    files: EntryFiles,
+    office_dir: Path,
+    visit: dict[str, Any],
+    report: dict[str, Any],
+) -> None:
+    sha = str(report.get("sha256", ""))
+    if sha != visit.get("report_sha256"):
+        raise _refuse(bundle.path, tr("the report does not match the visit's report hash"))
+    target = office_dir / "reports" / f"{visit['uuid']}-r{visit['revision']}.pdf"
+    if not target.is_file():
+        files.store(str(report["entry"]), target, sha)
+    elif _sha256_file(target) != sha:
+        raise _refuse(
+            bundle.path,
+            tr(
+                "visit {id} revision {revision} conflicts with the revision the office "
+                "already holds (same number, different report)",
+                id=str(visit["uuid"])[:8],
+                revision=visit["revision"],
+            ),
+        )
 
 
 def _sha256_file(path: Path) -> str:

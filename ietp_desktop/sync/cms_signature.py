@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from asn1crypto import cms
+from asn1crypto import cms, tsp  # noqa: F401 - tsp registers its CMS attribute names first
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization

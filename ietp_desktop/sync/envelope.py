@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 MAGIC = b"IETPGCM1"
 HEADER = struct.Struct(">8sI12s")
 TAG_SIZE = 16
-CHUNK_SIZE = 1 << 20
+CHUNK_SIZE = 4 << 20  # 1 MiB chunks spent a third of the time per call, not per byte
 MAX_CHUNK_SIZE = 16 << 20
 
 
@@ -43,57 +43,59 @@ def ciphertext_size(plain_size: int, chunk_size: int = CHUNK_SIZE) -> int:
     return HEADER.size + plain_size + chunks * TAG_SIZE
 
 
-def encrypt_stream(
-    key: bytes,
-    name: str,
-    source: BinaryIO,
-    write: Callable[[bytes], object],
-    chunk_size: int = CHUNK_SIZE,
-    progress: Callable[[int], None] | None = None,
-) -> int:
-    """Encrypt `source` to `write`; returns the plaintext size."""
-    aead = AESGCM(key)
-    base = os.urandom(12)
-    write(HEADER.pack(MAGIC, chunk_size, base))
-    index, total = 0, 0
-    current = _read_full(source, chunk_size)
-    while True:
-        following = _read_full(source, chunk_size) if len(current) == chunk_size else b""
-        final = not following
-        write(aead.encrypt(_nonce(base, index), current, _aad(name, index, final)))
-        total += len(current)
-        if progress:
-            progress(len(current))
-        if final:
-            return total
-        current, index = following, index + 1
+class Sealer:
+    """Encrypts one entry chunk by chunk into buffers the caller provides (no allocation)."""
+
+    def __init__(self, key: bytes, name: str, chunk_size: int = CHUNK_SIZE) -> None:
+        self._aead = AESGCM(key)
+        self._name = name
+        self._base = os.urandom(12)
+        self._index = 0
+        self.chunk_size = chunk_size
+        self.header = HEADER.pack(MAGIC, chunk_size, self._base)
+
+    def seal_into(self, plain: memoryview, final: bool, out: bytearray) -> memoryview:
+        """Chunk `plain` sealed (ciphertext and tag), as a view of `out`."""
+        sealed = memoryview(out)[: len(plain) + TAG_SIZE]
+        aad = _aad(self._name, self._index, final)
+        self._aead.encrypt_into(_nonce(self._base, self._index), plain, aad, sealed)
+        self._index += 1
+        return sealed
 
 
-def _read_full(source: BinaryIO, size: int) -> bytes:
-    """Read exactly `size` bytes unless the stream ends (raw streams may return less)."""
-    parts: list[bytes] = []
-    wanted = size
-    while wanted:
-        part = source.read(wanted)
-        if not part:
+def readinto_full(source: BinaryIO, target: bytearray) -> int:
+    """Fill `target` unless the stream ends first (raw streams may return less per call)."""
+    view = memoryview(target)
+    readinto = getattr(source, "readinto", None) or _readinto_by_read(source)
+    done = 0
+    while done < len(view):
+        count = readinto(view[done:])
+        if not count:
             break
-        parts.append(part)
-        wanted -= len(part)
-    return b"".join(parts)
+        done += count
+    return done
 
 
-class DecryptingReader(io.RawIOBase):
-    """Plaintext of one entry, read from `size` ciphertext bytes at `offset` of `stream`."""
+def _readinto_by_read(source: BinaryIO) -> Callable[[memoryview], int]:
+    """For sources that only have read()."""
+
+    def readinto(view: memoryview) -> int:
+        data = source.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+    return readinto
+
+
+class Unsealer:
+    """Decrypts one entry, read from `size` ciphertext bytes at `offset` of `stream`, chunk by
+    chunk into buffers the caller provides. The header and the chunk layout are checked first;
+    a chunk that fails authentication raises DecryptionFailed and its buffer must be ignored.
+    """
 
     def __init__(
         self, key: bytes, name: str, stream: BinaryIO, offset: int, size: int, plain_size: int
     ) -> None:
-        super().__init__()
-        self._aead = AESGCM(key)
-        self._name = name
-        self._stream = stream
-        self._end = offset + size
-        self._plain_size = plain_size
         if size < HEADER.size + TAG_SIZE:
             raise DecryptionFailed("too short")
         stream.seek(offset)
@@ -102,41 +104,68 @@ class DecryptingReader(io.RawIOBase):
             raise DecryptionFailed("unknown envelope header")
         if ciphertext_size(plain_size, chunk_size) != size:
             raise DecryptionFailed("size does not match the chunk layout")
-        self._chunk_size = chunk_size
+        self._aead = AESGCM(key)
+        self._name = name
+        self._stream = stream
         self._base = base
         self._position = offset + HEADER.size
+        self._end = offset + size
         self._index = 0
-        self._buffer = b""
-        self._taken = 0
+        self.chunk_size = chunk_size
+
+    def next_into(self, sealed: bytearray, plain: bytearray) -> memoryview | None:
+        """The next chunk's plaintext as a view of `plain`; None after the last chunk.
+
+        `sealed` needs chunk_size + TAG_SIZE bytes, `plain` chunk_size bytes.
+        """
+        if self._position >= self._end:
+            return None
+        length = min(self.chunk_size + TAG_SIZE, self._end - self._position)
+        self._stream.seek(self._position)  # the caller may read elsewhere between two chunks
+        view = memoryview(sealed)[:length]
+        if readinto_full(self._stream, view) != length:  # type: ignore[arg-type]
+            raise DecryptionFailed("file ended early")
+        self._position += length
+        final = self._position == self._end
+        out = memoryview(plain)[: length - TAG_SIZE]
+        try:
+            self._aead.decrypt_into(
+                _nonce(self._base, self._index), view, _aad(self._name, self._index, final), out
+            )
+        except InvalidTag as exc:
+            raise DecryptionFailed(f"chunk {self._index} failed authentication") from exc
+        self._index += 1
+        return out
+
+
+class DecryptingReader(io.RawIOBase):
+    """Plaintext of one entry as a stream (for small entries and simple callers)."""
+
+    def __init__(
+        self, key: bytes, name: str, stream: BinaryIO, offset: int, size: int, plain_size: int
+    ) -> None:
+        super().__init__()
+        self._stream = stream
+        self._unsealer = Unsealer(key, name, stream, offset, size, plain_size)
+        chunk = min(self._unsealer.chunk_size, max(plain_size, 1))
+        self._sealed = bytearray(chunk + TAG_SIZE)
+        self._plain = bytearray(chunk)
+        self._buffer = memoryview(b"")
         self._done = False
 
     def readable(self) -> bool:
         return True
 
-    def _next_chunk(self) -> None:
-        length = min(self._chunk_size + TAG_SIZE, self._end - self._position)
-        self._stream.seek(self._position)
-        sealed = self._stream.read(length)
-        if len(sealed) != length:
-            raise DecryptionFailed("file ended early")
-        self._position += length
-        final = self._position == self._end
-        try:
-            self._taken = 0
-            self._buffer = self._aead.decrypt(
-                _nonce(self._base, self._index), sealed, _aad(self._name, self._index, final)
-            )
-        except InvalidTag as exc:
-            raise DecryptionFailed(f"chunk {self._index} failed authentication") from exc
-        self._index += 1
-        self._done = final
-
     def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
-        while self._taken == len(self._buffer) and not self._done:
-            self._next_chunk()
-        count = min(len(target), len(self._buffer) - self._taken)
-        target[:count] = memoryview(self._buffer)[self._taken : self._taken + count]
-        self._taken += count
+        while not self._buffer and not self._done:
+            chunk = self._unsealer.next_into(self._sealed, self._plain)
+            if chunk is None:
+                self._done = True
+            else:
+                self._buffer = chunk
+        count = min(len(target), len(self._buffer))
+        target[:count] = self._buffer[:count]
+        self._buffer = self._buffer[count:]
         return count
 
     def close(self) -> None:

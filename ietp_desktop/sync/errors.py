@@ -17,3 +17,13 @@ class BundleRefused(UserError):
         )
         self.bundle = Path(bundle)
         self.reason = reason
+
+
+class SourceChanged(UserError):
+    """A payload source no longer has the sha256 it was given; nothing was written."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            tr("'{name}' has changed since it was recorded; export stopped", name=name)
+        )
+        self.name = name

@@ -16,14 +16,19 @@ from ietp_desktop.sync.manifest import VisitRef
 
 @dataclass(frozen=True)
 class PayloadSource:
-    """One payload entry to write: `name` (letters, digits, '.', '_', '-') and how to read it."""
+    """One payload entry to write: `name` (letters, digits, '.', '_', '-') and how to read it.
+
+    With `sha256`, the plaintext is hashed as it is encrypted and the bundle is not written
+    (SourceChanged) if the digest differs: a file that changed on disk is never sent.
+    """
 
     name: str
     open: Callable[[], BinaryIO]
+    sha256: str | None = None
 
     @classmethod
-    def from_path(cls, name: str, path: Path) -> PayloadSource:
-        return cls(name, lambda: open(path, "rb"))
+    def from_path(cls, name: str, path: Path, sha256: str | None = None) -> PayloadSource:
+        return cls(name, lambda: open(path, "rb", buffering=0), sha256)
 
     @classmethod
     def from_bytes(cls, name: str, data: bytes) -> PayloadSource:

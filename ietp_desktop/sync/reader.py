@@ -19,7 +19,8 @@ import io
 import os
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -32,8 +33,15 @@ from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.certificates import CertificateRejected, Role
 from ietp_desktop.sync import manifest as mf
 from ietp_desktop.sync.cms_signature import SignatureProblem, VerifiedSignature, verify_detached
-from ietp_desktop.sync.envelope import DecryptingReader, DecryptionFailed, ciphertext_size
+from ietp_desktop.sync.envelope import (
+    DecryptingReader,
+    DecryptionFailed,
+    Unsealer,
+    ciphertext_size,
+    readinto_full,
+)
 from ietp_desktop.sync.errors import BundleRefused
+from ietp_desktop.sync.lanes import Ring, lanes
 from ietp_desktop.sync.manifest import Manifest, ManifestProblem, VisitRef
 from ietp_desktop.sync.model import BundleLimits, BundleReport, PayloadEntry, SignerInfo
 from ietp_desktop.sync.writer import OAEP, role_name
@@ -48,7 +56,8 @@ from ietp_desktop.sync.zipstore import (
     read_directory,
 )
 
-READ_BLOCK = 1 << 20
+READ_BLOCK = 4 << 20
+HASH_RING_SLOTS = 4
 _ROLE_FOR_KIND = {"visit-results": Role.SPECIALIST, "assignments": Role.OFFICE_SIGNING}
 
 
@@ -213,29 +222,46 @@ def _check_trust(
 def _check_hashes(
     archive: _Archive, stream: BinaryIO, progress: Callable[[int], None] | None
 ) -> None:
+    """sha256 and CRC of every payload ciphertext, side by side in two lanes while the main
+    thread reads ahead into a ring of buffers; nothing is decrypted before all of them match."""
     done = 0
-    for item in archive.manifest.entries:
-        entry = archive.entries[item.path]
-        digest = hashlib.sha256()
-        crc = 0
-        stream.seek(entry.data_offset)
-        remaining = entry.size
-        while remaining:
-            block = stream.read(min(READ_BLOCK, remaining))
-            if not block:
-                raise ArchiveProblem(tr("the file ended early"))
-            digest.update(block)
-            crc = zlib.crc32(block, crc)
-            remaining -= len(block)
-            done += len(block)
-            if progress:
-                progress(done)
-        if crc != entry.crc:
-            raise ArchiveProblem(tr("entry '{name}' is damaged (CRC mismatch)", name=entry.name))
-        if digest.hexdigest() != item.sha256:
-            raise ArchiveProblem(
-                tr("entry '{name}' does not match the sha256 in the manifest", name=entry.name)
-            )
+    ring = Ring(HASH_RING_SLOTS, READ_BLOCK)
+    with lanes(2) as (hash_lane, crc_lane):
+        for item in archive.manifest.entries:
+            entry = archive.entries[item.path]
+            digest = hashlib.sha256()
+            crc = _Crc()
+            stream.seek(entry.data_offset)
+            remaining = entry.size
+            while remaining:
+                (buffer,), jobs = ring.take()
+                view = memoryview(buffer)[: min(READ_BLOCK, remaining)]
+                if readinto_full(stream, view) != len(view):  # type: ignore[arg-type]
+                    raise ArchiveProblem(tr("the file ended early"))
+                jobs.append(hash_lane.submit(digest.update, view))
+                jobs.append(crc_lane.submit(crc.update, view))
+                remaining -= len(view)
+                done += len(view)
+                if progress:
+                    progress(done)
+            hash_lane.drain()
+            crc_lane.drain()
+            if crc.value != entry.crc:
+                raise ArchiveProblem(
+                    tr("entry '{name}' is damaged (CRC mismatch)", name=entry.name)
+                )
+            if digest.hexdigest() != item.sha256:
+                raise ArchiveProblem(
+                    tr("entry '{name}' does not match the sha256 in the manifest", name=entry.name)
+                )
+
+
+class _Crc:
+    def __init__(self) -> None:
+        self.value = 0
+
+    def update(self, data: memoryview) -> None:
+        self.value = zlib.crc32(data, self.value)
 
 
 def _signer_info(verified: VerifiedSignature) -> SignerInfo:
@@ -266,16 +292,36 @@ class _RefusingReader(DecryptingReader):
             raise self._refusal(exc) from exc
 
     def _refusal(self, exc: DecryptionFailed) -> BundleRefused:
-        return BundleRefused(
-            self._bundle,
-            tr("entry '{name}' cannot be decrypted ({error})", name=self._entry_name, error=exc),
-        )
+        return _cannot_decrypt(self._bundle, self._entry_name, exc)
 
     def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
         try:
             return super().readinto(target)
         except DecryptionFailed as exc:
             raise self._refusal(exc) from exc
+
+
+def _cannot_decrypt(bundle: Path, name: str, exc: DecryptionFailed) -> BundleRefused:
+    return BundleRefused(
+        bundle, tr("entry '{name}' cannot be decrypted ({error})", name=name, error=exc)
+    )
+
+
+class EntryChunks:
+    """One entry being decrypted; `chunk_size` tells the buffer sizes `next_into` needs."""
+
+    def __init__(self, bundle: Path, name: str, unsealer: Unsealer) -> None:
+        self._bundle = bundle
+        self._name = name
+        self._unsealer = unsealer
+        self.chunk_size = unsealer.chunk_size
+
+    def next_into(self, sealed: bytearray, plain: bytearray) -> memoryview | None:
+        """The next authenticated chunk as a view of `plain`; None after the last."""
+        try:
+            return self._unsealer.next_into(sealed, plain)
+        except DecryptionFailed as exc:
+            raise _cannot_decrypt(self._bundle, self._name, exc) from exc
 
 
 @dataclass(frozen=True)
@@ -310,7 +356,20 @@ class VerifiedBundle:
         except BaseException:
             stream.close()
             raise
-        return io.BufferedReader(raw, buffer_size=READ_BLOCK)
+        return io.BufferedReader(raw, buffer_size=1 << 20)
+
+    @contextmanager
+    def open_chunks(self, name: str) -> Iterator[EntryChunks]:
+        """The entry's plaintext, decrypted chunk by chunk into buffers the caller provides."""
+        if name not in self._locations:
+            raise BundleRefused(self.path, tr("it has no entry '{name}'", name=name))
+        path, offset, size, plain_size = self._locations[name]
+        with open(self.path, "rb", buffering=0) as stream:
+            try:
+                unsealer = Unsealer(self._data_key, path, stream, offset, size, plain_size)
+            except DecryptionFailed as exc:
+                raise _cannot_decrypt(self.path, name, exc) from exc
+            yield EntryChunks(self.path, name, unsealer)
 
     def read_entry(self, name: str, max_bytes: int = 64 << 20) -> bytes:
         """The whole plaintext, for small entries such as JSON."""

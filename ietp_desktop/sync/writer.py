@@ -7,7 +7,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -21,10 +21,13 @@ from ietp_desktop.security.atomic import atomic_writer
 from ietp_desktop.security.certificates import Role, SigningIdentity
 from ietp_desktop.sync import manifest as mf
 from ietp_desktop.sync.cms_signature import sign_detached
-from ietp_desktop.sync.envelope import CHUNK_SIZE, encrypt_stream
+from ietp_desktop.sync.envelope import CHUNK_SIZE, TAG_SIZE, Sealer, readinto_full
+from ietp_desktop.sync.errors import SourceChanged
+from ietp_desktop.sync.lanes import Lane, Ring, lanes
 from ietp_desktop.sync.model import BundleInfo, PayloadEntry, PayloadSource
-from ietp_desktop.sync.zipstore import ArchiveTooLarge, StoredZipWriter
+from ietp_desktop.sync.zipstore import ArchiveTooLarge, EntryStream, StoredZipWriter
 
+RING_SLOTS = 4  # chunks in flight: one being read ahead, one sealed, two in the lanes
 OAEP = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
 
 
@@ -91,8 +94,9 @@ def write_bundle(
             progress(done)
 
     try:
-        with atomic_writer(out) as stream:
+        with atomic_writer(out) as stream, lanes(3) as pipeline:
             archive = StoredZipWriter(stream)
+            ring = Ring(RING_SLOTS, chunk_size, chunk_size + TAG_SIZE)
             for source in entries:
                 if not mf.is_payload_name(source.name):
                     raise UserError(
@@ -108,12 +112,10 @@ def write_bundle(
                     )
                 digest = hashlib.sha256()
                 with archive.entry(path) as body, source.open() as plain:
-
-                    def sink(data: bytes, body: Any = body, digest: Any = digest) -> None:
-                        body.write(data)
-                        digest.update(data)
-
-                    plain_size = encrypt_stream(data_key, path, plain, sink, chunk_size, advance)
+                    sealer = Sealer(data_key, path, chunk_size)
+                    plain_size = _seal_entry(
+                        sealer, source, plain, body, digest, ring, pipeline, advance
+                    )
                 written.append(
                     {
                         "path": path,
@@ -166,3 +168,50 @@ def write_bundle(
         ],
         visits=visit_refs,
     )
+
+
+def _seal_entry(
+    sealer: Sealer,
+    source: PayloadSource,
+    plain: BinaryIO,
+    body: EntryStream,
+    digest: Any,
+    ring: Ring,
+    pipeline: list[Lane],
+    advance: Callable[[int], None],
+) -> int:
+    """Encrypt one entry into `body`; returns the plaintext size.
+
+    The main thread reads and encrypts; the plaintext sha256 (when the source has one to
+    check), the ciphertext sha256 and the CRC + write of each chunk run in three lanes beside
+    it. The next chunk is read before a chunk is sealed, to know whether it is the last.
+    """
+    plain_lane, hash_lane, write_lane = pipeline
+    plain_digest = hashlib.sha256() if source.sha256 is not None else None
+    hash_lane.submit(digest.update, sealer.header)
+    write_lane.submit(body.write, sealer.header)
+    (buffer, sealed), jobs = ring.take()
+    count = readinto_full(plain, buffer)
+    total = 0
+    while True:
+        if count == sealer.chunk_size:
+            (next_buffer, next_sealed), next_jobs = ring.take()
+            next_count = readinto_full(plain, next_buffer)
+        else:
+            next_buffer, next_sealed, next_jobs, next_count = buffer, sealed, jobs, 0
+        chunk = memoryview(buffer)[:count]
+        if plain_digest is not None:
+            jobs.append(plain_lane.submit(plain_digest.update, chunk))
+        ciphertext = sealer.seal_into(chunk, next_count == 0, sealed)
+        jobs.append(hash_lane.submit(digest.update, ciphertext))
+        jobs.append(write_lane.submit(body.write, ciphertext))
+        total += count
+        advance(count)
+        if next_count == 0:
+            break
+        buffer, sealed, jobs, count = next_buffer, next_sealed, next_jobs, next_count
+    for lane in pipeline:
+        lane.drain()
+    if plain_digest is not None and plain_digest.hexdigest() != source.sha256:
+        raise SourceChanged(source.name)
+    return total

@@ -78,13 +78,13 @@ def central_header(name: bytes, crc: int, size: int, offset: int) -> bytes:
     )
 
 
-class _EntryStream:
+class EntryStream:
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream
         self.crc = 0
         self.size = 0
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes | memoryview) -> int:
         self._stream.write(data)
         self.crc = zlib.crc32(data, self.crc)
         self.size += len(data)
@@ -99,11 +99,11 @@ class StoredZipWriter:
         self._central: list[bytes] = []
 
     @contextmanager
-    def entry(self, name: str) -> Iterator[_EntryStream]:
+    def entry(self, name: str) -> Iterator[EntryStream]:
         encoded = name.encode("utf-8")
         offset = self._stream.tell()
         self._stream.write(local_header(encoded, 0, 0))
-        body = _EntryStream(self._stream)
+        body = EntryStream(self._stream)
         yield body
         end = self._stream.tell()
         if end > MAX_OFFSET or body.size > MAX_OFFSET:
