@@ -85,6 +85,21 @@ def overtime_premium_due(
     return money(due * hourly / 60), minutes
 
 
+def merge_worker_notes(notes: list[str]) -> tuple[str, ...]:
+    """One note per distinct text, naming every worker it concerns: "W01, W02: …"."""
+    workers_by_text: dict[str, list[str]] = {}
+    for note in notes:
+        code, sep, text = note.partition(": ")
+        is_worker = sep and code.startswith("W") and " " not in code
+        key, who = (text, code) if is_worker else (note, "")
+        codes = workers_by_text.setdefault(key, [])
+        if who and who not in codes:
+            codes.append(who)
+    return tuple(
+        f"{', '.join(codes)}: {text}" if codes else text for text, codes in workers_by_text.items()
+    )
+
+
 def _wage_breaches(
     worker: Worker,
     pays: list[PayRecord],
@@ -107,7 +122,7 @@ def _wage_breaches(
                     worker.region, pay.period_start, pay.period_end, rules, worker.hire_date
                 )
             except UserError as exc:
-                notes.append(f"{code}, {period}: minimum-wage checks skipped: {exc}")
+                notes.append(f"{code}: minimum-wage checks skipped: {exc}")
         else:
             notes.append(f"{code}: no minimum-wage region; minimum-wage checks skipped")
 
@@ -304,7 +319,7 @@ def analyse(
         workers=tuple(figures),
         breaches=tuple(breaches),
         summary=summary,
-        notes=tuple(dict.fromkeys(notes)),
+        notes=merge_worker_notes(notes),
         legal_weekly_hours=float(rules.rules.standard_hours_per_week.value),
         programme_weekly_hours=float(rules.programme_limits.total_hours_per_7_days.value),
     )

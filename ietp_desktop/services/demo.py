@@ -21,8 +21,19 @@ from ietp_desktop.domain.checklist import (
     visible_items,
 )
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.services import answers, attendees, catalogue, factories, findings, qa, visits
+from ietp_desktop.services import (
+    answers,
+    attendees,
+    cap,
+    catalogue,
+    factories,
+    findings,
+    qa,
+    records,
+    visits,
+)
 from ietp_desktop.services.app import open_workspace
+from ietp_desktop.services.demo_records import seed_demo_records
 from ietp_desktop.storage.db import Database
 
 DEMO_SPECIALIST = "Lin Mei (林梅)"
@@ -214,13 +225,14 @@ def seed_demo(data_dir: Path, today: date | None = None) -> DemoResult:
         db,
         uuid,
         "How should we plan overtime for the Christmas peak? 圣诞旺季加班应如何安排？",
-        "Plan staffing from the order forecast; keep within 36 h/month. 按订单预测安排人手，每月加班不超过36小时。",
+        "Plan staffing from the order forecast; keep within 36 h/month. "
+        "按订单预测安排人手，每月加班不超过36小时。",
         "factory",
         follow_up=False,
     )
     visits.complete_visit(db, uuid, day)
 
-    # Completed with standard non-compliances: CAP required.
+    # Completed with standard non-compliances found in the records and on the floor: CAP.
     uuid = plan(0, "completed-cap", 12)
     day = run(uuid, 12)
     answer_everything(
@@ -232,20 +244,10 @@ def seed_demo(data_dir: Path, today: date | None = None) -> DemoResult:
             "WH-01": "Peak season: several lines worked 11 h days. 旺季部分生产线每天工作11小时。",
         },
     )
-    findings.add_finding(
-        db,
-        uuid,
-        findings.FindingInput(
-            classification="standard_nc",
-            category="working_hours",
-            root_cause="production_planning",
-            title="Overtime above 36 h/month in peak season",
-            description="Sampled records show 52–64 h of overtime per month in September for the "
-            "assembly line. 抽查记录显示装配线9月每月加班52–64小时。",
-            item_ids=("WH-01",),
-        ),
-    )
-    findings.add_finding(
+    seed_demo_records(db, uuid, day)
+    for proposal in records.proposed_findings(db, uuid)[:3]:
+        records.accept_proposal(db, uuid, proposal)
+    fire_exit = findings.add_finding(
         db,
         uuid,
         findings.FindingInput(
@@ -253,10 +255,38 @@ def seed_demo(data_dir: Path, today: date | None = None) -> DemoResult:
             category="ehs",
             root_cause="health_safety_awareness",
             title="Fire exit partially blocked in warehouse",
-            description="Cartons stored in front of the east exit of warehouse B. B仓东侧安全出口前堆放纸箱。",
+            description="Cartons stored in front of the east exit of warehouse B. "
+            "B仓东侧安全出口前堆放纸箱。",
         ),
     )
     visits.complete_visit(db, uuid, day)
+    for line in cap.list_cap_lines(db, uuid):
+        planning = line.finding_code != fire_exit.code
+        cap.update_cap_line(
+            db,
+            uuid,
+            line.finding_code,
+            cap.CapChanges(
+                corrective_action=(
+                    "Hire 12 seasonal workers for the assembly line; cap overtime at 36 h/month. "
+                    "旺季为装配线增聘12名季节工；每月加班不超过36小时。"
+                    if planning
+                    else "Clear the east exit and mark a no-storage zone. "
+                    "清理东侧出口并划定禁放区。"
+                ),
+                preventive_action=(
+                    "Monthly capacity review with sales before accepting peak orders. "
+                    "接单前每月与销售评审产能。"
+                    if planning
+                    else "Daily exit check by the EHS officer. 安全主任每日检查出口。"
+                ),
+                responsible="Chen Wei (陈伟), General Manager"
+                if planning
+                else "Zhao Gang (赵刚), EHS",
+                status="in_progress" if planning else "closed",
+            ),
+        )
+    cap.agree_cap(db, uuid, SENIOR.name, day)
 
     # Completed with a zero-tolerance finding: termination referral.
     uuid = plan(1, "completed-zero-tolerance", 8)
@@ -277,10 +307,11 @@ def seed_demo(data_dir: Path, today: date | None = None) -> DemoResult:
     )
     visits.complete_visit(db, uuid, day)
 
-    # In progress: partly answered.
+    # In progress: partly answered; the records are in and their proposals wait for review.
     uuid = plan(3, "in-progress", 0)
     day = run(uuid, 0)
     answer_everything(db, uuid, form, day, stop_after=18)
+    seed_demo_records(db, uuid, day)
 
     # Confirmed, planned, refused.
     uuid = plan(4, "confirmed", -6)

@@ -195,3 +195,11 @@ def test_analysis_figures_and_summary() -> None:
         (date(2026, 9, 28), 36.0), (date(2026, 10, 5), 63.0), (date(2026, 10, 12), 18.0),
         (date(2026, 10, 19), 0.0),
     ]
+
+
+def test_the_same_note_for_several_workers_is_given_once_naming_them() -> None:
+    sample = [Worker(f"W0{i}", region="CN-GD-Dongguan") for i in (1, 2)]
+    pays = [PayRecord(w.code, *NOV, base_pay=D("1")) for w in sample]
+    notes = analyse(sample, [], pays, shipped()).notes
+    skipped = [n for n in notes if "minimum-wage checks skipped" in n]
+    assert len(skipped) == 1 and skipped[0].startswith("W01, W02: ")
