@@ -252,8 +252,13 @@ def grid_table(
     header_rows: int = 1,
     zebra: bool = True,
 ) -> Table:
-    """A data table with a shaded header row repeated on every page and word-wrapped cells."""
-    table = Table([list(r) for r in rows], colWidths=list(widths), repeatRows=header_rows)
+    """A data table with a shaded header row repeated on every page and word-wrapped cells.
+
+    A row taller than a page (a calculated finding citing many workers) is split across
+    pages instead of failing the whole document."""
+    table = Table(
+        [list(r) for r in rows], colWidths=list(widths), repeatRows=header_rows, splitInRow=1
+    )
     commands: list[tuple[object, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

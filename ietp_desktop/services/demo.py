@@ -33,7 +33,7 @@ from ietp_desktop.services import (
     visits,
 )
 from ietp_desktop.services.app import open_workspace
-from ietp_desktop.services.demo_records import seed_demo_records
+from ietp_desktop.services.demo_records import answers_from_records, seed_demo_records
 from ietp_desktop.storage.db import Database
 
 DEMO_SPECIALIST = "Lin Mei (林梅)"
@@ -183,7 +183,7 @@ def seed_demo(data_dir: Path, today: date | None = None) -> DemoResult:
     if factories.list_factories(db):
         raise UserError(f"{data_dir} already holds data; choose an empty folder for the demo")
     made = []
-    for offset, data in zip((75, 100, 140, 40, 170), FACTORIES, strict=True):
+    for offset, data in zip((75, 100, 140, 80, 170), FACTORIES, strict=True):
         seal = today - timedelta(days=offset)
         made.append(
             factories.add_factory(
@@ -235,16 +235,19 @@ def seed_demo(data_dir: Path, today: date | None = None) -> DemoResult:
     # Completed with standard non-compliances found in the records and on the floor: CAP.
     uuid = plan(0, "completed-cap", 12)
     day = run(uuid, 12)
+    seed_demo_records(db, uuid, day)
     answer_everything(
         db,
         uuid,
         form,
         day,
+        overrides={**answers_from_records(db, uuid), "EH-02": "partial"},
         notes={
-            "WH-01": "Peak season: several lines worked 11 h days. 旺季部分生产线每天工作11小时。",
+            "WH-03": "Assembly line, peak season: 7 days a week, 08:00–20:00. "
+            "装配线旺季：每周7天，08:00–20:00。",
+            "EH-02": "East exit of warehouse B blocked by cartons. B仓东侧出口被纸箱堵塞。",
         },
     )
-    seed_demo_records(db, uuid, day)
     for proposal in records.proposed_findings(db, uuid)[:3]:
         records.accept_proposal(db, uuid, proposal)
     fire_exit = findings.add_finding(
@@ -257,6 +260,7 @@ def seed_demo(data_dir: Path, today: date | None = None) -> DemoResult:
             title="Fire exit partially blocked in warehouse",
             description="Cartons stored in front of the east exit of warehouse B. "
             "B仓东侧安全出口前堆放纸箱。",
+            item_ids=("EH-02",),
         ),
     )
     visits.complete_visit(db, uuid, day)

@@ -13,7 +13,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from ietp_desktop.domain.rules import RuleSet
+from ietp_desktop.domain.workdays import is_working_day
 from ietp_desktop.services import records, workers
+from ietp_desktop.services.visit_refs import resolve_visit
 from ietp_desktop.storage.db import Database
 
 # (employee no, name, department, gender, origin, base monthly wage)
@@ -37,18 +40,20 @@ def _months_before(day: date, count: int) -> list[date]:
     return months
 
 
-def _shift(worker: str, d: date, peak: bool) -> tuple[str, str, str, str] | None:
+def _shift(
+    worker: str, d: date, peak: bool, rules: RuleSet
+) -> tuple[str, str, str, str] | None:
     rush = worker in RUSH_WORKERS and peak
-    if d.weekday() == 6 and not rush:
+    day_off = rules.is_public_holiday(d) or not is_working_day(d, rules)
+    saturday_shift = worker == "E1003" and d.weekday() == 5 and not rules.is_public_holiday(d)
+    if day_off and not rush and not saturday_shift:
         return None
-    if d.weekday() == 5 and not (rush or worker == "E1003"):
-        return None
-    evening_out = "21:00" if rush else "18:00"
+    evening_out = "20:00" if rush else "18:00"
     return ("08:00", "12:00", "13:00", evening_out)
 
 
-def write_time_csv(path: Path, start: date, end: date) -> None:
-    peak_from = end - timedelta(days=35)
+def write_time_csv(path: Path, start: date, end: date, rules: RuleSet) -> None:
+    peak_from = end - timedelta(days=20)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["宏达玩具 考勤记录 (导出)"])
@@ -56,7 +61,7 @@ def write_time_csv(path: Path, start: date, end: date) -> None:
         day = start
         while day <= end:
             for number, name, department, *_ in DEMO_WORKERS:
-                times = _shift(number, day, day >= peak_from)
+                times = _shift(number, day, day >= peak_from, rules)
                 if times:
                     writer.writerow([number, name, department, day.isoformat(), *times])
             day += timedelta(days=1)
@@ -117,13 +122,26 @@ def seed_demo_records(db: Database, visit_uuid: str, visit_day: date) -> int:
                 base_rate=Decimal(base),
             ),
         )
+    with db.session() as session:
+        rules = records.visit_rules(session, resolve_visit(session, visit_uuid))
     months = _months_before(visit_day, 3)
     end = visit_day.replace(day=1) - timedelta(days=1)
     with tempfile.TemporaryDirectory(prefix="ietp-demo-records-") as folder:
         time_file, pay_file = Path(folder) / "考勤记录.csv", Path(folder) / "工资表.csv"
-        write_time_csv(time_file, months[0], end)
+        write_time_csv(time_file, months[0], end, rules)
         write_pay_csv(pay_file, months)
         for path, kind in ((time_file, "time"), (pay_file, "pay")):
             preview = records.preview_import(db, visit_uuid, path, kind)
             records.commit_import(db, visit_uuid, preview)
     return len(records.proposed_findings(db, visit_uuid))
+
+
+def answers_from_records(db: Database, visit_uuid: str) -> dict[str, float]:
+    """The working-hours checklist figures, as the specialist reads them off the analysis."""
+    figures = records.analyse_visit(db, visit_uuid).workers
+    return {
+        "WH-03": round(max(f.max_weekly_hours for f in figures), 1),
+        "WH-04": round(max(f.max_overtime_month_hours for f in figures), 1),
+        "WH-05": round(max(f.max_daily_hours for f in figures), 1),
+        "WH-07": float(max(f.longest_run_days for f in figures)),
+    }

@@ -63,12 +63,18 @@ class _TableModel(QAbstractTableModel):
     def cell(self, row: Any, column: int) -> str:
         raise NotImplementedError
 
+    def tooltip(self, row: Any, column: int) -> str:
+        """The whole text of a cell the column may cut; both names for a factory."""
+        return self.cell(row, column)
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(row, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row, index.column())
         if role == Qt.ItemDataRole.UserRole:
             return row
         return None
@@ -107,6 +113,12 @@ class VisitTableModel(_TableModel):
             str(row.findings),
         )
         return values[column]
+
+
+    def tooltip(self, row: VisitSummary, column: int) -> str:
+        if column == 0:
+            return "\n".join(n for n in (row.factory_name_en, row.factory_name_zh) if n)
+        return self.cell(row, column)
 
 
 class FactoryTableModel(_TableModel):

@@ -76,7 +76,15 @@ def _table(model: ListFilterProxy, name: str) -> QTableView:
     view.verticalHeader().setVisible(False)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
+    # Columns are fitted to the first rows only: 10,000 visits must not slow a refresh.
+    view.horizontalHeader().setResizeContentsPrecision(100)
     return view
+
+
+def fit_columns(view: QTableView, widest: int = 320) -> None:
+    view.resizeColumnsToContents()
+    for column in range(view.model().columnCount()):
+        view.setColumnWidth(column, min(view.columnWidth(column) + 12, widest))
 
 
 class MainWindow(QMainWindow):
@@ -117,7 +125,6 @@ class MainWindow(QMainWindow):
             filter_row.addWidget(combo, 1)
 
         self.visit_table = _table(self.visit_proxy, "visit_table")
-        self.visit_table.setColumnWidth(0, 300)
         self.visit_table.doubleClicked.connect(lambda _i: self.open_selected())
         self.visit_table.activated.connect(lambda _i: self.open_selected())
         self.open_button = QPushButton()
@@ -146,7 +153,6 @@ class MainWindow(QMainWindow):
         self.factory_search.setClearButtonEnabled(True)
         self.factory_search.textChanged.connect(self.factory_proxy.set_search)
         self.factory_table = _table(self.factory_proxy, "factory_table")
-        self.factory_table.setColumnWidth(1, 320)
         self.plan_button = QPushButton()
         self.plan_button.setObjectName("factory_plan")
         self.plan_button.clicked.connect(self.plan_for_selected)
@@ -294,6 +300,8 @@ class MainWindow(QMainWindow):
             return
         self.visit_model.set_rows(visit_rows)
         self.factory_model.set_rows(factory_rows)
+        fit_columns(self.visit_table)
+        fit_columns(self.factory_table)
         self._fill_filters()
         self._update_count()
 

@@ -457,6 +457,7 @@ class OutcomePage(QWidget):
     def _show_cap(self) -> None:
         self._loading = True
         table = self.cap_table
+        table.setRowCount(0)  # drops the old rows' date and status editors with them
         table.setRowCount(len(self.lines))
         for row, line in enumerate(self.lines):
             fixed = (line.finding_code, classification_label(line.classification), line.title)
@@ -502,7 +503,9 @@ class OutcomePage(QWidget):
         table.setFixedHeight(
             table.horizontalHeader().height()
             + sum(table.rowHeight(r) for r in range(len(self.lines)))
-            + 8
+            + table.horizontalScrollBar().sizeHint().height()
+            + 2 * table.frameWidth()
+            + 4
         )
         has_lines = bool(self.lines)
         table.setVisible(has_lines)

@@ -86,11 +86,12 @@ def test_report_text_has_factory_items_findings_and_outcome(built: tuple[Path, P
         assert squash(shown.split(",")[0]) in text, f"answer of {item_id} ({shown}) is missing"
         if answer.note:
             assert squash(answer.note)[:30] in text
-    assert len(detail.findings) == 2
+    assert len(detail.findings) >= 2
     for finding in detail.findings:
         assert finding.code in text
         assert squash(finding.title) in text
     assert squash(detail.outcome.final_label) in text  # Certificate maintained — CAP required
+    assert "W01" in text and "王芳" not in text  # sampled workers by code, never by name
     assert unembedded_fonts(pdf) == []
 
 

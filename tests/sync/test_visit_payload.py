@@ -35,8 +35,8 @@ def test_document_holds_everything_of_the_visit(world: World) -> None:
     assert document["factory"]["ietp_id"]
     assert json.loads(document["form"]["content"])  # the form definition text travels
     assert document["answers"] and document["attendees"]
-    finding = next(f for f in document["findings"] if f["corrective_action"])
-    assert finding["items"] and "ref" in finding
+    finding = next(f for f in document["findings"] if f["items"])  # F04, linked to EH-02
+    assert finding["corrective_action"] and "ref" in finding
     [photo] = document["attachments"]
     assert photo["entry"] == f"photo-{photo['sha256']}"
     [worker] = document["workers"]
