@@ -121,6 +121,7 @@ def test_upgrade_through_a_throwaway_revision_backs_up_first(
     )
     (migrations / "versions" / "9990_test_only.py").write_text(THROWAWAY.format(head=head))
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", migrations)
+    monkeypatch.setattr(migrate, "SCHEMA_HEAD", "9990_test_only")
 
     data_dir = tmp_path / "data"
     original = install_copy(fixture_path(head), data_dir)

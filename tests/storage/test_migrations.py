@@ -120,3 +120,9 @@ def test_data_dir_that_cannot_be_created_is_reported(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(UserError, match="cannot create the data folder"):
         open_data_dir(blocker / "data")
+
+
+def test_schema_head_constant_matches_the_migrations() -> None:
+    from ietp_desktop.storage.migrate import SCHEMA_HEAD
+
+    assert head_revision() == SCHEMA_HEAD, "bump SCHEMA_HEAD in storage/migrate.py"
