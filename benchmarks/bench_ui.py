@@ -19,6 +19,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from common import Row, ms, row_line
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -81,19 +82,21 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def bare_commit(folder: Path, rounds: int) -> list[float]:
+def bare_connection(folder: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(folder / "bare.sqlite3")
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")
     connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, value TEXT)")
-    times = []
-    for n in range(rounds):
-        start = time.perf_counter()
-        connection.execute("INSERT OR REPLACE INTO t VALUES (1, ?)", (str(n),))
-        connection.commit()
-        times.append(time.perf_counter() - start)
-    connection.close()
-    return times
+    return connection
+
+
+def bare_commit(connection: sqlite3.Connection, n: int) -> float:
+    """One floor sample. Taken right beside each measured action: this disk's fsync time
+    drifts over minutes, so a floor measured at another moment is no floor."""
+    start = time.perf_counter()
+    connection.execute("INSERT OR REPLACE INTO t VALUES (1, ?)", (str(n),))
+    connection.commit()
+    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -111,13 +114,17 @@ def main() -> None:
         workspace.show()
         app.processEvents()
 
+        bare = bare_connection(folder)
+        floor: list[float] = []
         first_build, switches = [], []
         for index in range(len(workspace.section_pages)):
+            floor.append(bare_commit(bare, index))
             start = time.perf_counter()
             workspace.go_to_page(index)
             app.processEvents()
             first_build.append(time.perf_counter() - start)
         for n in range(args.rounds):
+            floor.append(bare_commit(bare, n))
             start = time.perf_counter()
             workspace.go_to_page(n % len(workspace.section_pages))
             app.processEvents()
@@ -128,6 +135,7 @@ def main() -> None:
         edit = row.editor.edit  # type: ignore[attr-defined]
         autosave = []
         for n in range(args.rounds):
+            floor.append(bare_commit(bare, n))
             edit.setFocus()
             edit.selectAll()
             start = time.perf_counter()
@@ -135,7 +143,7 @@ def main() -> None:
             QTest.keyClick(edit, Qt.Key.Key_Return)  # commits now, as focus-out would
             autosave.append(time.perf_counter() - start)
             assert workspace.values["B-000"] == float(n % 900 + 1)
-        floor = bare_commit(folder, args.rounds)
+        bare.close()
         db.dispose()
 
     floor_median = statistics.median(floor)
@@ -151,6 +159,17 @@ def main() -> None:
         median = statistics.median(values)
         print(f"{name:42} {median * 1000:10.2f} {percentile(values, 0.95) * 1000:9.2f} "
               f"{median / floor_median:15.1f}")
+    floor_p95 = percentile(floor, 0.95)
+    keystroke_p95 = percentile(autosave, 0.95)
+    for line in (
+        Row("UI: section switch, built", f"{ms(statistics.median(switches))} "
+            f"(p95 {ms(percentile(switches, 0.95))})", f"bare commit {ms(floor_median)}",
+            statistics.median(switches) / floor_median),
+        Row("UI: keystroke -> committed autosave, p95", ms(keystroke_p95),
+            f"bare commit p95 {ms(floor_p95)}", keystroke_p95 / floor_p95, "<= 3x",
+            keystroke_p95 <= 3 * floor_p95),
+    ):
+        print(row_line(line))
 
 
 if __name__ == "__main__":
