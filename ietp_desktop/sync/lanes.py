@@ -78,7 +78,8 @@ class Ring:
     """
 
     def __init__(self, count: int, *sizes: int) -> None:
-        self._slots = [[bytearray(size) for size in sizes] for _ in range(count)]
+        self._sizes = sizes
+        self._slots: list[list[bytearray] | None] = [None] * count  # allocated when first used
         self._jobs: list[list[Future[Any]]] = [[] for _ in range(count)]
         self._next = 0
 
@@ -89,4 +90,7 @@ class Ring:
         for job in self._jobs[index]:
             job.result()
         self._jobs[index] = []
-        return self._slots[index], self._jobs[index]
+        slot = self._slots[index]
+        if slot is None:
+            slot = self._slots[index] = [bytearray(size) for size in self._sizes]
+        return slot, self._jobs[index]

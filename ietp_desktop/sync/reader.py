@@ -225,7 +225,9 @@ def _check_hashes(
     """sha256 and CRC of every payload ciphertext, side by side in two lanes while the main
     thread reads ahead into a ring of buffers; nothing is decrypted before all of them match."""
     done = 0
-    ring = Ring(HASH_RING_SLOTS, READ_BLOCK)
+    largest = max((archive.entries[e.path].size for e in archive.manifest.entries), default=1)
+    block = max(1, min(READ_BLOCK, largest))
+    ring = Ring(HASH_RING_SLOTS, block)
     with lanes(2) as (hash_lane, crc_lane):
         for item in archive.manifest.entries:
             entry = archive.entries[item.path]
@@ -235,7 +237,7 @@ def _check_hashes(
             remaining = entry.size
             while remaining:
                 (buffer,), jobs = ring.take()
-                view = memoryview(buffer)[: min(READ_BLOCK, remaining)]
+                view = memoryview(buffer)[: min(block, remaining)]
                 if readinto_full(stream, view) != len(view):  # type: ignore[arg-type]
                     raise ArchiveProblem(tr("the file ended early"))
                 jobs.append(hash_lane.submit(digest.update, view))
