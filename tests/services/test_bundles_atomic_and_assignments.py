@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from ietp_desktop.domain.checklist import form_sha256
+from ietp_desktop.domain.errors import UserError
 from ietp_desktop.paths import forms_dir
 from ietp_desktop.services.bundles import export_visits, import_assignments
 from ietp_desktop.services.office import AssignedVisit, assign, import_bundles
-from ietp_desktop.storage.models import Export, Visit
+from ietp_desktop.services.visit_read import attachment_path
+from ietp_desktop.storage.models import Attachment, Export, Visit
 from ietp_desktop.sync.bundle import BundleRefused
 
 from .bundle_world import SPECIALIST_PASSPHRASE, World, world, world_template
@@ -43,6 +45,26 @@ def test_interrupted_export_leaves_no_file_and_visits_signed(world: World, tmp_p
             session.scalars(select(Export).where(Export.path.contains("out.ietpbundle"))).all()
             == []
         )
+    db.dispose()
+
+
+def test_photo_changed_on_disk_stops_the_export(world: World, tmp_path: Path) -> None:
+    """The photo's sha256 is checked in the one encrypting pass: a changed file is never sent."""
+    out = tmp_path / "out.ietpbundle"
+    db = world.laptop()
+    with db.session() as session:
+        visit = session.scalars(select(Visit).where(Visit.uuid == world.visit_uuid)).one()
+        [attachment] = session.scalars(select(Attachment).where(Attachment.visit_id == visit.id))
+        photo = Path(attachment_path(db, attachment.sha256))
+        filename = attachment.filename
+    photo.write_bytes(photo.read_bytes() + b"edited")
+    with pytest.raises(UserError, match=f"photo {filename} of visit .* has changed on disk"):
+        export_visits(db, [world.visit_uuid], out, passphrase=SPECIALIST_PASSPHRASE)
+    assert sorted(tmp_path.iterdir()) == [tmp_path / "laptop", tmp_path / "office"]
+    with db.session() as session:
+        assert session.scalars(
+            select(Visit.status).where(Visit.uuid == world.visit_uuid)
+        ).one() == ("signed")
     db.dispose()
 
 

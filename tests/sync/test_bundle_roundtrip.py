@@ -13,6 +13,7 @@ import pytest
 
 from ietp_desktop.sync import manifest as mf
 from ietp_desktop.sync.bundle import PayloadSource, open_bundle, verify_bundle, write_bundle
+from ietp_desktop.sync.errors import SourceChanged
 
 from .bundle_forgery import all_plaintext, entries_of, open_home
 from .conftest import Offices, SmallBundle
@@ -146,6 +147,26 @@ def test_multi_megabyte_entry_streams_with_flat_memory(offices: Offices, tmp_pat
     large = _round_trip_peak(offices, tmp_path / "large", 2 * size)
     assert large < small + (2 << 20), f"peak {small} bytes for 24 MB entries, {large} for 48 MB"
     assert large < 2 * size, f"peak traced memory {large} bytes for two 48 MB entries"
+
+
+def test_source_with_another_sha256_writes_no_bundle(offices: Offices, tmp_path: Path) -> None:
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"now" * 5000)
+    recorded = hashlib.sha256(b"then" * 5000).hexdigest()
+    out = tmp_path / "out.ietpbundle"
+    with pytest.raises(SourceChanged) as raised:
+        write_bundle(
+            out,
+            "visit-results",
+            [PayloadSource.from_path("photo.jpg", photo, recorded)],
+            offices.specialist,
+            [offices.home.encryption_cert],
+            [],
+            "1",
+            chunk_size=1000,
+        )
+    assert raised.value.name == "photo.jpg"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["photo.jpg"]
 
 
 def test_entry_read_in_tiny_pieces(offices: Offices, small_bundle: SmallBundle) -> None:
