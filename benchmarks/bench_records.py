@@ -70,15 +70,26 @@ def report(
     print(f"rows: {rows:,}")
     print(f"csv.reader floor: {floor:.3f} s")
     for step, seconds in steps.items():
-        print(f"{step + ':':<17} {seconds:.3f} s  {seconds / floor:5.1f}x floor  "
-              f"{100 * seconds / total:3.0f} %  {detail.get(step, '')}".rstrip())
-    print(f"total:            {total:.3f} s  ratio {ratio:.1f}x the floor "
-          f"(target <= {TARGET_RATIO:g}x and < {TARGET_SECONDS:g} s)")
-    print(row_line(Row(
-        f"{name} ({rows:,} rows)", f"{total:.2f} s", f"csv.reader {floor:.3f} s", ratio,
-        f"<= {TARGET_RATIO:g}x, < {TARGET_SECONDS:g} s",
-        ratio <= TARGET_RATIO and total < TARGET_SECONDS,
-    )))
+        print(
+            f"{step + ':':<17} {seconds:.3f} s  {seconds / floor:5.1f}x floor  "
+            f"{100 * seconds / total:3.0f} %  {detail.get(step, '')}".rstrip()
+        )
+    print(
+        f"total:            {total:.3f} s  ratio {ratio:.1f}x the floor "
+        f"(target <= {TARGET_RATIO:g}x and < {TARGET_SECONDS:g} s)"
+    )
+    print(
+        row_line(
+            Row(
+                f"{name} ({rows:,} rows)",
+                f"{total:.2f} s",
+                f"csv.reader {floor:.3f} s",
+                ratio,
+                f"<= {TARGET_RATIO:g}x, < {TARGET_SECONDS:g} s",
+                ratio <= TARGET_RATIO and total < TARGET_SECONDS,
+            )
+        )
+    )
 
 
 def main() -> None:

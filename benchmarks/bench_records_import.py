@@ -27,16 +27,27 @@ from ietp_desktop.storage.db import Database
 
 def workspace(folder: Path) -> tuple[Database, str]:
     db = open_workspace(folder, actor="bench")
-    factory = factories.add_factory(db, factories.FactoryInput(
-        ietp_id="IETP-BENCH", name_en="Bench Toys", region="CN-GD-Guangzhou", headcount=90000,
-    ))
+    factory = factories.add_factory(
+        db,
+        factories.FactoryInput(
+            ietp_id="IETP-BENCH",
+            name_en="Bench Toys",
+            region="CN-GD-Guangzhou",
+            headcount=90000,
+        ),
+    )
     visit = visits.plan_visit(db, factory.ietp_id, date(2026, 10, 12))
     visits.confirm_visit(db, visit.uuid, date(2026, 10, 12), date(2026, 9, 28))
     visits.start_visit(db, visit.uuid, date(2026, 10, 12))
     for w in range(WORKERS):
-        workers.add_worker(db, visit.uuid, workers.WorkerInput(
-            employee_no=f"{10000 + w}", base_rate=Decimal(2600),
-        ))
+        workers.add_worker(
+            db,
+            visit.uuid,
+            workers.WorkerInput(
+                employee_no=f"{10000 + w}",
+                base_rate=Decimal(2600),
+            ),
+        )
     return db, visit.uuid
 
 
@@ -62,8 +73,11 @@ def main() -> None:
             analysis = records.analyse_visit(db, uuid)
             t3 = time.perf_counter()
             db.dispose()
-            for step, seconds in (("preview", t1 - t0), ("commit", t2 - t1),
-                                  ("analyse (db)", t3 - t2)):
+            for step, seconds in (
+                ("preview", t1 - t0),
+                ("commit", t2 - t1),
+                ("analyse (db)", t3 - t2),
+            ):
                 best[step] = min(best.get(step, seconds), seconds)
             detail = {
                 "preview": f"({preview.record_count:,} punches, {len(preview.problems)} problems)",

@@ -67,7 +67,8 @@ def test(extra: list[str]) -> int:
     python = ensure_venv()
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     steps = [
-        [str(python), "-m", "ruff", "check", "ietp_desktop", "tests"],
+        [str(python), "-m", "ruff", "check", "ietp_desktop", "tests", "benchmarks", "tools"],
+        [str(python), "-m", "ruff", "format", "--check", "ietp_desktop", "tests", "benchmarks"],
         [str(python), "-m", "mypy", "ietp_desktop/domain"],
         [str(python.parent / "lint-imports")],
         [str(python), "-m", "pytest", *extra],

@@ -29,14 +29,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     imp.add_argument("visit", help="visit number or id (a unique prefix is enough)")
     imp.add_argument("file", type=Path)
     imp.add_argument("--kind", choices=["time", "pay"], required=True)
-    imp.add_argument("--mapping", type=Path,
-                     help='JSON column mapping {"worker_code": "Emp No", "date": "Day", …}')
-    imp.add_argument("--accept-problems", action="store_true",
-                     help="store the good rows and leave out the rows with problems")
-    imp.add_argument("--replace", action="store_true",
-                     help="the same file was imported before: replace its records")
-    imp.add_argument("--pay-day", type=int,
-                     help="day of the following month wages are due (pay files without it)")
+    imp.add_argument(
+        "--mapping",
+        type=Path,
+        help='JSON column mapping {"worker_code": "Emp No", "date": "Day", …}',
+    )
+    imp.add_argument(
+        "--accept-problems",
+        action="store_true",
+        help="store the good rows and leave out the rows with problems",
+    )
+    imp.add_argument(
+        "--replace",
+        action="store_true",
+        help="the same file was imported before: replace its records",
+    )
+    imp.add_argument(
+        "--pay-day",
+        type=int,
+        help="day of the following month wages are due (pay files without it)",
+    )
     imp.set_defaults(handler=_import)
 
     check = commands.add_parser("check", help="every worker's figures and every breach")
@@ -67,15 +79,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _import(args: argparse.Namespace) -> int:
     db = workspace(args)
     mapping = records.load_mapping_file(args.mapping, args.kind) if args.mapping else None
-    preview = records.preview_import(db, args.visit, args.file, args.kind, mapping,
-                                     pay_day=args.pay_day)
-    print(f"{preview.file}: header on row {preview.header_row}; columns "
-          + ", ".join(f"{f}={h}" for f, h in preview.mapping.items()))
+    preview = records.preview_import(
+        db, args.visit, args.file, args.kind, mapping, pay_day=args.pay_day
+    )
+    print(
+        f"{preview.file}: header on row {preview.header_row}; columns "
+        + ", ".join(f"{f}={h}" for f, h in preview.mapping.items())
+    )
     if preview.problems:
         print_table(
             ["File", "Row", "Column", "Severity", "Reason"],
-            [[p.file, str(p.row_number), p.column or "-", p.severity, p.reason]
-             for p in preview.problems],
+            [
+                [p.file, str(p.row_number), p.column or "-", p.severity, p.reason]
+                for p in preview.problems
+            ],
         )
     if preview.errors and not args.accept_problems:
         print(
@@ -93,14 +110,23 @@ def _import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    result = records.commit_import(db, args.visit, preview,
-                                   accept_rows_with_problems=args.accept_problems,
-                                   replace=args.replace)
+    result = records.commit_import(
+        db,
+        args.visit,
+        preview,
+        accept_rows_with_problems=args.accept_problems,
+        replace=args.replace,
+    )
     kind = "time records" if result.kind == "time" else "pay records"
-    print(f"stored {result.stored:,} {kind} from {result.file}"
-          + (f", replacing {result.replaced:,} from its earlier import" if result.replaced else "")
-          + (f"; {result.rows_left_out} row(s) with problems left out"
-             if result.rows_left_out else ""))
+    print(
+        f"stored {result.stored:,} {kind} from {result.file}"
+        + (f", replacing {result.replaced:,} from its earlier import" if result.replaced else "")
+        + (
+            f"; {result.rows_left_out} row(s) with problems left out"
+            if result.rows_left_out
+            else ""
+        )
+    )
     return 0
 
 
@@ -109,14 +135,24 @@ def _analysis_json(analysis: Analysis) -> dict[str, Any]:
         "rule_set": analysis.rule_set_id,
         "summary": analysis.summary,
         "notes": analysis.notes,
-        "limits": {"legal_weekly_hours": analysis.legal_weekly_hours,
-                   "programme_weekly_hours": analysis.programme_weekly_hours},
+        "limits": {
+            "legal_weekly_hours": analysis.legal_weekly_hours,
+            "programme_weekly_hours": analysis.programme_weekly_hours,
+        },
         "workers": analysis.workers,
         "breaches": [
-            {"worker": b.worker_code, "rule_id": b.rule_id, "rule": b.rule_text,
-             "citation": b.citation, "period_start": b.period_start,
-             "period_end": b.period_end, "figure": b.figure, "limit": b.limit, "unit": b.unit,
-             "message": b.message}
+            {
+                "worker": b.worker_code,
+                "rule_id": b.rule_id,
+                "rule": b.rule_text,
+                "citation": b.citation,
+                "period_start": b.period_start,
+                "period_end": b.period_end,
+                "figure": b.figure,
+                "limit": b.limit,
+                "unit": b.unit,
+                "message": b.message,
+            }
             for b in analysis.breaches
         ],
     }
@@ -128,27 +164,55 @@ def _check(args: argparse.Namespace) -> int:
         print_json(_analysis_json(analysis))
         return 0
     s = analysis.summary
-    print(f"Rule set {analysis.rule_set_id}: {s.workers} sampled workers, {s.punch_days:,} days "
-          f"of punches, {s.pay_records} pay records; {s.breaches} breaches for "
-          f"{s.workers_with_breaches} workers")
+    print(
+        f"Rule set {analysis.rule_set_id}: {s.workers} sampled workers, {s.punch_days:,} days "
+        f"of punches, {s.pay_records} pay records; {s.breaches} breaches for "
+        f"{s.workers_with_breaches} workers"
+    )
     print_table(
-        ["Worker", "Days", "Hours", "Max/day", "Max/week", "Max/7 days", "OT/month", "Run",
-         "Rest days", "Holidays", "Incomplete", "Min wage short", "Premium short", "Late"],
         [
-            [w.worker_code, str(w.days_worked), format_hours(w.total_hours),
-             format_hours(w.max_daily_hours), format_hours(w.max_weekly_hours),
-             format_hours(w.max_rolling7_hours), format_hours(w.max_overtime_month_hours),
-             str(w.longest_run_days), str(w.rest_days_worked), str(w.holidays_worked),
-             str(w.incomplete_days), format_money(w.min_wage_shortfall),
-             format_money(w.premium_shortfall), str(w.late_payments)]
+            "Worker",
+            "Days",
+            "Hours",
+            "Max/day",
+            "Max/week",
+            "Max/7 days",
+            "OT/month",
+            "Run",
+            "Rest days",
+            "Holidays",
+            "Incomplete",
+            "Min wage short",
+            "Premium short",
+            "Late",
+        ],
+        [
+            [
+                w.worker_code,
+                str(w.days_worked),
+                format_hours(w.total_hours),
+                format_hours(w.max_daily_hours),
+                format_hours(w.max_weekly_hours),
+                format_hours(w.max_rolling7_hours),
+                format_hours(w.max_overtime_month_hours),
+                str(w.longest_run_days),
+                str(w.rest_days_worked),
+                str(w.holidays_worked),
+                str(w.incomplete_days),
+                format_money(w.min_wage_shortfall),
+                format_money(w.premium_shortfall),
+                str(w.late_payments),
+            ]
             for w in analysis.workers
         ],
     )
     if analysis.breaches:
         print("\nBreaches")
         for b in analysis.breaches:
-            print(f"  {b.worker_code}  {format_period(b.period_start, b.period_end)}  "
-                  f"[{b.rule_id}] {b.message}")
+            print(
+                f"  {b.worker_code}  {format_period(b.period_start, b.period_end)}  "
+                f"[{b.rule_id}] {b.message}"
+            )
     for note in analysis.notes:
         print(f"note: {note}")
     return 0
@@ -162,29 +226,69 @@ def _workers(args: argparse.Namespace) -> int:
         print_json({"workers": sample, "coverage": coverage})
         return 0
     print_table(
-        ["Code", "Employee no", "Department", "Gender", "Origin", "Hired", "Wage", "Base rate",
-         "Region", "Time records", "Pay records"],
-        [[w.code, w.employee_no or "-", w.department or "-", w.gender or "-", w.origin or "-",
-          fmt(w.hire_date), w.wage_type, fmt(w.base_rate),
-          w.region + (" (factory)" if w.region_is_factory_default else ""),
-          str(w.time_records), str(w.pay_records)] for w in sample],
+        [
+            "Code",
+            "Employee no",
+            "Department",
+            "Gender",
+            "Origin",
+            "Hired",
+            "Wage",
+            "Base rate",
+            "Region",
+            "Time records",
+            "Pay records",
+        ],
+        [
+            [
+                w.code,
+                w.employee_no or "-",
+                w.department or "-",
+                w.gender or "-",
+                w.origin or "-",
+                fmt(w.hire_date),
+                w.wage_type,
+                fmt(w.base_rate),
+                w.region + (" (factory)" if w.region_is_factory_default else ""),
+                str(w.time_records),
+                str(w.pay_records),
+            ]
+            for w in sample
+        ],
     )
-    print(f"\n{coverage.sampled} sampled; suggested about {coverage.suggested} "
-          f"(√ headcount {fmt(coverage.headcount)})")
-    print("Departments: " + (", ".join(f"{d or '-'} {n}" for d, n in coverage.departments.items())
-                             or "-"))
+    print(
+        f"\n{coverage.sampled} sampled; suggested about {coverage.suggested} "
+        f"(√ headcount {fmt(coverage.headcount)})"
+    )
+    print(
+        "Departments: "
+        + (", ".join(f"{d or '-'} {n}" for d, n in coverage.departments.items()) or "-")
+    )
     for gap in coverage.gaps:
         print(f"  - {gap.text}")
     return 0
 
 
 def _add_worker(args: argparse.Namespace) -> int:
-    added = workers.add_worker(workspace(args), args.visit, workers.WorkerInput(
-        code=args.code, name=args.name, employee_no=args.employee_no,
-        department=args.department, gender=args.gender, origin=args.origin,
-        hire_date=args.hire_date, wage_type=args.wage_type, base_rate=args.base_rate,
-        region=args.region,
-    ))
-    print(f"added {added.code}" + (f" (employee no {added.employee_no})"
-                                    if added.employee_no else "") + f", region {added.region}")
+    added = workers.add_worker(
+        workspace(args),
+        args.visit,
+        workers.WorkerInput(
+            code=args.code,
+            name=args.name,
+            employee_no=args.employee_no,
+            department=args.department,
+            gender=args.gender,
+            origin=args.origin,
+            hire_date=args.hire_date,
+            wage_type=args.wage_type,
+            base_rate=args.base_rate,
+            region=args.region,
+        ),
+    )
+    print(
+        f"added {added.code}"
+        + (f" (employee no {added.employee_no})" if added.employee_no else "")
+        + f", region {added.region}"
+    )
     return 0

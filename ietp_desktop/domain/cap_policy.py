@@ -65,12 +65,11 @@ def parse_cap_due_days(text: str, source: str) -> dict[Classification, int]:
             if not isinstance(value, str):
                 problems.append(f"{source}: field 'note': must be text")
         elif key not in wanted:
-            problems.append(
-                f"{source}: field {key!r}: is not one of {', '.join(wanted)}, note"
-            )
+            problems.append(f"{source}: field {key!r}: is not one of {', '.join(wanted)}, note")
         elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            problems.append(f"{source}: field {key!r}: must be a whole number of days >= 1, "
-                            f"got {value!r}")
+            problems.append(
+                f"{source}: field {key!r}: must be a whole number of days >= 1, got {value!r}"
+            )
         else:
             days[Classification(key)] = value
     for classification in wanted:

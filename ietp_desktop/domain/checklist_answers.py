@@ -183,7 +183,10 @@ def _validate_multi(item: Item, value: AnswerValue) -> Problem | None:
 
 
 def _range_problem(
-    value: float, low: float | None, high: float | None, unit: str | None,
+    value: float,
+    low: float | None,
+    high: float | None,
+    unit: str | None,
     localized: LocalizedText | None = None,
 ) -> Problem | None:
     if (low is None or value >= low) and (high is None or value <= high):

@@ -265,8 +265,7 @@ class _FormChecker:
                 re.compile(rule.pattern)
             except re.error as error:
                 self.found.append(
-                    f"{owner}, field 'constraint.pattern': not a valid regular expression "
-                    f"({error})"
+                    f"{owner}, field 'constraint.pattern': not a valid regular expression ({error})"
                 )
 
     def _check_condition(self, owner: str, item: Item, path: str, condition: Condition) -> None:
@@ -278,8 +277,7 @@ class _FormChecker:
         ]
         if sum(forms) != 1:
             self.found.append(
-                f"{owner}, field '{path}': give either item and op, or exactly one of "
-                "all, any, not"
+                f"{owner}, field '{path}': give either item and op, or exactly one of all, any, not"
             )
             return
         for name, children in (("all", condition.all_), ("any", condition.any_)):

@@ -169,8 +169,8 @@ def worker_hours(worker_code: str, days: list[DayHours], rules: RuleSet) -> Work
         month = month_of.get((day.year, day.month))
         if month is None:
             month = month_of[(day.year, day.month)] = date(day.year, day.month, 1)
-        months[month] = months.get(month, 0) + ot.workday_minutes + ot.rest_day_minutes + (
-            ot.holiday_minutes
+        months[month] = (
+            months.get(month, 0) + ot.workday_minutes + ot.rest_day_minutes + (ot.holiday_minutes)
         )
     return WorkerHours(
         worker_code=worker_code,
@@ -190,8 +190,9 @@ def worker_hours(worker_code: str, days: list[DayHours], rules: RuleSet) -> Work
 def _weekly(first: date, dense: list[int]) -> tuple[WeekHours, ...]:
     monday = first - timedelta(days=first.weekday())
     offset = (first - monday).days
-    totals = [sum(dense[max(0, k - offset) : k + 7 - offset])
-              for k in range(0, len(dense) + offset, 7)]
+    totals = [
+        sum(dense[max(0, k - offset) : k + 7 - offset]) for k in range(0, len(dense) + offset, 7)
+    ]
     return tuple(WeekHours(monday + timedelta(weeks=w), t / 60) for w, t in enumerate(totals))
 
 
@@ -271,7 +272,10 @@ def _rest_and_holiday_work(
 
 
 def _overtime(
-    days: list[DayHours], index: list[int], rules: RuleSet, calendar: _Calendar,
+    days: list[DayHours],
+    index: list[int],
+    rules: RuleSet,
+    calendar: _Calendar,
     in_lieu: set[date],
 ) -> tuple[OvertimeDay, ...]:
     """`index`: each day's position in `calendar`."""
@@ -339,9 +343,15 @@ def hours_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
             continue
         out.append(
             make_breach(
-                code, rule_id, rule, run.start, run.end, Decimal(run.days),
+                code,
+                rule_id,
+                rule,
+                run.start,
+                run.end,
+                Decimal(run.days),
                 "{worker} worked {days} consecutive days, {period}; rule: {rule}, {citation}",
-                days=str(run.days), period=format_period(run.start, run.end),
+                days=str(run.days),
+                period=format_period(run.start, run.end),
             )
         )
 
@@ -353,11 +363,16 @@ def hours_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
             month_end = (month + timedelta(days=32)).replace(day=1) - _DAY
             out.append(
                 make_breach(
-                    code, "overtime_hours_per_month", month_cap, month, month_end,
+                    code,
+                    "overtime_hours_per_month",
+                    month_cap,
+                    month,
+                    month_end,
                     _dec_hours(minutes),
                     "{worker} worked {hours} h overtime in {month}; limit {limit} h a month; "
                     "rule: {rule}, {citation}",
-                    hours=format_hours(minutes / 60), month=format_month(month),
+                    hours=format_hours(minutes / 60),
+                    month=format_month(month),
                     limit=format_hours(month_cap.value),
                 )
             )
@@ -371,7 +386,11 @@ def hours_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
         for episode, best in rolling_windows_over(first, dense, int(total_rule.value * 60)):
             out.append(
                 make_breach(
-                    code, "total_hours_per_7_days", total_rule, episode.start, episode.end,
+                    code,
+                    "total_hours_per_7_days",
+                    total_rule,
+                    episode.start,
+                    episode.end,
                     _dec_hours(best),
                     "{worker} worked up to {hours} h in 7 days, {period}; limit {limit} h; "
                     "rule: {rule}, {citation}",
@@ -397,12 +416,19 @@ def _daily_overtime_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
         worst = max(days, key=lambda o: o.workday_minutes)
         out.append(
             make_breach(
-                wh.worker_code, "overtime_hours_per_day_special", cap,
-                days[0].work_date, days[-1].work_date, _dec_hours(worst.workday_minutes),
+                wh.worker_code,
+                "overtime_hours_per_day_special",
+                cap,
+                days[0].work_date,
+                days[-1].work_date,
+                _dec_hours(worst.workday_minutes),
                 "{worker} worked more than {limit} h overtime a day on {count} days in {month} "
                 "(most: {hours} h on {day}); rule: {rule}, {citation}",
-                limit=format_hours(cap.value), count=str(len(days)), month=format_month(month),
-                hours=format_hours(worst.workday_minutes / 60), day=format_day(worst.work_date),
+                limit=format_hours(cap.value),
+                count=str(len(days)),
+                month=format_month(month),
+                hours=format_hours(worst.workday_minutes / 60),
+                day=format_day(worst.work_date),
             )
         )
     return out
@@ -432,11 +458,16 @@ def _regular_week_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
             sunday = monday + timedelta(days=6)
             out.append(
                 make_breach(
-                    wh.worker_code, "regular_hours_per_week", rule, monday, sunday,
+                    wh.worker_code,
+                    "regular_hours_per_week",
+                    rule,
+                    monday,
+                    sunday,
                     _dec_hours(minutes),
                     "{worker} worked {hours} regular hours in the week {period}; limit {limit} h; "
                     "rule: {rule}, {citation}",
-                    hours=format_hours(minutes / 60), period=format_period(monday, sunday),
+                    hours=format_hours(minutes / 60),
+                    period=format_period(monday, sunday),
                     limit=format_hours(rule.value),
                 )
             )

@@ -30,8 +30,13 @@ _TITLES: dict[str, str] = {
 }
 
 _WAGE_RULES = frozenset(
-    {"minimum_wage", "piece_rate_minimum", "premium_workday", "damage_deduction_share",
-     "pay_at_least_monthly"}
+    {
+        "minimum_wage",
+        "piece_rate_minimum",
+        "premium_workday",
+        "damage_deduction_share",
+        "pay_at_least_monthly",
+    }
 )
 
 DESCRIPTION_TEMPLATE = (

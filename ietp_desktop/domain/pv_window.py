@@ -12,7 +12,8 @@ WINDOW_CLOSES_MONTHS = 4
 
 
 def add_months(start: date, months: int) -> date:
-    """Same day of the month `months` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
+    """Same day of the month `months` later, clamped to the month's last day
+    (31 Jan + 1 → 28/29 Feb)."""
     month_index = start.month - 1 + months
     year = start.year + month_index // 12
     month = month_index % 12 + 1

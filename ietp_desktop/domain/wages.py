@@ -129,7 +129,9 @@ def _wage_breaches(
         if minimum is not None:
             if worker.wage_type is WageType.PIECE and pay.piece_earnings_standard_hours is not None:
                 paid, rule_id, rule = (
-                    pay.piece_earnings_standard_hours, "piece_rate_minimum", law.piece_rate_minimum
+                    pay.piece_earnings_standard_hours,
+                    "piece_rate_minimum",
+                    law.piece_rate_minimum,
                 )
                 template = (
                     "{worker} earned {paid} CNY at piece rates within standard hours for "
@@ -146,8 +148,16 @@ def _wage_breaches(
             if paid < minimum - TOLERANCE:
                 min_short += minimum - paid
                 b = make_breach(
-                    code, rule_id, rule, pay.period_start, pay.period_end, money(paid), template,
-                    paid=format_money(paid), period=period, minimum=format_money(minimum),
+                    code,
+                    rule_id,
+                    rule,
+                    pay.period_start,
+                    pay.period_end,
+                    money(paid),
+                    template,
+                    paid=format_money(paid),
+                    period=period,
+                    minimum=format_money(minimum),
                     region=worker.region or "",
                 )
                 out.append(_with_limit(b, minimum))
@@ -163,22 +173,33 @@ def _wage_breaches(
             late += 1
             days_late = (pay.paid_on - pay.agreed_pay_day).days
             b = make_breach(
-                code, "pay_at_least_monthly", law.pay_at_least_monthly, pay.period_start,
-                pay.period_end, Decimal(days_late),
+                code,
+                "pay_at_least_monthly",
+                law.pay_at_least_monthly,
+                pay.period_start,
+                pay.period_end,
+                Decimal(days_late),
                 "{worker} was paid for {period} on {paid_on}, {days} days after the agreed "
                 "pay day {agreed}; rule: {rule}, {citation}",
-                period=period, paid_on=format_day(pay.paid_on), days=str(days_late),
+                period=period,
+                paid_on=format_day(pay.paid_on),
+                days=str(days_late),
                 agreed=format_day(pay.agreed_pay_day),
             )
             out.append(_with_limit(b, ZERO, unit="days"))
         span = (pay.period_end - pay.period_start).days + 1
         if span > 31:
             b = make_breach(
-                code, "pay_at_least_monthly", law.pay_at_least_monthly, pay.period_start,
-                pay.period_end, Decimal(span),
+                code,
+                "pay_at_least_monthly",
+                law.pay_at_least_monthly,
+                pay.period_start,
+                pay.period_end,
+                Decimal(span),
                 "{worker}'s pay period {period} covers {days} days, more than a month; "
                 "rule: {rule}, {citation}",
-                period=period, days=str(span),
+                period=period,
+                days=str(span),
             )
             out.append(_with_limit(b, Decimal(31), unit="days"))
     return out, money(min_short), money(prem_short), late
@@ -214,12 +235,19 @@ def _premium_check(
         return [], ZERO
     law = rules.rules
     b = make_breach(
-        worker.code, "premium_workday", law.premium_workday, pay.period_start, pay.period_end,
+        worker.code,
+        "premium_workday",
+        law.premium_workday,
+        pay.period_start,
+        pay.period_end,
         pay.overtime_pay,
         "{worker} was paid {paid} CNY overtime for {period}; {due} CNY was due for {hours} h "
         "of overtime at {base} CNY an hour; rule: {rule}, {citation}",
-        paid=format_money(pay.overtime_pay), period=format_period(pay.period_start, pay.period_end),
-        due=format_money(due), hours=format_hours(minutes / 60), base=format_money(money(hourly)),
+        paid=format_money(pay.overtime_pay),
+        period=format_period(pay.period_start, pay.period_end),
+        due=format_money(due),
+        hours=format_hours(minutes / 60),
+        base=format_money(money(hourly)),
     )
     citation = (
         f"{law.premium_workday.citation}; {law.premium_rest_day.citation}; "
@@ -240,22 +268,34 @@ def _deduction_checks(
     cap = money(pay.gross_pay * rule.value)
     if pay.damage_deductions > cap:
         b = make_breach(
-            worker.code, "damage_deduction_share", rule, pay.period_start, pay.period_end,
+            worker.code,
+            "damage_deduction_share",
+            rule,
+            pay.period_start,
+            pay.period_end,
             pay.damage_deductions,
             "{worker} had {amount} CNY deducted for damage for {period}, more than {cap} CNY "
             "({share} % of the month's wage); rule: {rule}, {citation}",
-            amount=format_money(pay.damage_deductions), period=period, cap=format_money(cap),
+            amount=format_money(pay.damage_deductions),
+            period=period,
+            cap=format_money(cap),
             share=format_hours(rule.value * 100),
         )
         out.append(_with_limit(b, cap, unit="CNY"))
     remainder = pay.gross_pay - pay.damage_deductions
     if minimum is not None and remainder < minimum - TOLERANCE:
         b = make_breach(
-            worker.code, "damage_deduction_share", rule, pay.period_start, pay.period_end,
+            worker.code,
+            "damage_deduction_share",
+            rule,
+            pay.period_start,
+            pay.period_end,
             remainder,
             "{worker} kept {remainder} CNY after damage deductions for {period}, below the "
             "minimum wage of {minimum} CNY; rule: {rule}, {citation}",
-            remainder=format_money(remainder), period=period, minimum=format_money(minimum),
+            remainder=format_money(remainder),
+            period=period,
+            minimum=format_money(minimum),
         )
         out.append(_with_limit(b, minimum, unit="CNY"))
     return out

@@ -21,8 +21,14 @@ from ietp_desktop.importers.values import (
 )
 
 NET_PAY_TOLERANCE = Decimal("1.00")
-_AMOUNTS = ("overtime_pay", "allowances", "special_allowances", "deductions",
-            "damage_deductions", "social_insurance")
+_AMOUNTS = (
+    "overtime_pay",
+    "allowances",
+    "special_allowances",
+    "deductions",
+    "damage_deductions",
+    "social_insurance",
+)
 
 
 def agreed_pay_date(period_end: date, day_of_month: int) -> date:
@@ -40,7 +46,9 @@ def preview_pay_records(
     """`agreed_pay_day`: day of the month after each period on which wages are due, when the
     file has no column for it (e.g. 10 for "paid by the 10th of the following month")."""
     table = open_table(
-        Path(path), PAY_FIELDS, mapping,
+        Path(path),
+        PAY_FIELDS,
+        mapping,
         (("worker_code",), ("period", "period_start"), ("base_pay", "piece_earnings")),
     )
     preview: ImportPreview[PayRecord] = ImportPreview(
@@ -62,8 +70,12 @@ def preview_pay_records(
             if first == record:
                 log.warning(number, "", f"duplicate of row {first_row}; ignored")
             else:
-                log.error(number, "", f"a second pay record for {record.worker_code} for the "
-                                      f"same period (first on row {first_row})")
+                log.error(
+                    number,
+                    "",
+                    f"a second pay record for {record.worker_code} for the "
+                    f"same period (first on row {first_row})",
+                )
             continue
         seen[key] = (number, record)
         preview.rows.append(record)
@@ -101,9 +113,11 @@ def _row(
             current = "period_start"
             start = parse_date(value("period_start"))
             current = "period_end"
-            end = parse_date(value("period_end")) if "period_end" in cols else parse_month(
-                start.isoformat()
-            )[1]
+            end = (
+                parse_date(value("period_end"))
+                if "period_end" in cols
+                else parse_month(start.isoformat())[1]
+            )
         if end < start:
             log.error(number, table.header("period_end"), "period ends before it starts")
             return None
@@ -121,8 +135,11 @@ def _row(
         paid_on = parse_date(value("paid_on")) if not is_blank(value("paid_on")) else None
         current = "agreed_pay_day"
         agreed = (
-            parse_date(value("agreed_pay_day")) if not is_blank(value("agreed_pay_day"))
-            else agreed_pay_date(end, pay_day) if pay_day else None
+            parse_date(value("agreed_pay_day"))
+            if not is_blank(value("agreed_pay_day"))
+            else agreed_pay_date(end, pay_day)
+            if pay_day
+            else None
         )
     except CellError as exc:
         log.error(number, table.header(current), str(exc))
@@ -145,10 +162,16 @@ def _row(
         **{name: amounts.get(name, ZERO) for name in _AMOUNTS},
     )
     if record.net_pay is not None:
-        items = (record.gross_pay - record.deductions - record.damage_deductions
-                 - record.social_insurance)
+        items = (
+            record.gross_pay
+            - record.deductions
+            - record.damage_deductions
+            - record.social_insurance
+        )
         if abs(items - record.net_pay) > NET_PAY_TOLERANCE:
-            log.warning(number, table.header("net_pay"),
-                        f"net pay {record.net_pay:,.2f} does not match the pay items "
-                        f"({items:,.2f})")
+            log.warning(
+                number,
+                table.header("net_pay"),
+                f"net pay {record.net_pay:,.2f} does not match the pay items ({items:,.2f})",
+            )
     return record

@@ -32,8 +32,9 @@ class RowProblem:
     severity: Severity = "error"  # errors leave the row out; warnings keep it
 
     def __str__(self) -> str:
-        where = f"{self.file}, row {self.row_number}" + (f", column {self.column}" if self.column
-                                                         else "")
+        where = f"{self.file}, row {self.row_number}" + (
+            f", column {self.column}" if self.column else ""
+        )
         return f"{where}: {self.reason}"
 
 
@@ -104,11 +105,15 @@ def open_table(
         for field_name, header in override.fields.items():
             index = by_text.get(normalise(header))
             if index is None:
-                problems.append(RowProblem(
-                    name, header_number, header,
-                    f"the mapping names column {header!r} for {field_name}, but the header "
-                    f"row has no such column",
-                ))
+                problems.append(
+                    RowProblem(
+                        name,
+                        header_number,
+                        header,
+                        f"the mapping names column {header!r} for {field_name}, but the header "
+                        f"row has no such column",
+                    )
+                )
                 columns.pop(field_name, None)
             else:
                 columns = {f: i for f, i in columns.items() if i != index}
@@ -116,15 +121,19 @@ def open_table(
     mapped = set(columns.values())
     unmapped = [h for i, h in enumerate(headers) if h and i not in mapped]
     for header in unmapped:
-        problems.append(RowProblem(
-            name, header_number, header, "column not recognised; ignored", "warning"
-        ))
+        problems.append(
+            RowProblem(name, header_number, header, "column not recognised; ignored", "warning")
+        )
     for group in required:
         if not any(f in columns for f in group):
-            problems.append(RowProblem(
-                name, header_number, "",
-                f"no column for {' or '.join(group)}; map one in a column mapping file",
-            ))
+            problems.append(
+                RowProblem(
+                    name,
+                    header_number,
+                    "",
+                    f"no column for {' or '.join(group)}; map one in a column mapping file",
+                )
+            )
     mapping = ColumnMapping({f: headers[i] for f, i in sorted(columns.items(), key=lambda x: x[1])})
     body: Iterator[tuple[int, list[object]]] = chain(rows[position + 1 :], reader)
     if any(p.severity == "error" for p in problems):

@@ -251,19 +251,27 @@ class _RowReader:
             if start is None and end is None:
                 continue
             if start is not None and start == end:
-                return _Plan((), ((self.columns[k + 1], "clock-out at the same time as clock-in",
-                                   True),), True, reusable)
+                return _Plan(
+                    (),
+                    ((self.columns[k + 1], "clock-out at the same time as clock-in", True),),
+                    True,
+                    reusable,
+                )
             if start is None or end is None:
                 missing, col = ("clock-out", k + 1) if end is None else ("clock-in", k)
-                messages.append((
-                    self.columns[col],
-                    f"missing {missing}: the day is flagged and its hours are not counted",
-                    False,
-                ))
-            intervals.append((
-                None if start is None else start - midnight,
-                None if end is None else end - midnight,
-            ))
+                messages.append(
+                    (
+                        self.columns[col],
+                        f"missing {missing}: the day is flagged and its hours are not counted",
+                        False,
+                    )
+                )
+            intervals.append(
+                (
+                    None if start is None else start - midnight,
+                    None if end is None else end - midnight,
+                )
+            )
         return _Plan(tuple(intervals), tuple(messages), False, reusable)
 
 
@@ -294,7 +302,8 @@ def _dedupe_and_check_overlaps(
                 kept.append(punch)
                 kept_rows.append(row)
     complete = [
-        (p[0], p[2], p[3], r) for p, r in zip(kept, kept_rows, strict=True)
+        (p[0], p[2], p[3], r)
+        for p, r in zip(kept, kept_rows, strict=True)
         if p[2] is not None and p[3] is not None
     ]
     complete.sort()  # by worker, then (start, end, row)
@@ -306,8 +315,11 @@ def _dedupe_and_check_overlaps(
         if code != worker:
             worker, latest_end, latest_row = code, start, 0
         if start < latest_end and row != latest_row:  # type: ignore[operator]
-            log.error(row, "", f"overlaps the punch on row {latest_row} "
-                               f"(until {latest_end:%Y-%m-%d %H:%M})")
+            log.error(
+                row,
+                "",
+                f"overlaps the punch on row {latest_row} (until {latest_end:%Y-%m-%d %H:%M})",
+            )
             overlapping.add(row)
         elif end > latest_end:  # type: ignore[operator]
             latest_end, latest_row = end, row

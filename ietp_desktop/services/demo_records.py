@@ -40,9 +40,7 @@ def _months_before(day: date, count: int) -> list[date]:
     return months
 
 
-def _shift(
-    worker: str, d: date, peak: bool, rules: RuleSet
-) -> tuple[str, str, str, str] | None:
+def _shift(worker: str, d: date, peak: bool, rules: RuleSet) -> tuple[str, str, str, str] | None:
     rush = worker in RUSH_WORKERS and peak
     day_off = rules.is_public_holiday(d) or not is_working_day(d, rules)
     saturday_shift = worker == "E1003" and d.weekday() == 5 and not rules.is_public_holiday(d)

@@ -146,16 +146,26 @@ def _workers_by_file_code(session: Session, visit_id: int) -> dict[str, Worker]:
 def imports_of(session: Session, visit_id: int) -> list[ImportRecord]:
     events = session.scalars(
         select(AuditEvent)
-        .where(AuditEvent.visit_id == visit_id, AuditEvent.action == "event",
-               AuditEvent.field == "import", AuditEvent.entity.in_(_ENTITY.values()))
+        .where(
+            AuditEvent.visit_id == visit_id,
+            AuditEvent.action == "event",
+            AuditEvent.field == "import",
+            AuditEvent.entity.in_(_ENTITY.values()),
+        )
         .order_by(AuditEvent.id)
     )
     latest: dict[tuple[str, str], ImportRecord] = {}
     for event in events:
         try:
             detail = json.loads(event.new_value or "{}")
-            record = ImportRecord(detail["kind"], detail["file"], detail["sha256"],
-                                  int(detail["rows"]), event.at, event.actor)
+            record = ImportRecord(
+                detail["kind"],
+                detail["file"],
+                detail["sha256"],
+                int(detail["rows"]),
+                event.at,
+                event.actor,
+            )
         except (ValueError, KeyError, TypeError):
             continue
         latest[(record.kind, record.sha256)] = record
@@ -212,8 +222,9 @@ def preview_import(
             sha256=sha,
             punches=punches,
             pay_records=pay_records,
-            headers=tuple(dict.fromkeys([*parsed.mapping.fields.values(),
-                                         *parsed.unmapped_columns])),
+            headers=tuple(
+                dict.fromkeys([*parsed.mapping.fields.values(), *parsed.unmapped_columns])
+            ),
             mapping=dict(parsed.mapping.fields),
             header_row=parsed.header_row,
             row_numbers=list(parsed.row_numbers),
@@ -236,15 +247,18 @@ def _refuse_rows_already_stored(
     stored: dict[tuple[int, date, date | None], str] = {}
     keys: list[tuple[int, date, date | None]]
     if preview.kind == "time":
-        days = select(TimeRow.worker_id, TimeRow.work_date, TimeRow.source_file).where(
-            TimeRow.worker_id.in_(ids)
-        ).distinct()
+        days = (
+            select(TimeRow.worker_id, TimeRow.work_date, TimeRow.source_file)
+            .where(TimeRow.worker_id.in_(ids))
+            .distinct()
+        )
         for worker_id, day, source in session.execute(days):
             if source != replaced:
                 stored[(worker_id, day, None)] = source
     else:
-        periods = select(PayRow.worker_id, PayRow.period_start, PayRow.period_end,
-                         PayRow.source_file).where(PayRow.worker_id.in_(ids))
+        periods = select(
+            PayRow.worker_id, PayRow.period_start, PayRow.period_end, PayRow.source_file
+        ).where(PayRow.worker_id.in_(ids))
         for worker_id, start, end, source in session.execute(periods):
             if source != replaced:
                 stored[(worker_id, start, end)] = source
@@ -254,8 +268,7 @@ def _refuse_rows_already_stored(
     if preview.kind == "time":
         keys = [(id_of[p.worker_code], p.work_date, None) for p in preview.punches]
     else:
-        keys = [(id_of[p.worker_code], p.period_start, p.period_end)
-                for p in preview.pay_records]
+        keys = [(id_of[p.worker_code], p.period_start, p.period_end) for p in preview.pay_records]
     keep: list[int] = []
     bad_rows: set[int] = set()
     for index, key in enumerate(keys):
@@ -267,10 +280,14 @@ def _refuse_rows_already_stored(
         if row not in bad_rows:
             bad_rows.add(row)
             what = "day" if preview.kind == "time" else "pay period"
-            preview.problems.append(RowProblem(
-                preview.file, row, "",
-                f"records for this worker and {what} are already stored from {earlier_file}",
-            ))
+            preview.problems.append(
+                RowProblem(
+                    preview.file,
+                    row,
+                    "",
+                    f"records for this worker and {what} are already stored from {earlier_file}",
+                )
+            )
     preview.row_numbers = [preview.row_numbers[i] for i in keep]
     if preview.kind == "time":
         preview.punches = [preview.punches[i] for i in keep]
@@ -307,8 +324,14 @@ def commit_import(
             )
         if preview.record_count == 0:
             raise UserError(f"{preview.file}: no records to store")
-        earlier = next((i for i in imports_of(session, visit.id)
-                        if i.kind == preview.kind and i.sha256 == preview.sha256), None)
+        earlier = next(
+            (
+                i
+                for i in imports_of(session, visit.id)
+                if i.kind == preview.kind and i.sha256 == preview.sha256
+            ),
+            None,
+        )
         if earlier is not None and not replace:
             raise UserError(
                 f"{preview.file} was already imported on {earlier.at:%Y-%m-%d %H:%M} "
@@ -327,13 +350,31 @@ def commit_import(
         with gc_paused():
             names, rows = _rows(preview, lookup)
             _bulk_insert(session.connection(), preview.kind, names, rows, report)
-        record_event(session, visit.id, _ENTITY[preview.kind], "import", json.dumps({
-            "kind": preview.kind, "file": preview.file, "sha256": preview.sha256,
-            "rows": len(rows), "replaced": replaced,
-            "rows_left_out": preview.rows_with_errors,
-        }, ensure_ascii=False))
-        return ImportResult(preview.kind, preview.file, preview.sha256, len(rows), replaced,
-                            preview.rows_with_errors)
+        record_event(
+            session,
+            visit.id,
+            _ENTITY[preview.kind],
+            "import",
+            json.dumps(
+                {
+                    "kind": preview.kind,
+                    "file": preview.file,
+                    "sha256": preview.sha256,
+                    "rows": len(rows),
+                    "replaced": replaced,
+                    "rows_left_out": preview.rows_with_errors,
+                },
+                ensure_ascii=False,
+            ),
+        )
+        return ImportResult(
+            preview.kind,
+            preview.file,
+            preview.sha256,
+            len(rows),
+            replaced,
+            preview.rows_with_errors,
+        )
 
 
 class _Converted(dict[Any, Any]):
@@ -349,7 +390,10 @@ class _Converted(dict[Any, Any]):
 
 
 def _bulk_insert(
-    connection: Connection, kind: Kind, names: tuple[str, ...], rows: list[tuple[Any, ...]],
+    connection: Connection,
+    kind: Kind,
+    names: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
     report: Progress,
 ) -> None:
     """executemany on the session's connection (same transaction); `rows` are tuples of
@@ -385,9 +429,23 @@ def _worker_id(lookup: dict[str, Worker], code: str, file: str) -> int:
 
 
 _TIME_COLUMNS = ("worker_id", "work_date", "start_at", "end_at", "source_file", "source_row")
-_PAY_COLUMNS = ("worker_id", "period_start", "period_end", "base_pay", "overtime_pay",
-                "allowances", "deductions", "damage_deductions", "social_insurance", "net_pay",
-                "piece_earnings", "paid_on", "extra_json", "source_file", "source_row")
+_PAY_COLUMNS = (
+    "worker_id",
+    "period_start",
+    "period_end",
+    "base_pay",
+    "overtime_pay",
+    "allowances",
+    "deductions",
+    "damage_deductions",
+    "social_insurance",
+    "net_pay",
+    "piece_earnings",
+    "paid_on",
+    "extra_json",
+    "source_file",
+    "source_row",
+)
 
 
 def _rows(
@@ -395,8 +453,10 @@ def _rows(
 ) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
     """(column names, one tuple of values per record)."""
     file, numbers = preview.file, preview.row_numbers
-    ids = {code: _worker_id(lookup, code, file)
-           for code in {r.worker_code for r in (preview.punches or preview.pay_records)}}
+    ids = {
+        code: _worker_id(lookup, code, file)
+        for code in {r.worker_code for r in (preview.punches or preview.pay_records)}
+    }
     if preview.kind == "time":
         return _TIME_COLUMNS, [
             (ids[code], work_date, start, end, file, row)
@@ -416,12 +476,15 @@ def _rows(
             p.net_pay,
             p.piece_earnings_standard_hours,
             p.paid_on,
-            json.dumps({
-                "special_allowances": str(p.special_allowances),
-                "agreed_pay_day": p.agreed_pay_day.isoformat() if p.agreed_pay_day else None,
-                "overtime_hours_paid": (str(p.overtime_hours_paid)
-                                        if p.overtime_hours_paid is not None else None),
-            }),
+            json.dumps(
+                {
+                    "special_allowances": str(p.special_allowances),
+                    "agreed_pay_day": p.agreed_pay_day.isoformat() if p.agreed_pay_day else None,
+                    "overtime_hours_paid": (
+                        str(p.overtime_hours_paid) if p.overtime_hours_paid is not None else None
+                    ),
+                }
+            ),
             file,
             row,
         )
@@ -449,7 +512,8 @@ def _sampled(worker: Worker, factory_region: str) -> SampledWorker:
         gender=worker.gender or None,
         origin=Origin(worker.origin) if worker.origin in ("local", "migrant") else None,
         hire_date=worker.hire_date,
-        wage_type=WageType(worker.wage_type) if worker.wage_type in ("monthly", "hourly", "piece")
+        wage_type=WageType(worker.wage_type)
+        if worker.wage_type in ("monthly", "hourly", "piece")
         else WageType.MONTHLY,
         base_rate=worker.base_rate,
         region=worker.region or factory_region or None,
@@ -471,9 +535,11 @@ def load_records(
     code_of = {w.id: w.code for w in workers}
     # Rows straight from the driver (text dates on SQLite), each distinct date and moment
     # parsed once: the same punch times repeat across workers and days.
-    query = select(TimeRow.worker_id, TimeRow.work_date, TimeRow.start_at, TimeRow.end_at).join(
-        Worker, Worker.id == TimeRow.worker_id
-    ).where(Worker.visit_id == visit.id)
+    query = (
+        select(TimeRow.worker_id, TimeRow.work_date, TimeRow.start_at, TimeRow.end_at)
+        .join(Worker, Worker.id == TimeRow.worker_id)
+        .where(Worker.visit_id == visit.id)
+    )
     connection = session.connection()
     sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     rows: Sequence[Any] = connection.exec_driver_sql(sql).cursor.fetchall()
@@ -483,12 +549,22 @@ def load_records(
         moments = _Converted(_datetime)
         ids, dates, starts, ends = zip(*rows, strict=True)
         # column by column, in C: a year of punches is a few hundred thousand rows
-        punches = list(map(tuple.__new__, repeat(Punch), zip(
-            map(code_of.__getitem__, ids), map(days.__getitem__, dates),
-            map(moments.__getitem__, starts), map(moments.__getitem__, ends), strict=True,
-        )))
+        punches = list(
+            map(
+                tuple.__new__,
+                repeat(Punch),
+                zip(
+                    map(code_of.__getitem__, ids),
+                    map(days.__getitem__, dates),
+                    map(moments.__getitem__, starts),
+                    map(moments.__getitem__, ends),
+                    strict=True,
+                ),
+            )
+        )
     pay_rows = session.scalars(
-        select(PayRow).join(Worker, Worker.id == PayRow.worker_id)
+        select(PayRow)
+        .join(Worker, Worker.id == PayRow.worker_id)
         .where(Worker.visit_id == visit.id)
     )
     pays = [_pay(row, code_of[row.worker_id]) for row in pay_rows]
@@ -552,8 +628,11 @@ class ProposalView:
 
 def proposal_key(proposal: ProposedFinding) -> str:
     content = json.dumps(
-        [proposal.rule_id, list(proposal.worker_codes),
-         [[s.isoformat(), e.isoformat()] for s, e in proposal.periods]]
+        [
+            proposal.rule_id,
+            list(proposal.worker_codes),
+            [[s.isoformat(), e.isoformat()] for s, e in proposal.periods],
+        ]
     )
     return f"{proposal.rule_id}:{hashlib.sha256(content.encode()).hexdigest()[:12]}"
 
@@ -662,7 +741,9 @@ def accept_proposal(
 
 
 def dismiss_proposal(
-    db: Database, visit_ref: str | int, proposal: ProposalView | ProposedFinding,
+    db: Database,
+    visit_ref: str | int,
+    proposal: ProposalView | ProposedFinding,
     dismissed: bool = True,
 ) -> None:
     """Remember that the specialist dismissed the proposal (or, with False, restore it)."""

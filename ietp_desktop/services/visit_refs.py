@@ -38,9 +38,7 @@ def resolve_visit(session: Session, ref: str | int) -> Visit:
     if visit is None and text.isdigit() and len(text) >= SHORT_ID_LENGTH:
         visit = session.get(Visit, int(text))
     if visit is None:
-        raise NotFound(
-            f"no visit {text!r} (use a number or an id from 'ietp-desktop visits list')"
-        )
+        raise NotFound(f"no visit {text!r} (use a number or an id from 'ietp-desktop visits list')")
     return visit
 
 

@@ -20,12 +20,31 @@ from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import Factory, PayRecord, TimeRecord, Visit, Worker
 
 GENDERS = ("female", "male")
-_GENDER_WORDS = {"f": "female", "female": "female", "女": "female",
-                 "m": "male", "male": "male", "男": "male"}
-_ORIGIN_WORDS = {"local": "local", "本地": "local", "migrant": "migrant", "外地": "migrant",
-                 "外来": "migrant", "外省": "migrant"}
-_WAGE_WORDS = {"monthly": "monthly", "月薪": "monthly", "hourly": "hourly", "计时": "hourly",
-               "piece": "piece", "piece_rate": "piece", "计件": "piece"}
+_GENDER_WORDS = {
+    "f": "female",
+    "female": "female",
+    "女": "female",
+    "m": "male",
+    "male": "male",
+    "男": "male",
+}
+_ORIGIN_WORDS = {
+    "local": "local",
+    "本地": "local",
+    "migrant": "migrant",
+    "外地": "migrant",
+    "外来": "migrant",
+    "外省": "migrant",
+}
+_WAGE_WORDS = {
+    "monthly": "monthly",
+    "月薪": "monthly",
+    "hourly": "hourly",
+    "计时": "hourly",
+    "piece": "piece",
+    "piece_rate": "piece",
+    "计件": "piece",
+}
 
 
 @dataclass(frozen=True)
@@ -247,14 +266,16 @@ def workers_of(session: Session, visit: Visit) -> list[WorkerView]:
     rows = list(session.scalars(select(Worker).where(Worker.visit_id == visit.id)))
     ids = [w.id for w in rows]
     times: dict[int, int] = {
-        worker_id: n for worker_id, n in session.execute(
+        worker_id: n
+        for worker_id, n in session.execute(
             select(TimeRecord.worker_id, func.count())
             .where(TimeRecord.worker_id.in_(ids))
             .group_by(TimeRecord.worker_id)
         )
     }
     pays: dict[int, int] = {
-        worker_id: n for worker_id, n in session.execute(
+        worker_id: n
+        for worker_id, n in session.execute(
             select(PayRecord.worker_id, func.count())
             .where(PayRecord.worker_id.in_(ids))
             .group_by(PayRecord.worker_id)
@@ -285,23 +306,35 @@ def coverage_of(workers: list[WorkerView], headcount: int | None) -> SampleCover
     origins = Counter(w.origin for w in workers)
     gaps: list[CoverageGap] = []
     if suggested and len(workers) < suggested:
-        gaps.append(CoverageGap(
-            "{sampled} of about {suggested} workers sampled (√{headcount})",
-            {"sampled": str(len(workers)), "suggested": str(suggested),
-             "headcount": str(headcount)},
-        ))
+        gaps.append(
+            CoverageGap(
+                "{sampled} of about {suggested} workers sampled (√{headcount})",
+                {
+                    "sampled": str(len(workers)),
+                    "suggested": str(suggested),
+                    "headcount": str(headcount),
+                },
+            )
+        )
     if workers:
-        for gender, gap in (("female", "No female workers sampled"),
-                            ("male", "No male workers sampled")):
+        for gender, gap in (
+            ("female", "No female workers sampled"),
+            ("male", "No male workers sampled"),
+        ):
             if not genders.get(gender):
                 gaps.append(CoverageGap(gap))
-        for origin, gap in ((Origin.LOCAL.value, "No local workers sampled"),
-                            (Origin.MIGRANT.value, "No migrant workers sampled")):
+        for origin, gap in (
+            (Origin.LOCAL.value, "No local workers sampled"),
+            (Origin.MIGRANT.value, "No migrant workers sampled"),
+        ):
             if not origins.get(origin):
                 gaps.append(CoverageGap(gap))
         if departments.get(""):
-            gaps.append(CoverageGap("{count} sampled workers without a department",
-                                    {"count": str(departments[""])}))
+            gaps.append(
+                CoverageGap(
+                    "{count} sampled workers without a department", {"count": str(departments[""])}
+                )
+            )
         if len([d for d in departments if d]) == 1:
             gaps.append(CoverageGap("All sampled workers are from one department"))
     return SampleCoverage(

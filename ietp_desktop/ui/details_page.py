@@ -131,14 +131,20 @@ class DetailsPage(QWidget):
             f"{summary.window_opens} – {summary.window_closes}" if summary.window_opens else "–"
         )
         fee = (
-            tr("Fee: {total} USD, due {due}", total=detail.fee.total_usd,
-               due=detail.fee.due_on or "–")
+            tr(
+                "Fee: {total} USD, due {due}",
+                total=detail.fee.total_usd,
+                due=detail.fee.due_on or "–",
+            )
             if detail.fee
             else tr("Fee: enter man-days and the day rate")
         )
         self.info.setText(
-            tr("PV window: {window}", window=window) + "\n"
-            + tr("Confirmed date: {date}", date=summary.confirmed_date or "–") + "\n" + fee
+            tr("PV window: {window}", window=window)
+            + "\n"
+            + tr("Confirmed date: {date}", date=summary.confirmed_date or "–")
+            + "\n"
+            + fee
         )
 
     def retranslate(self) -> None:

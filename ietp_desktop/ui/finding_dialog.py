@@ -64,8 +64,11 @@ class RaiseFindingDialog(QDialog):
         self.description = QPlainTextEdit()
         self.description.setObjectName("finding_description")
         answer_text = format_answer(item, value, language)
-        prefill = tr("{question} Answer: {answer}.", question=item.question.get(language),
-                     answer=answer_text or tr("not answered"))
+        prefill = tr(
+            "{question} Answer: {answer}.",
+            question=item.question.get(language),
+            answer=answer_text or tr("not answered"),
+        )
         if answer is not None and answer.note:
             prefill += "\n" + answer.note
         self.description.setPlainText(prefill)

@@ -20,8 +20,17 @@ from ietp_desktop.services.dto import FactoryView, VisitSummary
 Index = QModelIndex | QPersistentModelIndex
 DUE_LABELS = {"not_yet_due": "Not yet due", "due": "Due", "overdue": "Overdue"}
 VISIT_COLUMNS = (
-    "Factory", "IETP id", "City", "Status", "Planned", "Confirmed", "PV window", "Due",
-    "Outcome", "Answered", "Findings",
+    "Factory",
+    "IETP id",
+    "City",
+    "Status",
+    "Planned",
+    "Confirmed",
+    "PV window",
+    "Due",
+    "Outcome",
+    "Answered",
+    "Findings",
 )
 FACTORY_COLUMNS = ("IETP id", "Factory", "City", "Seal issued", "PV window", "Due", "Headcount")
 
@@ -88,16 +97,24 @@ class VisitTableModel(_TableModel):
         self.rows = rows
         self.haystacks = [
             " ".join(
-                (r.factory_name_en, r.factory_name_zh, r.factory_ietp_id, r.city, r.uuid,
-                 r.specialist_name)
+                (
+                    r.factory_name_en,
+                    r.factory_name_zh,
+                    r.factory_ietp_id,
+                    r.city,
+                    r.uuid,
+                    r.specialist_name,
+                )
             ).casefold()
             for r in rows
         ]
         self.endResetModel()
 
     def cell(self, row: VisitSummary, column: int) -> str:
-        name = row.factory_name_zh if current_language() == "zh" and row.factory_name_zh else (
-            row.factory_name_en
+        name = (
+            row.factory_name_zh
+            if current_language() == "zh" and row.factory_name_zh
+            else (row.factory_name_en)
         )
         values = (
             name,
@@ -114,7 +131,6 @@ class VisitTableModel(_TableModel):
         )
         return values[column]
 
-
     def tooltip(self, row: VisitSummary, column: int) -> str:
         if column == 0:
             return "\n".join(n for n in (row.factory_name_en, row.factory_name_zh) if n)
@@ -128,8 +144,7 @@ class FactoryTableModel(_TableModel):
         self.beginResetModel()
         self.rows = rows
         self.haystacks = [
-            " ".join((f.ietp_id, f.name_en, f.name_zh, f.city, f.address)).casefold()
-            for f in rows
+            " ".join((f.ietp_id, f.name_en, f.name_zh, f.city, f.address)).casefold() for f in rows
         ]
         self.endResetModel()
 

@@ -230,8 +230,14 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.actions_by_key["quit"])
         self.visit_menu = bar.addMenu("")
-        for key in ("next_item", "previous_item", "next_section", "previous_section",
-                    "raise_finding", "search"):
+        for key in (
+            "next_item",
+            "previous_item",
+            "next_section",
+            "previous_section",
+            "raise_finding",
+            "search",
+        ):
             self.visit_menu.addAction(self.actions_by_key[key])
         self.settings_menu = bar.addMenu("")
         self.language_menu = self.settings_menu.addMenu("")
@@ -274,14 +280,20 @@ class MainWindow(QMainWindow):
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         return [
-            (tr(s.label), " / ".join(QKeySequence(k).toString(
-                QKeySequence.SequenceFormat.NativeText) for k in s.keys))
+            (
+                tr(s.label),
+                " / ".join(
+                    QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in s.keys
+                ),
+            )
             for s in SHORTCUTS
         ]
 
     def show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td>{label}</td><td><b>{keys}</b></td></tr>"
-                       for label, keys in self.shortcut_rows())
+        rows = "".join(
+            f"<tr><td>{label}</td><td><b>{keys}</b></td></tr>"
+            for label, keys in self.shortcut_rows()
+        )
         box = QMessageBox(self)
         box.setObjectName("shortcuts_box")
         box.setWindowTitle(tr("Keyboard shortcuts"))
@@ -329,8 +341,11 @@ class MainWindow(QMainWindow):
 
     def _update_count(self) -> None:
         self.count_label.setText(
-            tr("{shown} of {total} visits", shown=self.visit_proxy.rowCount(),
-               total=self.visit_model.rowCount())
+            tr(
+                "{shown} of {total} visits",
+                shown=self.visit_proxy.rowCount(),
+                total=self.visit_model.rowCount(),
+            )
         )
 
     def selected_visit(self) -> VisitSummary | None:

@@ -36,8 +36,9 @@ def completion_problem_text(problem: str, form: Form | None) -> str:
         if form is not None:
             with contextlib.suppress(KeyError):
                 question = form.item(item_id).question.get(current_language())
-        return tr("Required item {item} is not answered: {question}", item=item_id,
-                  question=question)
+        return tr(
+            "Required item {item} is not answered: {question}", item=item_id, question=question
+        )
     if problem in _FIXED:
         return tr(_FIXED[problem])
     return problem

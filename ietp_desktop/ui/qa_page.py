@@ -119,8 +119,9 @@ class QaPage(QWidget):
     def add(self) -> None:
         question, answer, raised_by, follow_up = self._values()
         try:
-            qa.add_qa(self.context.db, self.context.visit_uuid, question, answer, raised_by,
-                      follow_up)
+            qa.add_qa(
+                self.context.db, self.context.visit_uuid, question, answer, raised_by, follow_up
+            )
         except UserError as exc:
             self.error.setText(str(exc))
             return

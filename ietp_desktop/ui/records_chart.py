@@ -61,8 +61,9 @@ class WeeklyHoursChart(QWidget):
         plot = QRectF(left, top, self.width() - left - right, self.height() - top - bottom)
 
         painter.setPen(self.palette().text().color())
-        painter.drawText(QRectF(left, 4, plot.width(), line), Qt.AlignmentFlag.AlignLeft,
-                         self.title)
+        painter.drawText(
+            QRectF(left, 4, plot.width(), line), Qt.AlignmentFlag.AlignLeft, self.title
+        )
         self._legend(painter, QPointF(left, 6 + line), line)
         if not self.weeks or plot.width() < 20 or plot.height() < 20:
             painter.setPen(AXIS)
@@ -82,9 +83,11 @@ class WeeklyHoursChart(QWidget):
             painter.drawLine(QPointF(plot.left(), y(value)), QPointF(plot.right(), y(value)))
         painter.setPen(AXIS)
         for value in range(0, int(top_value) + 1, step):
-            painter.drawText(QRectF(0, y(value) - line / 2, left - 6, line),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             f"{value} h")
+            painter.drawText(
+                QRectF(0, y(value) - line / 2, left - 6, line),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                f"{value} h",
+            )
 
         slot = plot.width() / len(self.weeks)
         gap = min(2.0, slot * 0.2)
@@ -92,13 +95,13 @@ class WeeklyHoursChart(QWidget):
         for index, (_, hours) in enumerate(self.weeks):
             x = plot.left() + index * slot
             painter.setBrush(self.bar_colour(hours))
-            painter.drawRect(QRectF(x + gap / 2, y(hours), max(1.0, slot - gap),
-                                    plot.bottom() - y(hours)))
+            painter.drawRect(
+                QRectF(x + gap / 2, y(hours), max(1.0, slot - gap), plot.bottom() - y(hours))
+            )
 
         for limit, colour, label in (
             (self.legal, LEGAL_LINE, tr("Legal {hours} h", hours=_num(self.legal))),
-            (self.programme, PROGRAMME_LINE, tr("Programme {hours} h",
-                                                hours=_num(self.programme))),
+            (self.programme, PROGRAMME_LINE, tr("Programme {hours} h", hours=_num(self.programme))),
         ):
             painter.setPen(QPen(colour, 1.5, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(plot.left(), y(limit)), QPointF(plot.right(), y(limit)))

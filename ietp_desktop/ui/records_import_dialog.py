@@ -34,13 +34,24 @@ from ietp_desktop.ui.tasks import run_task
 PREVIEW_ROWS = 200
 ERROR_BG, WARNING_BG = QColor("#fde0dc"), QColor("#fff4d6")
 FIELD_LABELS: dict[str, str] = {
-    "worker_code": "Worker code (工号)", "name": "Name", "department": "Department",
-    "date": "Date", "period": "Pay month", "period_start": "Period start",
-    "period_end": "Period end", "base_pay": "Base pay", "overtime_hours": "Overtime hours",
-    "overtime_pay": "Overtime pay", "allowances": "Allowances",
-    "special_allowances": "Special allowances", "deductions": "Deductions",
-    "damage_deductions": "Damage deductions", "social_insurance": "Social insurance",
-    "net_pay": "Net pay", "paid_on": "Paid on", "agreed_pay_day": "Agreed pay day",
+    "worker_code": "Worker code (工号)",
+    "name": "Name",
+    "department": "Department",
+    "date": "Date",
+    "period": "Pay month",
+    "period_start": "Period start",
+    "period_end": "Period end",
+    "base_pay": "Base pay",
+    "overtime_hours": "Overtime hours",
+    "overtime_pay": "Overtime pay",
+    "allowances": "Allowances",
+    "special_allowances": "Special allowances",
+    "deductions": "Deductions",
+    "damage_deductions": "Damage deductions",
+    "social_insurance": "Social insurance",
+    "net_pay": "Net pay",
+    "paid_on": "Paid on",
+    "agreed_pay_day": "Agreed pay day",
     "piece_earnings": "Piece-rate earnings",
     **{f"in_{k}": f"Clock-in {k}" for k in range(1, 5)},
     **{f"out_{k}": f"Clock-out {k}" for k in range(1, 5)},
@@ -55,7 +66,10 @@ class RecordsImportDialog(QDialog):
     sig_imported = Signal(object)  # ImportResult
 
     def __init__(
-        self, context: WorkspaceContext, kind: Kind, preview: RecordsPreview,
+        self,
+        context: WorkspaceContext,
+        kind: Kind,
+        preview: RecordsPreview,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -63,8 +77,9 @@ class RecordsImportDialog(QDialog):
         self.kind = kind
         self.preview = preview
         self.import_result: ImportResult | None = None
-        self.setWindowTitle(tr("Import time records") if kind == "time"
-                            else tr("Import pay records"))
+        self.setWindowTitle(
+            tr("Import time records") if kind == "time" else tr("Import pay records")
+        )
         self.resize(1000, 680)
 
         self.mapping_box = QGroupBox(tr("Columns"))
@@ -91,7 +106,8 @@ class RecordsImportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.problems = QTableWidget(0, 5)
         self.problems.setHorizontalHeaderLabels(
-            [tr("File"), tr("Row"), tr("Column"), tr("Severity"), tr("Reason")])
+            [tr("File"), tr("Row"), tr("Column"), tr("Severity"), tr("Reason")]
+        )
         self.records = QTableWidget(0, 0)
         for table in (self.problems, self.records):
             table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -104,15 +120,18 @@ class RecordsImportDialog(QDialog):
         self.accept_problems.toggled.connect(self._update_buttons)
         self.replace.toggled.connect(self._update_buttons)
         self.buttons = QDialogButtonBox()
-        self.import_button = self.buttons.addButton(tr("Import"),
-                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = self.buttons.addButton(
+            tr("Import"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.store)
         self.buttons.rejected.connect(self.reject)
 
         tables = QSplitter(Qt.Orientation.Vertical)
-        for title, table in ((tr("Problems by row"), self.problems),
-                             (tr("Records found"), self.records)):
+        for title, table in (
+            (tr("Problems by row"), self.problems),
+            (tr("Records found"), self.records),
+        ):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(table)
             tables.addWidget(box)
@@ -132,8 +151,11 @@ class RecordsImportDialog(QDialog):
         grid = QGridLayout(holder)
         grid.setContentsMargins(0, 0, 0, 0)
         self.combos = {}
-        fields = [f for f in records.known_fields(self.kind)
-                  if f not in ("in_3", "out_3", "in_4", "out_4") or f in preview.mapping]
+        fields = [
+            f
+            for f in records.known_fields(self.kind)
+            if f not in ("in_3", "out_3", "in_4", "out_4") or f in preview.mapping
+        ]
         columns = 4
         for index, name in enumerate(fields):
             combo = QComboBox()
@@ -157,9 +179,13 @@ class RecordsImportDialog(QDialog):
         pay_day = self.pay_day.value() or None
         db, uuid = self.context.db, self.context.visit_uuid
         self.reread.setEnabled(False)
-        run_task(self, tr("Reading {file}…", file=path.name),
-                 lambda _p: records.preview_import(db, uuid, path, kind, mapping, pay_day),
-                 on_done=self.show_preview, on_error=self._failed)
+        run_task(
+            self,
+            tr("Reading {file}…", file=path.name),
+            lambda _p: records.preview_import(db, uuid, path, kind, mapping, pay_day),
+            on_done=self.show_preview,
+            on_error=self._failed,
+        )
 
     # --- preview ------------------------------------------------------------------------
 
@@ -168,17 +194,26 @@ class RecordsImportDialog(QDialog):
         self.reread.setEnabled(True)
         self._build_mapping(preview)
         errors = preview.rows_with_errors
-        text = tr("{file}: header on row {row}; {records} records ready to import.",
-                  file=preview.file, row=preview.header_row, records=preview.record_count)
+        text = tr(
+            "{file}: header on row {row}; {records} records ready to import.",
+            file=preview.file,
+            row=preview.header_row,
+            records=preview.record_count,
+        )
         if errors:
-            text += " " + tr("{rows} rows have errors and would be left out; nothing is stored "
-                             "unless you accept that.", rows=errors)
+            text += " " + tr(
+                "{rows} rows have errors and would be left out; nothing is stored "
+                "unless you accept that.",
+                rows=errors,
+            )
         if preview.warnings:
             text += " " + tr("Warnings: {count}.", count=len(preview.warnings))
         if preview.previous is not None:
-            text += " " + tr("This file was already imported on {at} ({rows} records).",
-                             at=f"{preview.previous.at:%Y-%m-%d %H:%M}",
-                             rows=preview.previous.rows)
+            text += " " + tr(
+                "This file was already imported on {at} ({rows} records).",
+                at=f"{preview.previous.at:%Y-%m-%d %H:%M}",
+                rows=preview.previous.rows,
+            )
         self.summary.setText(text)
         self.summary.setStyleSheet("color: #b00020;" if errors else "")
         self._fill_problems(preview)
@@ -192,8 +227,13 @@ class RecordsImportDialog(QDialog):
     def _fill_problems(self, preview: RecordsPreview) -> None:
         self.problems.setRowCount(len(preview.problems))
         for row, p in enumerate(preview.problems):
-            values = [p.file, str(p.row_number), p.column or "—",
-                      tr("Error") if p.severity == "error" else tr("Warning"), p.reason]
+            values = [
+                p.file,
+                str(p.row_number),
+                p.column or "—",
+                tr("Error") if p.severity == "error" else tr("Warning"),
+                p.reason,
+            ]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setBackground(ERROR_BG if p.severity == "error" else WARNING_BG)
@@ -203,26 +243,52 @@ class RecordsImportDialog(QDialog):
 
     def _fill_records(self, preview: RecordsPreview) -> None:
         if preview.kind == "time":
-            headers = [tr("Row"), tr("Worker"), tr("Date"), tr("Clock-in"), tr("Clock-out"),
-                       tr("Hours")]
+            headers = [
+                tr("Row"),
+                tr("Worker"),
+                tr("Date"),
+                tr("Clock-in"),
+                tr("Clock-out"),
+                tr("Hours"),
+            ]
             rows = [
-                [str(n), p.worker_code, p.work_date.isoformat(),
-                 f"{p.start:%Y-%m-%d %H:%M}" if p.start else "—",
-                 f"{p.end:%Y-%m-%d %H:%M}" if p.end else "—",
-                 format_hours(p.minutes / 60) if p.complete else "—"]
+                [
+                    str(n),
+                    p.worker_code,
+                    p.work_date.isoformat(),
+                    f"{p.start:%Y-%m-%d %H:%M}" if p.start else "—",
+                    f"{p.end:%Y-%m-%d %H:%M}" if p.end else "—",
+                    format_hours(p.minutes / 60) if p.complete else "—",
+                ]
                 for p, n in zip(preview.punches[:PREVIEW_ROWS], preview.row_numbers, strict=False)
             ]
         else:
-            headers = [tr("Row"), tr("Worker"), tr("Period"), tr("Base pay"), tr("Overtime pay"),
-                       tr("Allowances"), tr("Deductions"), tr("Net pay"), tr("Paid on")]
+            headers = [
+                tr("Row"),
+                tr("Worker"),
+                tr("Period"),
+                tr("Base pay"),
+                tr("Overtime pay"),
+                tr("Allowances"),
+                tr("Deductions"),
+                tr("Net pay"),
+                tr("Paid on"),
+            ]
             rows = [
-                [str(n), p.worker_code, f"{p.period_start} – {p.period_end}", str(p.base_pay),
-                 str(p.overtime_pay), str(p.allowances + p.special_allowances),
-                 str(p.deductions + p.damage_deductions + p.social_insurance),
-                 str(p.net_pay) if p.net_pay is not None else "—",
-                 p.paid_on.isoformat() if p.paid_on else "—"]
-                for p, n in zip(preview.pay_records[:PREVIEW_ROWS], preview.row_numbers,
-                                strict=False)
+                [
+                    str(n),
+                    p.worker_code,
+                    f"{p.period_start} – {p.period_end}",
+                    str(p.base_pay),
+                    str(p.overtime_pay),
+                    str(p.allowances + p.special_allowances),
+                    str(p.deductions + p.damage_deductions + p.social_insurance),
+                    str(p.net_pay) if p.net_pay is not None else "—",
+                    p.paid_on.isoformat() if p.paid_on else "—",
+                ]
+                for p, n in zip(
+                    preview.pay_records[:PREVIEW_ROWS], preview.row_numbers, strict=False
+                )
             ]
         self.records.clear()
         self.records.setColumnCount(len(headers))
@@ -250,9 +316,11 @@ class RecordsImportDialog(QDialog):
         db, uuid = self.context.db, self.context.visit_uuid
         self.import_button.setEnabled(False)
         run_task(
-            self, tr("Storing {count} records…", count=preview.record_count),
+            self,
+            tr("Storing {count} records…", count=preview.record_count),
             lambda progress: records.commit_import(db, uuid, preview, accept, replace, progress),
-            on_done=self._stored, on_error=self._failed,
+            on_done=self._stored,
+            on_error=self._failed,
         )
 
     def _stored(self, result: ImportResult) -> None:

@@ -60,8 +60,20 @@ BREACH_BG, WARN_BG, OK_FG = QColor("#fde0dc"), QColor("#fff4d6"), QColor("#2e7d3
 ERROR_STYLE, GAP_STYLE = "color: #b00020;", "color: #8a6d00;"
 FILE_FILTER = "Spreadsheets (*.csv *.xlsx *.xlsm *.txt *.tsv)"
 
-SAMPLE_COLUMNS = ("Code", "Employee no.", "Name", "Department", "Gender", "Local / migrant",
-                  "Hire date", "Wage type", "Base rate", "Region", "Time records", "Pay records")
+SAMPLE_COLUMNS = (
+    "Code",
+    "Employee no.",
+    "Name",
+    "Department",
+    "Gender",
+    "Local / migrant",
+    "Hire date",
+    "Wage type",
+    "Base rate",
+    "Region",
+    "Time records",
+    "Pay records",
+)
 # (header, figure, rules that make the cell a breach)
 RESULT_COLUMNS: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Worker", "worker_code", frozenset()),
@@ -70,15 +82,16 @@ RESULT_COLUMNS: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Max hours a day", "max_daily_hours", frozenset({"overtime_hours_per_day_special"})),
     ("Max hours a week", "max_weekly_hours", frozenset({"regular_hours_per_week"})),
     ("Max hours in 7 days", "max_rolling7_hours", frozenset({"total_hours_per_7_days"})),
-    ("Max overtime a month", "max_overtime_month_hours",
-     frozenset({"overtime_hours_per_month"})),
-    ("Longest run of days", "longest_run_days",
-     frozenset({"rest_days_per_week", "max_consecutive_days"})),
+    ("Max overtime a month", "max_overtime_month_hours", frozenset({"overtime_hours_per_month"})),
+    (
+        "Longest run of days",
+        "longest_run_days",
+        frozenset({"rest_days_per_week", "max_consecutive_days"}),
+    ),
     ("Rest days worked", "rest_days_worked", frozenset()),
     ("Holidays worked", "holidays_worked", frozenset()),
     ("Incomplete days", "incomplete_days", frozenset()),
-    ("Below minimum wage", "min_wage_shortfall",
-     frozenset({"minimum_wage", "piece_rate_minimum"})),
+    ("Below minimum wage", "min_wage_shortfall", frozenset({"minimum_wage", "piece_rate_minimum"})),
     ("Premium underpaid", "premium_shortfall", frozenset({"premium_workday"})),
     ("Late payments", "late_payments", frozenset({"pay_at_least_monthly"})),
     ("Breaches", "", frozenset()),
@@ -302,13 +315,18 @@ class RecordsPage(QWidget):
         for row, w in enumerate(self.sample):
             region = w.region + (f" ({tr('factory')})" if w.region_is_factory_default else "")
             values = [
-                w.code, w.employee_no, w.name, w.department,
+                w.code,
+                w.employee_no,
+                w.name,
+                w.department,
                 tr(GENDER_LABELS.get(w.gender, w.gender)) if w.gender else "",
                 tr(ORIGIN_LABELS.get(w.origin, w.origin)) if w.origin else "",
                 w.hire_date.isoformat() if w.hire_date else "",
                 tr(WAGE_LABELS.get(w.wage_type, w.wage_type)),
                 format_money(w.base_rate) if w.base_rate is not None else "",
-                region, f"{w.time_records:,}", f"{w.pay_records:,}",
+                region,
+                f"{w.time_records:,}",
+                f"{w.pay_records:,}",
             ]
             for col, value in enumerate(values):
                 table.setItem(row, col, _cell(value, col in (8, 10, 11)))
@@ -317,14 +335,24 @@ class RecordsPage(QWidget):
         if c is None:
             return
         groups = [
-            tr("Sampled: {sampled} workers; suggested about {suggested} (√ of {headcount} "
-               "workers).", sampled=c.sampled, suggested=c.suggested,
-               headcount=c.headcount if c.headcount is not None else "?"),
-            tr("Departments: {list}", list=", ".join(
-                f"{d or tr('none')} {n}" for d, n in c.departments.items()) or "—"),
-            tr("Female {f}, male {m}; local {l}, migrant {mi}.", f=c.genders.get("female", 0),
-               m=c.genders.get("male", 0), l=c.origins.get("local", 0),
-               mi=c.origins.get("migrant", 0)),
+            tr(
+                "Sampled: {sampled} workers; suggested about {suggested} (√ of {headcount} "
+                "workers).",
+                sampled=c.sampled,
+                suggested=c.suggested,
+                headcount=c.headcount if c.headcount is not None else "?",
+            ),
+            tr(
+                "Departments: {list}",
+                list=", ".join(f"{d or tr('none')} {n}" for d, n in c.departments.items()) or "—",
+            ),
+            tr(
+                "Female {f}, male {m}; local {l}, migrant {mi}.",
+                f=c.genders.get("female", 0),
+                m=c.genders.get("male", 0),
+                l=c.origins.get("local", 0),
+                mi=c.origins.get("migrant", 0),
+            ),
         ]
         self.coverage_label.setText("\n".join(groups))
         self.gaps_label.setText("\n".join("⚠ " + tr(g.template, **g.params) for g in c.gaps))
@@ -355,9 +383,14 @@ class RecordsPage(QWidget):
         if worker is None:
             return
         answer = QMessageBox.question(
-            self, tr("Remove worker"),
-            tr("Remove {code} from the sample, with their {time} time and {pay} pay records?",
-               code=worker.code, time=worker.time_records, pay=worker.pay_records),
+            self,
+            tr("Remove worker"),
+            tr(
+                "Remove {code} from the sample, with their {time} time and {pay} pay records?",
+                code=worker.code,
+                time=worker.time_records,
+                pay=worker.pay_records,
+            ),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
@@ -380,10 +413,13 @@ class RecordsPage(QWidget):
     def start_import(self, path: Path, kind: Kind) -> None:
         """Read the file off the GUI thread, then show the mapping and preview dialog."""
         db, uuid = self.context.db, self.context.visit_uuid
-        run_task(self, tr("Reading {file}…", file=path.name),
-                 lambda _p: records.preview_import(db, uuid, path, kind),
-                 on_done=lambda preview: self._show_import(kind, preview),
-                 on_error=self._error)
+        run_task(
+            self,
+            tr("Reading {file}…", file=path.name),
+            lambda _p: records.preview_import(db, uuid, path, kind),
+            on_done=lambda preview: self._show_import(kind, preview),
+            on_error=self._error,
+        )
 
     def _show_import(self, kind: Kind, preview: RecordsPreview) -> None:
         self.dialog = RecordsImportDialog(self.context, kind, preview, self)
@@ -391,8 +427,9 @@ class RecordsPage(QWidget):
         self.dialog.open()
 
     def _imported(self, result: ImportResult) -> None:
-        text = tr("Stored {count} records from {file}", count=f"{result.stored:,}",
-                  file=result.file)
+        text = tr(
+            "Stored {count} records from {file}", count=f"{result.stored:,}", file=result.file
+        )
         if result.rows_left_out:
             text += "; " + tr("{rows} rows with problems left out", rows=result.rows_left_out)
         self._info(text)
@@ -414,10 +451,16 @@ class RecordsPage(QWidget):
             return
         a = self.results.analysis
         s = a.summary
-        text = tr("{workers} sampled workers, {days} days of punches, {pays} pay records: "
-                  "{breaches} breaches for {affected} workers (rule set {rules}).",
-                  workers=s.workers, days=f"{s.punch_days:,}", pays=s.pay_records,
-                  breaches=s.breaches, affected=s.workers_with_breaches, rules=a.rule_set_id)
+        text = tr(
+            "{workers} sampled workers, {days} days of punches, {pays} pay records: "
+            "{breaches} breaches for {affected} workers (rule set {rules}).",
+            workers=s.workers,
+            days=f"{s.punch_days:,}",
+            pays=s.pay_records,
+            breaches=s.breaches,
+            affected=s.workers_with_breaches,
+            rules=a.rule_set_id,
+        )
         self.summary_label.setText(text)
         self.summary_label.setStyleSheet(ERROR_STYLE if s.breaches else "")
         self.notes_label.setText("\n".join(f"ℹ {n}" for n in a.notes))
@@ -438,16 +481,25 @@ class RecordsPage(QWidget):
                 if rules & broken or (col == 0 and broken) or (not name and broken):
                     item.setBackground(BREACH_BG)
                     item.setFont(bold)
-                    item.setToolTip("\n".join(breach_text(b) for b in
-                                              by_worker.get(figures.worker_code, [])
-                                              if b.rule_id in rules or not rules))
+                    item.setToolTip(
+                        "\n".join(
+                            breach_text(b)
+                            for b in by_worker.get(figures.worker_code, [])
+                            if b.rule_id in rules or not rules
+                        )
+                    )
                 elif name == "incomplete_days" and figures.incomplete_days:
                     item.setBackground(WARN_BG)
                 table.setItem(row, col, item)
         table.resizeColumnsToContents()
         if a.workers:
-            worst = max(range(len(a.workers)), key=lambda i: (
-                len(by_worker.get(a.workers[i].worker_code, [])), a.workers[i].max_weekly_hours))
+            worst = max(
+                range(len(a.workers)),
+                key=lambda i: (
+                    len(by_worker.get(a.workers[i].worker_code, [])),
+                    a.workers[i].max_weekly_hours,
+                ),
+            )
             table.selectRow(worst)
         self._show_worker()
         self._fill_proposals()
@@ -463,7 +515,8 @@ class RecordsPage(QWidget):
         self.chart.set_data(
             tr("Weekly hours of {worker}", worker=figures.worker_code),
             [(w.monday, w.hours) for w in figures.weekly_hours],
-            a.legal_weekly_hours, a.programme_weekly_hours,
+            a.legal_weekly_hours,
+            a.programme_weekly_hours,
         )
         self.worker_breaches.clear()
         mine = [b for b in a.breaches if b.worker_code == figures.worker_code]
@@ -473,15 +526,17 @@ class RecordsPage(QWidget):
             self.worker_breaches.addItem(item)
         for b in mine:
             self.worker_breaches.addItem(
-                f"{format_period(b.period_start, b.period_end)} — {breach_text(b)}")
+                f"{format_period(b.period_start, b.period_end)} — {breach_text(b)}"
+            )
 
     # --- proposed findings ----------------------------------------------------------------
 
     def _visible_proposals(self) -> list[ProposalView]:
         if self.results is None:
             return []
-        return [p for p in self.results.proposals
-                if self.show_handled.isChecked() or p.status == "open"]
+        return [
+            p for p in self.results.proposals if self.show_handled.isChecked() or p.status == "open"
+        ]
 
     def _fill_proposals(self) -> None:
         self.proposal_list.clear()
@@ -503,10 +558,15 @@ class RecordsPage(QWidget):
             if view.status != "open":
                 item.setForeground(QColor("#888888"))
             self.proposal_list.addItem(item)
-        open_count = sum(1 for v in (self.results.proposals if self.results else [])
-                         if v.status == "open")
-        self.tabs.setTabText(2, tr("Proposed findings ({count})", count=open_count)
-                             if open_count else tr("Proposed findings"))
+        open_count = sum(
+            1 for v in (self.results.proposals if self.results else []) if v.status == "open"
+        )
+        self.tabs.setTabText(
+            2,
+            tr("Proposed findings ({count})", count=open_count)
+            if open_count
+            else tr("Proposed findings"),
+        )
         if visible:
             self.proposal_list.setCurrentRow(0)
         else:
@@ -524,20 +584,23 @@ class RecordsPage(QWidget):
         for button in (self.accept_button, self.edit_proposal_button):
             button.setEnabled(open_one)
         self.dismiss_button.setEnabled(view is not None and view.status != "accepted")
-        self.dismiss_button.setText(tr("Restore") if view is not None
-                                    and view.status == "dismissed" else tr("Dismiss"))
+        self.dismiss_button.setText(
+            tr("Restore") if view is not None and view.status == "dismissed" else tr("Dismiss")
+        )
         if view is not None:
             p = view.proposal
             self.proposal_text.setPlainText(
-                f"{tr(p.title_template, **p.params)}\n\n{tr(p.description_template, **p.params)}")
+                f"{tr(p.title_template, **p.params)}\n\n{tr(p.description_template, **p.params)}"
+            )
 
     def accept_proposal(self, title: str | None = None, description: str | None = None) -> None:
         view = self.current_proposal()
         if view is None:
             return
         try:
-            finding = records.accept_proposal(self.context.db, self.context.visit_uuid, view,
-                                              description, title)
+            finding = records.accept_proposal(
+                self.context.db, self.context.visit_uuid, view, description, title
+            )
         except UserError as exc:
             self._error(str(exc))
             return
@@ -557,8 +620,9 @@ class RecordsPage(QWidget):
         form = QFormLayout()
         form.addRow(tr("Title"), title)
         form.addRow(tr("Description"), text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
         layout = QVBoxLayout(dialog)
@@ -574,15 +638,19 @@ class RecordsPage(QWidget):
             return
         restore = view.status == "dismissed"
         try:
-            records.dismiss_proposal(self.context.db, self.context.visit_uuid, view,
-                                     dismissed=not restore)
+            records.dismiss_proposal(
+                self.context.db, self.context.visit_uuid, view, dismissed=not restore
+            )
         except UserError as exc:
             self._error(str(exc))
             return
         status: ProposalStatus = "open" if restore else "dismissed"
         assert self.results is not None
-        self.results = Results(self.results.analysis, [
-            ProposalView(v.key, v.proposal, status, v.finding_code) if v.key == view.key else v
-            for v in self.results.proposals
-        ])
+        self.results = Results(
+            self.results.analysis,
+            [
+                ProposalView(v.key, v.proposal, status, v.finding_code) if v.key == view.key else v
+                for v in self.results.proposals
+            ],
+        )
         self._fill_proposals()

@@ -42,11 +42,19 @@ def window_warning(opens: date | None, closes: date | None, when: date) -> str:
         return ""
     position = PvWindow(opens, closes).position(when)
     if position is WindowPosition.BEFORE:
-        return tr("⚠ {date} is before the PV window ({opens} – {closes}).", date=when,
-                  opens=opens, closes=closes)
+        return tr(
+            "⚠ {date} is before the PV window ({opens} – {closes}).",
+            date=when,
+            opens=opens,
+            closes=closes,
+        )
     if position is WindowPosition.AFTER:
-        return tr("⚠ {date} is after the PV window ({opens} – {closes}).", date=when,
-                  opens=opens, closes=closes)
+        return tr(
+            "⚠ {date} is after the PV window ({opens} – {closes}).",
+            date=when,
+            opens=opens,
+            closes=closes,
+        )
     return ""
 
 
@@ -97,8 +105,11 @@ class PlanVisitDialog(_Dialog):
         self.db, self.factory = db, factory
         self.setWindowTitle(tr("Plan a visit"))
         start = factory.window_opens or date.today()
-        self.when = _date_edit(max(start, date.today()) if factory.window_closes and
-                               date.today() <= factory.window_closes else start)
+        self.when = _date_edit(
+            max(start, date.today())
+            if factory.window_closes and date.today() <= factory.window_closes
+            else start
+        )
         self.when.setObjectName("plan_date")
         self.specialist = QLineEdit(specialist)
         self.specialist.setObjectName("plan_specialist")
@@ -120,13 +131,16 @@ class PlanVisitDialog(_Dialog):
 
     def _check(self) -> None:
         self.warning.setText(
-            window_warning(self.factory.window_opens, self.factory.window_closes,
-                           self.when.date().toPython())
+            window_warning(
+                self.factory.window_opens, self.factory.window_closes, self.when.date().toPython()
+            )
         )
 
     def run(self) -> str:
         planned = visits.plan_visit(
-            self.db, self.factory.id, self.when.date().toPython(),
+            self.db,
+            self.factory.id,
+            self.when.date().toPython(),
             specialist_name=self.specialist.text().strip(),
         )
         self.planned_uuid = planned.uuid
@@ -165,13 +179,16 @@ class ConfirmVisitDialog(_Dialog):
 
     def _check(self) -> None:
         self.warning.setText(
-            window_warning(self.visit.window_opens, self.visit.window_closes,
-                           self.agreed.date().toPython())
+            window_warning(
+                self.visit.window_opens, self.visit.window_closes, self.agreed.date().toPython()
+            )
         )
 
     def run(self) -> str:
         visits.confirm_visit(
-            self.db, self.visit.uuid, self.agreed.date().toPython(),
+            self.db,
+            self.visit.uuid,
+            self.agreed.date().toPython(),
             self.announced.date().toPython(),
         )
         return tr("Visit {visit} confirmed", visit=self.visit.short_id)

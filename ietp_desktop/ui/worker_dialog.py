@@ -41,15 +41,20 @@ def _combo(labels: dict[str, str], current: str) -> QComboBox:
 
 class WorkerDialog(QDialog):
     def __init__(
-        self, context: WorkspaceContext, worker: WorkerView | None = None,
+        self,
+        context: WorkspaceContext,
+        worker: WorkerView | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.context = context
         self.worker = worker
         self.saved: WorkerView | None = None
-        self.setWindowTitle(tr("Edit worker {code}", code=worker.code) if worker
-                            else tr("Add a worker to the sample"))
+        self.setWindowTitle(
+            tr("Edit worker {code}", code=worker.code)
+            if worker
+            else tr("Add a worker to the sample")
+        )
         self.code = QLineEdit(worker.code if worker else "")
         self.code.setPlaceholderText(tr("next free code (W01, W02 …)"))
         self.employee_no = QLineEdit(worker.employee_no if worker else "")
@@ -71,8 +76,9 @@ class WorkerDialog(QDialog):
         self.hire_date.setDate(QDate(hired) if hired else QDate.currentDate())
         self.hire_date.setEnabled(hired is not None)
         self.hired_known.toggled.connect(self.hire_date.setEnabled)
-        self.region = QLineEdit("" if not worker or worker.region_is_factory_default
-                                else worker.region)
+        self.region = QLineEdit(
+            "" if not worker or worker.region_is_factory_default else worker.region
+        )
         self.region.setPlaceholderText(tr("the factory's region"))
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
@@ -83,15 +89,21 @@ class WorkerDialog(QDialog):
         hire_row.addWidget(self.hired_known)
         hire_row.addWidget(self.hire_date, 1)
         for label, widget in (
-            ("Code", self.code), ("Employee no.", self.employee_no), ("Name", self.name),
-            ("Department", self.department), ("Gender", self.gender),
-            ("Local / migrant", self.origin), ("Wage type", self.wage_type),
-            ("Base rate", self.base_rate), ("Minimum-wage region", self.region),
+            ("Code", self.code),
+            ("Employee no.", self.employee_no),
+            ("Name", self.name),
+            ("Department", self.department),
+            ("Gender", self.gender),
+            ("Local / migrant", self.origin),
+            ("Wage type", self.wage_type),
+            ("Base rate", self.base_rate),
+            ("Minimum-wage region", self.region),
         ):
             form.addRow(tr(label), widget)
         form.addRow(tr("Hire date"), hire_row)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -105,13 +117,19 @@ class WorkerDialog(QDialog):
             rate = Decimal(text) if text else None
         except InvalidOperation:
             raise UserError(tr("Base rate {value} is not a number", value=text)) from None
-        hired: date | None = self.hire_date.date().toPython() if self.hired_known.isChecked() \
-            else None  # type: ignore[assignment]
+        hired: date | None = (
+            self.hire_date.date().toPython() if self.hired_known.isChecked() else None
+        )  # type: ignore[assignment]
         return WorkerInput(
-            code=self.code.text(), name=self.name.text(), employee_no=self.employee_no.text(),
-            department=self.department.text(), gender=str(self.gender.currentData()),
-            origin=str(self.origin.currentData()), hire_date=hired,
-            wage_type=str(self.wage_type.currentData()), base_rate=rate,
+            code=self.code.text(),
+            name=self.name.text(),
+            employee_no=self.employee_no.text(),
+            department=self.department.text(),
+            gender=str(self.gender.currentData()),
+            origin=str(self.origin.currentData()),
+            hire_date=hired,
+            wage_type=str(self.wage_type.currentData()),
+            base_rate=rate,
             region=self.region.text(),
         )
 

@@ -26,8 +26,19 @@ def cli(data_dir: Path, started_visit: str) -> Callable[..., int]:
         return main(["--data-dir", str(data_dir), "--actor", "cli-test", "records", *args])
 
     for no, gender in (("1001", "female"), ("1002", "male"), ("1003", "female")):
-        assert run("add-worker", started_visit, "--employee-no", no, "--gender", gender,
-                   "--base-rate", "2300") == 0
+        assert (
+            run(
+                "add-worker",
+                started_visit,
+                "--employee-no",
+                no,
+                "--gender",
+                gender,
+                "--base-rate",
+                "2300",
+            )
+            == 0
+        )
     return run
 
 
@@ -43,7 +54,10 @@ def test_workers_listing_shows_codes_and_coverage(
 
 
 def test_import_with_problems_lists_each_row_and_stores_nothing(
-    cli: Callable[..., int], db: Database, started_visit: str, tmp_path: Path,
+    cli: Callable[..., int],
+    db: Database,
+    started_visit: str,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     capsys.readouterr()
@@ -51,23 +65,32 @@ def test_import_with_problems_lists_each_row_and_stores_nothing(
     assert cli("import", started_visit, str(path), "--kind", "time") == 1
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
-    assert any("messy.csv" in line and " 4 " in line and "下班1" in line
-               and "clock-out before clock-in" in line for line in lines)
-    assert any(" 5 " in line and "worker code 9999 is not in the worker sample" in line
-               for line in lines)
+    assert any(
+        "messy.csv" in line
+        and " 4 " in line
+        and "下班1" in line
+        and "clock-out before clock-in" in line
+        for line in lines
+    )
+    assert any(
+        " 5 " in line and "worker code 9999 is not in the worker sample" in line for line in lines
+    )
     assert any(" 3 " in line and "日期" in line for line in lines)
     assert "nothing was stored" in captured.err
     assert stored(db) == 0
 
-    assert cli("import", started_visit, str(path), "--kind", "time",
-               "--accept-problems") == 0
+    assert cli("import", started_visit, str(path), "--kind", "time", "--accept-problems") == 0
     assert "stored 2 time records from messy.csv; 3 row(s) with problems left out" in (
-        capsys.readouterr().out)
+        capsys.readouterr().out
+    )
     assert stored(db) == 2
 
 
 def test_same_file_twice_is_refused_unless_replaced(
-    cli: Callable[..., int], db: Database, started_visit: str, tmp_path: Path,
+    cli: Callable[..., int],
+    db: Database,
+    started_visit: str,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = thirteen_days_csv(tmp_path)
@@ -80,28 +103,35 @@ def test_same_file_twice_is_refused_unless_replaced(
 
 
 def test_mapping_file_for_unknown_headers(
-    cli: Callable[..., int], started_visit: str, tmp_path: Path,
+    cli: Callable[..., int],
+    started_visit: str,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = tmp_path / "odd.csv"
-    path.write_text("Person,Shift day,Arrived,Left\n1001,2026-10-01,08:00,17:00\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Person,Shift day,Arrived,Left\n1001,2026-10-01,08:00,17:00\n", encoding="utf-8"
+    )
     assert cli("import", started_visit, str(path), "--kind", "time") == 1
     assert "odd.csv: no header row found" in capsys.readouterr().err
     mapping = tmp_path / "map.json"
-    mapping.write_text(json.dumps({"worker_code": "Person", "date": "Shift day",
-                                   "in_1": "Arrived", "out_1": "Left"}), encoding="utf-8")
-    assert cli("import", started_visit, str(path), "--kind", "time",
-               "--mapping", str(mapping)) == 0
+    mapping.write_text(
+        json.dumps(
+            {"worker_code": "Person", "date": "Shift day", "in_1": "Arrived", "out_1": "Left"}
+        ),
+        encoding="utf-8",
+    )
+    assert cli("import", started_visit, str(path), "--kind", "time", "--mapping", str(mapping)) == 0
     assert "stored 1 time records from odd.csv" in capsys.readouterr().out
 
 
 def test_check_prints_figures_and_breaches_with_their_rule(
-    cli: Callable[..., int], started_visit: str, tmp_path: Path,
+    cli: Callable[..., int],
+    started_visit: str,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert cli("import", started_visit, str(thirteen_days_csv(tmp_path)), "--kind",
-               "time") == 0
+    assert cli("import", started_visit, str(thirteen_days_csv(tmp_path)), "--kind", "time") == 0
     capsys.readouterr()
     assert cli("check", started_visit) == 0
     out = capsys.readouterr().out

@@ -144,8 +144,11 @@ def test_coerce_reads_user_input_into_the_typed_answer(
         (DRILL, "1/10/2026", "item EH-03: '1/10/2026' is not a date (YYYY-MM-DD)"),
         (DRILL, 20261001, "item EH-03: 20261001 is not a date (YYYY-MM-DD)"),
         (NOTE, 42, "item TR-07: expected text, got 42"),
-        (CHALLENGES, "overtime", "item DQ-01: 'overtime' is not one of working_hours, "
-         "health_safety, other"),
+        (
+            CHALLENGES,
+            "overtime",
+            "item DQ-01: 'overtime' is not one of working_hours, health_safety, other",
+        ),
         (CHALLENGES, 3, "item DQ-01: expected a list of choices, got 3"),
         (CHALLENGES, ["other", 3], "item DQ-01: expected a list of choices, got 3 in it"),
     ],
@@ -170,8 +173,11 @@ def test_coerce_refuses_unreadable_input_naming_the_item(
         (PAY, "cheque", "Choose one of: bank, cash."),
         (CHALLENGES, ["other"], None),
         (CHALLENGES, [], None),
-        (CHALLENGES, ["other", "overtime"], "Choose only from: working_hours, health_safety, "
-         "other."),
+        (
+            CHALLENGES,
+            ["other", "overtime"],
+            "Choose only from: working_hours, health_safety, other.",
+        ),
         (CHALLENGES, "other", "Choose only from: working_hours, health_safety, other."),
         (HOURS, 168.0, None),
         (HOURS, 0.0, None),

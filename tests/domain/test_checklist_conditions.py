@@ -46,28 +46,52 @@ FORM_DATA = {
             "title": {"en": "Wages", "zh": "工资"},
             "items": [
                 q("PR-01", "yes_no_na"),
-                q("PR-02", "yes_no_na",
-                  relevant_when={"item": "PR-01", "op": "eq", "value": "yes"},
-                  noncompliant_when={"item": "PR-02", "op": "eq", "value": "no"},
-                  suggested_classification="standard_nc"),
-                q("PR-03", "number", unit="CNY",
-                  relevant_when={"item": "PR-02", "op": "answered"}),
-                q("HR-01", "number", unit="h",
-                  noncompliant_when={"item": "HR-01", "op": "gt", "value": 60},
-                  suggested_classification="standard_nc"),
-                q("HR-02", "yes_partial_no",
-                  relevant_when={"any": [{"item": "HR-01", "op": "gt", "value": 60},
-                                         {"item": "PR-01", "op": "eq", "value": "no"}]},
-                  noncompliant_when={"item": "HR-02", "op": "in", "value": ["partial", "no"]},
-                  suggested_classification="transparency"),
-                q("HR-03", "text", required=False,
-                  relevant_when={"all": [{"item": "PR-01", "op": "eq", "value": "yes"},
-                                         {"not": {"item": "HR-01", "op": "le", "value": 48}}]}),
+                q(
+                    "PR-02",
+                    "yes_no_na",
+                    relevant_when={"item": "PR-01", "op": "eq", "value": "yes"},
+                    noncompliant_when={"item": "PR-02", "op": "eq", "value": "no"},
+                    suggested_classification="standard_nc",
+                ),
+                q("PR-03", "number", unit="CNY", relevant_when={"item": "PR-02", "op": "answered"}),
+                q(
+                    "HR-01",
+                    "number",
+                    unit="h",
+                    noncompliant_when={"item": "HR-01", "op": "gt", "value": 60},
+                    suggested_classification="standard_nc",
+                ),
+                q(
+                    "HR-02",
+                    "yes_partial_no",
+                    relevant_when={
+                        "any": [
+                            {"item": "HR-01", "op": "gt", "value": 60},
+                            {"item": "PR-01", "op": "eq", "value": "no"},
+                        ]
+                    },
+                    noncompliant_when={"item": "HR-02", "op": "in", "value": ["partial", "no"]},
+                    suggested_classification="transparency",
+                ),
+                q(
+                    "HR-03",
+                    "text",
+                    required=False,
+                    relevant_when={
+                        "all": [
+                            {"item": "PR-01", "op": "eq", "value": "yes"},
+                            {"not": {"item": "HR-01", "op": "le", "value": 48}},
+                        ]
+                    },
+                ),
                 q("DQ-01", "multi_choice", choices=CHALLENGE_CHOICES),
                 q("DQ-02", "text", relevant_when={"item": "DQ-01", "op": "eq", "value": "other"}),
-                q("DQ-03", "date", required=False,
-                  relevant_when={"item": "DQ-01", "op": "not_in",
-                                 "value": ["hours", "safety"]}),
+                q(
+                    "DQ-03",
+                    "date",
+                    required=False,
+                    relevant_when={"item": "DQ-01", "op": "not_in", "value": ["hours", "safety"]},
+                ),
             ],
         }
     ],
@@ -85,8 +109,7 @@ def visible(answers: dict[str, AnswerValue]) -> list[str]:
         ({}, ["PR-01", "HR-01", "DQ-01"]),
         # HR-01 unanswered: "HR-01 le 48" is false, so "not" of it is true and HR-03 shows
         ({"PR-01": "yes"}, ["PR-01", "PR-02", "HR-01", "HR-03", "DQ-01"]),
-        ({"PR-01": "yes", "PR-02": "no"},
-         ["PR-01", "PR-02", "PR-03", "HR-01", "HR-03", "DQ-01"]),
+        ({"PR-01": "yes", "PR-02": "no"}, ["PR-01", "PR-02", "PR-03", "HR-01", "HR-03", "DQ-01"]),
         # any: hours over 60 or PR-01 = no
         ({"PR-01": "no"}, ["PR-01", "HR-01", "HR-02", "DQ-01"]),
         ({"HR-01": 61.0}, ["PR-01", "HR-01", "HR-02", "DQ-01"]),
@@ -119,7 +142,11 @@ def test_changing_the_controlling_answer_hides_follow_ups_and_their_follow_ups()
 def test_missing_required_lists_only_visible_unanswered_required_items() -> None:
     assert [i.id for i in missing_required(FORM, {})] == ["PR-01", "HR-01", "DQ-01"]
     answers: dict[str, AnswerValue] = {
-        "PR-01": "yes", "PR-02": "", "HR-01": 50.0, "DQ-01": ["other"], "DQ-02": "  ",
+        "PR-01": "yes",
+        "PR-02": "",
+        "HR-01": 50.0,
+        "DQ-01": ["other"],
+        "DQ-02": "  ",
     }
     # HR-03 (not required) and DQ-03 (not required) are ignored; PR-03 is hidden
     assert [i.id for i in missing_required(FORM, answers)] == ["PR-02", "DQ-02"]

@@ -27,20 +27,23 @@ def days(first: date, last: date) -> list[date]:
 
 
 def analyse_one(punches: list[Punch]):  # type: ignore[no-untyped-def]
-    (code, dh), = daily_hours(punches).items()
+    ((code, dh),) = daily_hours(punches).items()
     return worker_hours(code, dh, shipped())
 
 
 def test_night_shift_counts_on_the_day_it_started_and_intervals_add_up() -> None:
     mon = date(2026, 11, 2)
-    wh = analyse_one([
-        shift("W01", mon, "20:00", "05:30"),  # 9.5 h across midnight
-        shift("W01", date(2026, 11, 3), "08:00", "12:00"),
-        shift("W01", date(2026, 11, 3), "13:00", "17:30"),
-    ])
+    wh = analyse_one(
+        [
+            shift("W01", mon, "20:00", "05:30"),  # 9.5 h across midnight
+            shift("W01", date(2026, 11, 3), "08:00", "12:00"),
+            shift("W01", date(2026, 11, 3), "13:00", "17:30"),
+        ]
+    )
     assert [(d.work_date, d.hours) for d in wh.days] == [(mon, 9.5), (date(2026, 11, 3), 8.5)]
     assert [(o.work_date, o.workday_minutes) for o in wh.overtime] == [
-        (mon, 90), (date(2026, 11, 3), 30)
+        (mon, 90),
+        (date(2026, 11, 3), 30),
     ]
 
 
@@ -65,10 +68,12 @@ def test_rest_day_worked_then_day_off_in_lieu_is_not_rest_day_overtime() -> None
 
 
 def test_public_holiday_work_is_all_holiday_overtime_and_bridged_days_are_rest_days() -> None:
-    wh = analyse_one([
-        shift("W04", date(2026, 10, 1), "08:00", "16:00"),  # statutory: 300 %
-        shift("W04", date(2026, 10, 5), "08:00", "12:00"),  # bridged day: rest day
-    ])
+    wh = analyse_one(
+        [
+            shift("W04", date(2026, 10, 1), "08:00", "16:00"),  # statutory: 300 %
+            shift("W04", date(2026, 10, 5), "08:00", "12:00"),  # bridged day: rest day
+        ]
+    )
     assert wh.holidays_worked == (date(2026, 10, 1),)
     assert [(o.holiday_minutes, o.rest_day_minutes) for o in wh.overtime] == [(480, 0), (0, 240)]
 
@@ -79,7 +84,9 @@ def test_thirteen_consecutive_days_breach_message_cites_the_rule() -> None:
     )
     run = wh.longest_run
     assert run is not None and (run.start, run.end, run.days) == (
-        date(2026, 10, 1), date(2026, 10, 13), 13
+        date(2026, 10, 1),
+        date(2026, 10, 13),
+        13,
     )
     rest = [b for b in hours_breaches(wh, shipped()) if b.rule_id == "rest_days_per_week"]
     assert [b.message for b in rest] == [
@@ -105,7 +112,10 @@ def test_weekly_rolling_and_overtime_caps() -> None:
     )
     total = by_rule["total_hours_per_7_days"]
     assert (total.figure, total.limit, total.period_start, total.period_end) == (
-        Decimal("66.00"), Decimal(60), date(2026, 11, 2), date(2026, 11, 28)
+        Decimal("66.00"),
+        Decimal(60),
+        date(2026, 11, 2),
+        date(2026, 11, 28),
     )
     assert "overtime_hours_per_day_special" not in by_rule  # 3 h is within the special cap
     assert "rest_days_per_week" not in by_rule
@@ -113,11 +123,13 @@ def test_weekly_rolling_and_overtime_caps() -> None:
 
 
 def test_daily_cap_breach_lists_days_over_three_hours() -> None:
-    wh = analyse_one([
-        shift("W06", date(2026, 11, 2), "07:00", "20:30"),  # 13.5 h: 5.5 h overtime
-        shift("W06", date(2026, 11, 3), "07:00", "19:00"),  # 12 h: 4 h overtime
-        shift("W06", date(2026, 11, 4), "07:00", "18:00"),  # 11 h: at the cap
-    ])
+    wh = analyse_one(
+        [
+            shift("W06", date(2026, 11, 2), "07:00", "20:30"),  # 13.5 h: 5.5 h overtime
+            shift("W06", date(2026, 11, 3), "07:00", "19:00"),  # 12 h: 4 h overtime
+            shift("W06", date(2026, 11, 4), "07:00", "18:00"),  # 11 h: at the cap
+        ]
+    )
     breaches = hours_breaches(wh, shipped())
     (b,) = [x for x in breaches if x.rule_id == "overtime_hours_per_day_special"]
     assert b.message == (

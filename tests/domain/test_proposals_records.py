@@ -35,7 +35,8 @@ def test_breaches_grouped_by_rule_into_findings_citing_evidence() -> None:
 
     rest = proposals["rest_days_per_week"]
     assert (rest.classification, rest.category) == (
-        Classification.STANDARD_NC, Category.WORKING_HOURS
+        Classification.STANDARD_NC,
+        Category.WORKING_HOURS,
     )
     assert rest.worker_codes == ("W01", "W03")
     assert rest.title == "Workers without one rest day in seven days"
@@ -56,8 +57,10 @@ def test_breaches_grouped_by_rule_into_findings_citing_evidence() -> None:
 
 def test_no_breaches_no_proposals() -> None:
     workers = [Worker("W01", region="CN-GD-Guangzhou")]
-    assert propose_findings(analyse(workers, eight_hours("W01", date(2026, 11, 2), 5), [],
-                                    shipped())) == []
+    assert (
+        propose_findings(analyse(workers, eight_hours("W01", date(2026, 11, 2), 5), [], shipped()))
+        == []
+    )
 
 
 def test_breach_and_proposal_texts_have_chinese_translations() -> None:
@@ -69,14 +72,29 @@ def test_breach_and_proposal_texts_have_chinese_translations() -> None:
         day = date(2026, 11, 2) + timedelta(days=i)
         start = datetime(day.year, day.month, day.day, 7)
         punches.append(Punch("W01", day, start, start + timedelta(hours=13)))
-    pays = [PayRecord("W01", date(2026, 11, 1), date(2026, 11, 30), base_pay=Decimal("2000"),
-                      damage_deductions=Decimal("900"), paid_on=date(2026, 12, 20),
-                      agreed_pay_day=date(2026, 12, 10))]
+    pays = [
+        PayRecord(
+            "W01",
+            date(2026, 11, 1),
+            date(2026, 11, 30),
+            base_pay=Decimal("2000"),
+            damage_deductions=Decimal("900"),
+            paid_on=date(2026, 12, 20),
+            agreed_pay_day=date(2026, 12, 10),
+        )
+    ]
     analysis = analyse(workers, punches, pays, shipped())
     rule_ids = {b.rule_id for b in analysis.breaches}
-    assert rule_ids >= {"rest_days_per_week", "overtime_hours_per_month", "minimum_wage",
-                        "overtime_hours_per_day_special", "total_hours_per_7_days",
-                        "premium_workday", "damage_deduction_share", "pay_at_least_monthly"}
+    assert rule_ids >= {
+        "rest_days_per_week",
+        "overtime_hours_per_month",
+        "minimum_wage",
+        "overtime_hours_per_day_special",
+        "total_hours_per_7_days",
+        "premium_workday",
+        "damage_deduction_share",
+        "pay_at_least_monthly",
+    }
     for b in analysis.breaches:
         zh = tr(b.template, language="zh", **b.params)
         assert zh != b.message and "{" not in zh, b.template

@@ -26,7 +26,9 @@ def test_shipped_rule_set_carries_the_figures_and_citations() -> None:
     assert law.overtime_hours_per_month.citation == "PRC Labour Law art. 41"
     assert law.rest_days_per_week.citation == "PRC Labour Law art. 38"
     assert [law.premium_workday.value, law.premium_rest_day.value, law.premium_holiday.value] == [
-        Decimal("1.5"), Decimal("2.0"), Decimal("3.0")
+        Decimal("1.5"),
+        Decimal("2.0"),
+        Decimal("3.0"),
     ]
     assert law.monthly_hours_base.value == 174
     assert law.damage_deduction_share.value == Decimal("0.20")

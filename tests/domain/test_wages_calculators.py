@@ -99,8 +99,9 @@ def test_overtime_premium_workday_rest_day_and_holiday() -> None:
     ]
     pays = [
         PayRecord("W05", *NOV, base_pay=D("3480"), overtime_pay=D("300")),
-        PayRecord("W05", date(2026, 10, 1), date(2026, 10, 31), base_pay=D("3480"),
-                  overtime_pay=D("480")),
+        PayRecord(
+            "W05", date(2026, 10, 1), date(2026, 10, 31), base_pay=D("3480"), overtime_pay=D("480")
+        ),
     ]
     analysis = analyse([w], punches, pays, shipped())
     (b,) = analysis.breaches
@@ -142,10 +143,20 @@ def test_deduction_limits() -> None:
 
 def test_late_payment_and_period_longer_than_a_month() -> None:
     w = Worker("W08", region="CN-GD-Guangzhou")
-    late = PayRecord("W08", *NOV, base_pay=D("2600"), paid_on=date(2026, 12, 15),
-                     agreed_pay_day=date(2026, 12, 10))
-    on_time = PayRecord("W08", *NOV, base_pay=D("2600"), paid_on=date(2026, 12, 10),
-                        agreed_pay_day=date(2026, 12, 10))
+    late = PayRecord(
+        "W08",
+        *NOV,
+        base_pay=D("2600"),
+        paid_on=date(2026, 12, 15),
+        agreed_pay_day=date(2026, 12, 10),
+    )
+    on_time = PayRecord(
+        "W08",
+        *NOV,
+        base_pay=D("2600"),
+        paid_on=date(2026, 12, 10),
+        agreed_pay_day=date(2026, 12, 10),
+    )
     assert messages([w], [], [on_time]) == []
     analysis = analyse([w], [], [late], shipped())
     assert [b.message for b in analysis.breaches] == [
@@ -163,8 +174,12 @@ def test_late_payment_and_period_longer_than_a_month() -> None:
 def test_missing_figures_become_notes_not_crashes() -> None:
     w = Worker("W09", region="CN-GD-Dongguan")  # 2025 figure not entered in the rule set
     nobody = Worker("W10")
-    analysis = analyse([w, nobody], [], [PayRecord("W09", *NOV, base_pay=D("1")),
-                                         PayRecord("W10", *NOV, base_pay=D("1"))], shipped())
+    analysis = analyse(
+        [w, nobody],
+        [],
+        [PayRecord("W09", *NOV, base_pay=D("1")), PayRecord("W10", *NOV, base_pay=D("1"))],
+        shipped(),
+    )
     assert analysis.breaches == ()
     assert any("W09" in n and "changed on 2025-03-01" in n for n in analysis.notes)
     assert any(n.startswith("W10: no minimum-wage region") for n in analysis.notes)
@@ -177,7 +192,10 @@ def test_analysis_figures_and_summary() -> None:
     a = analyse([w], punches, [], shipped())
     (f,) = a.workers
     assert (f.days_worked, f.total_hours, f.longest_run_days, f.incomplete_days) == (
-        14, 117.0, 13, 1
+        14,
+        117.0,
+        13,
+        1,
     )
     assert (f.longest_run_start, f.longest_run_end) == (date(2026, 10, 1), date(2026, 10, 13))
     assert f.holidays_worked == 3  # 1, 2, 3 Oct
@@ -186,13 +204,19 @@ def test_analysis_figures_and_summary() -> None:
     assert f.max_overtime_month_hours == 27 + 36 + 5 + 1
     assert f.days_off_in_lieu == 1
     assert a.summary.breaches_by_rule == {
-        "overtime_hours_per_month": 1, "rest_days_per_week": 1, "total_hours_per_7_days": 1
+        "overtime_hours_per_month": 1,
+        "rest_days_per_week": 1,
+        "total_hours_per_7_days": 1,
     }
     assert (a.summary.workers, a.summary.workers_with_breaches, a.summary.incomplete_days) == (
-        1, 1, 1
+        1,
+        1,
+        1,
     )
     assert [(w.monday, w.hours) for w in f.weekly_hours] == [
-        (date(2026, 9, 28), 36.0), (date(2026, 10, 5), 63.0), (date(2026, 10, 12), 18.0),
+        (date(2026, 9, 28), 36.0),
+        (date(2026, 10, 5), 63.0),
+        (date(2026, 10, 12), 18.0),
         (date(2026, 10, 19), 0.0),
     ]
 

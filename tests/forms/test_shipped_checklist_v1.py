@@ -126,7 +126,9 @@ def test_follow_up_questions_appear_only_when_they_apply(form: Form) -> None:
 def test_answering_every_visible_required_item_completes_the_form(form: Form) -> None:
     zero_tolerance = {i.id for i in form.section_of("ZT-01").items}
     plain: dict[str, object] = {
-        "number": "0", "date": "2026-05-04", "text": "Nothing further to note here.",
+        "number": "0",
+        "date": "2026-05-04",
+        "text": "Nothing further to note here.",
     }
     specific = {"OM-06": "350", "WG-02": "2520", "WG-10": "100 %"}
     answers: dict[str, AnswerValue] = {}

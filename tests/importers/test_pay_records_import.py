@@ -17,7 +17,7 @@ def test_chinese_payroll_in_gbk_with_title_row(tmp_path: Path) -> None:
     content = (
         "2026年10月工资表\n"
         "工号,姓名,月份,基本工资,加班费,津贴,夜班津贴,扣款,社保,实发工资,发薪日期\n"
-        "1001,张三,2026年10月,\"2,500.00\",600,100,50,0,250,3000,2026-11-10\n"
+        '1001,张三,2026年10月,"2,500.00",600,100,50,0,250,3000,2026-11-10\n'
         "1002,李四,2026-10,2400,300,0,0,20,250,2400,2026/11/12\n"  # net does not add up
     )
     path = tmp_path / "工资.csv"
@@ -29,7 +29,10 @@ def test_chinese_payroll_in_gbk_with_title_row(tmp_path: Path) -> None:
     first = preview.rows[0]
     assert (first.period_start, first.period_end) == (date(2026, 10, 1), date(2026, 10, 31))
     assert (first.base_pay, first.overtime_pay, first.allowances, first.special_allowances) == (
-        Decimal("2500.00"), Decimal(600), Decimal(100), Decimal(50)
+        Decimal("2500.00"),
+        Decimal(600),
+        Decimal(100),
+        Decimal(50),
     )
     assert (first.social_insurance, first.net_pay) == (Decimal(250), Decimal(3000))
     assert (first.paid_on, first.agreed_pay_day) == (date(2026, 11, 10), date(2026, 11, 10))
@@ -74,6 +77,8 @@ def test_xlsx_payroll_with_date_cells_and_piece_earnings(tmp_path: Path) -> None
     assert preview.problems == []
     (r,) = preview.rows
     assert (r.period_start, r.period_end, r.paid_on) == (
-        date(2026, 10, 16), date(2026, 11, 15), date(2026, 11, 19)
+        date(2026, 10, 16),
+        date(2026, 11, 15),
+        date(2026, 11, 19),
     )
     assert r.base_pay == r.piece_earnings_standard_hours == Decimal("2480.5")

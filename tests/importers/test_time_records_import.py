@@ -32,8 +32,14 @@ def test_chinese_headers_in_any_common_encoding(tmp_path: Path, encoding: str) -
     preview = preview_time_records(path, None, SAMPLE)
     assert preview.problems == []
     assert preview.mapping.fields == {
-        "worker_code": "工号", "name": "姓名", "department": "部门", "date": "日期",
-        "in_1": "上班1", "out_1": "下班1", "in_2": "上班2", "out_2": "下班2",
+        "worker_code": "工号",
+        "name": "姓名",
+        "department": "部门",
+        "date": "日期",
+        "in_1": "上班1",
+        "out_1": "下班1",
+        "in_2": "上班2",
+        "out_2": "下班2",
     }
     assert [(p.start, p.end) for p in preview.rows] == [
         (datetime(2026, 10, 1, 8), datetime(2026, 10, 1, 12)),
@@ -55,7 +61,10 @@ def test_title_rows_blank_lines_semicolons_and_text_formats(tmp_path: Path) -> N
     assert preview.header_row == 4
     assert problems(preview) == []
     assert [p.work_date for p in preview.rows] == [
-        date(2026, 10, 1), date(2026, 10, 2), date(2026, 10, 3), date(2026, 10, 4)
+        date(2026, 10, 1),
+        date(2026, 10, 2),
+        date(2026, 10, 3),
+        date(2026, 10, 4),
     ]
     assert {p.minutes for p in preview.rows} == {540}
     assert preview.row_numbers == [5, 7, 8, 9]
@@ -90,8 +99,12 @@ def test_duplicates_missing_punch_and_bad_rows_each_reported(tmp_path: Path) -> 
     preview = preview_time_records(write(tmp_path, "d.csv", content), None, SAMPLE)
     assert problems(preview) == [
         (3, "", "duplicate of row 2; ignored", "warning"),
-        (4, "下班1", "missing clock-out: the day is flagged and its hours are not counted",
-         "warning"),
+        (
+            4,
+            "下班1",
+            "missing clock-out: the day is flagged and its hours are not counted",
+            "warning",
+        ),
         (5, "工号", "worker code 1999 is not in the worker sample", "error"),
         (6, "日期", "unreadable date '10/13/2026'", "error"),
         (7, "上班1", "unreadable time '8h'", "error"),
@@ -100,15 +113,13 @@ def test_duplicates_missing_punch_and_bad_rows_each_reported(tmp_path: Path) -> 
     ]
     assert all(p.file == "d.csv" for p in preview.problems)
     assert [(p.worker_code, p.end is None) for p in preview.rows] == [
-        ("1001", False), ("1002", True)
+        ("1001", False),
+        ("1002", True),
     ]
 
 
 def test_overlapping_rows_for_one_worker(tmp_path: Path) -> None:
-    content = CN_HEADER + (
-        "1001,,,2026-10-01,20:00,04:00,,\n"
-        "1001,,,2026-10-02,02:00,10:00,,\n"
-    )
+    content = CN_HEADER + ("1001,,,2026-10-01,20:00,04:00,,\n1001,,,2026-10-02,02:00,10:00,,\n")
     preview = preview_time_records(write(tmp_path, "o.csv", content), None, SAMPLE)
     assert problems(preview) == [
         (3, "", "overlaps the punch on row 2 (until 2026-10-02 04:00)", "error")
@@ -132,8 +143,9 @@ def test_unknown_columns_and_missing_required_columns(tmp_path: Path) -> None:
 
 def test_mapping_file_overrides_the_suggestion(tmp_path: Path) -> None:
     mapping_path = tmp_path / "map.json"
-    mapping_path.write_text(json.dumps({"worker_code": "Badge", "in_1": "Arrive",
-                                        "out_1": "Leave"}), encoding="utf-8")
+    mapping_path.write_text(
+        json.dumps({"worker_code": "Badge", "in_1": "Arrive", "out_1": "Leave"}), encoding="utf-8"
+    )
     mapping = load_mapping(mapping_path, TIME_FIELDS)
     content = "Badge,Date,Arrive,Leave\n1001,2026-10-01,07:30,16:30\n"
     preview = preview_time_records(write(tmp_path, "x.csv", content), mapping, SAMPLE)
@@ -155,15 +167,17 @@ def test_xlsx_with_merged_title_date_cells_serials_and_time_cells(tmp_path: Path
     ws.append(["员工编号", "姓名", "日期", "上班", "下班"])
     ws.append([1001, "张三", date(2026, 10, 1), time(8, 0), time(17, 0)])
     ws.append([1002, "李四", 46296, "08:00", 0.75])  # serial number and day fraction
-    ws.append([1003, "王五", datetime(2026, 10, 1), datetime(2026, 10, 1, 20),
-               datetime(2026, 10, 2, 5)])
+    ws.append(
+        [1003, "王五", datetime(2026, 10, 1), datetime(2026, 10, 1, 20), datetime(2026, 10, 2, 5)]
+    )
     path = tmp_path / "att.xlsx"
     wb.save(path)
     preview = preview_time_records(path, None, SAMPLE)
     assert preview.problems == []
     assert preview.header_row == 3
     assert [(p.worker_code, p.work_date, p.minutes) for p in preview.rows] == [
-        ("1001", date(2026, 10, 1), 540), ("1002", date(2026, 10, 1), 600),
+        ("1001", date(2026, 10, 1), 540),
+        ("1002", date(2026, 10, 1), 600),
         ("1003", date(2026, 10, 1), 540),
     ]
 
@@ -183,16 +197,37 @@ def test_unreadable_files_raise_user_error_naming_the_file(tmp_path: Path) -> No
 
 _cell = st.one_of(
     st.text(max_size=12),
-    st.sampled_from(["08:00", "25:00", "0800", "2026-10-01", "2026/2/30", "46296", "", "-1",
-                     "1001", "下班", "12:00 PM", "00:00", "24:00", "1e9", "nan", "\"", ";"]),
+    st.sampled_from(
+        [
+            "08:00",
+            "25:00",
+            "0800",
+            "2026-10-01",
+            "2026/2/30",
+            "46296",
+            "",
+            "-1",
+            "1001",
+            "下班",
+            "12:00 PM",
+            "00:00",
+            "24:00",
+            "1e9",
+            "nan",
+            '"',
+            ";",
+        ]
+    ),
 )
 
 
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(rows=st.lists(st.lists(_cell, min_size=0, max_size=7), max_size=12),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]))
+@given(
+    rows=st.lists(st.lists(_cell, min_size=0, max_size=7), max_size=12),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
+)
 def test_random_rows_never_raise_anything_but_user_error(
     tmp_path: Path, rows: list[list[str]], encoding: str
 ) -> None:

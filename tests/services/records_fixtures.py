@@ -17,10 +17,17 @@ def add_sample(db: Database, visit: str) -> None:
         ("1002", "装配", "male", "local"),
         ("1003", "注塑", "female", "local"),
     ):
-        workers.add_worker(db, visit, workers.WorkerInput(
-            employee_no=no, department=dept, gender=gender, origin=origin,
-            base_rate=Decimal(2300),
-        ))
+        workers.add_worker(
+            db,
+            visit,
+            workers.WorkerInput(
+                employee_no=no,
+                department=dept,
+                gender=gender,
+                origin=origin,
+                base_rate=Decimal(2300),
+            ),
+        )
 
 
 def thirteen_days_csv(tmp_path: Path, name: str = "考勤.csv") -> Path:

@@ -12,8 +12,9 @@ from tests.services.records_fixtures import add_sample, thirteen_days_csv
 
 def imported(db: Database, visit: str, tmp_path: Path) -> None:
     add_sample(db, visit)
-    records.commit_import(db, visit, records.preview_import(
-        db, visit, thirteen_days_csv(tmp_path), "time"))
+    records.commit_import(
+        db, visit, records.preview_import(db, visit, thirteen_days_csv(tmp_path), "time")
+    )
 
 
 def test_stored_records_give_each_workers_figures_and_breaches(

@@ -85,11 +85,16 @@ def test_another_file_with_the_same_worker_days_is_refused_row_by_row(
     db: Database, started_visit: str, tmp_path: Path
 ) -> None:
     add_sample(db, started_visit)
-    records.commit_import(db, started_visit, records.preview_import(
-        db, started_visit, thirteen_days_csv(tmp_path), "time"))
+    records.commit_import(
+        db,
+        started_visit,
+        records.preview_import(db, started_visit, thirteen_days_csv(tmp_path), "time"),
+    )
     other = tmp_path / "again.csv"
-    other.write_text("工号,日期,上班,下班\n1001,2026-10-02,08:00,17:00\n1003,2026-10-02,08:00,17:00\n",
-                     encoding="utf-8")
+    other.write_text(
+        "工号,日期,上班,下班\n1001,2026-10-02,08:00,17:00\n1003,2026-10-02,08:00,17:00\n",
+        encoding="utf-8",
+    )
     preview = records.preview_import(db, started_visit, other, "time")
     assert [(p.row_number, p.reason) for p in preview.errors] == [
         (2, "records for this worker and day are already stored from 考勤.csv")
@@ -101,8 +106,12 @@ def test_pay_records_round_trip_through_the_database(
     db: Database, started_visit: str, tmp_path: Path
 ) -> None:
     add_sample(db, started_visit)
-    workers.update_worker(db, started_visit, "W01", workers.WorkerInput(
-        employee_no="1001", region="CN-GD-Shenzhen", base_rate=Decimal(2300)))
+    workers.update_worker(
+        db,
+        started_visit,
+        "W01",
+        workers.WorkerInput(employee_no="1001", region="CN-GD-Shenzhen", base_rate=Decimal(2300)),
+    )
     path = tmp_path / "pay.csv"
     path.write_text(
         "工号,月份,基本工资,加班费,津贴,夜班津贴,扣款,社保,实发工资,发薪日期\n"

@@ -20,12 +20,25 @@ def test_codes_are_numbered_and_region_defaults_to_the_factorys(
     db: Database, started_visit: str
 ) -> None:
     first = workers.add_worker(db, started_visit, workers.WorkerInput(name="张三", gender="女"))
-    second = workers.add_worker(db, started_visit, workers.WorkerInput(
-        region="CN-GD-Shenzhen", origin="外地", wage_type="计件", hire_date=date(2024, 3, 1)))
+    second = workers.add_worker(
+        db,
+        started_visit,
+        workers.WorkerInput(
+            region="CN-GD-Shenzhen", origin="外地", wage_type="计件", hire_date=date(2024, 3, 1)
+        ),
+    )
     assert (first.code, first.gender, first.region, first.region_is_factory_default) == (
-        "W01", "female", "CN-GD-Dongguan", True)
+        "W01",
+        "female",
+        "CN-GD-Dongguan",
+        True,
+    )
     assert (second.code, second.origin, second.wage_type, second.region) == (
-        "W02", "migrant", "piece", "CN-GD-Shenzhen")
+        "W02",
+        "migrant",
+        "piece",
+        "CN-GD-Shenzhen",
+    )
     workers.update_worker(db, started_visit, "W01", workers.WorkerInput(department="装配"))
     assert [w.department for w in workers.list_workers(db, started_visit)] == ["装配", ""]
     workers.remove_worker(db, started_visit, "w02")
@@ -44,8 +57,11 @@ def test_bad_worker_input_names_the_field(db: Database, started_visit: str) -> N
 
 def test_coverage_names_what_the_sample_misses(db: Database, started_visit: str) -> None:
     for gender in ("female", "female"):
-        workers.add_worker(db, started_visit, workers.WorkerInput(
-            gender=gender, origin="migrant", department="装配"))
+        workers.add_worker(
+            db,
+            started_visit,
+            workers.WorkerInput(gender=gender, origin="migrant", department="装配"),
+        )
     coverage = workers.sample_coverage(db, started_visit)
     assert (coverage.headcount, coverage.suggested, coverage.sampled) == (400, 20, 2)
     assert coverage.departments == {"装配": 2}

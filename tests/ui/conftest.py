@@ -21,9 +21,7 @@ SEAL_DAYS_AGO = 90  # today falls inside the PV window (2 to 4 months after the 
 
 
 @pytest.fixture(autouse=True)
-def _english_and_own_data_dir(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[None]:
+def _english_and_own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("IETP_DATA_DIR", str(tmp_path / "never-used"))
     set_language("en")
     yield

@@ -60,8 +60,9 @@ def answer_row(qtbot: QtBot, row: ItemRow) -> None:
     elif isinstance(editor, NumberEditor):
         low = item.min if item.min is not None else 0
         editor.edit.clear()
-        qtbot.keyClicks(editor.edit, format_number(low + 1 if item.max is None or
-                                                   low + 1 <= item.max else low))
+        qtbot.keyClicks(
+            editor.edit, format_number(low + 1 if item.max is None or low + 1 <= item.max else low)
+        )
         qtbot.keyClick(editor.edit, Qt.Key.Key_Return)
     elif isinstance(editor, DateEditor):
         editor.unset.setFocus()
@@ -83,7 +84,8 @@ def answer_all_required(qtbot: QtBot, workspace: VisitWorkspace, shots: Path | N
             if not ids:
                 continue
             qtbot.mouseClick(
-                workspace.nav.viewport(), Qt.MouseButton.LeftButton,
+                workspace.nav.viewport(),
+                Qt.MouseButton.LeftButton,
                 pos=workspace.nav.visualItemRect(workspace.nav.item(index)).center(),
             )
             assert workspace.stack.currentWidget() is page
@@ -104,7 +106,10 @@ def drop_files(widget: QWidget, paths: list[Path], at: QPointF | None = None) ->
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     where = at if at is not None else QPointF(widget.rect().center())
     event = QDropEvent(
-        where, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        where,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
     # QApplication refuses to deliver a Drop without a real drag in progress (offscreen has

@@ -81,15 +81,21 @@ def test_full_visit_through_the_window_then_restart(
 
     # A non-compliant answer shows "Raise finding"; Ctrl+R raises it for the current item.
     page = go_to_section(qtbot, workspace, "ehs")
-    row = next(r for r in page.rows.values() if r.item.type == "yes_no_na" and
-               r.item.noncompliant_when is not None and r.item.relevant_when is None)
+    row = next(
+        r
+        for r in page.rows.values()
+        if r.item.type == "yes_no_na"
+        and r.item.noncompliant_when is not None
+        and r.item.relevant_when is None
+    )
     qtbot.mouseClick(row.editor.buttons["no"], Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     assert row.raise_button.isVisibleTo(row) and row.hint.isVisibleTo(row)
     qtbot.keyClick(row.editor.focus_target(), Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     dialog = workspace.findChild(RaiseFindingDialog)
     assert dialog is not None
-    assert dialog.classification.currentData() == (row.item.suggested_classification or
-                                                   "standard_nc")
+    assert dialog.classification.currentData() == (
+        row.item.suggested_classification or "standard_nc"
+    )
     dialog.description.clear()
     qtbot.keyClicks(dialog.description, "Fire exit blocked by cartons in warehouse B.")
     dialog.grab().save(str(shots / "raise_finding.png"))
@@ -186,7 +192,9 @@ def test_full_visit_through_the_window_then_restart(
                     assert shown == expected, item_id
                 else:
                     assert format_answer(row.item, expected, "en") == format_answer(
-                        row.item, shown if shown != [] else None, "en"  # type: ignore[arg-type]
+                        row.item,
+                        shown if shown != [] else None,
+                        "en",  # type: ignore[arg-type]
                     ), item_id
     restored.go_to_page(page_index(restored, restored.evidence_page))
     assert restored.evidence_page.grid.count() == 1

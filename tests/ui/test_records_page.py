@@ -60,15 +60,20 @@ def test_import_messy_file_see_breaches_and_accept_a_proposal(
     assert dialog.combos["worker_code"].currentText() == "工号"
     assert dialog.combos["out_2"].currentText() == "下班2"
     problems = {
-        (cell(dialog.problems, r, 1).text(), cell(dialog.problems, r, 2).text(),
-         cell(dialog.problems, r, 4).text())
+        (
+            cell(dialog.problems, r, 1).text(),
+            cell(dialog.problems, r, 2).text(),
+            cell(dialog.problems, r, 4).text(),
+        )
         for r in range(dialog.problems.rowCount())
     }
     assert ("19", "下班1", "clock-out before clock-in") in problems
     assert ("20", "工号", "worker code 7777 is not in the worker sample") in problems
     assert any(row == "18" and column == "日期" for row, column, _ in problems)
-    assert all(cell(dialog.problems, r, 0).text() == "考勤十月.csv"
-               for r in range(dialog.problems.rowCount()))
+    assert all(
+        cell(dialog.problems, r, 0).text() == "考勤十月.csv"
+        for r in range(dialog.problems.rowCount())
+    )
     assert "3 rows have errors" in dialog.summary.text()
     assert not dialog.import_button.isEnabled()  # nothing is stored while problems remain
     assert stored(db) == 0
@@ -79,7 +84,8 @@ def test_import_messy_file_see_breaches_and_accept_a_proposal(
     qtbot.waitUntil(lambda: page.results is not None, timeout=20000)
     assert stored(db) == 30  # 14 days × 2 punches for 1001, 2 for 1002
     assert "Stored 30 records from 考勤十月.csv; 3 rows with problems left out" in (
-        page.message.text())
+        page.message.text()
+    )
 
     table = page.results_table
     rows = {cell(table, r, 0).text(): r for r in range(table.rowCount())}
@@ -88,20 +94,24 @@ def test_import_messy_file_see_breaches_and_accept_a_proposal(
     assert cell(table, w01, 7).background().color() == BREACH_BG
     assert cell(table, rows["W03"], 7).background().color() != BREACH_BG
     assert "W01" in page.chart.title
-    assert any("14 consecutive days" in page.worker_breaches.item(i).text()
-               for i in range(page.worker_breaches.count()))
+    assert any(
+        "14 consecutive days" in page.worker_breaches.item(i).text()
+        for i in range(page.worker_breaches.count())
+    )
 
     proposals = page._visible_proposals()
-    index = next(i for i, v in enumerate(proposals)
-                 if v.proposal.rule_id == "rest_days_per_week")
+    index = next(i for i, v in enumerate(proposals) if v.proposal.rule_id == "rest_days_per_week")
     page.proposal_list.setCurrentRow(index)
     assert "1–14 Oct 2026" in page.proposal_text.toPlainText()
     page.accept_button.click()
-    qtbot.waitUntil(lambda: page.results is not None and all(
-        v.proposal.rule_id != "rest_days_per_week" for v in page._visible_proposals()),
-        timeout=20000)
-    calculated = [f for f in findings.list_findings(db, started_visit)
-                  if f.source == "calculated"]
+    qtbot.waitUntil(
+        lambda: (
+            page.results is not None
+            and all(v.proposal.rule_id != "rest_days_per_week" for v in page._visible_proposals())
+        ),
+        timeout=20000,
+    )
+    calculated = [f for f in findings.list_findings(db, started_visit) if f.source == "calculated"]
     assert len(calculated) == 1
     assert "W01" in calculated[0].description
     assert calculated[0].classification == "standard_nc"
