@@ -1,8 +1,11 @@
+import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 
-from ietp_desktop.domain.hours import daily_hours, hours_breaches, worker_hours
+import pytest
+
+from ietp_desktop.domain.hours import DayHours, daily_hours, hours_breaches, worker_hours
 from ietp_desktop.domain.records import Punch
 from ietp_desktop.domain.rules import RuleSet, parse_rule_set
 from ietp_desktop.paths import forms_dir
@@ -144,3 +147,142 @@ def test_seven_days_within_programme_limit_is_a_breach_of_the_law_only_once() ->
         [shift("W07", d, "08:00", "16:00") for d in days(date(2026, 11, 2), date(2026, 11, 8))]
     )
     assert [b.rule_id for b in hours_breaches(wh, shipped())] == ["rest_days_per_week"]
+
+
+def office_rules(**limits: tuple[str, str]) -> RuleSet:
+    """The shipped rule set with some programme limits replaced: {rule_id: (value, text)}."""
+    data = json.loads((forms_dir() / "rules" / "cn-guangdong-v1.json").read_text("utf-8"))
+    for rule_id, (value, text) in limits.items():
+        data["programme_limits"][rule_id].update(value=value, text=text)
+    return parse_rule_set(json.dumps(data), "office-variant.json")
+
+
+@cache
+def five_day_office() -> RuleSet:
+    return office_rules(
+        max_consecutive_days=("5", "At most 5 consecutive working days (programme limit)")
+    )
+
+
+FIVE_DAYS = "rule: at most 5 consecutive working days (programme limit), ETI Base Code 6.6 "
+FIVE_DAYS += "(limit applied by the office)"
+LAW_REST = "rule: at least one rest day in every 7 days, PRC Labour Law art. 38"
+
+
+@pytest.mark.parametrize(
+    ("runs", "expected"),
+    [
+        # Mon-Fri: within both the law (6 days) and the office's limit (5 days)
+        ([(date(2026, 11, 2), date(2026, 11, 6))], []),
+        # Mon-Sat: legal, but one day over the office's stricter limit
+        (
+            [(date(2026, 11, 2), date(2026, 11, 7))],
+            [("max_consecutive_days", f"W01 worked 6 consecutive days, 2–7 Nov 2026; {FIVE_DAYS}")],
+        ),
+        # Mon-Sun: breaks the law; reported once, under the law, not again under the limit
+        (
+            [(date(2026, 11, 2), date(2026, 11, 8))],
+            [("rest_days_per_week", f"W01 worked 7 consecutive days, 2–8 Nov 2026; {LAW_REST}")],
+        ),
+        (
+            [(date(2026, 11, 2), date(2026, 11, 7)), (date(2026, 11, 9), date(2026, 11, 15))],
+            [
+                (
+                    "max_consecutive_days",
+                    f"W01 worked 6 consecutive days, 2–7 Nov 2026; {FIVE_DAYS}",
+                ),
+                ("rest_days_per_week", f"W01 worked 7 consecutive days, 9–15 Nov 2026; {LAW_REST}"),
+            ],
+        ),
+    ],
+)
+def test_programme_limit_stricter_than_the_law_on_consecutive_days(
+    runs: list[tuple[date, date]], expected: list[tuple[str, str]]
+) -> None:
+    # 8 h a day: no overtime above the caps; rest-day work stays under 36 h a month
+    punches = [shift("W01", d, "08:00", "16:00") for a, b in runs for d in days(a, b)]
+    ((code, dh),) = daily_hours(punches).items()
+    rules = five_day_office()
+    breaches = hours_breaches(worker_hours(code, dh, rules), rules)
+    assert [(b.rule_id, b.message) for b in breaches] == expected
+
+
+@cache
+def forty_hour_office() -> RuleSet:
+    return office_rules(
+        regular_hours_per_week=("40", "At most 40 regular hours a week (programme limit)")
+    )
+
+
+FORTY = "limit 40 h; rule: at most 40 regular hours a week (programme limit), ETI Base Code 6.2 "
+FORTY += "(limit applied by the office)"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "shift_end", "expected"),
+    [
+        # Mon-Fri 8 h: 5 x 8 = 40 regular hours, not above 40
+        (date(2026, 11, 2), date(2026, 11, 6), "16:00", []),
+        # Mon-Fri 10 h: the 2 h a day beyond 8 are overtime, not regular hours: still 40
+        (date(2026, 11, 2), date(2026, 11, 6), "18:00", []),
+        # Mon-Sat 8 h: an ordinary Saturday is a rest day worked, not regular hours: 40
+        (date(2026, 11, 2), date(2026, 11, 7), "16:00", []),
+        # Sat 14 Feb 2026 is a declared working day (调休): 6 x 8 = 48 regular hours
+        (
+            date(2026, 2, 9),
+            date(2026, 2, 14),
+            "16:00",
+            [f"W01 worked 48 regular hours in the week 9–15 Feb 2026; {FORTY}"],
+        ),
+        # the same week at 10 h a day: 12 h overtime, regular hours still 6 x 8 = 48
+        (
+            date(2026, 2, 9),
+            date(2026, 2, 14),
+            "18:00",
+            [f"W01 worked 48 regular hours in the week 9–15 Feb 2026; {FORTY}"],
+        ),
+        # records start on a Wednesday (Sun 8 Feb off): week of 2 Feb has Wed-Fri = 24 h
+        # (Sat 7 Feb is a rest day), the week of 9 Feb has 48 h
+        (
+            date(2026, 2, 4),
+            date(2026, 2, 14),
+            "16:00",
+            [f"W01 worked 48 regular hours in the week 9–15 Feb 2026; {FORTY}"],
+        ),
+    ],
+)
+def test_regular_hours_per_week_count_at_most_8_h_on_scheduled_working_days(
+    first: date, last: date, shift_end: str, expected: list[str]
+) -> None:
+    punches = [
+        shift("W01", d, "08:00", shift_end) for d in days(first, last) if d != date(2026, 2, 8)
+    ]
+    ((code, dh),) = daily_hours(punches).items()
+    rules = forty_hour_office()
+    breaches = hours_breaches(worker_hours(code, dh, rules), rules)
+    assert [b.message for b in breaches] == expected
+    assert all(b.figure == Decimal("48.00") for b in breaches)
+
+
+@pytest.mark.parametrize(
+    ("span", "holidays"),
+    [
+        (3, ()),  # 28-30 Sep 2026
+        (4, (date(2026, 10, 1),)),
+        (6, (date(2026, 10, 1), date(2026, 10, 2), date(2026, 10, 3))),
+        (20, (date(2026, 10, 1), date(2026, 10, 2), date(2026, 10, 3))),
+    ],
+)
+def test_day_calendars_stay_right_when_many_spans_overflow_their_cache(
+    span: int, holidays: tuple[date, ...]
+) -> None:
+    from ietp_desktop.domain import hours
+
+    monday = date(2026, 9, 28)
+    # 20 record spans of different lengths: more than the 16 calendars kept at a time
+    for n in range(1, 21):
+        dh = [DayHours(monday + timedelta(days=i), 480, False) for i in range(n)]
+        worker_hours("W01", dh, shipped())
+        assert len(hours._CALENDARS) <= 16
+    dh = [DayHours(monday + timedelta(days=i), 480, False) for i in range(span)]
+    assert worker_hours("W01", dh, shipped()).holidays_worked == holidays

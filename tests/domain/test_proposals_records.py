@@ -2,9 +2,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 
+import pytest
+
 from ietp_desktop.domain.findings import Category, Classification
 from ietp_desktop.domain.proposals import propose_findings
-from ietp_desktop.domain.records import PayRecord, Punch, Worker
+from ietp_desktop.domain.records import PayRecord, Punch, Worker, format_period
 from ietp_desktop.domain.rules import RuleSet, parse_rule_set
 from ietp_desktop.domain.wages import analyse
 from ietp_desktop.paths import forms_dir
@@ -102,3 +104,68 @@ def test_breach_and_proposal_texts_have_chinese_translations() -> None:
     for p in propose_findings(analysis):
         assert tr(p.title_template, language="zh") != p.title_template
         assert tr(p.description_template, language="zh", **p.params) != p.description
+
+
+def late_pay(code: str) -> PayRecord:
+    return PayRecord(
+        code,
+        date(2026, 11, 1),
+        date(2026, 11, 30),
+        base_pay=Decimal("2600"),
+        paid_on=date(2026, 12, 15),
+        agreed_pay_day=date(2026, 12, 10),
+    )
+
+
+@pytest.mark.parametrize(
+    ("late_workers", "last_evidence_line"),
+    [
+        (1, "- W01 was paid for 1–30 Nov 2026 on 15 Dec 2026"),
+        (20, "- W20 was paid for 1–30 Nov 2026 on 15 Dec 2026"),
+        (21, "- … 1 more"),
+        (25, "- … 5 more"),
+    ],
+)
+def test_evidence_lists_at_most_20_breaches_and_counts_the_rest(
+    late_workers: int, last_evidence_line: str
+) -> None:
+    workers = [Worker(f"W{i:02d}", region="CN-GD-Guangzhou") for i in range(1, late_workers + 1)]
+    analysis = analyse(workers, [], [late_pay(w.code) for w in workers], shipped())
+    (p,) = propose_findings(analysis)
+    assert p.rule_id == "pay_at_least_monthly"
+    assert p.description.startswith(f"{late_workers} of {late_workers} sampled workers (W01")
+    evidence = p.description.split("Evidence:\n", 1)[1].splitlines()
+    assert len(evidence) == min(late_workers, 20) + (late_workers > 20)
+    assert evidence[-1].startswith(last_evidence_line)
+    assert len(p.breaches) == late_workers  # every breach is kept, only the text is shortened
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "complete", "minutes"),
+    [
+        (datetime(2026, 11, 2, 8), datetime(2026, 11, 2, 17, 30), True, 570),
+        (datetime(2026, 11, 2, 22), datetime(2026, 11, 3, 6, 15), True, 495),  # night shift
+        (datetime(2026, 11, 2, 8), datetime(2026, 11, 2, 8, 59, 59), True, 59),  # whole minutes
+        (datetime(2026, 11, 2, 8), None, False, 0),  # no clock-out: not guessed
+        (None, datetime(2026, 11, 2, 17), False, 0),  # no clock-in
+        (None, None, False, 0),
+    ],
+)
+def test_punch_minutes_count_only_complete_intervals(
+    start: datetime | None, end: datetime | None, complete: bool, minutes: int
+) -> None:
+    p = Punch("W01", date(2026, 11, 2), start, end)
+    assert (p.complete, p.minutes) == (complete, minutes)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "text"),
+    [
+        (date(2026, 10, 5), date(2026, 10, 5), "5 Oct 2026"),
+        (date(2026, 10, 1), date(2026, 10, 13), "1–13 Oct 2026"),
+        (date(2026, 9, 28), date(2026, 10, 4), "28 Sep – 4 Oct 2026"),
+        (date(2026, 12, 28), date(2027, 1, 3), "28 Dec 2026 – 3 Jan 2027"),
+    ],
+)
+def test_format_period_names_each_month_and_year_once(start: date, end: date, text: str) -> None:
+    assert format_period(start, end) == text

@@ -6,7 +6,12 @@ import pytest
 
 from ietp_desktop.domain.records import PayRecord, Punch, WageType, Worker
 from ietp_desktop.domain.rules import RuleSet, parse_rule_set
-from ietp_desktop.domain.wages import analyse, hourly_base, prorated_minimum_wage
+from ietp_desktop.domain.wages import (
+    analyse,
+    hourly_base,
+    merge_worker_notes,
+    prorated_minimum_wage,
+)
 from ietp_desktop.paths import forms_dir
 
 D = Decimal
@@ -227,3 +232,130 @@ def test_the_same_note_for_several_workers_is_given_once_naming_them() -> None:
     notes = analyse(sample, [], pays, shipped()).notes
     skipped = [n for n in notes if "minimum-wage checks skipped" in n]
     assert len(skipped) == 1 and skipped[0].startswith("W01, W02: ")
+
+
+DONGGUAN_UNKNOWN = (
+    "minimum-wage checks skipped: rule set cn-guangdong-v1: the minimum wage for CN-GD-Dongguan "
+    "changed on 2025-03-01 but the figure is not entered (广东省 2025 adjustment: figure not "
+    "entered, check the notice)"
+)
+NO_REGION = "no minimum-wage region; minimum-wage checks skipped"
+NOT_CHECKED = "no base rate or region; overtime premium not checked"
+
+
+@pytest.mark.parametrize(
+    ("worker", "due", "base", "notes"),
+    [
+        # an hourly rate above the minimum wage's 2500/174 = 14.37: 2 h x 150 % x 25 = 75
+        (
+            Worker(
+                "W01", "", wage_type=WageType.HOURLY, base_rate=D("25"), region="CN-GD-Guangzhou"
+            ),
+            "75.00",
+            "25.00",
+            [],
+        ),
+        # an hourly rate below it is raised to it: 2 h x 150 % x 2500/174 = 43.10
+        (
+            Worker(
+                "W01", "", wage_type=WageType.HOURLY, base_rate=D("10"), region="CN-GD-Guangzhou"
+            ),
+            "43.10",
+            "14.37",
+            [],
+        ),
+        # no rate on file: the minimum wage's hourly figure is the base
+        (
+            Worker("W01", "", wage_type=WageType.HOURLY, region="CN-GD-Guangzhou"),
+            "43.10",
+            "14.37",
+            [],
+        ),
+        # no region: the contract's 3480/174 = 20 an hour with no floor: 2 h x 150 % x 20 = 60
+        (Worker("W01", "", base_rate=D("3480")), "60.00", "20.00", [f"W01: {NO_REGION}"]),
+        # the region's current figure is not entered: no floor either
+        (
+            Worker("W01", "", base_rate=D("3480"), region="CN-GD-Dongguan"),
+            "60.00",
+            "20.00",
+            [f"W01: {DONGGUAN_UNKNOWN}"],
+        ),
+        # neither a rate nor a usable minimum wage: nothing to check the overtime pay against
+        (
+            Worker("W01", "", region="CN-GD-Dongguan"),
+            None,
+            None,
+            [f"W01: {DONGGUAN_UNKNOWN}", f"W01: {NOT_CHECKED}"],
+        ),
+        (Worker("W01"), None, None, [f"W01: {NO_REGION}", f"W01: {NOT_CHECKED}"]),
+    ],
+)
+def test_overtime_premium_base_from_contract_rate_and_minimum_wage(
+    worker: Worker, due: str | None, base: str | None, notes: list[str]
+) -> None:
+    punches = [shift("W01", date(2026, 11, 2), 10)]  # Monday: 2 h over 8 h
+    pay = PayRecord("W01", *NOV, base_pay=D("2600"))  # no overtime pay at all
+    analysis = analyse([worker], punches, [pay], shipped())
+    expected = []
+    if due is not None:
+        expected = [
+            (
+                D(due),
+                f"W01 was paid 0.00 CNY overtime for 1–30 Nov 2026; {due} CNY was due for 2 h of "
+                f"overtime at {base} CNY an hour; rule: overtime on a working day paid at 150 %, "
+                "PRC Labour Law art. 44(1); PRC Labour Law art. 44(2); PRC Labour Law art. 44(3)",
+            )
+        ]
+    assert [(b.limit, b.message) for b in analysis.breaches] == expected
+    assert list(analysis.notes) == notes
+    assert analysis.workers[0].premium_shortfall == (D(due) if due else D(0))
+
+
+@pytest.mark.parametrize(
+    ("worked", "notes"),
+    [
+        ([date(2026, 11, 2)], []),
+        ([date(2024, 11, 4)], ["rule set cn-guangdong-v1 has no public holidays for 2024"]),
+        ([date(2027, 11, 1)], ["public holidays for 2027 are provisional in cn-guangdong-v1"]),
+        (
+            [date(2024, 12, 30), date(2025, 6, 3), date(2027, 1, 4)],  # first and last day count
+            [
+                "rule set cn-guangdong-v1 has no public holidays for 2024",
+                "public holidays for 2027 are provisional in cn-guangdong-v1",
+            ],
+        ),
+    ],
+)
+def test_years_without_a_confirmed_holiday_calendar_are_noted(
+    worked: list[date], notes: list[str]
+) -> None:
+    analysis = analyse([Worker("W01")], [shift("W01", d, 8) for d in worked], [], shipped())
+    assert list(analysis.notes) == notes
+
+
+@pytest.mark.parametrize(
+    ("notes", "merged"),
+    [
+        (["W01: a", "W01: a"], ("W01: a",)),
+        (["W02: a", "W01: a", "W02: a"], ("W02, W01: a",)),
+        (["W01: a", "W01: b"], ("W01: a", "W01: b")),
+        # not about a worker: kept whole, once
+        (
+            ["rule set r has no public holidays for 2024"] * 2,
+            ("rule set r has no public holidays for 2024",),
+        ),
+        (["Wage file: empty", "W01: empty"], ("Wage file: empty", "W01: empty")),
+    ],
+)
+def test_merge_worker_notes_names_each_worker_once_per_text(
+    notes: list[str], merged: tuple[str, ...]
+) -> None:
+    assert merge_worker_notes(notes) == merged
+
+
+def test_a_note_repeated_for_each_pay_period_is_given_once() -> None:
+    pays = [
+        PayRecord("W01", date(2026, 10, 1), date(2026, 10, 31), base_pay=D("2600")),
+        PayRecord("W01", *NOV, base_pay=D("2600")),
+    ]
+    assert analyse([Worker("W01")], [], pays, shipped()).notes == (f"W01: {NO_REGION}",)
