@@ -64,6 +64,12 @@ class SignatureBox(QGroupBox):
         layout.addWidget(self.pad)
         layout.addLayout(buttons)
 
+    def set_editable(self, editable: bool) -> None:
+        """Signatures are drawn at the closing meeting; a completed or signed visit keeps
+        the ones it has."""
+        for widget in (self.name, self.pad, self.clear_button, self.save_button):
+            widget.setEnabled(editable)
+
     def signer(self) -> str:
         if isinstance(self.name, QComboBox):
             return self.name.currentText().strip()
@@ -185,9 +191,10 @@ class ClosingPage(QWidget):
         except UserError as exc:
             self.error.setText(str(exc))
             return
+        status = self.detail.summary.status
         for box in self.boxes:
             box.show_detail(self.detail)
-        status = self.detail.summary.status
+            box.set_editable(status in ("planned", "confirmed", "in_progress"))
         self.complete_button.setEnabled(status in ("in_progress", "confirmed", "refused"))
         if status == "completed":
             self.result.setStyleSheet("color: #2e7d32; font-weight: bold;")
