@@ -8,7 +8,6 @@ form never changes a visit already started.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import select
@@ -33,14 +32,10 @@ class DefinitionRef:
     source: str
 
 
-@lru_cache(maxsize=32)
-def _parse_form_cached(sha256: str, text: str, source: str) -> Form:
-    return parse_form(text, source)
-
-
-@lru_cache(maxsize=8)
-def _parse_rules_cached(sha256: str, text: str, source: str) -> RuleSet:
-    return parse_rule_set(text, source)
+# Parsed definitions by content hash. A hash names one content forever, so an entry never
+# goes stale, and a cached form costs no query (record_answer asks for it on every keystroke).
+_FORMS: dict[str, Form] = {}
+_RULES: dict[str, RuleSet] = {}
 
 
 def _version_key(version: str) -> tuple[int | str, ...]:
@@ -128,17 +123,21 @@ def latest_rule_set_sha(session: Session) -> str | None:
 
 
 def form_by_sha(session: Session, sha256: str) -> Form:
-    definition = session.get(FormDefinition, sha256)
-    if definition is None:
-        raise NotFound(f"checklist form {sha256[:12]} is not installed")
-    return _parse_form_cached(sha256, definition.content, definition.source)
+    if sha256 not in _FORMS:
+        definition = session.get(FormDefinition, sha256)
+        if definition is None:
+            raise NotFound(f"checklist form {sha256[:12]} is not installed")
+        _FORMS[sha256] = parse_form(definition.content, definition.source)
+    return _FORMS[sha256]
 
 
 def rules_by_sha(session: Session, sha256: str) -> RuleSet:
-    definition = session.get(RuleSetDefinition, sha256)
-    if definition is None:
-        raise NotFound(f"rule set {sha256[:12]} is not installed")
-    return _parse_rules_cached(sha256, definition.content, definition.source)
+    if sha256 not in _RULES:
+        definition = session.get(RuleSetDefinition, sha256)
+        if definition is None:
+            raise NotFound(f"rule set {sha256[:12]} is not installed")
+        _RULES[sha256] = parse_rule_set(definition.content, definition.source)
+    return _RULES[sha256]
 
 
 def list_definitions(db: Database) -> list[DefinitionRef]:

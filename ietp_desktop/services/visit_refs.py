@@ -11,6 +11,7 @@ from ietp_desktop.storage.models import Visit
 
 MIN_PREFIX = 4
 SHORT_ID_LENGTH = 8
+UUID_LENGTH = 36
 
 
 def short_id(uuid: str) -> str:
@@ -33,7 +34,9 @@ def resolve_visit(session: Session, ref: str | int) -> Visit:
     visit: Visit | None = None
     if text.isdigit() and len(text) < SHORT_ID_LENGTH:
         visit = session.get(Visit, int(text))
-    if visit is None and len(text) >= MIN_PREFIX:
+    if visit is None and len(text) == UUID_LENGTH:
+        visit = session.scalars(select(Visit).where(Visit.uuid == text.lower())).first()
+    elif visit is None and len(text) >= MIN_PREFIX:
         visit = _by_prefix(session, text)
     if visit is None and text.isdigit() and len(text) >= SHORT_ID_LENGTH:
         visit = session.get(Visit, int(text))

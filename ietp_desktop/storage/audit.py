@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
@@ -24,6 +25,7 @@ ACTOR_KEY = "actor"
 _SKIP_FIELDS = {"id", "updated_at", "created_at", "visit_id"}
 
 
+@cache
 def default_actor() -> str:
     try:
         return getpass.getuser()
