@@ -94,18 +94,34 @@ def _next_code(session: Session, visit_id: int) -> str:
     return f"F{max(numbers, default=0) + 1:02d}"
 
 
-def sync_cap_line(session: Session, visit: Visit, finding: Finding) -> None:
-    """A non-compliance has exactly one CAP line; other classifications have none."""
-    needs_cap = Classification(finding.classification).needs_cap
-    if needs_cap and finding.corrective_action is None:
-        start = visit.visit_end or visit.visit_start or date.today()
+def _default_due(visit: Visit, classification: Classification) -> date | None:
+    start = visit.visit_end or visit.visit_start or date.today()
+    return cap_due_date(start, classification, cap_due_days())
+
+
+def sync_cap_line(
+    session: Session, visit: Visit, finding: Finding, previous: str | None = None
+) -> None:
+    """A non-compliance has exactly one CAP line; other classifications have none.
+
+    When `previous` (the classification before an edit) differs, a due date still at the old
+    classification's default follows the new one; a date the specialist set is kept.
+    """
+    classification = Classification(finding.classification)
+    action = finding.corrective_action
+    if classification.needs_cap and action is None:
         finding.corrective_action = CorrectiveAction(
-            visit_id=visit.id,
-            due_date=cap_due_date(start, Classification(finding.classification), cap_due_days()),
-            status="open",
+            visit_id=visit.id, due_date=_default_due(visit, classification), status="open"
         )
-    elif not needs_cap and finding.corrective_action is not None:
+    elif not classification.needs_cap and action is not None:
         finding.corrective_action = None
+    elif (
+        action is not None
+        and previous
+        and previous != classification.value
+        and action.due_date == _default_due(visit, Classification(previous))
+    ):
+        action.due_date = _default_due(visit, classification)
 
 
 def _view(session: Session, visit_id: int, finding_id: int) -> FindingView:
@@ -156,6 +172,7 @@ def update_finding(
         require_editable(visit)
         _check(session, visit, data)
         finding = resolve_finding(session, visit, finding_ref)
+        previous = finding.classification
         finding.title = data.title.strip() or finding.title
         finding.description = data.description.strip()
         finding.classification = data.classification
@@ -166,7 +183,7 @@ def update_finding(
             finding.items = [
                 FindingItem(item_id=i, visit_id=visit.id) for i in sorted(set(data.item_ids))
             ]
-        sync_cap_line(session, visit, finding)
+        sync_cap_line(session, visit, finding, previous)
         session.flush()
         return _view(session, visit.id, finding.id)
 
@@ -236,7 +253,7 @@ def merge_findings(
         )
         if not keep.root_cause:
             keep.root_cause = other.root_cause
-        sync_cap_line(session, visit, keep)
+        sync_cap_line(session, visit, keep, keep_cls.value)
         session.flush()
         _move_photos(session, visit, other.id, keep.id)
         if moving is not None and keep.corrective_action is not None:

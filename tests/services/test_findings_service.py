@@ -70,6 +70,26 @@ def test_reclassifying_moves_the_cap_line(workspace: tuple[Database, str]) -> No
     assert view.corrective_action is not None and view.corrective_action.status == "open"
 
 
+def test_reclassifying_moves_a_default_due_date_and_keeps_a_chosen_one(
+    workspace: tuple[Database, str],
+) -> None:
+    """Visit started 1 Sep 2026: a standard NC is due 30 days later, zero tolerance 7."""
+    db, uuid = workspace
+    view = findings.add_finding(db, uuid, findings.FindingInput("standard_nc", "Locked exit"))
+    assert view.corrective_action and view.corrective_action.due_date == date(2026, 10, 1)
+    view = findings.update_finding(
+        db, uuid, view.code, findings.FindingInput("zero_tolerance", "Locked exit")
+    )
+    assert view.corrective_action and view.corrective_action.due_date == date(2026, 9, 8)
+
+    chosen = findings.add_finding(db, uuid, findings.FindingInput("standard_nc", "Payslips"))
+    cap.update_cap_line(db, uuid, chosen.code, cap.CapChanges(due_date=date(2026, 9, 20)))
+    chosen = findings.update_finding(
+        db, uuid, chosen.code, findings.FindingInput("transparency", "Payslips")
+    )
+    assert chosen.corrective_action and chosen.corrective_action.due_date == date(2026, 9, 20)
+
+
 def test_merge_moves_items_photos_and_remediation_records(
     workspace: tuple[Database, str], tmp_path: Path
 ) -> None:
