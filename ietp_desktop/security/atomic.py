@@ -8,8 +8,10 @@ anything fails, the temporary file is removed and nothing new stands under the f
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -25,11 +27,22 @@ def _fsync_directory(folder: Path) -> None:
         os.close(fd)
 
 
+def _remove_leftovers(final: Path, older_than_s: float = 3600) -> None:
+    """A killed writer leaves its hidden temporary file; the next write of the same name
+    clears those that are clearly abandoned."""
+    now = time.time()
+    for leftover in final.parent.glob(f".{glob.escape(final.name)}.*.part"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > older_than_s:
+                leftover.unlink()
+
+
 @contextlib.contextmanager
 def atomic_writer(path: Path | str) -> Iterator[BinaryIO]:
     """Open a binary stream whose content replaces `path` only when the block ends cleanly."""
     final = Path(path)
     final.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(final)
     fd, temp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
     temp = Path(temp_name)
     try:
