@@ -26,6 +26,7 @@ from ietp_desktop.domain.findings import FindingSource
 from ietp_desktop.domain.proposals import ProposedFinding, propose_findings
 from ietp_desktop.domain.records import (
     Analysis,
+    Breach,
     Origin,
     PayRecord,
     Punch,
@@ -34,6 +35,7 @@ from ietp_desktop.domain.records import (
 from ietp_desktop.domain.records import Worker as SampledWorker
 from ietp_desktop.domain.rules import RuleSet
 from ietp_desktop.domain.wages import analyse
+from ietp_desktop.i18n import tr
 from ietp_desktop.importers.gc_pause import gc_paused
 from ietp_desktop.importers.mapping import PAY_FIELDS, TIME_FIELDS, ColumnMapping, load_mapping
 from ietp_desktop.importers.pay_records import preview_pay_records
@@ -596,6 +598,15 @@ def _pay(row: PayRow, code: str) -> PayRecord:
         overtime_hours_paid=dec(extra.get("overtime_hours_paid")),
         piece_earnings_standard_hours=row.piece_earnings,
     )
+
+
+def breach_text(breach: Breach, language: str | None = None) -> str:
+    """A breach in the UI's (or a report's) language, its rule text included."""
+    params = {
+        name: tr(value, language=language) if name in ("rule", "citation") else value
+        for name, value in breach.params.items()
+    }
+    return tr(breach.template, language=language, **params)
 
 
 def analyse_visit(db: Database, visit_ref: str | int) -> Analysis:

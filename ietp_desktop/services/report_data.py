@@ -7,9 +7,7 @@ builders. `language` only chooses how answers to choice items are worded ("both"
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -47,6 +45,7 @@ from ietp_desktop.reports.model import (
 from ietp_desktop.services import catalogue
 from ietp_desktop.services.dto import FactoryView, FindingView, VisitDetail
 from ietp_desktop.services.findings import root_causes
+from ietp_desktop.services.records import analyse_visit, breach_text
 from ietp_desktop.services.visit_read import load_detail
 from ietp_desktop.storage.db import Database
 
@@ -62,16 +61,6 @@ _TONES = {
     Outcome.PROGRESS_AUDIT_REQUIRED: "severe",
     Outcome.TERMINATION_ZERO_TOLERANCE: "severe",
 }
-
-
-def _analyse_visit() -> Callable[[Database, str], object] | None:
-    """services.records.analyse_visit, when that module is present (written separately)."""
-    try:
-        module = importlib.import_module("ietp_desktop.services.records")
-    except ImportError:
-        return None
-    analyse: Callable[[Database, str], object] | None = getattr(module, "analyse_visit", None)
-    return analyse
 
 
 def report_factory(factory: FactoryView) -> ReportFactory:
@@ -258,21 +247,22 @@ def _fee(detail: VisitDetail) -> ReportFeeNote | None:
     )
 
 
-def workers_analysis(db: Database, detail: VisitDetail) -> ReportWorkersAnalysis | None:
-    """The hours and wages analysis by worker code, when the records service is present and
-    the visit has sampled workers with records."""
-    analyse = _analyse_visit()
-    if analyse is None:
-        return None
+def workers_analysis(
+    db: Database, detail: VisitDetail, language: Language = "en"
+) -> ReportWorkersAnalysis | None:
+    """The hours and wages analysis by worker code, when the visit has sampled workers with
+    records."""
     try:
-        analysis = analyse(db, detail.summary.uuid)
+        analysis = analyse_visit(db, detail.summary.uuid)
     except UserError as exc:
         log.info("no worker analysis for visit %s: %s", detail.summary.short_id, exc)
         return None
-    return adapt_analysis(analysis, detail.factory.headcount or 0)
+    return adapt_analysis(analysis, detail.factory.headcount or 0, language)
 
 
-def adapt_analysis(analysis: object, workforce: int) -> ReportWorkersAnalysis | None:
+def adapt_analysis(
+    analysis: object, workforce: int, language: Language = "en"
+) -> ReportWorkersAnalysis | None:
     """domain.records.Analysis (or a ready ReportWorkersAnalysis) → the report's shape."""
     if analysis is None or isinstance(analysis, ReportWorkersAnalysis):
         return analysis
@@ -282,7 +272,9 @@ def adapt_analysis(analysis: object, workforce: int) -> ReportWorkersAnalysis | 
         return None
     breaches: dict[str, list[str]] = {}
     for b in analysis.breaches:
-        breaches.setdefault(b.worker_code, []).append(f"{b.message} ({b.citation})")
+        # Evidence is content, written once: Chinese in a Chinese report, English otherwise.
+        text = breach_text(b, "zh" if language == "zh" else "en")
+        breaches.setdefault(b.worker_code, []).append(text)
     weeks = sorted({w.monday for f in analysis.workers for w in f.weekly_hours})
     workers = tuple(
         ReportWorker(
@@ -394,7 +386,7 @@ def report_data(
         findings=findings,
         cap_lines=_cap_lines(detail, language),
         photos=_photos(detail, photo_refs),
-        workers=workers_analysis(db, detail),
+        workers=workers_analysis(db, detail, language),
         questions=tuple(
             ReportQuestion(
                 q.question,

@@ -48,6 +48,7 @@ from ietp_desktop.services.records import (
     ProposalStatus,
     ProposalView,
     RecordsPreview,
+    breach_text,
 )
 from ietp_desktop.services.workers import SampleCoverage, WorkerView
 from ietp_desktop.ui.context import WorkspaceContext
@@ -128,10 +129,6 @@ def figure_text(figures: WorkerFigures, name: str) -> str:
     if isinstance(value, float):
         return format_hours(value)
     return str(value)
-
-
-def breach_text(breach: Breach) -> str:
-    return tr(breach.template, **breach.params)
 
 
 class RecordsPage(QWidget):

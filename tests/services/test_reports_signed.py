@@ -14,7 +14,7 @@ from ietp_desktop.domain.checklist import format_answer
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.security.enrolment import write_enrolment
 from ietp_desktop.security.office_ca import create_office, load_office
-from ietp_desktop.services import answers, catalogue, reports, visits
+from ietp_desktop.services import answers, catalogue, report_data, reports, visits
 from ietp_desktop.services.app import open_workspace
 from ietp_desktop.services.demo import seed_demo
 from ietp_desktop.services.demo_identity import DEMO_PASSPHRASE, OFFICE_DIR
@@ -211,3 +211,19 @@ def test_letter_and_cap_form(demo: tuple[Database, dict[str, str]], tmp_path: Pa
     text = squash("".join(page_texts(cap)))
     assert "F01" in text and "F02" in text
     assert unembedded_fonts(cap) == []
+
+
+def test_worker_evidence_is_written_in_the_report_language(
+    demo: tuple[Database, dict[str, str]],
+) -> None:
+    db, labels = demo
+    uuid = labels["completed-cap"]
+    chinese = report_data.report_data(db, uuid, "zh").workers
+    english = report_data.report_data(db, uuid, "en").workers
+    assert chinese is not None and english is not None
+    zh_lines = [line for w in chinese.workers for line in w.breaches]
+    en_lines = [line for w in english.workers for line in w.breaches]
+    assert zh_lines and len(zh_lines) == len(en_lines)
+    assert any("连续工作" in line and "规定：每 7 天至少休息一天" in line for line in zh_lines)
+    assert not any("worked" in line for line in zh_lines)
+    assert all(line.count("PRC Labour Law art. 38") <= 1 for line in en_lines)
