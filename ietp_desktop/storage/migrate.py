@@ -7,6 +7,7 @@ database (every start but the first after an upgrade) costs one SELECT, not 0.2 
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,7 +58,7 @@ def _backup_sqlite(engine: Engine, backup_dir: Path, revision: str) -> Path | No
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     target = backup_dir / f"before-migration-{revision}-{stamp}.sqlite3"
     # The backup API copies a consistent snapshot, WAL content included.
-    with sqlite3.connect(database) as source, sqlite3.connect(target) as dest:
+    with closing(sqlite3.connect(database)) as source, closing(sqlite3.connect(target)) as dest:
         source.backup(dest)
     return target
 
