@@ -136,7 +136,7 @@ def read_state(data_dir: Path, visit_uuid: str) -> StoredState:
 class Ledger:
     """What the database must hold after every kill, and what it may hold."""
 
-    answers: dict[str, list[str]] = field(default_factory=dict)  # item → allowed values
+    answers: dict[str, list[str | None]] = field(default_factory=dict)  # item → allowed values
     answers_acked: dict[str, str] = field(default_factory=dict)
     attendees: set[str] = field(default_factory=set)
     findings: set[str] = field(default_factory=set)
@@ -157,7 +157,8 @@ class Ledger:
     def in_flight(self, op: Op) -> None:
         """The call the kill interrupted: its change may or may not have been committed."""
         if op["kind"] == "answer":
-            self.answers.setdefault(op["item"], []).append(op["value"])
+            # A first answer to an item that did not land leaves the item unanswered (None).
+            self.answers.setdefault(op["item"], [None]).append(op["value"])
         elif op["kind"] == "attendee":
             self.maybe_attendees.add(op["name"])
         else:
@@ -272,8 +273,11 @@ def kill_round(
     pending: Op | None = None
     next_seq = start_seq
 
+    transcript = (log_dir / f"child-{start_seq}.stdout").open("w")
+
     def take(line: str) -> None:
         nonlocal acked, pending, next_seq
+        transcript.write(line + "\n")  # what the parent saw, kept for a failing round
         word, op = _parse(line)
         if word == "BEGIN" and op is not None:
             pending = op
@@ -296,6 +300,7 @@ def kill_round(
     finally:
         for line in child.kill():
             take(line)
+        transcript.close()
     if pending is not None:
         ledger.in_flight(pending)
     result = integrity(data_dir / DB_FILE_NAME)
