@@ -18,8 +18,8 @@ from pathlib import Path
 from bench_visit_list import populate_visits
 from common import Row, median, ms, p95, print_table
 
-from ietp_desktop.services import answers
-from ietp_desktop.services.app import open_workspace
+from ietp_desktop.services.visits import answers
+from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import DB_FILE_NAME
 from tests.reliability.crash_workload import text_items
 

@@ -28,12 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
 
+from ietp_desktop.office.intake import enroll, import_bundles, init_office
 from ietp_desktop.security.enrolment import import_enrolment
-from ietp_desktop.services import factories, visits
-from ietp_desktop.services.app import open_workspace
-from ietp_desktop.services.bundles import IDENTITY_DIR_NAME, export_visits
-from ietp_desktop.services.office import enroll, import_bundles, init_office
-from ietp_desktop.services.visit_read import attachment_path
+from ietp_desktop.services.sync.bundles import IDENTITY_DIR_NAME, export_visits
+from ietp_desktop.services.visits import factories, lifecycle
+from ietp_desktop.services.visits.read import attachment_path
+from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.models import Attachment, Visit
 from ietp_desktop.sync.envelope import CHUNK_SIZE
 
@@ -58,7 +58,7 @@ def prepare(root: Path, size_mb: int) -> str:
             seal_issued_on=date(2026, 1, 1),
         ),
     )
-    planned = visits.plan_visit(db, factory.ietp_id, date(2026, 4, 1))
+    planned = lifecycle.plan_visit(db, factory.ietp_id, date(2026, 4, 1))
     count = max(1, size_mb // PHOTO_MB)
     with db.session() as session:
         visit = session.scalars(select(Visit).where(Visit.uuid == planned.uuid)).one()

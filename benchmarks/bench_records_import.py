@@ -20,8 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench_records import WORKERS, csv_floor, make_file, report
-from ietp_desktop.services import factories, records, visits, workers
-from ietp_desktop.services.app import open_workspace
+from ietp_desktop.services.hours import records, workers
+from ietp_desktop.services.visits import factories, lifecycle
+from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import Database
 
 
@@ -36,9 +37,9 @@ def workspace(folder: Path) -> tuple[Database, str]:
             headcount=90000,
         ),
     )
-    visit = visits.plan_visit(db, factory.ietp_id, date(2026, 10, 12))
-    visits.confirm_visit(db, visit.uuid, date(2026, 10, 12), date(2026, 9, 28))
-    visits.start_visit(db, visit.uuid, date(2026, 10, 12))
+    visit = lifecycle.plan_visit(db, factory.ietp_id, date(2026, 10, 12))
+    lifecycle.confirm_visit(db, visit.uuid, date(2026, 10, 12), date(2026, 9, 28))
+    lifecycle.start_visit(db, visit.uuid, date(2026, 10, 12))
     for w in range(WORKERS):
         workers.add_worker(
             db,

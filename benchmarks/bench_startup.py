@@ -43,7 +43,7 @@ else:
     app.processEvents()
     print("SHOWN", flush=True)
     from ietp_desktop.ui.app import restore_language
-    from ietp_desktop.services.app import open_workspace
+    from ietp_desktop.services.workspace import open_workspace
     from ietp_desktop.ui.main_window import MainWindow
     db = open_workspace(Path(data_dir))
     restore_language(db)

@@ -24,11 +24,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from ietp_desktop.services import catalogue, factories, visits
-from ietp_desktop.services.app import open_workspace
+from ietp_desktop.services.catalogue import definitions
+from ietp_desktop.services.visits import factories, lifecycle
+from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import Database
-from ietp_desktop.ui.context import VisitEvents, WorkspaceContext
-from ietp_desktop.ui.workspace import VisitWorkspace
+from ietp_desktop.ui.common.context import VisitEvents, WorkspaceContext
+from ietp_desktop.ui.workspace.visit_workspace import VisitWorkspace
 
 FORM_ID = "bench-300"
 
@@ -69,7 +70,7 @@ def synthetic_form(items: int = 300, per_section: int = 30) -> str:
 
 def seed(db: Database, visit_count: int) -> str:
     with db.session() as session:
-        catalogue.install_form_text(session, synthetic_form(), "bench-300.json")
+        definitions.install_form_text(session, synthetic_form(), "bench-300.json")
     seal = date.today() - timedelta(days=90)
     for f in range(20):
         factories.add_factory(
@@ -83,10 +84,10 @@ def seed(db: Database, visit_count: int) -> str:
         )
     uuid = ""
     for v in range(visit_count):
-        planned = visits.plan_visit(db, f"IETP-B-{v % 20:04d}", date.today(), form_id=FORM_ID)
+        planned = lifecycle.plan_visit(db, f"IETP-B-{v % 20:04d}", date.today(), form_id=FORM_ID)
         uuid = planned.uuid
-    visits.confirm_visit(db, uuid, date.today(), date.today())
-    visits.start_visit(db, uuid)
+    lifecycle.confirm_visit(db, uuid, date.today(), date.today())
+    lifecycle.start_visit(db, uuid)
     return uuid
 
 

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from common import Row, median, ms, print_table
 
-from ietp_desktop.services import factories, visits
-from ietp_desktop.services.app import open_workspace
-from ietp_desktop.services.visit_read import list_visits
+from ietp_desktop.services.visits import factories, lifecycle
+from ietp_desktop.services.visits.read import list_visits
+from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import DB_FILE_NAME
 
 CITIES = ("Dongguan", "Shenzhen", "Guangzhou", "Zhongshan", "Foshan", "Huizhou", "Shantou")
@@ -48,9 +48,9 @@ def populate_visits(data_dir: Path, count: int, answers_per_visit: int = 20) -> 
             seal_issued_on=date(2026, 8, 1),
         ),
     )
-    planned = visits.plan_visit(db, factory.ietp_id, date(2026, 10, 12), specialist_name="B")
-    visits.confirm_visit(db, planned.uuid, date(2026, 10, 12), date(2026, 9, 28))
-    visits.start_visit(db, planned.uuid, date(2026, 10, 12))
+    planned = lifecycle.plan_visit(db, factory.ietp_id, date(2026, 10, 12), specialist_name="B")
+    lifecycle.confirm_visit(db, planned.uuid, date(2026, 10, 12), date(2026, 9, 28))
+    lifecycle.start_visit(db, planned.uuid, date(2026, 10, 12))
     db.dispose()
     rng = random.Random(10_000)
     with sqlite3.connect(data_dir / DB_FILE_NAME) as conn:
@@ -108,7 +108,7 @@ def bare_select(path: Path) -> float:
     start = time.perf_counter()
     with sqlite3.connect(path) as conn:
         conn.execute(
-            "SELECT * FROM visits JOIN factories ON visits.factory_id = factories.id "
+            "SELECT * FROM visits JOIN factories ON lifecycle.factory_id = factories.id "
             "ORDER BY planned_date DESC"
         ).fetchall()
     return time.perf_counter() - start
@@ -119,7 +119,7 @@ def proxy_filter_times(summaries: list[object], searches: tuple[str, ...]) -> li
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from PySide6.QtWidgets import QApplication
 
-        from ietp_desktop.ui.list_models import ListFilterProxy, VisitTableModel
+        from ietp_desktop.ui.visits.list_models import ListFilterProxy, VisitTableModel
     except ImportError:
         return None
     _app = QApplication.instance() or QApplication([])

@@ -11,9 +11,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from ietp_desktop.services import factories, visits
-from ietp_desktop.services.app import open_workspace
 from ietp_desktop.services.dto import FactoryView
+from ietp_desktop.services.visits import factories, lifecycle
+from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import Database
 
 
@@ -57,7 +57,9 @@ def factory(db: Database) -> FactoryView:
 @pytest.fixture
 def started_visit(db: Database, factory: FactoryView) -> str:
     """A visit confirmed and started on 2026-10-12; returns its uuid."""
-    planned = visits.plan_visit(db, factory.ietp_id, date(2026, 10, 12), specialist_name="Tester")
-    visits.confirm_visit(db, planned.uuid, date(2026, 10, 12), date(2026, 9, 28))
-    visits.start_visit(db, planned.uuid, date(2026, 10, 12))
+    planned = lifecycle.plan_visit(
+        db, factory.ietp_id, date(2026, 10, 12), specialist_name="Tester"
+    )
+    lifecycle.confirm_visit(db, planned.uuid, date(2026, 10, 12), date(2026, 9, 28))
+    lifecycle.start_visit(db, planned.uuid, date(2026, 10, 12))
     return planned.uuid

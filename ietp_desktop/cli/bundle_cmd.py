@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ietp_desktop.cli.common import print_json, workspace
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.services import bundles
+from ietp_desktop.services.sync import bundles
 from ietp_desktop.sync.bundle import verify_bundle
 
 SPECIALIST_PASSPHRASE_ENV = "IETP_SPECIALIST_PASSPHRASE"

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ietp_desktop.cli.common import date_arg, fmt, print_json, print_table, workspace
-from ietp_desktop.services import cap, cap_xlsx
+from ietp_desktop.services.outcome import cap, cap_xlsx
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
-from ietp_desktop.services.app import open_workspace
+from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import Database
 
 

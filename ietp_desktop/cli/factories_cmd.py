@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ietp_desktop.cli.common import date_arg, fmt, print_json, print_table, workspace
-from ietp_desktop.services import factories
+from ietp_desktop.services.visits import factories
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from ietp_desktop.cli.common import print_table, workspace
 from ietp_desktop.domain.checklist import parse_form
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.services.catalogue import list_definitions
+from ietp_desktop.services.catalogue.definitions import list_definitions
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ietp_desktop.cli.common import print_json, workspace
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.services import identity
-from ietp_desktop.services.identity import IdentityView
+from ietp_desktop.services.identity import keys
+from ietp_desktop.services.identity.keys import IdentityView
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -61,7 +61,7 @@ def _print(view: IdentityView) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    view = identity.import_identity(
+    view = keys.import_identity(
         args.data_dir_path, args.file, _passphrase(args), replace=args.replace
     )
     print(f"identity set up in {view.directory}")
@@ -72,7 +72,7 @@ def _import(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     db = workspace(args)
     try:
-        view = identity.identity_view(db)
+        view = keys.identity_view(db)
     finally:
         db.dispose()
     if view is None:

@@ -7,8 +7,8 @@ import argparse
 
 from ietp_desktop.cli.common import date_arg, decimal_arg, fmt, print_json, workspace
 from ietp_desktop.domain.outcome import Outcome
-from ietp_desktop.services import fee, outcome
 from ietp_desktop.services.dto import FeeView, OutcomeView
+from ietp_desktop.services.outcome import fee, recommendation
 
 
 def register_visit_actions(
@@ -51,7 +51,7 @@ def _print_outcome(view: OutcomeView) -> None:
 
 
 def _outcome(args: argparse.Namespace) -> int:
-    view = outcome.visit_outcome(workspace(args), args.visit)
+    view = recommendation.visit_outcome(workspace(args), args.visit)
     if args.json:
         print_json(view)
     else:
@@ -62,9 +62,9 @@ def _outcome(args: argparse.Namespace) -> int:
 def _override(args: argparse.Namespace) -> int:
     db = workspace(args)
     if args.clear:
-        view = outcome.clear_override(db, args.visit)
+        view = recommendation.clear_override(db, args.visit)
     elif args.outcome:
-        view = outcome.override_outcome(db, args.visit, args.outcome, args.reason)
+        view = recommendation.override_outcome(db, args.visit, args.outcome, args.reason)
     else:
         print("ietp-desktop: error: give --outcome KEY --reason TEXT, or --clear")
         return 1

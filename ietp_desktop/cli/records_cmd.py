@@ -16,7 +16,7 @@ from ietp_desktop.cli.common import (
     workspace,
 )
 from ietp_desktop.domain.records import Analysis, format_hours, format_money, format_period
-from ietp_desktop.services import records, workers
+from ietp_desktop.services.hours import records, workers
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ietp_desktop.cli.common import workspace
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.services import identity, reports
+from ietp_desktop.services.identity import keys
+from ietp_desktop.services.reporting import reports
 
 EXIT_NOT_VERIFIED = 2
 
@@ -78,7 +79,7 @@ def _build(args: argparse.Namespace) -> int:
         signer = ""
         passphrase = ""
         if reports.needs_signing(db, args.visit):
-            signer = identity.require_identity(db).name
+            signer = keys.require_identity(db).name
             passphrase = _read_passphrase(args)
         built = reports.build_report(db, args.visit, args.out, args.lang, passphrase)
     finally:
@@ -99,7 +100,7 @@ def _verify(args: argparse.Namespace) -> int:
     else:
         db = workspace(args)
         try:
-            ca_pem = identity.office_ca_pem(db)
+            ca_pem = keys.office_ca_pem(db)
         finally:
             db.dispose()
     verdict = reports.verify_report(args.file, ca_pem)

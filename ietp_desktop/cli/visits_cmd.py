@@ -15,8 +15,10 @@ from ietp_desktop.cli.common import (
 )
 from ietp_desktop.domain.checklist import format_answer
 from ietp_desktop.domain.errors import ValidationFailed
-from ietp_desktop.services import answers, attendees, catalogue, findings, visits
-from ietp_desktop.services.visit_read import VisitFilter, list_visits, load_detail
+from ietp_desktop.services.catalogue import definitions
+from ietp_desktop.services.outcome import findings
+from ietp_desktop.services.visits import answers, attendees, lifecycle
+from ietp_desktop.services.visits.read import VisitFilter, list_visits, load_detail
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -171,7 +173,7 @@ def _show(args: argparse.Namespace) -> int:
                 if on
             )
             print(f"  {a.name} — {a.role} [{marks}]")
-    form = catalogue.form_definition(db, detail.form_sha256)
+    form = definitions.form_definition(db, detail.form_sha256)
     print(f"\nAnswers ({len([a for a in detail.answers.values() if a.value is not None])})")
     for item in form.items():
         answer = detail.answers.get(item.id)
@@ -190,7 +192,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    planned = visits.plan_visit(
+    planned = lifecycle.plan_visit(
         workspace(args),
         args.factory,
         args.date,
@@ -207,7 +209,7 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _confirm(args: argparse.Namespace) -> int:
-    warning = visits.confirm_visit(workspace(args), args.visit, args.date, args.announced)
+    warning = lifecycle.confirm_visit(workspace(args), args.visit, args.date, args.announced)
     print(f"visit {args.visit} confirmed for {args.date}")
     if warning:
         print(f"warning: {warning}")
@@ -215,7 +217,7 @@ def _confirm(args: argparse.Namespace) -> int:
 
 
 def _start(args: argparse.Namespace) -> int:
-    visits.start_visit(workspace(args), args.visit)
+    lifecycle.start_visit(workspace(args), args.visit)
     print(f"visit {args.visit} started")
     return 0
 
@@ -256,7 +258,7 @@ def _finding(args: argparse.Namespace) -> int:
 
 def _complete(args: argparse.Namespace) -> int:
     try:
-        outcome = visits.complete_visit(workspace(args), args.visit)
+        outcome = lifecycle.complete_visit(workspace(args), args.visit)
     except ValidationFailed as exc:
         if not exc.problems:
             raise
@@ -269,12 +271,12 @@ def _complete(args: argparse.Namespace) -> int:
 
 
 def _refuse(args: argparse.Namespace) -> int:
-    visits.refuse_visit(workspace(args), args.visit, args.note)
+    lifecycle.refuse_visit(workspace(args), args.visit, args.note)
     print(f"visit {args.visit} recorded as refused: a Progress Audit is required")
     return 0
 
 
 def _revise(args: argparse.Namespace) -> int:
-    revision = visits.open_new_revision(workspace(args), args.visit, args.reason)
+    revision = lifecycle.open_new_revision(workspace(args), args.visit, args.reason)
     print(f"visit {args.visit} is open again as revision {revision}")
     return 0

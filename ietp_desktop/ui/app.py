@@ -44,10 +44,10 @@ def install_cjk_fallback(app: QApplication) -> str | None:
 
 
 def restore_language(db: Database) -> None:
-    from ietp_desktop.services import preferences
+    from ietp_desktop.services import settings
     from ietp_desktop.ui.main_window import PREF_LANGUAGE
 
-    language = preferences.get_preference(db, PREF_LANGUAGE, "en")
+    language = settings.get_preference(db, PREF_LANGUAGE, "en")
     set_language(language if language in LANGUAGES else "en")
 
 
@@ -78,7 +78,7 @@ def run_gui(data_dir: Path) -> int:
     opening = opening_window()
     opening.show()
     app.processEvents()
-    from ietp_desktop.services.app import open_workspace
+    from ietp_desktop.services.workspace import open_workspace
     from ietp_desktop.ui.main_window import MainWindow
 
     try:
@@ -98,14 +98,15 @@ def run_gui(data_dir: Path) -> int:
 def offer_identity_on_first_run(window: MainWindow, db: Database) -> None:
     """A laptop without a signing identity is asked once for the office's enrolment file;
     later the File menu has it."""
-    from ietp_desktop.services import identity, preferences
+    from ietp_desktop.services import settings
+    from ietp_desktop.services.identity import keys
 
-    if identity.identity_view(db) is not None:
+    if keys.identity_view(db) is not None:
         return
-    if preferences.get_preference(db, PREF_IDENTITY_OFFERED):
+    if settings.get_preference(db, PREF_IDENTITY_OFFERED):
         window.statusBar().showMessage(
             tr("No signing identity yet: File → Signing identity… imports the office's file.")
         )
         return
-    preferences.set_preference(db, PREF_IDENTITY_OFFERED, "yes")
+    settings.set_preference(db, PREF_IDENTITY_OFFERED, "yes")
     window.set_up_identity()

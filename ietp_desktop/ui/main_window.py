@@ -27,20 +27,30 @@ from ietp_desktop.domain.errors import UserError
 from ietp_desktop.domain.lifecycle import STATUS_LABELS, VisitStatus
 from ietp_desktop.domain.outcome import OUTCOME_LABELS
 from ietp_desktop.i18n import LANGUAGES, current_language, set_language, tr
-from ietp_desktop.services import factories, preferences, visits
+from ietp_desktop.services import settings
 from ietp_desktop.services.dto import FactoryView, VisitSummary
-from ietp_desktop.services.visit_read import list_visits
+from ietp_desktop.services.visits import factories, lifecycle
+from ietp_desktop.services.visits.read import list_visits
 from ietp_desktop.storage.db import Database
-from ietp_desktop.ui.context import VisitEvents, WorkspaceContext
-from ietp_desktop.ui.list_models import (
+from ietp_desktop.ui.common.context import VisitEvents, WorkspaceContext
+from ietp_desktop.ui.common.shortcuts import SHORTCUTS
+from ietp_desktop.ui.visits.list_models import (
     DUE_LABELS,
     FactoryTableModel,
     ListFilterProxy,
     VisitTableModel,
 )
-from ietp_desktop.ui.shortcuts import SHORTCUTS
-from ietp_desktop.ui.visit_dialogs import ConfirmVisitDialog, PlanVisitDialog, RefuseVisitDialog
-from ietp_desktop.ui.workspace import PREF_ITEM, PREF_SECTION, PREF_VISIT, VisitWorkspace
+from ietp_desktop.ui.visits.visit_dialogs import (
+    ConfirmVisitDialog,
+    PlanVisitDialog,
+    RefuseVisitDialog,
+)
+from ietp_desktop.ui.workspace.visit_workspace import (
+    PREF_ITEM,
+    PREF_SECTION,
+    PREF_VISIT,
+    VisitWorkspace,
+)
 
 PREF_LANGUAGE = "ui.language"
 
@@ -256,19 +266,19 @@ class MainWindow(QMainWindow):
     # --- office sync and identity ---------------------------------------------------------
 
     def export_for_office(self) -> None:
-        from ietp_desktop.ui.bundle_page import open_export_dialog
+        from ietp_desktop.ui.sync.bundle_page import open_export_dialog
 
         dialog = open_export_dialog(self, self.db)
         dialog.finished.connect(lambda _r: self.reload_lists())
 
     def import_from_office(self) -> None:
-        from ietp_desktop.ui.bundle_page import open_import_dialog
+        from ietp_desktop.ui.sync.bundle_page import open_import_dialog
 
         open_import_dialog(self, self.db)
         self.reload_lists()
 
     def set_up_identity(self) -> None:
-        from ietp_desktop.ui.identity_dialog import IdentityDialog
+        from ietp_desktop.ui.reporting.identity_dialog import IdentityDialog
 
         if self.db.data_dir is None:
             return
@@ -382,7 +392,7 @@ class MainWindow(QMainWindow):
         if factory is None:
             self.show_error(tr("Choose a factory first."))
             return
-        specialist = preferences.get_preference(self.db, "ui.specialist_name", "")
+        specialist = settings.get_preference(self.db, "ui.specialist_name", "")
         self.dialog = PlanVisitDialog(self.db, factory, self._planned, self, specialist)
         self.dialog.open()
 
@@ -391,7 +401,7 @@ class MainWindow(QMainWindow):
         self._dialog_done(message)
         if isinstance(dialog, PlanVisitDialog):
             if dialog.specialist.text().strip():
-                preferences.set_preference(
+                settings.set_preference(
                     self.db, "ui.specialist_name", dialog.specialist.text().strip()
                 )
             self.tabs.setCurrentIndex(0)
@@ -428,7 +438,7 @@ class MainWindow(QMainWindow):
                 self.show_error(tr("Confirm the visit date with the factory before starting."))
                 return None
             if summary is not None and summary.status == VisitStatus.CONFIRMED.value:
-                visits.start_visit(self.db, uuid)
+                lifecycle.start_visit(self.db, uuid)
             if self.workspace is not None:
                 self._close_workspace()
             workspace = VisitWorkspace(WorkspaceContext(self.db, uuid, self.events), self)
@@ -465,11 +475,11 @@ class MainWindow(QMainWindow):
 
     def restore_position(self) -> None:
         """Reopen the visit, section and item the user was at when the program closed."""
-        uuid = preferences.get_preference(self.db, PREF_VISIT)
+        uuid = settings.get_preference(self.db, PREF_VISIT)
         if not uuid or not any(v.uuid == uuid for v in self.visit_model.rows):
             return
-        section = preferences.get_preference(self.db, PREF_SECTION)
-        item = preferences.get_preference(self.db, PREF_ITEM)
+        section = settings.get_preference(self.db, PREF_SECTION)
+        item = settings.get_preference(self.db, PREF_ITEM)
         workspace = self.open_visit(uuid)
         if workspace is None:
             return
@@ -492,7 +502,7 @@ class MainWindow(QMainWindow):
             self.workspace.flush()
         set_language(language)
         try:
-            preferences.set_preference(self.db, PREF_LANGUAGE, language)
+            settings.set_preference(self.db, PREF_LANGUAGE, language)
         except UserError as exc:
             self.show_error(str(exc))
         self.language_actions[language].setChecked(True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ietp_desktop.cli import main
-from tests.services.bundle_world import SPECIALIST_PASSPHRASE, World, world, world_template
+from tests.bundle_world import SPECIALIST_PASSPHRASE, World, world, world_template
 
 __all__ = ["world", "world_template"]
 

@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 
 from ietp_desktop.cli import main
-from ietp_desktop.services import factories, findings, visits
-from ietp_desktop.services.app import open_workspace
+from ietp_desktop.services.outcome import findings
+from ietp_desktop.services.visits import factories, lifecycle
+from ietp_desktop.services.workspace import open_workspace
 
 
 @pytest.fixture
@@ -19,9 +20,9 @@ def data_dir(tmp_path: Path) -> tuple[Path, str]:
     data = tmp_path / "data"
     db = open_workspace(data)
     factories.add_factory(db, factories.FactoryInput("IETP-T-1", "Test Toys"))
-    planned = visits.plan_visit(db, "IETP-T-1", date(2026, 9, 1))
-    visits.confirm_visit(db, planned.uuid, date(2026, 9, 1), None)
-    visits.start_visit(db, planned.uuid, date(2026, 9, 1))
+    planned = lifecycle.plan_visit(db, "IETP-T-1", date(2026, 9, 1))
+    lifecycle.confirm_visit(db, planned.uuid, date(2026, 9, 1), None)
+    lifecycle.start_visit(db, planned.uuid, date(2026, 9, 1))
     findings.add_finding(
         db,
         planned.uuid,

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from ietp_desktop.cli import main
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import TimeRecord
-from tests.services.records_fixtures import messy_csv, thirteen_days_csv
+from tests.services.hours.records_fixtures import messy_csv, thirteen_days_csv
 
 
 def stored(db: Database) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ietp_desktop.cli import main
-from ietp_desktop.services.demo_identity import DEMO_PASSPHRASE
+from ietp_desktop.demo.identity import DEMO_PASSPHRASE
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

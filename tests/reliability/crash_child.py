@@ -24,7 +24,7 @@ def say(word: str, payload: object = None) -> None:
 
 
 def writes(data_dir: str, visit_uuid: str, start_seq: str, seed: str) -> None:
-    from ietp_desktop.services.app import open_workspace
+    from ietp_desktop.services.workspace import open_workspace
     from tests.reliability.crash_workload import apply_op, next_op, text_items
 
     db = open_workspace(Path(data_dir), actor="crash-child")
@@ -39,8 +39,8 @@ def writes(data_dir: str, visit_uuid: str, start_seq: str, seed: str) -> None:
 
 
 def report(data_dir: str, visit_uuid: str, out: str, passphrase: str) -> None:
-    from ietp_desktop.services import reports
-    from ietp_desktop.services.app import open_workspace
+    from ietp_desktop.services.reporting import reports
+    from ietp_desktop.services.workspace import open_workspace
 
     db = open_workspace(Path(data_dir), actor="crash-child")
     say("READY")
@@ -49,8 +49,8 @@ def report(data_dir: str, visit_uuid: str, out: str, passphrase: str) -> None:
 
 
 def bundle(data_dir: str, out: str, passphrase: str) -> None:
-    from ietp_desktop.services import bundles
-    from ietp_desktop.services.app import open_workspace
+    from ietp_desktop.services.sync import bundles
+    from ietp_desktop.services.workspace import open_workspace
 
     db = open_workspace(Path(data_dir), actor="crash-child")
     say("READY")

@@ -25,8 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from ietp_desktop.domain.checklist import validate_answer
-from ietp_desktop.services import answers, attendees, catalogue, factories, findings, visits
-from ietp_desktop.services.app import open_workspace
+from ietp_desktop.services.catalogue import definitions
+from ietp_desktop.services.outcome import findings
+from ietp_desktop.services.visits import answers, attendees, factories, lifecycle
+from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import DB_FILE_NAME, Database
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -53,9 +55,9 @@ def prepare_workspace(data_dir: Path) -> str:
                 seal_issued_on=date(2026, 8, 1),
             ),
         )
-        planned = visits.plan_visit(db, factory.ietp_id, date(2026, 10, 12), specialist_name="T")
-        visits.confirm_visit(db, planned.uuid, date(2026, 10, 12), date(2026, 9, 28))
-        visits.start_visit(db, planned.uuid, date(2026, 10, 12))
+        planned = lifecycle.plan_visit(db, factory.ietp_id, date(2026, 10, 12), specialist_name="T")
+        lifecycle.confirm_visit(db, planned.uuid, date(2026, 10, 12), date(2026, 9, 28))
+        lifecycle.start_visit(db, planned.uuid, date(2026, 10, 12))
         return planned.uuid
     finally:
         db.dispose()
@@ -63,10 +65,10 @@ def prepare_workspace(data_dir: Path) -> str:
 
 def text_items(db: Database, visit_uuid: str) -> list[str]:
     """Items that take free text, so each write can carry a unique, checkable value."""
-    from ietp_desktop.services.visit_refs import resolve_visit
+    from ietp_desktop.services.visits.refs import resolve_visit
 
     with db.session() as session:
-        form = catalogue.form_by_sha(session, resolve_visit(session, visit_uuid).form_sha256)
+        form = definitions.form_by_sha(session, resolve_visit(session, visit_uuid).form_sha256)
     probe = "crash answer 0"
     return [i.id for i in form.items() if i.type == "text" and validate_answer(i, probe) is None]
 

@@ -13,9 +13,10 @@ import pytest
 from ietp_desktop import cli
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.security.atomic import atomic_write_bytes
-from ietp_desktop.services import answers, attendees, cap_xlsx, findings
-from ietp_desktop.services.app import open_workspace
-from ietp_desktop.services.visit_read import load_detail
+from ietp_desktop.services.outcome import cap_xlsx, findings
+from ietp_desktop.services.visits import answers, attendees
+from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import DB_FILE_NAME
 from tests.reliability.crash_workload import REPO_ROOT, integrity, prepare_workspace, text_items
 from tests.reliability.faults import install

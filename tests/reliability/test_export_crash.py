@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from ietp_desktop.demo.identity import DEMO_PASSPHRASE
+from ietp_desktop.demo.seed import seed_demo
 from ietp_desktop.security.office_ca import load_office_certificate
-from ietp_desktop.services.demo import seed_demo
-from ietp_desktop.services.demo_identity import DEMO_PASSPHRASE
 from tests.reliability.export_crash import (
     copy_workspace,
     database_ok,
@@ -39,7 +39,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]
 def test_killed_report_export_leaves_no_partial_pdf_and_the_visit_intact(
     demo: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
-    from ietp_desktop.services.reports import verify_report
+    from ietp_desktop.services.reporting.reports import verify_report
 
     pristine, uuids = demo
     uuid = uuids["completed-cap"]
@@ -90,8 +90,8 @@ def test_killed_report_export_leaves_no_partial_pdf_and_the_visit_intact(
 def test_killed_bundle_export_leaves_no_partial_bundle_and_the_visits_intact(
     demo: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
-    pytest.importorskip("ietp_desktop.services.bundles")
-    from ietp_desktop.services.bundles import manifest_sha256
+    pytest.importorskip("ietp_desktop.services.sync.bundles")
+    from ietp_desktop.services.sync.bundles import manifest_sha256
     from ietp_desktop.sync.reader import verify_bundle
 
     pristine, _ = demo

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.services.app import open_workspace
+from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage import migrate
 from ietp_desktop.storage.db import DB_FILE_NAME, open_data_dir
 from ietp_desktop.storage.migrate import _backup_sqlite, current_revision, head_revision

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.storage.models import PayRecord, TimeRecord, Visit
 from ietp_desktop.sync import visit_payload as vp
-from tests.services.bundle_world import World, world, world_template
+from tests.bundle_world import World, world, world_template
 
 __all__ = ["world", "world_template"]
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from ietp_desktop.i18n import set_language
-from ietp_desktop.services import factories
-from ietp_desktop.services.app import open_workspace
+from ietp_desktop.services.visits import factories
+from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import Database
 
 SEAL_DAYS_AGO = 90  # today falls inside the PV window (2 to 4 months after the seal)

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from ietp_desktop.domain.checklist import format_number, is_blank, missing_required
-from ietp_desktop.services import visits
+from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.storage.db import Database
-from ietp_desktop.ui.item_editors import (
+from ietp_desktop.ui.checklist.item_editors import (
     ChoiceButtons,
     ChoiceCombo,
     DateEditor,
@@ -21,10 +21,10 @@ from ietp_desktop.ui.item_editors import (
     NumberEditor,
     TextEditor,
 )
-from ietp_desktop.ui.item_row import ItemRow
+from ietp_desktop.ui.checklist.item_row import ItemRow
+from ietp_desktop.ui.checklist.section_page import SectionPage
 from ietp_desktop.ui.main_window import MainWindow
-from ietp_desktop.ui.section_page import SectionPage
-from ietp_desktop.ui.workspace import VisitWorkspace
+from ietp_desktop.ui.workspace.visit_workspace import VisitWorkspace
 
 COMPLIANT = ("yes", "na", "none", "no")
 
@@ -129,9 +129,9 @@ def draw_signature(qtbot: QtBot, pad: QWidget) -> None:
 
 def visit_in_progress(db: Database) -> str:
     """Set-up for the focused tests: a visit planned, confirmed and started via services."""
-    planned = visits.plan_visit(db, "IETP-GD-77001", date.today(), specialist_name="Tester")
-    visits.confirm_visit(db, planned.uuid, date.today(), date.today())
-    visits.start_visit(db, planned.uuid)
+    planned = lifecycle.plan_visit(db, "IETP-GD-77001", date.today(), specialist_name="Tester")
+    lifecycle.confirm_visit(db, planned.uuid, date.today(), date.today())
+    lifecycle.start_visit(db, planned.uuid)
     return planned.uuid
 
 

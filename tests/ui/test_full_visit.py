@@ -10,12 +10,12 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from ietp_desktop.domain.checklist import format_answer
-from ietp_desktop.services.app import open_workspace
-from ietp_desktop.services.visit_read import load_detail
+from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import Database
-from ietp_desktop.ui.finding_dialog import RaiseFindingDialog
 from ietp_desktop.ui.main_window import MainWindow
-from ietp_desktop.ui.visit_dialogs import ConfirmVisitDialog, PlanVisitDialog
+from ietp_desktop.ui.outcome.finding_dialog import RaiseFindingDialog
+from ietp_desktop.ui.visits.visit_dialogs import ConfirmVisitDialog, PlanVisitDialog
 from tests.ui.driver import (
     activate,
     answer_all_required,

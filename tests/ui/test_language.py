@@ -12,12 +12,13 @@ from ietp_desktop.domain.findings import CATEGORY_LABELS, CLASSIFICATION_LABELS
 from ietp_desktop.domain.lifecycle import STATUS_LABELS
 from ietp_desktop.domain.outcome import OUTCOME_LABELS
 from ietp_desktop.i18n import catalogue
-from ietp_desktop.services import preferences
-from ietp_desktop.services.visit_read import load_detail
+from ietp_desktop.services import settings
+from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.storage.db import Database
-from ietp_desktop.ui import closing_page, details_page, list_models, meetings_page, qa_page
+from ietp_desktop.ui.common.shortcuts import SHORTCUTS
 from ietp_desktop.ui.main_window import MainWindow
-from ietp_desktop.ui.shortcuts import SHORTCUTS
+from ietp_desktop.ui.meetings import closing_page, meetings_page, qa_page
+from ietp_desktop.ui.visits import details_page, list_models
 from tests.ui.driver import go_to_section, open_in_window, page_index, visit_in_progress
 
 
@@ -74,7 +75,7 @@ def test_switch_to_chinese_without_restart_keeps_work(
     qtbot.wait(20)  # let the menu bar lay out its new titles
     window.grab().save(str(shots / "checklist_zh.png"))
     assert load_detail(db, uuid).answers["WH-03"].value == 48.0  # pending typing was saved
-    assert preferences.get_preference(db, "ui.language") == "zh"
+    assert settings.get_preference(db, "ui.language") == "zh"
 
     workspace.go_to_page(page_index(workspace, workspace.closing_page))
     qtbot.mouseClick(workspace.closing_page.complete_button, Qt.MouseButton.LeftButton)
@@ -91,7 +92,7 @@ def test_switch_to_chinese_without_restart_keeps_work(
 def test_window_starts_in_the_stored_language(qtbot: QtBot, db: Database) -> None:
     from ietp_desktop.ui.app import restore_language
 
-    preferences.set_preference(db, "ui.language", "zh")
+    settings.set_preference(db, "ui.language", "zh")
     restore_language(db)
     window = MainWindow(db)
     qtbot.addWidget(window)

@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from ietp_desktop.i18n import set_language
 from ietp_desktop.storage.db import Database
-from ietp_desktop.ui.bundle_page import ExportDialog
 from ietp_desktop.ui.main_window import MainWindow
+from ietp_desktop.ui.sync.bundle_page import ExportDialog
 
 
 def test_file_menu_opens_the_export_dialog(qtbot: QtBot, db: Database, shots: Path) -> None:

@@ -1,0 +1,853 @@
+"""Office side: set up the office, enrol specialists, import results bundles, assign work.
+
+The office database has the laptop's schema (same models, same migrations): SQLite in
+`<office dir>/office.sqlite3` unless another SQLAlchemy URL is given. Photos go to
+`<office dir>/attachments/ab/<sha256>` (the laptop's layout), signed reports to
+`<office dir>/reports/<uuid>-r<revision>.pdf`, receipts to `<office dir>/receipts/`.
+
+Revisions: the visit's own rows (answers, findings, CAP…) always hold the highest revision
+imported; every imported revision is also kept whole in `visit_revisions` (snapshot_json = the
+visit JSON exactly as it arrived, report_sha256). So a higher revision is stored beside the
+earlier one, and the earlier stays readable; a lower revision, or the same revision with other
+content, is refused. Import order per bundle (DESIGN.md): limits → signature and trust → hashes
+(all in open_bundle) → already-seen bundle id = no-op → decrypt → one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid as uuid_module
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from ietp_desktop.domain.checklist import form_sha256, parse_form
+from ietp_desktop.domain.errors import NotFound, UserError
+from ietp_desktop.domain.rules import parse_rule_set, rule_set_sha256
+from ietp_desktop.i18n import tr
+from ietp_desktop.security import certificates as certs
+from ietp_desktop.security.enrolment import EnrolmentInfo, write_enrolment
+from ietp_desktop.security.office_ca import (
+    Office,
+    OfficeInfo,
+    create_office,
+    load_office,
+    read_office_info,
+)
+from ietp_desktop.services.catalogue.definitions import (
+    install_shipped_definitions,
+    latest_form_sha,
+    latest_rule_set_sha,
+)
+from ietp_desktop.services.sync.bundles import manifest_sha256
+from ietp_desktop.services.sync.receipt_file import RECEIPT_SUFFIX, ReceiptVisit, write_receipt
+from ietp_desktop.storage.audit import record_event
+from ietp_desktop.storage.db import Database, open_url
+from ietp_desktop.storage.models import (
+    Answer,
+    Attachment,
+    AttachmentLink,
+    Attendee,
+    AuditEvent,
+    CorrectiveAction,
+    Factory,
+    Finding,
+    FindingItem,
+    FormDefinition,
+    PayRecord,
+    QaEntry,
+    ReceivedBundle,
+    RemediationRecord,
+    RuleSetDefinition,
+    Signature,
+    TimeRecord,
+    Visit,
+    VisitRevision,
+    Worker,
+)
+from ietp_desktop.storage.types import utcnow
+from ietp_desktop.sync import visit_payload as vp
+from ietp_desktop.sync.bundle import (
+    BundleRefused,
+    PayloadSource,
+    VerifiedBundle,
+    open_bundle,
+    write_bundle,
+)
+from ietp_desktop.sync.extract import EntryFiles
+
+OFFICE_DB_FILE = "office.sqlite3"
+OFFICE_ACTOR = "office import"
+Progress = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class VisitOutcome:
+    uuid: str
+    revision: int
+    result: str  # imported | unchanged | stored-beside | refused
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    file: Path
+    status: str  # imported | already-imported | refused
+    message: str
+    bundle_id: str = ""
+    signer: str = ""
+    visits: list[VisitOutcome] = field(default_factory=list)
+    receipt: Path | None = None
+
+
+@dataclass(frozen=True)
+class OfficeVisit:
+    uuid: str
+    revision: int
+    revisions: list[int]
+    factory: str
+    factory_ietp_id: str
+    specialist: str
+    visit_start: str | None
+    outcome: str | None
+    open_cap_lines: int
+    cap_lines: int
+    received_at: str | None
+
+
+def office_db_url(office_dir: Path, db_url: str | None = None) -> str:
+    return db_url or f"sqlite:///{Path(office_dir) / OFFICE_DB_FILE}"
+
+
+def open_office_db(office_dir: Path, db_url: str | None = None) -> Database:
+    read_office_info(office_dir)  # refuse a folder that holds no office
+    database = open_url(
+        office_db_url(office_dir, db_url),
+        actor=OFFICE_ACTOR,
+        backup_dir=Path(office_dir) / "backups" if db_url is None else None,
+    )
+    database.data_dir = Path(office_dir)
+    return database
+
+
+def init_office(
+    office_dir: Path,
+    name: str = "IETP Office",
+    passphrase: bytes | str | None = None,
+    db_url: str | None = None,
+) -> OfficeInfo:
+    """Create the office CA and certificates in `office_dir`, and the office database."""
+    info = create_office(Path(office_dir), name, passphrase)
+    database = open_office_db(office_dir, db_url)
+    try:
+        install_shipped_definitions(database)
+    finally:
+        database.dispose()
+    return info
+
+
+def enroll(
+    office_dir: Path,
+    name: str,
+    email: str,
+    out: Path,
+    *,
+    specialist_passphrase: bytes | str,
+    office_passphrase: bytes | str | None = None,
+) -> EnrolmentInfo:
+    """Issue a specialist key and certificate; write them with the office certificates to `out`."""
+    if len(specialist_passphrase) < 8:
+        raise UserError(tr("the specialist's passphrase must have at least 8 characters"))
+    office = load_office(Path(office_dir), office_passphrase)
+    return write_enrolment(office, name, email, specialist_passphrase, Path(out))
+
+
+# --- import ------------------------------------------------------------------------------
+
+
+def _refuse(path: Path, reason: str) -> BundleRefused:
+    return BundleRefused(path, reason)
+
+
+def _check_entries(bundle: VerifiedBundle, documents: dict[str, dict[str, Any]]) -> None:
+    """Every entry is a visit document, a photo or a report those documents name."""
+    expected: set[str] = set()
+    for name, document in documents.items():
+        expected.add(name)
+        expected.update(a.get("entry", "") for a in document["attachments"])
+        report = document.get("report")
+        if isinstance(report, dict):
+            expected.add(str(report.get("entry", "")))
+    present = set(bundle.names())
+    for name in sorted(expected - present):
+        raise _refuse(
+            bundle.path, tr("entry '{name}' named by the visit data is missing", name=name)
+        )
+    for name in sorted(present - expected):
+        raise _refuse(bundle.path, tr("entry '{name}' belongs to no visit", name=name))
+
+
+def _read_documents(bundle: VerifiedBundle) -> dict[str, dict[str, Any]]:
+    documents: dict[str, dict[str, Any]] = {}
+    for ref in bundle.visits:
+        name = vp.visit_entry_name(ref.uuid, ref.revision)
+        if name not in bundle.names():
+            raise _refuse(bundle.path, tr("it has no visit data for {id}", id=ref.uuid[:8]))
+        try:
+            document = vp.parse(bundle.read_entry(name, vp.MAX_VISIT_JSON_BYTES), name)
+        except BundleRefused:
+            raise
+        except UserError as exc:
+            raise _refuse(bundle.path, str(exc)) from exc
+        visit = document["visit"]
+        if visit.get("uuid") != ref.uuid or visit.get("revision") != ref.revision:
+            raise _refuse(
+                bundle.path,
+                tr("{name} does not hold the visit the manifest names", name=name),
+            )
+        documents[name] = document
+    return documents
+
+
+def _store_files(
+    bundle: VerifiedBundle, office_dir: Path, documents: dict[str, dict[str, Any]]
+) -> None:
+    """Photos and reports to their files; one already there (same content address) is kept."""
+    with EntryFiles(bundle) as files:
+        for document in documents.values():
+            for attachment in document["attachments"]:
+                sha = str(attachment.get("sha256", ""))
+                if len(sha) != 64:
+                    raise _refuse(bundle.path, tr("a photo in the visit data has no sha256"))
+                target = office_dir / "attachments" / sha[:2] / sha
+                if not target.is_file():
+                    files.store(str(attachment["entry"]), target, sha)
+            report = document.get("report")
+            if isinstance(report, dict):
+                _store_report(bundle, files, office_dir, document["visit"], report)
+
+
+def _store_report(
+    bundle: VerifiedBundle,
+    files: EntryFiles,
+    office_dir: Path,
+    visit: dict[str, Any],
+    report: dict[str, Any],
+) -> None:
+    sha = str(report.get("sha256", ""))
+    if sha != visit.get("report_sha256"):
+        raise _refuse(bundle.path, tr("the report does not match the visit's report hash"))
+    target = office_dir / "reports" / f"{visit['uuid']}-r{visit['revision']}.pdf"
+    if not target.is_file():
+        files.store(str(report["entry"]), target, sha)
+    elif _sha256_file(target) != sha:
+        raise _refuse(
+            bundle.path,
+            tr(
+                "visit {id} revision {revision} conflicts with the revision the office "
+                "already holds (same number, different report)",
+                id=str(visit["uuid"])[:8],
+                revision=visit["revision"],
+            ),
+        )
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _new_id(session: Session, model: Any, values: dict[str, Any]) -> int:
+    return int(session.execute(insert(model).values(**values).returning(model.id)).scalar_one())
+
+
+def _bulk(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(model), rows)
+
+
+def _ensure_definitions(session: Session, document: dict[str, Any], source: str) -> None:
+    form = document["form"]
+    content = str(form.get("content", ""))
+    if form_sha256(content) != form.get("sha256") or form.get("sha256") != document["visit"].get(
+        "form_sha256"
+    ):
+        raise UserError(tr("{source}: the form text does not match its sha256", source=source))
+    if session.get(FormDefinition, form["sha256"]) is None:
+        session.execute(
+            insert(FormDefinition).values(
+                sha256=form["sha256"],
+                form_id=str(form["form_id"]),
+                version=str(form["version"]),
+                content=content,
+                source=str(form.get("source", "")),
+                installed_at=utcnow(),
+            )
+        )
+    rules = document.get("rule_set")
+    if isinstance(rules, dict):
+        content = str(rules.get("content", ""))
+        if rule_set_sha256(content) != rules.get("sha256"):
+            raise UserError(
+                tr("{source}: the rule set text does not match its sha256", source=source)
+            )
+        if session.get(RuleSetDefinition, rules["sha256"]) is None:
+            session.execute(
+                insert(RuleSetDefinition).values(
+                    sha256=rules["sha256"],
+                    rule_set_id=str(rules["rule_set_id"]),
+                    version=str(rules["version"]),
+                    content=content,
+                    source=str(rules.get("source", "")),
+                    installed_at=utcnow(),
+                )
+            )
+
+
+def _factory_id(session: Session, document: dict[str, Any], source: str) -> int:
+    columns = vp.factory_columns(document, source)
+    ietp_id = columns.get("ietp_id")
+    if not ietp_id:
+        raise UserError(tr("{source}: the factory has no IETP id", source=source))
+    existing = session.scalars(select(Factory.id).where(Factory.ietp_id == ietp_id)).first()
+    if existing is not None:
+        return int(existing)  # the office's own factory record wins
+    now = utcnow()
+    return _new_id(session, Factory, columns | {"created_at": now, "updated_at": now})
+
+
+_CHILD_TABLES = (
+    AttachmentLink,
+    RemediationRecord,
+    CorrectiveAction,
+    FindingItem,
+    Finding,
+    Attachment,
+    Attendee,
+    Answer,
+    QaEntry,
+    Signature,
+)
+
+
+def _clear_children(session: Session, visit_id: int) -> None:
+    worker_ids = select(Worker.id).where(Worker.visit_id == visit_id)
+    session.execute(delete(TimeRecord).where(TimeRecord.worker_id.in_(worker_ids)))
+    session.execute(delete(PayRecord).where(PayRecord.worker_id.in_(worker_ids)))
+    session.execute(delete(Worker).where(Worker.visit_id == visit_id))
+    for model in _CHILD_TABLES:
+        session.execute(delete(model).where(model.visit_id == visit_id))
+    session.execute(
+        delete(AuditEvent).where(AuditEvent.visit_id == visit_id, AuditEvent.entity != "Bundle")
+    )
+
+
+def _insert_children(session: Session, visit_id: int, doc: dict[str, Any], src: str) -> None:
+    j = vp.json_to_columns
+    vid = {"visit_id": visit_id}
+    _bulk(session, Attendee, [j(Attendee, r, f"{src}: attendee") | vid for r in doc["attendees"]])
+    _bulk(session, Answer, [j(Answer, r, f"{src}: answer") | vid for r in doc["answers"]])
+    _bulk(session, QaEntry, [j(QaEntry, r, f"{src}: Q&A") | vid for r in doc["qa"]])
+    _bulk(
+        session, Signature, [j(Signature, r, f"{src}: signature") | vid for r in doc["signatures"]]
+    )
+    _bulk(session, AuditEvent, [j(AuditEvent, r, f"{src}: audit") | vid for r in doc["audit"]])
+    attachment_ids: dict[Any, int] = {}
+    for record in doc["attachments"]:
+        attachment_ids[record.get("ref")] = _new_id(
+            session, Attachment, j(Attachment, record, f"{src}: attachment") | vid
+        )
+    finding_ids: dict[Any, int] = {}
+    for record in doc["findings"]:
+        where = f"{src}: finding {record.get('code', '')}"
+        finding_id = _new_id(session, Finding, j(Finding, record, where) | vid)
+        finding_ids[record.get("ref")] = finding_id
+        _bulk(
+            session,
+            FindingItem,
+            [{"finding_id": finding_id, "item_id": str(i)} | vid for i in record.get("items", [])],
+        )
+        action = record.get("corrective_action")
+        if isinstance(action, dict):
+            action_id = _new_id(
+                session,
+                CorrectiveAction,
+                j(CorrectiveAction, action, f"{where} CAP") | vid | {"finding_id": finding_id},
+            )
+            _bulk(
+                session,
+                RemediationRecord,
+                [
+                    j(RemediationRecord, r, f"{where} remediation")
+                    | vid
+                    | {
+                        "corrective_action_id": action_id,
+                        "attachment_id": attachment_ids.get(r.get("attachment_ref")),
+                    }
+                    for r in action.get("records", [])
+                ],
+            )
+    links = []
+    for record in doc["attachments"]:
+        for link in record.get("links", []):
+            finding_ref = link.get("finding_ref")
+            links.append(
+                {
+                    "attachment_id": attachment_ids[record.get("ref")],
+                    "visit_id": visit_id,
+                    "item_id": link.get("item_id"),
+                    "finding_id": finding_ids.get(finding_ref) if finding_ref else None,
+                }
+            )
+    _bulk(session, AttachmentLink, links)
+    for record in doc["workers"]:
+        worker_id = _new_id(session, Worker, j(Worker, record, f"{src}: worker") | vid)
+        wid = {"worker_id": worker_id}
+        _bulk(
+            session,
+            TimeRecord,
+            [j(TimeRecord, r, f"{src}: time record") | wid for r in record.get("time_records", [])],
+        )
+        _bulk(
+            session,
+            PayRecord,
+            [j(PayRecord, r, f"{src}: pay record") | wid for r in record.get("pay_records", [])],
+        )
+
+
+def _import_visit(
+    session: Session, bundle: VerifiedBundle, name: str, doc: dict[str, Any], raw: bytes
+) -> VisitOutcome:
+    columns = vp.visit_columns(doc, name)
+    visit_uuid, revision = str(columns["uuid"]), int(columns["revision"])
+    existing = session.scalars(select(Visit).where(Visit.uuid == visit_uuid)).first()
+    now = utcnow()
+    if existing is not None:
+        stored = {
+            r.revision: r
+            for r in session.scalars(
+                select(VisitRevision).where(VisitRevision.visit_id == existing.id)
+            )
+        }
+        highest = max(stored) if stored else existing.revision
+        if revision < highest:
+            raise _refuse(
+                bundle.path,
+                tr(
+                    "visit {id} revision {revision} is older than revision {highest} the office "
+                    "already holds",
+                    id=visit_uuid[:8],
+                    revision=revision,
+                    highest=highest,
+                ),
+            )
+        if revision in stored:
+            earlier = vp.content_sha256(json.loads(stored[revision].snapshot_json))
+            if earlier == vp.content_sha256(doc):
+                return VisitOutcome(visit_uuid, revision, "unchanged")
+            raise _refuse(
+                bundle.path,
+                tr(
+                    "visit {id} revision {revision} conflicts with the revision the office "
+                    "already holds (same number, different content)",
+                    id=visit_uuid[:8],
+                    revision=revision,
+                ),
+            )
+    _ensure_definitions(session, doc, name)
+    factory_id = _factory_id(session, doc, name)
+    values = columns | {
+        "factory_id": factory_id,
+        "status": "received",
+        "received_at": now,
+        "updated_at": now,
+    }
+    if existing is None:
+        visit_id = _new_id(session, Visit, values)
+        result = "imported"
+    else:
+        visit_id = existing.id
+        _clear_children(session, visit_id)
+        session.execute(
+            Visit.__table__.update().where(Visit.id == visit_id).values(**values)  # type: ignore[attr-defined]
+        )
+        result = "stored-beside"
+    _insert_children(session, visit_id, doc, name)
+    session.execute(
+        insert(VisitRevision).values(
+            visit_id=visit_id,
+            revision=revision,
+            reason=str(doc["visit"].get("revision_reason", "")),
+            snapshot_json=raw.decode("utf-8"),
+            report_sha256=doc["visit"].get("report_sha256"),
+            created_at=now,
+        )
+    )
+    record_event(session, visit_id, "Bundle", "imported", f"{bundle.bundle_id} r{revision}")
+    return VisitOutcome(visit_uuid, revision, result)
+
+
+def _import_one(
+    office: Office, database: Database, path: Path, progress: Progress | None
+) -> ImportOutcome:
+    office_dir = office.info.directory
+    bundle = open_bundle(
+        path,
+        office.ca_cert,
+        "visit-results",
+        office.encryption_key,
+        office.encryption_cert,
+        progress=(lambda done: progress(0.5 * done / max(1, path.stat().st_size)))
+        if progress
+        else None,
+    )
+    digest = manifest_sha256(path)
+    signer = f"{bundle.signer.name} <{bundle.signer.email}>"
+    with database.session() as session:
+        seen = session.get(ReceivedBundle, bundle.bundle_id)
+        if seen is not None:
+            summary = json.loads(seen.summary_json or "{}")
+            visits = [VisitOutcome(**v) for v in summary.get("visits", [])]
+            return ImportOutcome(
+                path,
+                "already-imported",
+                tr("bundle {id} was already imported; nothing changed", id=bundle.bundle_id[:8]),
+                bundle.bundle_id,
+                signer,
+                visits,
+            )
+    try:
+        return _import_verified(bundle, database, office_dir, digest, signer, progress)
+    except UserError as exc:  # signed by a trusted specialist, yet refused: tell the laptop
+        return ImportOutcome(
+            path,
+            "refused",
+            str(exc),
+            bundle.bundle_id,
+            signer,
+            [VisitOutcome(v.uuid, v.revision, "refused", str(exc)) for v in bundle.visits],
+        )
+
+
+def _import_verified(
+    bundle: VerifiedBundle,
+    database: Database,
+    office_dir: Path,
+    digest: str,
+    signer: str,
+    progress: Progress | None,
+) -> ImportOutcome:
+    path = bundle.path
+    documents = _read_documents(bundle)
+    _check_entries(bundle, documents)
+    _store_files(bundle, office_dir, documents)
+    outcomes: list[VisitOutcome] = []
+    with database.session() as session:
+        for name, document in documents.items():
+            raw = bundle.read_entry(name, vp.MAX_VISIT_JSON_BYTES)
+            try:
+                outcomes.append(_import_visit(session, bundle, name, document, raw))
+            except BundleRefused:
+                raise
+            except UserError as exc:
+                raise _refuse(path, str(exc)) from exc
+        session.add(
+            ReceivedBundle(
+                bundle_id=bundle.bundle_id,
+                kind=bundle.kind,
+                sha256=digest,
+                signer=signer,
+                file_name=path.name,
+                summary_json=json.dumps({"visits": [o.__dict__ for o in outcomes]}),
+            )
+        )
+    if progress:
+        progress(1.0)
+    return ImportOutcome(path, "imported", tr("imported"), bundle.bundle_id, signer, outcomes)
+
+
+def _receipt_path(office_dir: Path, bundle: Path, bundle_id: str) -> Path:
+    return office_dir / "receipts" / f"{bundle.stem}-{bundle_id[:8]}{RECEIPT_SUFFIX}"
+
+
+def import_bundles(
+    office_dir: Path,
+    files: Sequence[Path],
+    db_url: str | None = None,
+    *,
+    office_passphrase: bytes | str | None = None,
+    progress: Progress | None = None,
+) -> list[ImportOutcome]:
+    """Import each bundle in its own transaction; a refused bundle changes nothing.
+
+    A signed receipt is written for every bundle whose signature was good: imported, already
+    imported, or refused for its content (an older or conflicting revision); a bundle refused
+    before that (damaged, untrusted, not for this office) gets none, as nobody vouches for it.
+    """
+    office_dir = Path(office_dir)
+    office = load_office(office_dir, office_passphrase)
+    database = open_office_db(office_dir, db_url)
+    results: list[ImportOutcome] = []
+    try:
+        for index, file in enumerate(files):
+            path = Path(file)
+
+            def step(fraction: float, index: int = index) -> None:
+                if progress:
+                    progress((index + fraction) / len(files))
+
+            try:
+                outcome = _import_one(office, database, path, step)
+            except UserError as exc:
+                results.append(ImportOutcome(path, "refused", str(exc)))
+                continue
+            receipt = write_receipt(
+                _receipt_path(office_dir, path, outcome.bundle_id),
+                office.signing,
+                bundle_id=outcome.bundle_id,
+                manifest_sha256=manifest_sha256(path),
+                office=office.name,
+                status="refused" if outcome.status == "refused" else "imported",
+                message=outcome.message,
+                visits=[ReceiptVisit(v.uuid, v.revision, v.result) for v in outcome.visits],
+            )
+            results.append(
+                ImportOutcome(
+                    outcome.file,
+                    outcome.status,
+                    outcome.message,
+                    outcome.bundle_id,
+                    outcome.signer,
+                    outcome.visits,
+                    receipt,
+                )
+            )
+    finally:
+        database.dispose()
+    return results
+
+
+# --- office view ---------------------------------------------------------------------------
+
+
+def office_visits(office_dir: Path, db_url: str | None = None) -> list[OfficeVisit]:
+    database = open_office_db(office_dir, db_url)
+    try:
+        with database.session() as session:
+            rows = []
+            for visit in session.scalars(select(Visit).order_by(Visit.visit_start, Visit.id)):
+                revisions = sorted(
+                    session.scalars(
+                        select(VisitRevision.revision).where(VisitRevision.visit_id == visit.id)
+                    )
+                )
+                if not revisions:
+                    continue  # planned at the office, not imported
+                total = session.scalar(
+                    select(func.count()).where(CorrectiveAction.visit_id == visit.id)
+                )
+                open_lines = session.scalar(
+                    select(func.count()).where(
+                        CorrectiveAction.visit_id == visit.id, CorrectiveAction.status != "closed"
+                    )
+                )
+                rows.append(
+                    OfficeVisit(
+                        uuid=visit.uuid,
+                        revision=visit.revision,
+                        revisions=list(revisions),
+                        factory=visit.factory.name_en,
+                        factory_ietp_id=visit.factory.ietp_id,
+                        specialist=visit.specialist_name,
+                        visit_start=visit.visit_start.isoformat() if visit.visit_start else None,
+                        outcome=visit.outcome_final or visit.outcome_recommended,
+                        open_cap_lines=int(open_lines or 0),
+                        cap_lines=int(total or 0),
+                        received_at=visit.received_at.isoformat(timespec="seconds")
+                        if visit.received_at
+                        else None,
+                    )
+                )
+            return rows
+    finally:
+        database.dispose()
+
+
+def require_office(office_dir: Path) -> OfficeInfo:
+    try:
+        return read_office_info(office_dir)
+    except NotFound as exc:
+        raise NotFound(
+            tr("{dir} holds no office; run 'ietp-desktop office init' first", dir=office_dir)
+        ) from exc
+
+
+# --- assignments (office → laptop) ---------------------------------------------------------
+
+ASSIGNMENTS_SCHEMA = "ietp-assignments/1"
+ASSIGNMENTS_ENTRY = "assignments.json"
+
+
+@dataclass(frozen=True)
+class AssignedVisit:
+    factory_ietp_id: str
+    planned_date: date | None
+    man_days: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class AssignResult:
+    path: Path
+    bundle_id: str
+    specialist: str
+    factories: list[str]
+    visits: list[str]  # uuids
+    forms: list[str]
+    rule_sets: list[str]
+
+
+def find_specialist_certificate(office_dir: Path, who: str) -> x509.Certificate:
+    """A PEM file, or the newest certificate this office issued to the e-mail address `who`."""
+    path = Path(who)
+    if path.is_file():
+        try:
+            return x509.load_pem_x509_certificate(path.read_bytes())
+        except ValueError as exc:
+            raise UserError(tr("{file} is not a certificate", file=path)) from exc
+    matches = []
+    for pem in sorted((Path(office_dir) / "issued").glob("*.pem")):
+        cert = x509.load_pem_x509_certificate(pem.read_bytes())
+        if certs.email_of(cert).lower() == who.strip().lower():
+            matches.append(cert)
+    if not matches:
+        raise NotFound(tr("this office has enrolled no specialist with e-mail {email}", email=who))
+    return max(matches, key=lambda c: c.not_valid_after_utc)
+
+
+def _pem(cert: x509.Certificate) -> str:
+    return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
+
+
+def _definition(text: str, kind: str, source: str) -> dict[str, Any]:
+    if kind == "form":
+        form = parse_form(text, source)
+        return {
+            "sha256": form_sha256(text),
+            "form_id": form.form_id,
+            "version": form.version,
+            "source": source,
+            "content": text,
+        }
+    rules = parse_rule_set(text, source)
+    return {
+        "sha256": rule_set_sha256(text),
+        "rule_set_id": rules.rule_set_id,
+        "version": rules.version,
+        "source": source,
+        "content": text,
+    }
+
+
+def assign(
+    office_dir: Path,
+    specialist: str,
+    factories: Sequence[str],
+    visits: Sequence[AssignedVisit],
+    forms: Sequence[Path],
+    rules: Sequence[Path],
+    out: Path,
+    *,
+    office_passphrase: bytes | str | None = None,
+    db_url: str | None = None,
+) -> AssignResult:
+    """An assignments bundle signed by the office and encrypted to the specialist."""
+    office = load_office(Path(office_dir), office_passphrase)
+    recipient = find_specialist_certificate(office_dir, specialist)
+    name = certs.common_name(recipient)
+    form_docs = [_definition(_read_text(p), "form", p.name) for p in forms]
+    rule_docs = [_definition(_read_text(p), "rules", p.name) for p in rules]
+    database = open_office_db(office_dir, db_url)
+    try:
+        with database.session() as session:
+            wanted = list(dict.fromkeys([*factories, *(v.factory_ietp_id for v in visits)]))
+            factory_docs = []
+            for ietp_id in wanted:
+                factory = session.scalars(select(Factory).where(Factory.ietp_id == ietp_id)).first()
+                if factory is None:
+                    raise NotFound(tr("the office database has no factory {id}", id=ietp_id))
+                factory_docs.append(vp.row_to_json(factory, {"id", "created_at", "updated_at"}))
+            form_sha = form_docs[-1]["sha256"] if form_docs else latest_form_sha(session)
+            rules_sha = rule_docs[-1]["sha256"] if rule_docs else latest_rule_set_sha(session)
+            for sha, model, docs, kind in (
+                (form_sha, FormDefinition, form_docs, "form"),
+                (rules_sha, RuleSetDefinition, rule_docs, "rules"),
+            ):
+                if sha and not any(d["sha256"] == sha for d in docs):
+                    row: Any = session.get(model, sha)
+                    if row is not None:
+                        docs.append(_definition(row.content, kind, row.source))
+    finally:
+        database.dispose()
+    visit_docs = [
+        {
+            "uuid": str(uuid_module.uuid4()),
+            "factory_ietp_id": v.factory_ietp_id,
+            "planned_date": v.planned_date.isoformat() if v.planned_date else None,
+            "man_days": str(v.man_days) if v.man_days is not None else None,
+            "specialist_name": name,
+            "specialist_email": certs.email_of(recipient),
+            "form_sha256": form_sha,
+            "rule_set_sha256": rules_sha,
+        }
+        for v in visits
+    ]
+    document = {
+        "schema": ASSIGNMENTS_SCHEMA,
+        "office": office.name,
+        "factories": factory_docs,
+        "visits": visit_docs,
+        "forms": form_docs,
+        "rule_sets": rule_docs,
+        "certificates": {
+            "office_ca": _pem(office.ca_cert),
+            "office_encryption": _pem(office.encryption_cert),
+            "office_signing": _pem(office.signing.certificate),
+        },
+    }
+    info = write_bundle(
+        Path(out),
+        "assignments",
+        [PayloadSource.from_bytes(ASSIGNMENTS_ENTRY, vp.encode(document))],
+        office.signing,
+        [recipient],
+        [],
+        ASSIGNMENTS_SCHEMA,
+    )
+    return AssignResult(
+        Path(out),
+        info.bundle_id,
+        name,
+        [f["ietp_id"] for f in factory_docs],
+        [str(v["uuid"]) for v in visit_docs],
+        [f"{d['form_id']} {d['version']}" for d in form_docs],
+        [f"{d['rule_set_id']} {d['version']}" for d in rule_docs],
+    )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(tr("cannot read {file}: {error}", file=path, error=exc)) from exc

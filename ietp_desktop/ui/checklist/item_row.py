@@ -1,0 +1,242 @@
+"""One checklist item on a section page: question (both languages), guidance, editor,
+inline validation message, note, and the non-compliance hint with "Raise finding"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ietp_desktop.domain.checklist import (
+    AnswerValue,
+    Item,
+    coerce_answer,
+    is_blank,
+    validate_answer,
+)
+from ietp_desktop.domain.errors import ValidationFailed
+from ietp_desktop.i18n import current_language, tr
+from ietp_desktop.services.visits.answers import SavedAnswer
+from ietp_desktop.ui.checklist.item_editors import make_editor
+from ietp_desktop.ui.common.messages import problem_text
+
+DEBOUNCE_MS = 500
+
+
+class RowController(Protocol):
+    def save_answer(self, item_id: str, raw: object) -> SavedAnswer | str: ...
+    def save_note(self, item_id: str, note: str) -> None: ...
+    def raise_finding(self, item_id: str) -> None: ...
+    def drop_photos(self, paths: list[Path], item_id: str | None) -> None: ...
+
+
+def dropped_files(event: QDropEvent | QDragEnterEvent) -> list[Path]:
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+
+class ItemRow(QFrame):
+    def __init__(self, item: Item, controller: RowController, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.item = item
+        self.controller = controller
+        self.setObjectName(f"row_{item.id}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAcceptDrops(True)
+        self.last_raw: object = None
+        self.noncompliant = False
+
+        self.ref = QLabel(self)
+        self.ref.setStyleSheet("color: #555; font-weight: bold;")
+        self.required = QLabel(self)
+        self.required.setStyleSheet("color: #b00020;")
+        self.question = QLabel(self)
+        self.question.setWordWrap(True)
+        self.question.setStyleSheet("font-size: 11pt;")
+        self.other = QLabel(self)
+        self.other.setWordWrap(True)
+        self.other.setStyleSheet("color: #888; font-size: 9pt;")
+        self.guidance_button = QToolButton(self)
+        self.guidance_button.setCheckable(True)
+        self.guidance_button.setAutoRaise(True)
+        self.guidance_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.guidance_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.guidance_button.toggled.connect(
+            lambda on: self.guidance_button.setArrowType(
+                Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow
+            )
+        )
+        self.guidance = QLabel(self)
+        self.guidance.setWordWrap(True)
+        self.guidance.setStyleSheet("background: #f3f6fa; padding: 4px; color: #333;")
+        self.guidance.setVisible(False)
+        self.guidance_button.toggled.connect(self.guidance.setVisible)
+        self.guidance_button.setVisible(item.guidance is not None)
+
+        self.editor = make_editor(item, self)
+        self.error = QLabel(self)
+        self.error.setObjectName(f"error_{item.id}")
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        self.note_label = QLabel(self)
+        self.note = QLineEdit(self)
+        self.note.setObjectName(f"note_{item.id}")
+        self.hint = QLabel(self)
+        self.hint.setStyleSheet("color: #a15c00;")
+        self.raise_button = QPushButton(self)
+        self.raise_button.setObjectName(f"raise_{item.id}")
+        self.raise_button.clicked.connect(lambda: controller.raise_finding(item.id))
+
+        top = QHBoxLayout()
+        top.addWidget(self.ref)
+        top.addWidget(self.question, 1)
+        top.addWidget(self.required, 0, Qt.AlignmentFlag.AlignTop)
+        note_row = QHBoxLayout()
+        note_row.addWidget(self.note_label)
+        note_row.addWidget(self.note, 1)
+        hint_row = QHBoxLayout()
+        hint_row.addWidget(self.hint, 1)
+        hint_row.addWidget(self.raise_button)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(3)
+        layout.addLayout(top)
+        layout.addWidget(self.other)
+        layout.addWidget(self.guidance_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.guidance)
+        layout.addWidget(self.editor)
+        layout.addWidget(self.error)
+        layout.addLayout(note_row)
+        layout.addLayout(hint_row)
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(self.commit)
+        self.editor.sig_typing.connect(self.timer.start)
+        self.editor.sig_commit.connect(self.commit)
+        self.note_timer = QTimer(self)
+        self.note_timer.setSingleShot(True)
+        self.note_timer.setInterval(DEBOUNCE_MS)
+        self.note_timer.timeout.connect(self.commit_note)
+        self.note.textEdited.connect(lambda _t: self.note_timer.start())
+        self.note.editingFinished.connect(self.commit_note)
+        self.last_note = ""
+        self.set_noncompliant(False)
+        self.retranslate()
+
+    # --- values -------------------------------------------------------------------------
+
+    def load(self, value: AnswerValue, note: str, noncompliant: bool) -> None:
+        self.editor.blockSignals(True)
+        self.editor.set_value(value)
+        self.editor.blockSignals(False)
+        self.last_raw = self.editor.raw_value()
+        self.note.setText(note)
+        self.last_note = note
+        self.show_error(None)
+        self.set_noncompliant(noncompliant)
+
+    def commit(self) -> None:
+        self.timer.stop()
+        raw = self.editor.raw_value()
+        if raw == self.last_raw or (is_blank(raw) and is_blank(self.last_raw)):
+            self.show_error(None)
+            return
+        problem = self.check(raw)
+        if problem is not None:
+            self.show_error(problem)
+            return
+        result = self.controller.save_answer(self.item.id, raw)
+        if isinstance(result, str):
+            self.show_error(result)
+            return
+        self.last_raw = raw
+        self.show_error(None)
+        self.set_noncompliant(result.noncompliant)
+
+    def check(self, raw: object) -> str | None:
+        """Why what was typed cannot be saved, in the UI language; None when it can."""
+        try:
+            value = coerce_answer(self.item, raw)
+        except ValidationFailed:
+            if self.item.type == "number":
+                return tr("Enter a number.")
+            return tr("This answer cannot be read; check what was entered.")
+        problem = validate_answer(self.item, value)
+        return problem_text(problem) if problem is not None else None
+
+    def commit_note(self) -> None:
+        self.note_timer.stop()
+        if self.note.text() != self.last_note:
+            self.controller.save_note(self.item.id, self.note.text())
+            self.last_note = self.note.text()
+
+    def flush(self) -> None:
+        """Save whatever is pending now (leaving the page, closing the window)."""
+        if self.timer.isActive():
+            self.commit()
+        if self.note_timer.isActive():
+            self.commit_note()
+
+    def show_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+
+    def set_noncompliant(self, flag: bool) -> None:
+        self.noncompliant = flag
+        self.hint.setVisible(flag)
+        self.raise_button.setVisible(flag)
+
+    def set_current(self, current: bool) -> None:
+        self.setStyleSheet(
+            f"QFrame#{self.objectName()} {{ border: 2px solid #2f6fdd; }}" if current else ""
+        )
+
+    # --- drops --------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_files(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = dropped_files(event)
+        if paths:
+            event.acceptProposedAction()
+            self.controller.drop_photos(paths, self.item.id)
+
+    # --- language -----------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        language = current_language()
+        other = "en" if language == "zh" else "zh"
+        self.ref.setText(self.item.id)
+        self.question.setText(self.item.question.get(language))
+        other_text = self.item.question.get(other)
+        self.other.setText(other_text)
+        self.other.setVisible(other_text != self.question.text())
+        self.required.setText(tr("* required") if self.item.required else "")
+        if self.item.guidance is not None:
+            self.guidance.setText(
+                f"{self.item.guidance.get(language)}\n{self.item.guidance.get(other)}"
+            )
+        self.guidance_button.setText(tr("Guidance"))
+        self.note_label.setText(tr("Note"))
+        self.note.setPlaceholderText(tr("Note for this item (optional)"))
+        self.hint.setText(tr("This answer suggests a finding."))
+        self.raise_button.setText(tr("Raise finding…"))
+        self.editor.retranslate()

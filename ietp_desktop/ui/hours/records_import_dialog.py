@@ -1,0 +1,335 @@
+"""Import one time or pay export: map the columns, see the problems by row, then import all
+the good rows or nothing. Reading and storing run off the GUI thread."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ietp_desktop.domain.records import format_hours
+from ietp_desktop.i18n import tr
+from ietp_desktop.services.hours import records
+from ietp_desktop.services.hours.records import ImportResult, Kind, RecordsPreview
+from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.tasks import run_task
+
+PREVIEW_ROWS = 200
+ERROR_BG, WARNING_BG = QColor("#fde0dc"), QColor("#fff4d6")
+FIELD_LABELS: dict[str, str] = {
+    "worker_code": "Worker code (工号)",
+    "name": "Name",
+    "department": "Department",
+    "date": "Date",
+    "period": "Pay month",
+    "period_start": "Period start",
+    "period_end": "Period end",
+    "base_pay": "Base pay",
+    "overtime_hours": "Overtime hours",
+    "overtime_pay": "Overtime pay",
+    "allowances": "Allowances",
+    "special_allowances": "Special allowances",
+    "deductions": "Deductions",
+    "damage_deductions": "Damage deductions",
+    "social_insurance": "Social insurance",
+    "net_pay": "Net pay",
+    "paid_on": "Paid on",
+    "agreed_pay_day": "Agreed pay day",
+    "piece_earnings": "Piece-rate earnings",
+    **{f"in_{k}": f"Clock-in {k}" for k in range(1, 5)},
+    **{f"out_{k}": f"Clock-out {k}" for k in range(1, 5)},
+}
+
+
+def field_label(name: str) -> str:
+    return tr(FIELD_LABELS.get(name, name))
+
+
+class RecordsImportDialog(QDialog):
+    sig_imported = Signal(object)  # ImportResult
+
+    def __init__(
+        self,
+        context: WorkspaceContext,
+        kind: Kind,
+        preview: RecordsPreview,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.kind = kind
+        self.preview = preview
+        self.import_result: ImportResult | None = None
+        self.setWindowTitle(
+            tr("Import time records") if kind == "time" else tr("Import pay records")
+        )
+        self.resize(1000, 680)
+
+        self.mapping_box = QGroupBox(tr("Columns"))
+        self.grid_holder = QWidget()
+        self.combos: dict[str, QComboBox] = {}
+        self.reread = QPushButton(tr("Read again with these columns"))
+        self.reread.clicked.connect(self.read_again)
+        self.pay_day = QSpinBox()
+        self.pay_day.setRange(0, 31)
+        self.pay_day.setSpecialValueText(tr("not agreed"))
+        self.pay_day.setValue(preview.pay_day or 0)
+        tail = QHBoxLayout()
+        if kind == "pay":
+            tail.addWidget(QLabel(tr("Wages due on day")))
+            tail.addWidget(self.pay_day)
+            tail.addWidget(QLabel(tr("of the following month")))
+        tail.addStretch(1)
+        tail.addWidget(self.reread)
+        self.mapping_layout = QVBoxLayout(self.mapping_box)
+        self.mapping_layout.addWidget(self.grid_holder)
+        self.mapping_layout.addLayout(tail)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.problems = QTableWidget(0, 5)
+        self.problems.setHorizontalHeaderLabels(
+            [tr("File"), tr("Row"), tr("Column"), tr("Severity"), tr("Reason")]
+        )
+        self.records = QTableWidget(0, 0)
+        for table in (self.problems, self.records):
+            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            table.verticalHeader().setVisible(False)
+            table.setAlternatingRowColors(True)
+        self.problems.horizontalHeader().setStretchLastSection(True)
+
+        self.accept_problems = QCheckBox(tr("Leave out the rows with errors and import the rest"))
+        self.replace = QCheckBox(tr("Replace the earlier import of this file"))
+        self.accept_problems.toggled.connect(self._update_buttons)
+        self.replace.toggled.connect(self._update_buttons)
+        self.buttons = QDialogButtonBox()
+        self.import_button = self.buttons.addButton(
+            tr("Import"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.store)
+        self.buttons.rejected.connect(self.reject)
+
+        tables = QSplitter(Qt.Orientation.Vertical)
+        for title, table in (
+            (tr("Problems by row"), self.problems),
+            (tr("Records found"), self.records),
+        ):
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(table)
+            tables.addWidget(box)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.mapping_box)
+        layout.addWidget(self.summary)
+        layout.addWidget(tables, 1)
+        layout.addWidget(self.accept_problems)
+        layout.addWidget(self.replace)
+        layout.addWidget(self.buttons)
+        self.show_preview(preview)
+
+    # --- mapping ------------------------------------------------------------------------
+
+    def _build_mapping(self, preview: RecordsPreview) -> None:
+        holder = QWidget()
+        grid = QGridLayout(holder)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.combos = {}
+        fields = [
+            f
+            for f in records.known_fields(self.kind)
+            if f not in ("in_3", "out_3", "in_4", "out_4") or f in preview.mapping
+        ]
+        columns = 4
+        for index, name in enumerate(fields):
+            combo = QComboBox()
+            combo.addItem(tr("(not in the file)"), "")
+            for header in preview.headers:
+                combo.addItem(header, header)
+            combo.setCurrentIndex(max(0, combo.findData(preview.mapping.get(name, ""))))
+            self.combos[name] = combo
+            row, col = divmod(index, columns)
+            grid.addWidget(QLabel(field_label(name)), row, col * 2)
+            grid.addWidget(combo, row, col * 2 + 1)
+        self.mapping_layout.replaceWidget(self.grid_holder, holder)
+        self.grid_holder.deleteLater()
+        self.grid_holder = holder
+
+    def chosen_mapping(self) -> dict[str, str]:
+        return {name: str(c.currentData()) for name, c in self.combos.items() if c.currentData()}
+
+    def read_again(self) -> None:
+        mapping, path, kind = self.chosen_mapping(), self.preview.path, self.kind
+        pay_day = self.pay_day.value() or None
+        db, uuid = self.context.db, self.context.visit_uuid
+        self.reread.setEnabled(False)
+        run_task(
+            self,
+            tr("Reading {file}…", file=path.name),
+            lambda _p: records.preview_import(db, uuid, path, kind, mapping, pay_day),
+            on_done=self.show_preview,
+            on_error=self._failed,
+        )
+
+    # --- preview ------------------------------------------------------------------------
+
+    def show_preview(self, preview: RecordsPreview) -> None:
+        self.preview = preview
+        self.reread.setEnabled(True)
+        self._build_mapping(preview)
+        errors = preview.rows_with_errors
+        text = tr(
+            "{file}: header on row {row}; {records} records ready to import.",
+            file=preview.file,
+            row=preview.header_row,
+            records=preview.record_count,
+        )
+        if errors:
+            text += " " + tr(
+                "{rows} rows have errors and would be left out; nothing is stored "
+                "unless you accept that.",
+                rows=errors,
+            )
+        if preview.warnings:
+            text += " " + tr("Warnings: {count}.", count=len(preview.warnings))
+        if preview.previous is not None:
+            text += " " + tr(
+                "This file was already imported on {at} ({rows} records).",
+                at=f"{preview.previous.at:%Y-%m-%d %H:%M}",
+                rows=preview.previous.rows,
+            )
+        self.summary.setText(text)
+        self.summary.setStyleSheet("color: #b00020;" if errors else "")
+        self._fill_problems(preview)
+        self._fill_records(preview)
+        self.accept_problems.setVisible(bool(errors))
+        self.accept_problems.setChecked(False)
+        self.replace.setVisible(preview.previous is not None)
+        self.replace.setChecked(False)
+        self._update_buttons()
+
+    def _fill_problems(self, preview: RecordsPreview) -> None:
+        self.problems.setRowCount(len(preview.problems))
+        for row, p in enumerate(preview.problems):
+            values = [
+                p.file,
+                str(p.row_number),
+                p.column or "—",
+                tr("Error") if p.severity == "error" else tr("Warning"),
+                p.reason,
+            ]
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setBackground(ERROR_BG if p.severity == "error" else WARNING_BG)
+                self.problems.setItem(row, col, item)
+        self.problems.resizeColumnsToContents()
+        self.problems.horizontalHeader().setStretchLastSection(True)
+
+    def _fill_records(self, preview: RecordsPreview) -> None:
+        if preview.kind == "time":
+            headers = [
+                tr("Row"),
+                tr("Worker"),
+                tr("Date"),
+                tr("Clock-in"),
+                tr("Clock-out"),
+                tr("Hours"),
+            ]
+            rows = [
+                [
+                    str(n),
+                    p.worker_code,
+                    p.work_date.isoformat(),
+                    f"{p.start:%Y-%m-%d %H:%M}" if p.start else "—",
+                    f"{p.end:%Y-%m-%d %H:%M}" if p.end else "—",
+                    format_hours(p.minutes / 60) if p.complete else "—",
+                ]
+                for p, n in zip(preview.punches[:PREVIEW_ROWS], preview.row_numbers, strict=False)
+            ]
+        else:
+            headers = [
+                tr("Row"),
+                tr("Worker"),
+                tr("Period"),
+                tr("Base pay"),
+                tr("Overtime pay"),
+                tr("Allowances"),
+                tr("Deductions"),
+                tr("Net pay"),
+                tr("Paid on"),
+            ]
+            rows = [
+                [
+                    str(n),
+                    p.worker_code,
+                    f"{p.period_start} – {p.period_end}",
+                    str(p.base_pay),
+                    str(p.overtime_pay),
+                    str(p.allowances + p.special_allowances),
+                    str(p.deductions + p.damage_deductions + p.social_insurance),
+                    str(p.net_pay) if p.net_pay is not None else "—",
+                    p.paid_on.isoformat() if p.paid_on else "—",
+                ]
+                for p, n in zip(
+                    preview.pay_records[:PREVIEW_ROWS], preview.row_numbers, strict=False
+                )
+            ]
+        self.records.clear()
+        self.records.setColumnCount(len(headers))
+        self.records.setHorizontalHeaderLabels(headers)
+        self.records.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                self.records.setItem(r, c, QTableWidgetItem(value))
+        self.records.resizeColumnsToContents()
+
+    def _update_buttons(self) -> None:
+        p = self.preview
+        blocked = (
+            p.record_count == 0
+            or (bool(p.errors) and not self.accept_problems.isChecked())
+            or (p.previous is not None and not self.replace.isChecked())
+        )
+        self.import_button.setEnabled(not blocked)
+
+    # --- store --------------------------------------------------------------------------
+
+    def store(self) -> None:
+        preview, accept = self.preview, self.accept_problems.isChecked()
+        replace = self.replace.isChecked()
+        db, uuid = self.context.db, self.context.visit_uuid
+        self.import_button.setEnabled(False)
+        run_task(
+            self,
+            tr("Storing {count} records…", count=preview.record_count),
+            lambda progress: records.commit_import(db, uuid, preview, accept, replace, progress),
+            on_done=self._stored,
+            on_error=self._failed,
+        )
+
+    def _stored(self, result: ImportResult) -> None:
+        self.import_result = result
+        self.sig_imported.emit(result)
+        self.accept()
+
+    def _failed(self, message: str) -> None:
+        self.reread.setEnabled(True)
+        self._update_buttons()
+        self.summary.setText(message)
+        self.summary.setStyleSheet("color: #b00020;")

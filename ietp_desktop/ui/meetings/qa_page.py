@@ -1,0 +1,186 @@
+"""Open discussion & Q&A: question, answer, raised by (factory / specialist), follow-up."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ietp_desktop.domain.errors import UserError
+from ietp_desktop.i18n import tr
+from ietp_desktop.services.dto import QaView
+from ietp_desktop.services.visits import qa
+from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.ui.common.context import WorkspaceContext
+
+RAISED_BY_LABELS = {"factory": "Factory", "specialist": "Specialist"}
+COLUMNS = ("Question", "Answer", "Raised by", "Follow-up")
+
+
+class QaPage(QWidget):
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("qa_page")
+        self.context = context
+        self.entries: tuple[QaView, ...] = ()
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("qa_table")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._load_selected)
+        self.question = QPlainTextEdit()
+        self.question.setObjectName("qa_question")
+        self.question.setTabChangesFocus(True)
+        self.question.setFixedHeight(60)
+        self.answer = QPlainTextEdit()
+        self.answer.setObjectName("qa_answer")
+        self.answer.setTabChangesFocus(True)
+        self.answer.setFixedHeight(60)
+        self.raised_by = QComboBox()
+        self.raised_by.setObjectName("qa_raised_by")
+        self.follow_up = QCheckBox()
+        self.follow_up.setObjectName("qa_follow_up")
+        self.add_button = QPushButton()
+        self.add_button.setObjectName("qa_add")
+        self.add_button.clicked.connect(self.add)
+        self.update_button = QPushButton()
+        self.update_button.clicked.connect(self.update_selected)
+        self.remove_button = QPushButton()
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        self.labels = [QLabel() for _ in range(3)]
+        form = QFormLayout()
+        form.addRow(self.labels[0], self.question)
+        form.addRow(self.labels[1], self.answer)
+        form.addRow(self.labels[2], self.raised_by)
+        form.addRow(self.follow_up)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.update_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.error)
+        self.retranslate()
+
+    def title(self) -> str:
+        return tr("Q&A")
+
+    def refresh(self) -> None:
+        try:
+            self.entries = load_detail(self.context.db, self.context.visit_uuid).qa
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return
+        self.table.setRowCount(len(self.entries))
+        for row, entry in enumerate(self.entries):
+            cells = (
+                entry.question,
+                entry.answer,
+                tr(RAISED_BY_LABELS.get(entry.raised_by, entry.raised_by)),
+                "✓" if entry.follow_up else "",
+            )
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnToContents(2)
+
+    def _values(self) -> tuple[str, str, str, bool]:
+        return (
+            self.question.toPlainText(),
+            self.answer.toPlainText(),
+            str(self.raised_by.currentData()),
+            self.follow_up.isChecked(),
+        )
+
+    def _done(self, message: str) -> None:
+        self.error.setText("")
+        self.context.events.sig_saved.emit(message)
+        self.context.events.sig_visit_changed.emit()
+        self.refresh()
+
+    def add(self) -> None:
+        question, answer, raised_by, follow_up = self._values()
+        try:
+            qa.add_qa(
+                self.context.db, self.context.visit_uuid, question, answer, raised_by, follow_up
+            )
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return
+        self.question.clear()
+        self.answer.clear()
+        self.follow_up.setChecked(False)
+        self._done(tr("Q&A entry saved"))
+
+    def _selected(self) -> QaView | None:
+        row = self.table.currentRow()
+        return self.entries[row] if 0 <= row < len(self.entries) else None
+
+    def _load_selected(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        self.question.setPlainText(entry.question)
+        self.answer.setPlainText(entry.answer)
+        self.raised_by.setCurrentIndex(max(0, self.raised_by.findData(entry.raised_by)))
+        self.follow_up.setChecked(entry.follow_up)
+
+    def update_selected(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        try:
+            qa.update_qa(self.context.db, self.context.visit_uuid, entry.id, *self._values())
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return
+        self._done(tr("Q&A entry saved"))
+
+    def remove_selected(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        try:
+            qa.remove_qa(self.context.db, self.context.visit_uuid, entry.id)
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return
+        self._done(tr("Q&A entry removed"))
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.title())
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        for label, text in zip(self.labels, ("Question", "Answer", "Raised by"), strict=True):
+            label.setText(tr(text))
+        current = self.raised_by.currentData()
+        self.raised_by.clear()
+        for key, label_text in RAISED_BY_LABELS.items():
+            self.raised_by.addItem(tr(label_text), key)
+        self.raised_by.setCurrentIndex(max(0, self.raised_by.findData(current)))
+        self.follow_up.setText(tr("Needs follow-up"))
+        self.add_button.setText(tr("Add entry"))
+        self.update_button.setText(tr("Update selected"))
+        self.remove_button.setText(tr("Remove selected"))
+        self.refresh_labels()
+
+    def refresh_labels(self) -> None:
+        if self.entries:
+            self.refresh()

@@ -1,0 +1,347 @@
+"""Findings of the visit: table, edit dialog, merge two findings, delete with confirmation."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ietp_desktop.domain.errors import UserError
+from ietp_desktop.domain.findings import CATEGORY_LABELS, CLASSIFICATION_LABELS, Category
+from ietp_desktop.i18n import current_language, tr
+from ietp_desktop.services.dto import FindingView
+from ietp_desktop.services.outcome import findings
+from ietp_desktop.ui.common.context import WorkspaceContext
+
+COLUMNS = (
+    "Code",
+    "Classification",
+    "Category",
+    "Root cause",
+    "Title",
+    "Linked items",
+    "Photos",
+    "Source",
+)
+SOURCE_LABELS = {"manual": "Raised by hand", "calculated": "Proposed by the calculators"}
+ERROR_STYLE = "color: #b00020;"
+
+
+def classification_label(key: str) -> str:
+    return tr(next((v for k, v in CLASSIFICATION_LABELS.items() if k.value == key), key))
+
+
+def category_label(key: str) -> str:
+    return tr(next((v for k, v in CATEGORY_LABELS.items() if k.value == key), key))
+
+
+def root_cause_label(key: str) -> str:
+    if not key:
+        return ""
+    cause = next((c for c in findings.root_causes() if c.id == key), None)
+    return cause.label.get(current_language()) if cause else key
+
+
+class FindingEditDialog(QDialog):
+    """Add or edit a finding; the service's refusal is shown inside the dialog."""
+
+    def __init__(
+        self,
+        context: WorkspaceContext,
+        finding: FindingView | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("finding_edit_dialog")
+        self.context = context
+        self.finding = finding
+        self.setWindowTitle(
+            tr("Edit finding {code}", code=finding.code) if finding else tr("New finding")
+        )
+        self.classification = QComboBox()
+        for key, label in CLASSIFICATION_LABELS.items():
+            self.classification.addItem(tr(label), key.value)
+        self.category = QComboBox()
+        for category, category_text in CATEGORY_LABELS.items():
+            self.category.addItem(tr(category_text), category.value)
+        self.root_cause = QComboBox()
+        self.root_cause.addItem(tr("(not set)"), "")
+        for cause in findings.root_causes():
+            self.root_cause.addItem(cause.label.get(current_language()), cause.id)
+        self.title_edit = QLineEdit()
+        self.description = QPlainTextEdit()
+        self.description.setTabChangesFocus(True)
+        self.evidence = QPlainTextEdit()
+        self.evidence.setTabChangesFocus(True)
+        self.items = QLineEdit()
+        self.items.setPlaceholderText(tr("Checklist item ids, e.g. WH-01, WH-03"))
+        self.error = QLabel()
+        self.error.setObjectName("finding_dialog_error")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(tr("Classification"), self.classification)
+        form.addRow(tr("Category"), self.category)
+        form.addRow(tr("Root cause"), self.root_cause)
+        form.addRow(tr("Title"), self.title_edit)
+        form.addRow(tr("Description"), self.description)
+        form.addRow(tr("Evidence"), self.evidence)
+        form.addRow(tr("Linked items"), self.items)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(560, 520)
+        if finding is not None:
+            self._load(finding)
+        else:
+            self.category.setCurrentIndex(self.category.findData(Category.OTHER.value))
+
+    def _load(self, finding: FindingView) -> None:
+        for combo, value in (
+            (self.classification, finding.classification),
+            (self.category, finding.category),
+            (self.root_cause, finding.root_cause),
+        ):
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+        self.title_edit.setText(finding.title)
+        self.description.setPlainText(finding.description)
+        self.evidence.setPlainText(finding.evidence)
+        self.items.setText(", ".join(finding.item_ids))
+
+    def data(self) -> findings.FindingInput:
+        items = tuple(
+            part.strip().upper() for part in self.items.text().replace(";", ",").split(",")
+        )
+        return findings.FindingInput(
+            classification=str(self.classification.currentData()),
+            description=self.description.toPlainText(),
+            title=self.title_edit.text(),
+            category=str(self.category.currentData()),
+            root_cause=str(self.root_cause.currentData()),
+            evidence=self.evidence.toPlainText(),
+            item_ids=tuple(i for i in items if i),
+            source=self.finding.source if self.finding else "manual",
+        )
+
+    def save(self) -> None:
+        db, uuid = self.context.db, self.context.visit_uuid
+        try:
+            if self.finding is None:
+                findings.add_finding(db, uuid, self.data())
+            else:
+                findings.update_finding(db, uuid, self.finding.code, self.data())
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
+
+
+class MergeDialog(QDialog):
+    def __init__(self, rows: tuple[FindingView, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Merge findings"))
+        self.keep = QComboBox()
+        self.other = QComboBox()
+        for finding in rows:
+            text = f"{finding.code} · {finding.title}"
+            self.keep.addItem(text, finding.code)
+            self.other.addItem(text, finding.code)
+        if len(rows) > 1:
+            self.other.setCurrentIndex(1)
+        note = QLabel(
+            tr(
+                "The second finding's checklist items, photos, CAP answers and remediation "
+                "records move to the kept finding; the second finding is then deleted."
+            )
+        )
+        note.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(tr("Keep"), self.keep)
+        form.addRow(tr("Merge into it and delete"), self.other)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+
+class FindingsPage(QWidget):
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("findings_page")
+        self.context = context
+        self.rows: tuple[FindingView, ...] = ()
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("findings_table")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.add_button = QPushButton()
+        self.add_button.clicked.connect(self.add)
+        self.edit_button = QPushButton()
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.merge_button = QPushButton()
+        self.merge_button.clicked.connect(self.merge_dialog)
+        self.delete_button = QPushButton()
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.error = QLabel()
+        self.error.setObjectName("findings_error")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.empty = QLabel()
+        self.empty.setStyleSheet("color: #555;")
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.merge_button, self.delete_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.error)
+        self.retranslate()
+
+    def title(self) -> str:
+        return tr("Findings")
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.title())
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.add_button.setText(tr("New finding…"))
+        self.edit_button.setText(tr("Edit…"))
+        self.merge_button.setText(tr("Merge two findings…"))
+        self.delete_button.setText(tr("Delete"))
+        self.empty.setText(tr("No finding yet. Raise one here or from a checklist item."))
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            self.rows = tuple(findings.list_findings(self.context.db, self.context.visit_uuid))
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return
+        self.table.setRowCount(len(self.rows))
+        for row, finding in enumerate(self.rows):
+            cells = (
+                finding.code,
+                classification_label(finding.classification),
+                category_label(finding.category),
+                root_cause_label(finding.root_cause),
+                finding.title,
+                ", ".join(finding.item_ids),
+                str(len(finding.attachment_ids)),
+                tr(SOURCE_LABELS.get(finding.source, finding.source)),
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == 4:
+                    item.setToolTip(finding.description)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        self.empty.setVisible(not self.rows)
+        for button in (self.edit_button, self.delete_button):
+            button.setEnabled(bool(self.rows))
+        self.merge_button.setEnabled(len(self.rows) > 1)
+
+    def selected(self) -> FindingView | None:
+        row = self.table.currentRow()
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def select_code(self, code: str) -> None:
+        for row, finding in enumerate(self.rows):
+            if finding.code == code:
+                self.table.selectRow(row)
+
+    def _changed(self, message: str) -> None:
+        self.error.setText("")
+        self.refresh()
+        self.context.events.sig_visit_changed.emit()
+        self.context.events.sig_saved.emit(message)
+
+    def open_dialog(self, finding: FindingView | None) -> FindingEditDialog:
+        """The edit dialog, not yet shown (tests fill it in and call save())."""
+        dialog = FindingEditDialog(self.context, finding, self)
+        dialog.accepted.connect(lambda: self._changed(tr("Saved")))
+        return dialog
+
+    def add(self) -> None:
+        self.open_dialog(None).open()
+
+    def edit_selected(self) -> None:
+        finding = self.selected()
+        if finding is not None:
+            self.open_dialog(finding).open()
+
+    def merge(self, keep_code: str, other_code: str) -> bool:
+        try:
+            findings.merge_findings(self.context.db, self.context.visit_uuid, keep_code, other_code)
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return False
+        self._changed(tr("Saved"))
+        self.select_code(keep_code)
+        return True
+
+    def merge_dialog(self) -> None:
+        dialog = MergeDialog(self.rows, self)
+        selected = self.selected()
+        if selected is not None:
+            dialog.keep.setCurrentIndex(max(0, dialog.keep.findData(selected.code)))
+        dialog.accepted.connect(
+            lambda: self.merge(str(dialog.keep.currentData()), str(dialog.other.currentData()))
+        )
+        dialog.open()
+
+    def confirm(self, question: str) -> bool:
+        answer = QMessageBox.question(self, tr("Delete finding"), question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def delete_selected(self) -> bool:
+        finding = self.selected()
+        if finding is None:
+            return False
+        question = tr(
+            "Delete finding {code} ({title})? Its CAP line and remediation records are deleted "
+            "with it; the audit trail keeps a copy.",
+            code=finding.code,
+            title=finding.title,
+        )
+        if not self.confirm(question):
+            return False
+        try:
+            findings.delete_finding(self.context.db, self.context.visit_uuid, finding.code)
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return False
+        self._changed(tr("Saved"))
+        return True

@@ -1,0 +1,342 @@
+"""The report page: build the signed visit report, verify any report, letter and CAP form,
+and open a new revision of a signed visit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ietp_desktop.domain.errors import UserError
+from ietp_desktop.i18n import tr
+from ietp_desktop.reports.signing import SignatureVerdict
+from ietp_desktop.services.identity import keys
+from ietp_desktop.services.reporting import reports
+from ietp_desktop.services.reporting.reports import BuiltReport
+from ietp_desktop.services.visits import lifecycle
+from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.tasks import run_task
+from ietp_desktop.ui.reporting.identity_dialog import IdentityDialog
+
+LANGUAGE_CHOICES = (("both", "English and Chinese"), ("en", "English"), ("zh", "Chinese"))
+SIGNABLE = ("completed", "refused")
+LOCKED = ("signed", "exported", "received")
+
+
+class PassphraseDialog(QDialog):
+    def __init__(self, who: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Sign the report"))
+        self.edit = QLineEdit()
+        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.remember_box = QCheckBox(tr("Remember on this device"))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(tr("Passphrase of the signing key of {name}", name=who)))
+        layout.addWidget(self.edit)
+        layout.addWidget(self.remember_box)
+        layout.addWidget(buttons)
+
+    def passphrase(self) -> str:
+        return self.edit.text()
+
+    def remember(self) -> bool:
+        return self.remember_box.isChecked()
+
+
+class ReportPage(QWidget):
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.status = "completed"
+        self.last_built: BuiltReport | None = None
+        self.last_verdict: SignatureVerdict | None = None
+
+        self.identity_label = QLabel()
+        self.identity_label.setWordWrap(True)
+        self.identity_button = QPushButton(tr("Set up signing identity…"))
+        self.identity_button.clicked.connect(self.set_up_identity)
+        identity_row = QHBoxLayout()
+        identity_row.addWidget(self.identity_label, 1)
+        identity_row.addWidget(self.identity_button)
+
+        self.state_label = QLabel()
+        self.state_label.setWordWrap(True)
+        self.language = QComboBox()
+        for key, label in LANGUAGE_CHOICES:
+            self.language.addItem(tr(label), key)
+        self.build_button = QPushButton(tr("Build signed report…"))
+        self.build_button.clicked.connect(self._build_clicked)
+        self.revision_button = QPushButton(tr("Open new revision…"))
+        self.revision_button.clicked.connect(self._revision_clicked)
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        report_box = QGroupBox(tr("Visit report"))
+        report_form = QFormLayout(report_box)
+        report_form.addRow(self.state_label)
+        report_form.addRow(tr("Language"), self.language)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.build_button)
+        buttons.addWidget(self.revision_button)
+        buttons.addStretch(1)
+        report_form.addRow(buttons)
+        report_form.addRow(self.result_label)
+
+        self.letter_button = QPushButton(tr("Preparation letter…"))
+        self.letter_button.clicked.connect(self._letter_clicked)
+        self.cap_button = QPushButton(tr("CAP form…"))
+        self.cap_button.clicked.connect(self._cap_clicked)
+        documents_box = QGroupBox(tr("Documents for the factory"))
+        documents = QHBoxLayout(documents_box)
+        documents.addWidget(self.letter_button)
+        documents.addWidget(self.cap_button)
+        documents.addStretch(1)
+
+        self.verify_button = QPushButton(tr("Open a PDF and verify…"))
+        self.verify_button.clicked.connect(self._verify_clicked)
+        self.verdict_label = QLabel()
+        self.verdict_label.setWordWrap(True)
+        verify_box = QGroupBox(tr("Verify a signed report"))
+        verify_layout = QVBoxLayout(verify_box)
+        verify_row = QHBoxLayout()
+        verify_row.addWidget(self.verify_button)
+        verify_row.addStretch(1)
+        verify_layout.addLayout(verify_row)
+        verify_layout.addWidget(self.verdict_label)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(identity_row)
+        layout.addWidget(report_box)
+        layout.addWidget(documents_box)
+        layout.addWidget(verify_box)
+        layout.addStretch(1)
+        self.refresh()
+
+    def title(self) -> str:
+        return tr("Report")
+
+    # --- state ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        db = self.context.db
+        try:
+            who = keys.identity_view(db)
+            detail = load_detail(db, self.context.visit_uuid)
+        except UserError as exc:
+            self.context.events.sig_error.emit(str(exc))
+            return
+        if who is None:
+            self.identity_label.setText(tr("No signing identity on this device yet."))
+        else:
+            self.identity_label.setText(
+                tr(
+                    "Reports are signed by {name} ({office}).",
+                    name=who.name,
+                    office=who.office_name,
+                )
+            )
+        self.identity_button.setVisible(who is None)
+        s = detail.summary
+        self.status = s.status
+        state = tr("{status} · revision {revision}", status=tr(s.status_label), revision=s.revision)
+        if detail.revision_reason:
+            state += " — " + detail.revision_reason
+        if detail.signed_at is not None:
+            state += "\n" + tr(
+                "Signed on {time}", time=detail.signed_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            )
+        self.state_label.setText(state)
+        locked = s.status in LOCKED
+        self.build_button.setEnabled(s.status in SIGNABLE or locked)
+        self.build_button.setText(
+            tr("Save signed report…") if locked else tr("Build signed report…")
+        )
+        self.build_button.setToolTip(
+            "" if self.build_button.isEnabled() else tr("Complete the visit first.")
+        )
+        self.revision_button.setVisible(locked)
+        self.cap_button.setEnabled(any(f.corrective_action for f in detail.findings))
+
+    def chosen_language(self) -> str:
+        return str(self.language.currentData())
+
+    # --- building ---------------------------------------------------------------------------
+    def set_up_identity(self) -> bool:
+        data_dir = self.context.db.data_dir
+        if data_dir is None:
+            return False
+        dialog = IdentityDialog(data_dir, self)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        self.refresh()
+        return accepted
+
+    def _build_clicked(self) -> None:
+        db = self.context.db
+        passphrase, remember = "", False
+        if self.status not in LOCKED:
+            who = keys.current_identity(db)
+            if who is None and not self.set_up_identity():
+                return
+            who = keys.current_identity(db)
+            if who is None:
+                return
+            remembered = keys.recall_passphrase(who)
+            if remembered is not None:
+                passphrase = remembered
+            else:
+                dialog = PassphraseDialog(who.name, self)
+                if dialog.exec() != QDialog.DialogCode.Accepted:
+                    return
+                passphrase, remember = dialog.passphrase(), dialog.remember()
+        path, _filter = QFileDialog.getSaveFileName(
+            self, tr("Save the signed report"), self._suggested_name(), tr("PDF files (*.pdf)")
+        )
+        if path:
+            self.build_signed_report(Path(path), passphrase, remember)
+
+    def _suggested_name(self) -> str:
+        return f"progress-visit-{self.context.visit_uuid[:8]}.pdf"
+
+    def build_signed_report(self, out: Path, passphrase: str, remember: bool = False) -> None:
+        """Build, sign and save off the GUI thread; the result label says where it went."""
+        db, uuid, language = self.context.db, self.context.visit_uuid, self.chosen_language()
+        self.build_button.setEnabled(False)
+
+        def work(progress: reports.Progress) -> BuiltReport:
+            return reports.build_report(db, uuid, out, language, passphrase, progress)
+
+        def done(built: BuiltReport) -> None:
+            self.last_built = built
+            if remember and passphrase:
+                who = keys.current_identity(db)
+                if who is not None and not keys.remember_passphrase(who, passphrase):
+                    self.context.events.sig_error.emit(
+                        tr("This device has no keyring; the passphrase was not remembered.")
+                    )
+            self.result_label.setText(
+                tr("Signed report saved to {path}", path=built.path)
+                + "\n"
+                + tr("A copy is kept in {path}", path=built.stored_path)
+            )
+            self.context.events.sig_saved.emit(tr("Report signed (revision {n})", n=built.revision))
+            self.context.events.sig_visit_changed.emit()
+            self.refresh()
+
+        def failed(message: str) -> None:
+            who = keys.current_identity(db)
+            if who is not None and "wrong passphrase" in message:
+                keys.forget_passphrase(who)
+            self.result_label.setText(message)
+            self.context.events.sig_error.emit(message)
+            self.refresh()
+
+        run_task(self, tr("Building the signed report…"), work, done, failed)
+
+    # --- revision ---------------------------------------------------------------------------
+    def _revision_clicked(self) -> None:
+        reason, ok = QInputDialog.getMultiLineText(
+            self,
+            tr("Open new revision"),
+            tr("The signed report stays as it is. Why does the visit need a new revision?"),
+        )
+        if ok:
+            self.open_new_revision(reason)
+
+    def open_new_revision(self, reason: str) -> bool:
+        try:
+            revision = lifecycle.open_new_revision(self.context.db, self.context.visit_uuid, reason)
+        except UserError as exc:
+            self.result_label.setText(str(exc))
+            self.context.events.sig_error.emit(str(exc))
+            return False
+        self.result_label.setText(tr("Revision {n} is open for changes.", n=revision))
+        self.context.events.sig_visit_changed.emit()
+        self.refresh()
+        return True
+
+    # --- letter and CAP form ----------------------------------------------------------------
+    def _letter_clicked(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            tr("Save the preparation letter"),
+            f"preparation-letter-{self.context.visit_uuid[:8]}.pdf",
+            tr("PDF files (*.pdf)"),
+        )
+        if path:
+            self.save_document("letter", Path(path))
+
+    def _cap_clicked(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            tr("Save the CAP form"),
+            f"cap-form-{self.context.visit_uuid[:8]}.pdf",
+            tr("PDF files (*.pdf)"),
+        )
+        if path:
+            self.save_document("cap", Path(path))
+
+    def save_document(self, kind: str, out: Path) -> None:
+        db, uuid, language = self.context.db, self.context.visit_uuid, self.chosen_language()
+
+        def work(_progress: reports.Progress) -> Path:
+            if kind == "letter":
+                return reports.build_preparation_letter(db, uuid, out)
+            return reports.build_cap_form(db, uuid, out, language)
+
+        def done(path: Path) -> None:
+            self.result_label.setText(tr("Saved to {path}", path=path))
+
+        def failed(message: str) -> None:
+            self.result_label.setText(message)
+            self.context.events.sig_error.emit(message)
+
+        run_task(self, tr("Writing the PDF…"), work, done, failed)
+
+    # --- verification -----------------------------------------------------------------------
+    def _verify_clicked(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, tr("Open a signed report"), "", tr("PDF files (*.pdf)")
+        )
+        if path:
+            self.verify_file(Path(path))
+
+    def verify_file(self, path: Path) -> SignatureVerdict | None:
+        try:
+            verdict = reports.verify_report_here(self.context.db, path)
+        except UserError as exc:
+            self.last_verdict = None
+            self.verdict_label.setText(str(exc))
+            self.verdict_label.setStyleSheet("color: #b42318")
+            return None
+        self.last_verdict = verdict
+        self.verdict_label.setText(
+            f"<b>{_escape(verdict.headline())}</b><br>"
+            + "<br>".join(_escape(line) for line in verdict.lines())
+        )
+        self.verdict_label.setStyleSheet("color: #1e7b3a" if verdict.ok else "color: #b42318")
+        return verdict
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

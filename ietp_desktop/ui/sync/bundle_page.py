@@ -1,0 +1,211 @@
+"""Main-window dialogs: "Export for office…" and "Import receipt / assignments…".
+
+The main window calls `open_export_dialog(parent, db)` and `open_import_dialog(parent, db)`.
+Export and import run off the GUI thread through ui/tasks.run_task; only their callbacks touch
+widgets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ietp_desktop.domain.errors import UserError
+from ietp_desktop.i18n import tr
+from ietp_desktop.services.sync import bundles
+from ietp_desktop.services.visits.read import list_visits
+from ietp_desktop.storage.db import Database
+from ietp_desktop.ui.common.tasks import run_task
+
+RECEIPT_SUFFIX = ".ietp-receipt"
+
+
+class ExportDialog(QDialog):
+    """Choose signed visits, type the key passphrase, pick a file; the export runs in the back."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.result_path: Path | None = None
+        self.last_message = ""
+        self.setWindowTitle(tr("Export for office"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(tr("Signed visits to send to the office:")))
+        self.visit_list = QListWidget()
+        layout.addWidget(self.visit_list)
+        for summary in list_visits(db):
+            if summary.status not in bundles.EXPORTABLE:
+                continue
+            label = f"{summary.short_id}  {summary.factory_name_en}  r{summary.revision}"
+            if summary.sync_state:
+                label += "  (" + tr(summary.sync_state) + ")"
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, summary.uuid)
+            item.setCheckState(
+                Qt.CheckState.Unchecked if summary.sync_state else Qt.CheckState.Checked
+            )
+            self.visit_list.addItem(item)
+        if self.visit_list.count() == 0:
+            layout.addWidget(QLabel(tr("No visit is signed yet: sign a visit report first.")))
+        row = QHBoxLayout()
+        self.file_edit = QLineEdit()
+        self.file_edit.setPlaceholderText(tr("Bundle file (.ietpbundle)"))
+        browse = QPushButton(tr("Browse…"))
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.file_edit)
+        row.addWidget(browse)
+        layout.addLayout(row)
+        self.passphrase_edit = QLineEdit()
+        self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_edit.setPlaceholderText(tr("Specialist key passphrase"))
+        layout.addWidget(self.passphrase_edit)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Export"))
+        self.buttons.accepted.connect(self.start_export)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(560, 420)
+
+    def chosen(self) -> list[str]:
+        return [
+            str(item.data(Qt.ItemDataRole.UserRole))
+            for item in (self.visit_list.item(i) for i in range(self.visit_list.count()))
+            if item.checkState() == Qt.CheckState.Checked
+        ]
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, tr("Export for office"), "visits.ietpbundle", tr("Sync bundles (*.ietpbundle)")
+        )
+        if name:
+            self.file_edit.setText(name)
+
+    def start_export(self) -> None:
+        visits = self.chosen()
+        out = self.file_edit.text().strip()
+        if not visits:
+            self._show(tr("Choose at least one visit."))
+            return
+        if not out:
+            self._show(tr("Choose where to write the bundle."))
+            return
+        path = Path(out)
+        if path.suffix != bundles.BUNDLE_SUFFIX:
+            path = path.with_name(path.name + bundles.BUNDLE_SUFFIX)
+        secret = self.passphrase_edit.text()
+        self.buttons.setEnabled(False)
+        self._show(tr("Exporting…"))
+        run_task(
+            self,
+            tr("Exporting visits for the office…"),
+            lambda progress: bundles.export_visits(
+                self.db, visits, path, progress, passphrase=secret
+            ),
+            self._done,
+            self._failed,
+        )
+
+    def _done(self, result: Any) -> None:
+        self.result_path = result.path
+        self.buttons.setEnabled(True)
+        self._show(
+            tr(
+                "Wrote {file}: {count} visits. Send it to the office; the visits are marked "
+                "received when its receipt comes back.",
+                file=result.path.name,
+                count=len(result.visits),
+            )
+        )
+
+    def _failed(self, message: str) -> None:
+        self.buttons.setEnabled(True)
+        self._show(message)
+
+    def _show(self, message: str) -> None:
+        self.last_message = message
+        self.status.setText(message)
+
+
+def import_file(db: Database, path: Path, passphrase: str | None) -> str:
+    """Apply a receipt or import an assignments bundle; returns the line to show."""
+    if path.suffix == RECEIPT_SUFFIX:
+        result = bundles.apply_receipt(db, path)
+        if result.not_received:
+            return tr(
+                "The office refused bundle {id}: {message}",
+                id=result.bundle_id[:8],
+                message=result.message,
+            )
+        return tr("{count} visits marked received by the office.", count=len(result.received))
+    if not passphrase:
+        raise UserError(tr("the specialist key passphrase is needed to open the bundle"))
+    assigned = bundles.import_assignments(db, path, passphrase=passphrase)
+    if assigned.already_imported:
+        return tr("This assignments bundle was already imported; nothing changed.")
+    return tr(
+        "Imported from the office: {factories} factories, {visits} new visits, "
+        "{kept} started visits kept their form.",
+        factories=len(assigned.factories_added) + len(assigned.factories_updated),
+        visits=len(assigned.visits_added),
+        kept=len(assigned.visits_kept_form),
+    )
+
+
+def open_export_dialog(parent: QWidget | None, db: Database) -> ExportDialog:
+    dialog = ExportDialog(db, parent)
+    dialog.setModal(True)
+    dialog.show()
+    return dialog
+
+
+def open_import_dialog(parent: QWidget | None, db: Database) -> None:
+    name, _ = QFileDialog.getOpenFileName(
+        parent,
+        tr("Import receipt / assignments"),
+        "",
+        tr("Receipts and assignments (*.ietp-receipt *.ietpbundle)"),
+    )
+    if not name:
+        return
+    path = Path(name)
+    secret: str | None = None
+    if path.suffix != RECEIPT_SUFFIX:
+        from PySide6.QtWidgets import QInputDialog
+
+        secret, ok = QInputDialog.getText(
+            parent,
+            tr("Import assignments"),
+            tr("Specialist key passphrase:"),
+            QLineEdit.EchoMode.Password,
+        )
+        if not ok:
+            return
+
+    def done(message: object) -> None:
+        QMessageBox.information(parent, tr("Import receipt / assignments"), str(message))
+
+    def failed(message: str) -> None:
+        QMessageBox.warning(parent, tr("Import receipt / assignments"), message)
+
+    run_task(parent, tr("Importing…"), lambda _p: import_file(db, path, secret), done, failed)

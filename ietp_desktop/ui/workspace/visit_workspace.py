@@ -1,0 +1,417 @@
+"""The visit workspace: sections and extra pages on the left, the chosen page on the right.
+
+Not a dialog: the main window shows it beside the lists and the specialist jumps back and
+forth all day. Every change is committed when it is made (autosave)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ietp_desktop.domain.checklist import (
+    Form,
+    is_blank,
+    is_noncompliant,
+    visible_items,
+)
+from ietp_desktop.domain.errors import UserError
+from ietp_desktop.i18n import current_language, tr
+from ietp_desktop.services import settings
+from ietp_desktop.services.catalogue import definitions
+from ietp_desktop.services.dto import AnswerView, VisitDetail
+from ietp_desktop.services.evidence import attachments
+from ietp_desktop.services.visits import answers as answer_service
+from ietp_desktop.services.visits.answers import SavedAnswer
+from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.ui.checklist.item_row import ItemRow
+from ietp_desktop.ui.checklist.section_page import SectionPage
+from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.tasks import run_task
+from ietp_desktop.ui.evidence.evidence_page import EvidencePage
+from ietp_desktop.ui.meetings.closing_page import ClosingPage
+from ietp_desktop.ui.meetings.meetings_page import MeetingsPage
+from ietp_desktop.ui.meetings.qa_page import QaPage
+from ietp_desktop.ui.outcome.finding_dialog import RaiseFindingDialog
+from ietp_desktop.ui.visits.details_page import DetailsPage
+from ietp_desktop.ui.workspace.pages import load_optional_pages
+
+log = logging.getLogger(__name__)
+
+PREF_VISIT, PREF_SECTION, PREF_ITEM = "ui.last_visit", "ui.last_section", "ui.last_item"
+STATE_COLOURS = {"done": "#2e7d32", "left": "#e0a100", "findings": "#c62828", "page": "#90a4ae"}
+
+
+def _dot(colour: str) -> QIcon:
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(colour))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(1, 1, 12, 12)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class VisitWorkspace(QWidget):
+    sig_back = Signal()
+
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.db = context.db
+        self.uuid = context.visit_uuid
+        self.detail: VisitDetail = load_detail(self.db, self.uuid)
+        self.form: Form = definitions.form_definition(self.db, self.detail.form_sha256)
+        self.answers: dict[str, AnswerView] = dict(self.detail.answers)
+        self.values = {k: a.value for k, a in self.answers.items()}
+        self.current_item: str | None = None
+        self._stored_position: tuple[str, str] = ("", "")
+
+        self.header = QLabel(self)
+        self.header.setObjectName("workspace_header")
+        self.header.setStyleSheet("font-size: 12pt; font-weight: bold; padding: 2px 4px;")
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("workspace_nav")
+        self.nav.setIconSize(QSize(14, 14))
+        self.nav.setMinimumWidth(230)
+        self.stack = QStackedWidget(self)
+        self.section_pages: list[SectionPage] = []
+        for section in self.form.sections:
+            page = SectionPage(section, self, lambda: self.answers, self._noncompliant, self.stack)
+            self.section_pages.append(page)
+            self.stack.addWidget(page)
+        self.details_page = DetailsPage(context, self)
+        self.meetings_page = MeetingsPage(context, self)
+        self.evidence_page = EvidencePage(context, self, self)
+        self.qa_page = QaPage(context, self)
+        self.closing_page = ClosingPage(context, self, self)
+        self.extra_pages: list[QWidget] = [
+            self.details_page,
+            self.meetings_page,
+            self.evidence_page,
+            self.qa_page,
+        ]
+        self.extra_pages += load_optional_pages(context, self)
+        self.extra_pages.append(self.closing_page)
+        for page in self.extra_pages:
+            self.stack.addWidget(page)
+        self.dirty: set[int] = set()
+
+        splitter = QSplitter(self)
+        left = QWidget(splitter)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.nav)
+        splitter.addWidget(left)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        head = QHBoxLayout()
+        head.addWidget(self.header, 1)
+        layout.addLayout(head)
+        layout.addWidget(splitter, 1)
+
+        for _ in range(self.stack.count()):
+            self.nav.addItem(QListWidgetItem())
+        self.nav.currentRowChanged.connect(self._show_page)
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setSingleShot(True)
+        self.refresh_timer.setInterval(150)
+        self.refresh_timer.timeout.connect(self.refresh)
+        context.events.sig_visit_changed.connect(self.refresh_timer.start)
+        context.events.sig_language_changed.connect(self.retranslate)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+        self._apply_visibility()
+        self.retranslate()
+
+    # --- answers (RowController) --------------------------------------------------------
+
+    def _noncompliant(self, item_id: str) -> bool:
+        value = self.values.get(item_id)
+        return not is_blank(value) and is_noncompliant(self.form.item(item_id), self.values)
+
+    def save_answer(self, item_id: str, raw: object) -> SavedAnswer | str:
+        try:
+            saved = answer_service.record_answer(self.db, self.uuid, item_id, raw)
+        except UserError as exc:
+            self.context.events.sig_error.emit(str(exc))
+            return str(exc)
+        previous = self.answers.get(item_id)
+        self.answers[item_id] = AnswerView(
+            item_id, saved.value, saved.note, previous.updated_at if previous else datetime.now()
+        )
+        self.values[item_id] = saved.value
+        self._saved()
+        self._apply_visibility()
+        return saved
+
+    def save_note(self, item_id: str, note: str) -> None:
+        try:
+            answer_service.set_note(self.db, self.uuid, item_id, note)
+        except UserError as exc:
+            self.context.events.sig_error.emit(str(exc))
+            return
+        self._saved()
+
+    def _saved(self) -> None:
+        stamp = datetime.now().strftime("%H:%M:%S")
+        self.context.events.sig_saved.emit(tr("Saved {time}", time=stamp))
+
+    def raise_finding(self, item_id: str) -> None:
+        self.flush()
+        item = self.form.item(item_id)
+        dialog = RaiseFindingDialog(
+            self.context, item, self.values.get(item_id), self.answers.get(item_id), self
+        )
+        dialog.open()
+
+    def drop_photos(
+        self, paths: list[Path], item_id: str | None, finding_id: int | None = None
+    ) -> None:
+        item_ids = (item_id,) if item_id else ()
+        finding_refs: tuple[str | int, ...] = (finding_id,) if finding_id else ()
+
+        def work(progress: object) -> int:
+            for index, path in enumerate(paths):
+                attachments.add_photo(
+                    self.db, self.uuid, path, item_ids=item_ids, finding_refs=finding_refs
+                )
+                progress((index + 1) / len(paths))  # type: ignore[operator]
+            return len(paths)
+
+        def done(count: int) -> None:
+            self.context.events.sig_saved.emit(tr("{count} photo(s) added", count=count))
+            self.context.events.sig_visit_changed.emit()
+
+        run_task(self, tr("Adding photos…"), work, done, self.context.events.sig_error.emit)
+
+    # --- state of sections --------------------------------------------------------------
+
+    def _apply_visibility(self) -> None:
+        visible = {item.id for item in visible_items(self.form, self.values)}
+        for page in self.section_pages:
+            page.apply_visibility(visible)
+        self._update_nav(visible)
+
+    def section_state(self, index: int, visible: set[str] | None = None) -> tuple[str, str]:
+        """(colour key, text) for a section: all answered / N required left / has findings."""
+        if visible is None:
+            visible = {item.id for item in visible_items(self.form, self.values)}
+        section = self.form.sections[index]
+        left = sum(
+            1
+            for item in section.items
+            if item.id in visible and item.required and is_blank(self.values.get(item.id))
+        )
+        ids = {item.id for item in section.items}
+        findings = sum(1 for f in self.detail.findings if ids & set(f.item_ids))
+        parts = []
+        if left:
+            parts.append(tr("{count} required left", count=left))
+        else:
+            parts.append(tr("all answered"))
+        if findings:
+            parts.append(tr("{count} finding(s)", count=findings))
+        key = "findings" if findings else ("left" if left else "done")
+        return key, " · ".join(parts)
+
+    def _update_nav(self, visible: set[str] | None = None) -> None:
+        for index, page in enumerate(self.section_pages):
+            key, state = self.section_state(index, visible)
+            entry = self.nav.item(index)
+            entry.setText(f"{page.title()}\n    {state}")
+            entry.setIcon(_dot(STATE_COLOURS[key]))
+            entry.setData(Qt.ItemDataRole.UserRole, key)
+        for offset, page in enumerate(self.extra_pages):
+            entry = self.nav.item(len(self.section_pages) + offset)
+            entry.setText(page.title())  # type: ignore[attr-defined]
+            entry.setIcon(_dot(STATE_COLOURS["page"]))
+
+    # --- navigation ---------------------------------------------------------------------
+
+    def _show_page(self, index: int) -> None:
+        if index < 0:
+            return
+        previous = self.stack.currentWidget()
+        if isinstance(previous, SectionPage):
+            previous.flush()
+        page = self.stack.widget(index)
+        if isinstance(page, SectionPage):
+            page.ensure_built()
+        else:
+            self.dirty.discard(index)
+            page.refresh()  # type: ignore[attr-defined]
+        self.stack.setCurrentIndex(index)
+        if isinstance(page, SectionPage):
+            self._remember(page.section.id, self.current_item_in(page))
+        else:
+            self._remember(f"page:{type(page).__name__}", "")
+
+    def current_item_in(self, page: SectionPage) -> str:
+        if self.current_item and self.current_item in page.rows:
+            return self.current_item
+        return ""
+
+    def _remember(self, section_id: str, item_id: str) -> None:
+        if (section_id, item_id) == self._stored_position:
+            return
+        self._stored_position = (section_id, item_id)
+        try:
+            settings.set_preference(self.db, PREF_VISIT, self.uuid)
+            settings.set_preference(self.db, PREF_SECTION, section_id)
+            settings.set_preference(self.db, PREF_ITEM, item_id)
+        except UserError as exc:
+            self.context.events.sig_error.emit(str(exc))
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        widget = new
+        while widget is not None and not isinstance(widget, ItemRow):
+            widget = widget.parentWidget()
+        if isinstance(widget, ItemRow) and self.isAncestorOf(widget):
+            self._set_current(widget.item.id)
+
+    def _set_current(self, item_id: str) -> None:
+        if item_id == self.current_item:
+            return
+        old = self._row(self.current_item) if self.current_item else None
+        if old is not None:
+            old.set_current(False)
+        self.current_item = item_id
+        row = self._row(item_id)
+        if row is not None:
+            row.set_current(True)
+        self._remember(self.form.section_of(item_id).id, item_id)
+
+    def _row(self, item_id: str) -> ItemRow | None:
+        for page in self.section_pages:
+            if item_id in page.rows:
+                return page.rows[item_id]
+        return None
+
+    def current_section_index(self) -> int:
+        return self.stack.currentIndex()
+
+    def go_to_page(self, index: int) -> None:
+        self.nav.setCurrentRow(max(0, min(index, self.stack.count() - 1)))
+
+    def go_to_section(self, section_id: str) -> bool:
+        for index, page in enumerate(self.section_pages):
+            if page.section.id == section_id:
+                self.go_to_page(index)
+                return True
+        for offset, page in enumerate(self.extra_pages):
+            if section_id == f"page:{type(page).__name__}":
+                self.go_to_page(len(self.section_pages) + offset)
+                return True
+        return False
+
+    def go_to_item(self, item_id: str) -> bool:
+        try:
+            section = self.form.section_of(item_id)
+        except KeyError:
+            return False
+        self.go_to_section(section.id)
+        row = self._row(item_id)
+        if row is None or not row.isVisibleTo(self.stack.currentWidget()):
+            return False
+        page = self.stack.currentWidget()
+        assert isinstance(page, SectionPage)
+        page.ensureWidgetVisible(row, 0, 40)
+        row.editor.focus_target().setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._set_current(item_id)
+        return True
+
+    def step_item(self, delta: int) -> None:
+        ordered = [item.id for item in visible_items(self.form, self.values)]
+        if not ordered:
+            return
+        page = self.stack.currentWidget()
+        if (
+            isinstance(page, SectionPage)
+            and self.current_item in page.rows
+            and (self.current_item in ordered)
+        ):
+            index = ordered.index(self.current_item) + delta
+        else:
+            rows = page.visible_rows() if isinstance(page, SectionPage) else []
+            index = ordered.index(rows[0].item.id) if rows else 0
+        self.go_to_item(ordered[max(0, min(index, len(ordered) - 1))])
+
+    def step_section(self, delta: int) -> None:
+        self.go_to_page(self.stack.currentIndex() + delta)
+        page = self.stack.currentWidget()
+        if isinstance(page, SectionPage):
+            rows = page.visible_rows()
+            if rows:
+                self.go_to_item(rows[0].item.id)
+
+    def raise_finding_for_current(self) -> None:
+        if self.current_item and isinstance(self.stack.currentWidget(), SectionPage):
+            self.raise_finding(self.current_item)
+        else:
+            self.context.events.sig_error.emit(tr("Choose an item first, then raise a finding."))
+
+    # --- refresh ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.refresh_timer.stop()
+        try:
+            self.detail = load_detail(self.db, self.uuid)
+        except UserError as exc:
+            self.context.events.sig_error.emit(str(exc))
+            return
+        self._update_header()
+        self._update_nav()
+        current = self.stack.currentIndex()
+        for index in range(len(self.section_pages), self.stack.count()):
+            if index == current:
+                self.stack.widget(index).refresh()  # type: ignore[attr-defined]
+            else:
+                self.dirty.add(index)
+
+    def flush(self) -> None:
+        for page in self.section_pages:
+            page.flush()
+
+    def _update_header(self) -> None:
+        summary = self.detail.summary
+        name = summary.factory_name_zh if current_language() == "zh" else summary.factory_name_en
+        self.header.setText(
+            tr(
+                "{factory} · {ietp} · visit {visit} · {status}",
+                factory=name or summary.factory_name_en,
+                ietp=summary.factory_ietp_id,
+                visit=summary.short_id,
+                status=tr(summary.status_label),
+            )
+        )
+
+    def retranslate(self) -> None:
+        self._update_header()
+        for page in self.section_pages:
+            page.retranslate()
+        for page in self.extra_pages:
+            retranslate = getattr(page, "retranslate", None)
+            if callable(retranslate):
+                retranslate()
+        self._update_nav()

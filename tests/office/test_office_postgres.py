@@ -1,0 +1,90 @@
+"""The office database on PostgreSQL (IETP_TEST_PG_URL; .ci/run starts a throwaway server)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from ietp_desktop.office.intake import import_bundles, office_visits
+from ietp_desktop.services.sync.bundles import export_visits
+from tests.bundle_world import SPECIALIST_PASSPHRASE, World, office_state, world, world_template
+from tests.office.test_office_refusals import FORGERIES, assert_refused
+
+__all__ = ["world", "world_template"]
+
+PG_URL = os.environ.get("IETP_TEST_PG_URL")
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not PG_URL, reason="IETP_TEST_PG_URL is not set"),
+]
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty database on the test server for each test."""
+    assert PG_URL
+    name = f"office_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _export(world: World, out: Path) -> Path:
+    db = world.laptop()
+    try:
+        return export_visits(db, [world.visit_uuid], out, passphrase=SPECIALIST_PASSPHRASE).path
+    finally:
+        db.dispose()
+
+
+def test_import_re_import_and_listing_on_postgres(
+    world: World, tmp_path: Path, pg_url: str
+) -> None:
+    bundle = _export(world, tmp_path / "v.ietpbundle")
+    [outcome] = import_bundles(world.office_dir, [bundle], pg_url)
+    assert outcome.status == "imported", outcome.message
+    before = office_state(world.office_dir, pg_url)
+    [again] = import_bundles(world.office_dir, [bundle], pg_url)
+    assert again.status == "already-imported"
+    assert office_state(world.office_dir, pg_url) == before
+    [listed] = office_visits(world.office_dir, pg_url)
+    assert listed.uuid == world.visit_uuid and listed.cap_lines > 0
+
+
+@pytest.mark.parametrize("case", ["flipped byte in a payload", "edited manifest", "missing entry"])
+def test_bad_bundles_leave_postgres_unchanged(
+    case: str, world: World, tmp_path: Path, pg_url: str
+) -> None:
+    good = _export(world, tmp_path / "good.ietpbundle")
+    forge, pattern = FORGERIES[case]
+    bad = forge(good, tmp_path / "bad.ietpbundle", world)
+    assert_refused(world, bad, pattern, pg_url)
+
+
+def test_conflicting_revision_rolls_back_on_postgres(
+    world: World, tmp_path: Path, pg_url: str
+) -> None:
+    from tests.bundle_world import sign_visit
+
+    first = _export(world, tmp_path / "a.ietpbundle")
+    import_bundles(world.office_dir, [first], pg_url)
+    db = world.laptop()
+    sign_visit(db, world.visit_uuid, b"%PDF-1.7\n% other\n")
+    db.dispose()
+    other = _export(world, tmp_path / "b.ietpbundle")
+    before = office_state(world.office_dir, pg_url)
+    [outcome] = import_bundles(world.office_dir, [other], pg_url)
+    assert outcome.status == "refused" and "conflicts" in outcome.message
+    assert office_state(world.office_dir, pg_url) == before
