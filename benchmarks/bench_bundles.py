@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
 
-from ietp_desktop.office.intake import enroll, import_bundles, init_office
+from ietp_desktop.office.intake import import_bundles
+from ietp_desktop.office.setup import enroll, init_office
 from ietp_desktop.security.enrolment import import_enrolment
 from ietp_desktop.services.sync.bundles import IDENTITY_DIR_NAME, export_visits
 from ietp_desktop.services.visits import factories, lifecycle

@@ -108,7 +108,7 @@ def bare_select(path: Path) -> float:
     start = time.perf_counter()
     with sqlite3.connect(path) as conn:
         conn.execute(
-            "SELECT * FROM visits JOIN factories ON lifecycle.factory_id = factories.id "
+            "SELECT * FROM visits JOIN factories ON visits.factory_id = factories.id "
             "ORDER BY planned_date DESC"
         ).fetchall()
     return time.perf_counter() - start

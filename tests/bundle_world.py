@@ -17,8 +17,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import delete, func, select, text
 
-from ietp_desktop.demo.seed import seed_demo
-from ietp_desktop.office.intake import enroll, init_office, open_office_db
+from ietp_desktop.demo.build import seed_demo
+from ietp_desktop.office.folder import open_office_db
+from ietp_desktop.office.setup import enroll, init_office
 from ietp_desktop.security.enrolment import import_enrolment
 from ietp_desktop.security.office_ca import Office, load_office
 from ietp_desktop.services.evidence import attachments

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ietp_desktop.demo.seed import seed_demo
+from ietp_desktop.demo.build import seed_demo
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from ietp_desktop.cli.bundle_cmd import passphrase
 from ietp_desktop.cli.common import date_arg, decimal_arg, print_json, print_table
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.office import intake
+from ietp_desktop.office import assignments, intake, listings, setup
 
 OFFICE_PASSPHRASE_ENV = "IETP_OFFICE_PASSPHRASE"
 NEW_SPECIALIST_PASSPHRASE_ENV = "IETP_NEW_SPECIALIST_PASSPHRASE"
@@ -18,13 +18,13 @@ def _office_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--office-dir", type=Path, required=True, help="the office's folder")
 
 
-def _visit_spec(text: str) -> intake.AssignedVisit:
+def _visit_spec(text: str) -> assignments.AssignedVisit:
     parts = text.split(":")
     if len(parts) not in (2, 3):
         raise argparse.ArgumentTypeError(
             f"{text!r}: write a visit as FACTORY_ID:YYYY-MM-DD[:MAN_DAYS]"
         )
-    return intake.AssignedVisit(
+    return assignments.AssignedVisit(
         parts[0], date_arg(parts[1]), decimal_arg(parts[2]) if len(parts) == 3 else None
     )
 
@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     imp = commands.add_parser("import", help="import results bundles into the office database")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
     _office_dir(imp)
-    imp.add_argument("--db", help="SQLAlchemy URL (default: intake.sqlite3 in the office dir)")
+    imp.add_argument("--db", help="SQLAlchemy URL (default: office.sqlite3 in the office dir)")
     imp.set_defaults(handler=_import)
     assign = commands.add_parser("assign", help="build an assignments bundle for a specialist")
     _office_dir(assign)
@@ -76,7 +76,7 @@ def _office_secret() -> str | None:
 
 
 def _init(args: argparse.Namespace) -> int:
-    info = intake.init_office(args.office_dir, args.name, _office_secret(), args.db)
+    info = setup.init_office(args.office_dir, args.name, _office_secret(), args.db)
     print(f"office '{info.name}' created in {args.office_dir}")
     print(f"  CA fingerprint (compare it when a specialist enrols): {info.ca_fingerprint}")
     if not info.keys_encrypted:
@@ -89,7 +89,7 @@ def _enroll(args: argparse.Namespace) -> int:
         NEW_SPECIALIST_PASSPHRASE_ENV, "Passphrase for the specialist's key: ", required=True
     )
     assert secret is not None
-    info = intake.enroll(
+    info = setup.enroll(
         args.office_dir,
         args.name,
         args.email,
@@ -128,7 +128,7 @@ def _import(args: argparse.Namespace) -> int:
 def _assign(args: argparse.Namespace) -> int:
     if not (args.factory or args.visit or args.form or args.rules):
         raise UserError("nothing to assign: give --factory, --visit, --form or --rules")
-    result = intake.assign(
+    result = assignments.assign(
         args.office_dir,
         args.specialist,
         args.factory,
@@ -148,7 +148,7 @@ def _assign(args: argparse.Namespace) -> int:
 
 
 def _visits(args: argparse.Namespace) -> int:
-    rows = intake.office_visits(args.office_dir, args.db)
+    rows = listings.office_visits(args.office_dir, args.db)
     if args.json:
         print_json(rows)
         return 0

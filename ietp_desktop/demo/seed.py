@@ -170,7 +170,8 @@ def _first_item(form: Form, predicate: Callable[[Item], bool]) -> Item:
     return next(i for i in form.items() if predicate(i))
 
 
-def seed_demo(data_dir: Path, today: date | None = None) -> DemoResult:
+def seed_demo_visits(data_dir: Path, today: date | None = None) -> DemoResult:
+    """Factories and visits in every lifecycle state; `demo.build` adds the identity and office."""
     today = today or date.today()
     db = open_workspace(data_dir, actor="demo")
     if factories.list_factories(db):
@@ -323,10 +324,4 @@ def seed_demo(data_dir: Path, today: date | None = None) -> DemoResult:
         "总经理在门口拒绝入场，称工厂太忙。",
     )
     db.dispose()
-    from ietp_desktop.demo.identity import seed_demo_identity  # needs seed_demo's data
-
-    seed_demo_identity(result)
-    from ietp_desktop.demo.office import seed_demo_office  # needs the demo office
-
-    seed_demo_office(result)
     return result

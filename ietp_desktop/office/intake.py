@@ -1,7 +1,6 @@
-"""Office side: set up the office, enrol specialists, import results bundles, assign work.
+"""Receiving results bundles: verify, decrypt and store each visit in one transaction.
 
-The office database has the laptop's schema (same models, same migrations): SQLite in
-`<office dir>/office.sqlite3` unless another SQLAlchemy URL is given. Photos go to
+The office database has the laptop's schema (same models, same migrations). Photos go to
 `<office dir>/attachments/ab/<sha256>` (the laptop's layout), signed reports to
 `<office dir>/reports/<uuid>-r<revision>.pdf`, receipts to `<office dir>/receipts/`.
 
@@ -17,41 +16,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid as uuid_module
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from ietp_desktop.domain.checklist import form_sha256, parse_form
-from ietp_desktop.domain.errors import NotFound, UserError
-from ietp_desktop.domain.rules import parse_rule_set, rule_set_sha256
+from ietp_desktop.domain.checklist import form_sha256
+from ietp_desktop.domain.errors import UserError
+from ietp_desktop.domain.rules import rule_set_sha256
 from ietp_desktop.i18n import tr
-from ietp_desktop.security import certificates as certs
-from ietp_desktop.security.enrolment import EnrolmentInfo, write_enrolment
+from ietp_desktop.office.folder import (
+    open_office_db,
+)
 from ietp_desktop.security.office_ca import (
     Office,
-    OfficeInfo,
-    create_office,
     load_office,
-    read_office_info,
-)
-from ietp_desktop.services.catalogue.definitions import (
-    install_shipped_definitions,
-    latest_form_sha,
-    latest_rule_set_sha,
 )
 from ietp_desktop.services.sync.bundles import manifest_sha256
 from ietp_desktop.services.sync.receipt_file import RECEIPT_SUFFIX, ReceiptVisit, write_receipt
 from ietp_desktop.storage.audit import record_event
-from ietp_desktop.storage.db import Database, open_url
+from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import (
     Answer,
     Attachment,
@@ -78,15 +65,11 @@ from ietp_desktop.storage.types import utcnow
 from ietp_desktop.sync import visit_payload as vp
 from ietp_desktop.sync.bundle import (
     BundleRefused,
-    PayloadSource,
     VerifiedBundle,
     open_bundle,
-    write_bundle,
 )
 from ietp_desktop.sync.extract import EntryFiles
 
-OFFICE_DB_FILE = "office.sqlite3"
-OFFICE_ACTOR = "office import"
 Progress = Callable[[float], None]
 
 
@@ -107,68 +90,6 @@ class ImportOutcome:
     signer: str = ""
     visits: list[VisitOutcome] = field(default_factory=list)
     receipt: Path | None = None
-
-
-@dataclass(frozen=True)
-class OfficeVisit:
-    uuid: str
-    revision: int
-    revisions: list[int]
-    factory: str
-    factory_ietp_id: str
-    specialist: str
-    visit_start: str | None
-    outcome: str | None
-    open_cap_lines: int
-    cap_lines: int
-    received_at: str | None
-
-
-def office_db_url(office_dir: Path, db_url: str | None = None) -> str:
-    return db_url or f"sqlite:///{Path(office_dir) / OFFICE_DB_FILE}"
-
-
-def open_office_db(office_dir: Path, db_url: str | None = None) -> Database:
-    read_office_info(office_dir)  # refuse a folder that holds no office
-    database = open_url(
-        office_db_url(office_dir, db_url),
-        actor=OFFICE_ACTOR,
-        backup_dir=Path(office_dir) / "backups" if db_url is None else None,
-    )
-    database.data_dir = Path(office_dir)
-    return database
-
-
-def init_office(
-    office_dir: Path,
-    name: str = "IETP Office",
-    passphrase: bytes | str | None = None,
-    db_url: str | None = None,
-) -> OfficeInfo:
-    """Create the office CA and certificates in `office_dir`, and the office database."""
-    info = create_office(Path(office_dir), name, passphrase)
-    database = open_office_db(office_dir, db_url)
-    try:
-        install_shipped_definitions(database)
-    finally:
-        database.dispose()
-    return info
-
-
-def enroll(
-    office_dir: Path,
-    name: str,
-    email: str,
-    out: Path,
-    *,
-    specialist_passphrase: bytes | str,
-    office_passphrase: bytes | str | None = None,
-) -> EnrolmentInfo:
-    """Issue a specialist key and certificate; write them with the office certificates to `out`."""
-    if len(specialist_passphrase) < 8:
-        raise UserError(tr("the specialist's passphrase must have at least 8 characters"))
-    office = load_office(Path(office_dir), office_passphrase)
-    return write_enrolment(office, name, email, specialist_passphrase, Path(out))
 
 
 # --- import ------------------------------------------------------------------------------
@@ -637,217 +558,3 @@ def import_bundles(
     finally:
         database.dispose()
     return results
-
-
-# --- office view ---------------------------------------------------------------------------
-
-
-def office_visits(office_dir: Path, db_url: str | None = None) -> list[OfficeVisit]:
-    database = open_office_db(office_dir, db_url)
-    try:
-        with database.session() as session:
-            rows = []
-            for visit in session.scalars(select(Visit).order_by(Visit.visit_start, Visit.id)):
-                revisions = sorted(
-                    session.scalars(
-                        select(VisitRevision.revision).where(VisitRevision.visit_id == visit.id)
-                    )
-                )
-                if not revisions:
-                    continue  # planned at the office, not imported
-                total = session.scalar(
-                    select(func.count()).where(CorrectiveAction.visit_id == visit.id)
-                )
-                open_lines = session.scalar(
-                    select(func.count()).where(
-                        CorrectiveAction.visit_id == visit.id, CorrectiveAction.status != "closed"
-                    )
-                )
-                rows.append(
-                    OfficeVisit(
-                        uuid=visit.uuid,
-                        revision=visit.revision,
-                        revisions=list(revisions),
-                        factory=visit.factory.name_en,
-                        factory_ietp_id=visit.factory.ietp_id,
-                        specialist=visit.specialist_name,
-                        visit_start=visit.visit_start.isoformat() if visit.visit_start else None,
-                        outcome=visit.outcome_final or visit.outcome_recommended,
-                        open_cap_lines=int(open_lines or 0),
-                        cap_lines=int(total or 0),
-                        received_at=visit.received_at.isoformat(timespec="seconds")
-                        if visit.received_at
-                        else None,
-                    )
-                )
-            return rows
-    finally:
-        database.dispose()
-
-
-def require_office(office_dir: Path) -> OfficeInfo:
-    try:
-        return read_office_info(office_dir)
-    except NotFound as exc:
-        raise NotFound(
-            tr("{dir} holds no office; run 'ietp-desktop office init' first", dir=office_dir)
-        ) from exc
-
-
-# --- assignments (office → laptop) ---------------------------------------------------------
-
-ASSIGNMENTS_SCHEMA = "ietp-assignments/1"
-ASSIGNMENTS_ENTRY = "assignments.json"
-
-
-@dataclass(frozen=True)
-class AssignedVisit:
-    factory_ietp_id: str
-    planned_date: date | None
-    man_days: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class AssignResult:
-    path: Path
-    bundle_id: str
-    specialist: str
-    factories: list[str]
-    visits: list[str]  # uuids
-    forms: list[str]
-    rule_sets: list[str]
-
-
-def find_specialist_certificate(office_dir: Path, who: str) -> x509.Certificate:
-    """A PEM file, or the newest certificate this office issued to the e-mail address `who`."""
-    path = Path(who)
-    if path.is_file():
-        try:
-            return x509.load_pem_x509_certificate(path.read_bytes())
-        except ValueError as exc:
-            raise UserError(tr("{file} is not a certificate", file=path)) from exc
-    matches = []
-    for pem in sorted((Path(office_dir) / "issued").glob("*.pem")):
-        cert = x509.load_pem_x509_certificate(pem.read_bytes())
-        if certs.email_of(cert).lower() == who.strip().lower():
-            matches.append(cert)
-    if not matches:
-        raise NotFound(tr("this office has enrolled no specialist with e-mail {email}", email=who))
-    return max(matches, key=lambda c: c.not_valid_after_utc)
-
-
-def _pem(cert: x509.Certificate) -> str:
-    return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
-
-
-def _definition(text: str, kind: str, source: str) -> dict[str, Any]:
-    if kind == "form":
-        form = parse_form(text, source)
-        return {
-            "sha256": form_sha256(text),
-            "form_id": form.form_id,
-            "version": form.version,
-            "source": source,
-            "content": text,
-        }
-    rules = parse_rule_set(text, source)
-    return {
-        "sha256": rule_set_sha256(text),
-        "rule_set_id": rules.rule_set_id,
-        "version": rules.version,
-        "source": source,
-        "content": text,
-    }
-
-
-def assign(
-    office_dir: Path,
-    specialist: str,
-    factories: Sequence[str],
-    visits: Sequence[AssignedVisit],
-    forms: Sequence[Path],
-    rules: Sequence[Path],
-    out: Path,
-    *,
-    office_passphrase: bytes | str | None = None,
-    db_url: str | None = None,
-) -> AssignResult:
-    """An assignments bundle signed by the office and encrypted to the specialist."""
-    office = load_office(Path(office_dir), office_passphrase)
-    recipient = find_specialist_certificate(office_dir, specialist)
-    name = certs.common_name(recipient)
-    form_docs = [_definition(_read_text(p), "form", p.name) for p in forms]
-    rule_docs = [_definition(_read_text(p), "rules", p.name) for p in rules]
-    database = open_office_db(office_dir, db_url)
-    try:
-        with database.session() as session:
-            wanted = list(dict.fromkeys([*factories, *(v.factory_ietp_id for v in visits)]))
-            factory_docs = []
-            for ietp_id in wanted:
-                factory = session.scalars(select(Factory).where(Factory.ietp_id == ietp_id)).first()
-                if factory is None:
-                    raise NotFound(tr("the office database has no factory {id}", id=ietp_id))
-                factory_docs.append(vp.row_to_json(factory, {"id", "created_at", "updated_at"}))
-            form_sha = form_docs[-1]["sha256"] if form_docs else latest_form_sha(session)
-            rules_sha = rule_docs[-1]["sha256"] if rule_docs else latest_rule_set_sha(session)
-            for sha, model, docs, kind in (
-                (form_sha, FormDefinition, form_docs, "form"),
-                (rules_sha, RuleSetDefinition, rule_docs, "rules"),
-            ):
-                if sha and not any(d["sha256"] == sha for d in docs):
-                    row: Any = session.get(model, sha)
-                    if row is not None:
-                        docs.append(_definition(row.content, kind, row.source))
-    finally:
-        database.dispose()
-    visit_docs = [
-        {
-            "uuid": str(uuid_module.uuid4()),
-            "factory_ietp_id": v.factory_ietp_id,
-            "planned_date": v.planned_date.isoformat() if v.planned_date else None,
-            "man_days": str(v.man_days) if v.man_days is not None else None,
-            "specialist_name": name,
-            "specialist_email": certs.email_of(recipient),
-            "form_sha256": form_sha,
-            "rule_set_sha256": rules_sha,
-        }
-        for v in visits
-    ]
-    document = {
-        "schema": ASSIGNMENTS_SCHEMA,
-        "office": office.name,
-        "factories": factory_docs,
-        "visits": visit_docs,
-        "forms": form_docs,
-        "rule_sets": rule_docs,
-        "certificates": {
-            "office_ca": _pem(office.ca_cert),
-            "office_encryption": _pem(office.encryption_cert),
-            "office_signing": _pem(office.signing.certificate),
-        },
-    }
-    info = write_bundle(
-        Path(out),
-        "assignments",
-        [PayloadSource.from_bytes(ASSIGNMENTS_ENTRY, vp.encode(document))],
-        office.signing,
-        [recipient],
-        [],
-        ASSIGNMENTS_SCHEMA,
-    )
-    return AssignResult(
-        Path(out),
-        info.bundle_id,
-        name,
-        [f["ietp_id"] for f in factory_docs],
-        [str(v["uuid"]) for v in visit_docs],
-        [f"{d['form_id']} {d['version']}" for d in form_docs],
-        [f"{d['rule_set_id']} {d['version']}" for d in rule_docs],
-    )
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(tr("cannot read {file}: {error}", file=path, error=exc)) from exc

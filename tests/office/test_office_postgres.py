@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from ietp_desktop.office.intake import import_bundles, office_visits
+from ietp_desktop.office.intake import import_bundles
+from ietp_desktop.office.listings import office_visits
 from ietp_desktop.services.sync.bundles import export_visits
 from tests.bundle_world import SPECIALIST_PASSPHRASE, World, office_state, world, world_template
 from tests.office.test_office_refusals import FORGERIES, assert_refused

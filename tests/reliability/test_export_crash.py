@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from ietp_desktop.demo.build import seed_demo
 from ietp_desktop.demo.identity import DEMO_PASSPHRASE
-from ietp_desktop.demo.seed import seed_demo
 from ietp_desktop.security.office_ca import load_office_certificate
 from tests.reliability.export_crash import (
     copy_workspace,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
+from ietp_desktop.demo.build import seed_demo
 from ietp_desktop.demo.identity import DEMO_PASSPHRASE, OFFICE_DIR
-from ietp_desktop.demo.seed import seed_demo
 from ietp_desktop.domain.checklist import format_answer
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.security.enrolment import write_enrolment

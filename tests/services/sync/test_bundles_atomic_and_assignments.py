@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from ietp_desktop.domain.checklist import form_sha256
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.office.intake import AssignedVisit, assign, import_bundles
+from ietp_desktop.office.assignments import AssignedVisit, assign
+from ietp_desktop.office.intake import import_bundles
 from ietp_desktop.paths import forms_dir
 from ietp_desktop.services.sync.bundles import export_visits, import_assignments
 from ietp_desktop.services.visits.read import attachment_path

@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.office.intake import import_bundles, office_visits, open_office_db
+from ietp_desktop.office.folder import open_office_db
+from ietp_desktop.office.intake import import_bundles
+from ietp_desktop.office.listings import office_visits
 from ietp_desktop.services.sync.bundles import apply_receipt, export_visits
 from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.storage.models import (

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from ietp_desktop.demo.build import seed_demo
 from ietp_desktop.demo.identity import DEMO_PASSPHRASE, OFFICE_DIR
-from ietp_desktop.demo.seed import seed_demo
 from ietp_desktop.services.visits.read import list_visits, load_detail
 from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import Database

@@ -1,0 +1,197 @@
+"""Assignments (office -> laptop): factories, planned visits, forms and rule sets."""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from sqlalchemy import select
+
+from ietp_desktop.domain.checklist import form_sha256, parse_form
+from ietp_desktop.domain.errors import NotFound, UserError
+from ietp_desktop.domain.rules import parse_rule_set, rule_set_sha256
+from ietp_desktop.i18n import tr
+from ietp_desktop.office.folder import (
+    open_office_db,
+)
+from ietp_desktop.security import certificates as certs
+from ietp_desktop.security.office_ca import (
+    load_office,
+)
+from ietp_desktop.services.catalogue.definitions import (
+    latest_form_sha,
+    latest_rule_set_sha,
+)
+from ietp_desktop.storage.models import (
+    Factory,
+    FormDefinition,
+    RuleSetDefinition,
+)
+from ietp_desktop.sync import visit_payload as vp
+from ietp_desktop.sync.bundle import (
+    PayloadSource,
+    write_bundle,
+)
+
+ASSIGNMENTS_SCHEMA = "ietp-assignments/1"
+ASSIGNMENTS_ENTRY = "assignments.json"
+
+
+@dataclass(frozen=True)
+class AssignedVisit:
+    factory_ietp_id: str
+    planned_date: date | None
+    man_days: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class AssignResult:
+    path: Path
+    bundle_id: str
+    specialist: str
+    factories: list[str]
+    visits: list[str]  # uuids
+    forms: list[str]
+    rule_sets: list[str]
+
+
+def find_specialist_certificate(office_dir: Path, who: str) -> x509.Certificate:
+    """A PEM file, or the newest certificate this office issued to the e-mail address `who`."""
+    path = Path(who)
+    if path.is_file():
+        try:
+            return x509.load_pem_x509_certificate(path.read_bytes())
+        except ValueError as exc:
+            raise UserError(tr("{file} is not a certificate", file=path)) from exc
+    matches = []
+    for pem in sorted((Path(office_dir) / "issued").glob("*.pem")):
+        cert = x509.load_pem_x509_certificate(pem.read_bytes())
+        if certs.email_of(cert).lower() == who.strip().lower():
+            matches.append(cert)
+    if not matches:
+        raise NotFound(tr("this office has enrolled no specialist with e-mail {email}", email=who))
+    return max(matches, key=lambda c: c.not_valid_after_utc)
+
+
+def _pem(cert: x509.Certificate) -> str:
+    return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
+
+
+def _definition(text: str, kind: str, source: str) -> dict[str, Any]:
+    if kind == "form":
+        form = parse_form(text, source)
+        return {
+            "sha256": form_sha256(text),
+            "form_id": form.form_id,
+            "version": form.version,
+            "source": source,
+            "content": text,
+        }
+    rules = parse_rule_set(text, source)
+    return {
+        "sha256": rule_set_sha256(text),
+        "rule_set_id": rules.rule_set_id,
+        "version": rules.version,
+        "source": source,
+        "content": text,
+    }
+
+
+def assign(
+    office_dir: Path,
+    specialist: str,
+    factories: Sequence[str],
+    visits: Sequence[AssignedVisit],
+    forms: Sequence[Path],
+    rules: Sequence[Path],
+    out: Path,
+    *,
+    office_passphrase: bytes | str | None = None,
+    db_url: str | None = None,
+) -> AssignResult:
+    """An assignments bundle signed by the office and encrypted to the specialist."""
+    office = load_office(Path(office_dir), office_passphrase)
+    recipient = find_specialist_certificate(office_dir, specialist)
+    name = certs.common_name(recipient)
+    form_docs = [_definition(_read_text(p), "form", p.name) for p in forms]
+    rule_docs = [_definition(_read_text(p), "rules", p.name) for p in rules]
+    database = open_office_db(office_dir, db_url)
+    try:
+        with database.session() as session:
+            wanted = list(dict.fromkeys([*factories, *(v.factory_ietp_id for v in visits)]))
+            factory_docs = []
+            for ietp_id in wanted:
+                factory = session.scalars(select(Factory).where(Factory.ietp_id == ietp_id)).first()
+                if factory is None:
+                    raise NotFound(tr("the office database has no factory {id}", id=ietp_id))
+                factory_docs.append(vp.row_to_json(factory, {"id", "created_at", "updated_at"}))
+            form_sha = form_docs[-1]["sha256"] if form_docs else latest_form_sha(session)
+            rules_sha = rule_docs[-1]["sha256"] if rule_docs else latest_rule_set_sha(session)
+            for sha, model, docs, kind in (
+                (form_sha, FormDefinition, form_docs, "form"),
+                (rules_sha, RuleSetDefinition, rule_docs, "rules"),
+            ):
+                if sha and not any(d["sha256"] == sha for d in docs):
+                    row: Any = session.get(model, sha)
+                    if row is not None:
+                        docs.append(_definition(row.content, kind, row.source))
+    finally:
+        database.dispose()
+    visit_docs = [
+        {
+            "uuid": str(uuid_module.uuid4()),
+            "factory_ietp_id": v.factory_ietp_id,
+            "planned_date": v.planned_date.isoformat() if v.planned_date else None,
+            "man_days": str(v.man_days) if v.man_days is not None else None,
+            "specialist_name": name,
+            "specialist_email": certs.email_of(recipient),
+            "form_sha256": form_sha,
+            "rule_set_sha256": rules_sha,
+        }
+        for v in visits
+    ]
+    document = {
+        "schema": ASSIGNMENTS_SCHEMA,
+        "office": office.name,
+        "factories": factory_docs,
+        "visits": visit_docs,
+        "forms": form_docs,
+        "rule_sets": rule_docs,
+        "certificates": {
+            "office_ca": _pem(office.ca_cert),
+            "office_encryption": _pem(office.encryption_cert),
+            "office_signing": _pem(office.signing.certificate),
+        },
+    }
+    info = write_bundle(
+        Path(out),
+        "assignments",
+        [PayloadSource.from_bytes(ASSIGNMENTS_ENTRY, vp.encode(document))],
+        office.signing,
+        [recipient],
+        [],
+        ASSIGNMENTS_SCHEMA,
+    )
+    return AssignResult(
+        Path(out),
+        info.bundle_id,
+        name,
+        [f["ietp_id"] for f in factory_docs],
+        [str(v["uuid"]) for v in visit_docs],
+        [f"{d['form_id']} {d['version']}" for d in form_docs],
+        [f"{d['rule_set_id']} {d['version']}" for d in rule_docs],
+    )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(tr("cannot read {file}: {error}", file=path, error=exc)) from exc

@@ -1,0 +1,40 @@
+"""The office folder: where the office keeps its database, keys, files and receipts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ietp_desktop.domain.errors import NotFound
+from ietp_desktop.i18n import tr
+from ietp_desktop.security.office_ca import (
+    OfficeInfo,
+    read_office_info,
+)
+from ietp_desktop.storage.db import Database, open_url
+
+OFFICE_DB_FILE = "office.sqlite3"
+OFFICE_ACTOR = "office import"
+
+
+def office_db_url(office_dir: Path, db_url: str | None = None) -> str:
+    return db_url or f"sqlite:///{Path(office_dir) / OFFICE_DB_FILE}"
+
+
+def open_office_db(office_dir: Path, db_url: str | None = None) -> Database:
+    read_office_info(office_dir)  # refuse a folder that holds no office
+    database = open_url(
+        office_db_url(office_dir, db_url),
+        actor=OFFICE_ACTOR,
+        backup_dir=Path(office_dir) / "backups" if db_url is None else None,
+    )
+    database.data_dir = Path(office_dir)
+    return database
+
+
+def require_office(office_dir: Path) -> OfficeInfo:
+    try:
+        return read_office_info(office_dir)
+    except NotFound as exc:
+        raise NotFound(
+            tr("{dir} holds no office; run 'ietp-desktop office init' first", dir=office_dir)
+        ) from exc

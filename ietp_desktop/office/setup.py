@@ -1,0 +1,52 @@
+"""Setting up an office and enrolling its specialists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ietp_desktop.domain.errors import UserError
+from ietp_desktop.i18n import tr
+from ietp_desktop.office.folder import (
+    open_office_db,
+)
+from ietp_desktop.security.enrolment import EnrolmentInfo, write_enrolment
+from ietp_desktop.security.office_ca import (
+    OfficeInfo,
+    create_office,
+    load_office,
+)
+from ietp_desktop.services.catalogue.definitions import (
+    install_shipped_definitions,
+)
+
+
+def init_office(
+    office_dir: Path,
+    name: str = "IETP Office",
+    passphrase: bytes | str | None = None,
+    db_url: str | None = None,
+) -> OfficeInfo:
+    """Create the office CA and certificates in `office_dir`, and the office database."""
+    info = create_office(Path(office_dir), name, passphrase)
+    database = open_office_db(office_dir, db_url)
+    try:
+        install_shipped_definitions(database)
+    finally:
+        database.dispose()
+    return info
+
+
+def enroll(
+    office_dir: Path,
+    name: str,
+    email: str,
+    out: Path,
+    *,
+    specialist_passphrase: bytes | str,
+    office_passphrase: bytes | str | None = None,
+) -> EnrolmentInfo:
+    """Issue a specialist key and certificate; write them with the office certificates to `out`."""
+    if len(specialist_passphrase) < 8:
+        raise UserError(tr("the specialist's passphrase must have at least 8 characters"))
+    office = load_office(Path(office_dir), office_passphrase)
+    return write_enrolment(office, name, email, specialist_passphrase, Path(out))
