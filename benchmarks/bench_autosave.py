@@ -18,9 +18,9 @@ from pathlib import Path
 from bench_visit_list import populate_visits
 from common import Row, median, ms, p95, print_table
 
+from ietp_desktop.paths import DataFolder
 from ietp_desktop.services.visits import answers
 from ietp_desktop.services.workspace import open_workspace
-from ietp_desktop.storage.db import DB_FILE_NAME
 from tests.reliability.crash_workload import text_items
 
 
@@ -52,7 +52,7 @@ def rows(quick: bool = False, visit_count: int = 2000, rounds: int = 200) -> lis
         db = open_workspace(data_dir)
         items = text_items(db, uuid)[:5]
         answers.record_answer(db, uuid, items[0], "warm-up answer text")
-        bare = BareCommit(data_dir / DB_FILE_NAME)
+        bare = BareCommit(DataFolder(data_dir).database)
         saves, floor = [], []
         for n in range(rounds):  # interleaved: the disk's fsync latency drifts over a run
             start = time.perf_counter()

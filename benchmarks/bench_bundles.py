@@ -30,8 +30,9 @@ from sqlalchemy import select
 
 from ietp_desktop.office.intake import import_bundles
 from ietp_desktop.office.setup import enroll, init_office
+from ietp_desktop.paths import DataFolder
 from ietp_desktop.security.enrolment import import_enrolment
-from ietp_desktop.services.sync.bundles import IDENTITY_DIR_NAME, export_visits
+from ietp_desktop.services.sync.bundles import export_visits
 from ietp_desktop.services.visits import factories, lifecycle
 from ietp_desktop.services.visits.read import attachment_path
 from ietp_desktop.services.workspace import open_workspace
@@ -84,7 +85,7 @@ def prepare(root: Path, size_mb: int) -> str:
     init_office(office_dir, "Bench Office")
     enrolment = root / "bench.ietp-enrol"
     enroll(office_dir, "Bench", "bench@example.org", enrolment, specialist_passphrase=PASSPHRASE)
-    import_enrolment(enrolment, data_dir / IDENTITY_DIR_NAME, PASSPHRASE)
+    import_enrolment(enrolment, DataFolder(data_dir).identity, PASSPHRASE)
     return planned.uuid
 
 

@@ -22,10 +22,10 @@ from pathlib import Path
 
 from common import Row, median, ms, print_table
 
+from ietp_desktop.paths import DataFolder
 from ietp_desktop.services.visits import factories, lifecycle
 from ietp_desktop.services.visits.read import list_visits
 from ietp_desktop.services.workspace import open_workspace
-from ietp_desktop.storage.db import DB_FILE_NAME
 
 CITIES = ("Dongguan", "Shenzhen", "Guangzhou", "Zhongshan", "Foshan", "Huizhou", "Shantou")
 STATUSES = ("planned", "confirmed", "in_progress", "completed", "signed", "exported")
@@ -53,7 +53,7 @@ def populate_visits(data_dir: Path, count: int, answers_per_visit: int = 20) -> 
     lifecycle.start_visit(db, planned.uuid, date(2026, 10, 12))
     db.dispose()
     rng = random.Random(10_000)
-    with sqlite3.connect(data_dir / DB_FILE_NAME) as conn:
+    with sqlite3.connect(DataFolder(data_dir).database) as conn:
         conn.row_factory = sqlite3.Row
         base_factory = dict(conn.execute("SELECT * FROM factories").fetchone())
         base_visit = dict(conn.execute("SELECT * FROM visits").fetchone())
@@ -149,7 +149,7 @@ def rows(quick: bool = False, count: int = 10_000) -> list[Row]:
             start = time.perf_counter()
             summaries = list_visits(db)
             service.append(time.perf_counter() - start)
-            floor.append(bare_select(data_dir / DB_FILE_NAME))
+            floor.append(bare_select(DataFolder(data_dir).database))
         db.dispose()
     assert len(summaries) == count
     haystacks = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
@@ -43,3 +44,95 @@ def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser().resolve()
     return default_data_dir()
+
+
+def _content_path(folder: Path, sha256: str) -> Path:
+    """Content-addressed files are spread over 256 sub-folders by their first two hex digits."""
+    return folder / sha256[:2] / sha256
+
+
+@dataclass(frozen=True)
+class DataFolder:
+    """Every path inside a specialist's data folder; nothing else spells them."""
+
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "ietp.sqlite3"
+
+    @property
+    def attachments(self) -> Path:
+        return self.root / "attachments"
+
+    def attachment(self, sha256: str) -> Path:
+        return _content_path(self.attachments, sha256)
+
+    @property
+    def identity(self) -> Path:
+        return self.root / "identity"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    def report(self, uuid: str, revision: int) -> Path:
+        return self.reports / f"{uuid}-r{revision}.pdf"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def error_log(self) -> Path:
+        return self.logs / "errors.log"
+
+
+@dataclass(frozen=True)
+class OfficeFolder:
+    """Every path inside an office folder: keys, database, received files, receipts."""
+
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "office.sqlite3"
+
+    @property
+    def attachments(self) -> Path:
+        return self.root / "attachments"
+
+    def attachment(self, sha256: str) -> Path:
+        return _content_path(self.attachments, sha256)
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    def report(self, uuid: str, revision: int) -> Path:
+        return self.reports / f"{uuid}-r{revision}.pdf"
+
+    @property
+    def receipts(self) -> Path:
+        return self.root / "receipts"
+
+    @property
+    def issued(self) -> Path:
+        """One PEM file per certificate the office CA issued, named by serial number."""
+        return self.root / "issued"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def error_log(self) -> Path:
+        return self.logs / "errors.log"

@@ -20,10 +20,10 @@ from sqlalchemy import delete, func, select, text
 from ietp_desktop.demo.build import seed_demo
 from ietp_desktop.office.folder import open_office_db
 from ietp_desktop.office.setup import enroll, init_office
+from ietp_desktop.paths import DataFolder
 from ietp_desktop.security.enrolment import import_enrolment
 from ietp_desktop.security.office_ca import Office, load_office
 from ietp_desktop.services.evidence import attachments
-from ietp_desktop.services.sync.bundles import IDENTITY_DIR_NAME, REPORTS_DIR_NAME
 from ietp_desktop.services.visits import lifecycle, signatures
 from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import Database
@@ -60,7 +60,7 @@ def sign_visit(db: Database, uuid: str, report: bytes = FAKE_REPORT) -> None:
 
     sha = hashlib.sha256(report).hexdigest()
     assert db.data_dir is not None
-    folder = db.data_dir / REPORTS_DIR_NAME
+    folder = db.folder.reports
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{sha}.pdf").write_bytes(report)
     with db.session() as session:
@@ -121,7 +121,7 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> World:
         enrolment,
         specialist_passphrase=SPECIALIST_PASSPHRASE,
     )
-    identity_dir = data_dir / IDENTITY_DIR_NAME
+    identity_dir = DataFolder(data_dir).identity
     if (identity_dir / "identity.json").exists():  # the demo may enrol its own specialist
         shutil.rmtree(identity_dir)
     import_enrolment(enrolment, identity_dir, SPECIALIST_PASSPHRASE)

@@ -17,7 +17,7 @@ from types import ModuleType
 
 from ietp_desktop import __version__
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.paths import resolve_data_dir
+from ietp_desktop.paths import DataFolder, resolve_data_dir
 
 # Command name → (module in ietp_desktop.cli, help). Only the module of the command asked for
 # is imported: `ietp-desktop visits list` does not load reportlab, and the window does not
@@ -84,9 +84,8 @@ def _log_internal_error(data_dir: Path | None) -> Path | None:
     if data_dir is None:
         return None
     try:
-        log_dir = data_dir / "logs"
-        log_dir.mkdir(parents=True, exist_ok=True)
-        path = log_dir / "errors.log"
+        path = DataFolder(data_dir).error_log
+        path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as handle:
             handle.write(traceback.format_exc() + "\n")
         return path

@@ -21,6 +21,7 @@ from ietp_desktop.i18n import tr
 from ietp_desktop.office.folder import (
     open_office_db,
 )
+from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.office_ca import (
     load_office,
@@ -71,7 +72,7 @@ def find_specialist_certificate(office_dir: Path, who: str) -> x509.Certificate:
         except ValueError as exc:
             raise UserError(tr("{file} is not a certificate", file=path)) from exc
     matches = []
-    for pem in sorted((Path(office_dir) / "issued").glob("*.pem")):
+    for pem in sorted(OfficeFolder(Path(office_dir)).issued.glob("*.pem")):
         cert = x509.load_pem_x509_certificate(pem.read_bytes())
         if certs.email_of(cert).lower() == who.strip().lower():
             matches.append(cert)

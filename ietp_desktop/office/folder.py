@@ -6,18 +6,18 @@ from pathlib import Path
 
 from ietp_desktop.domain.errors import NotFound
 from ietp_desktop.i18n import tr
+from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security.office_ca import (
     OfficeInfo,
     read_office_info,
 )
 from ietp_desktop.storage.db import Database, open_url
 
-OFFICE_DB_FILE = "office.sqlite3"
 OFFICE_ACTOR = "office import"
 
 
 def office_db_url(office_dir: Path, db_url: str | None = None) -> str:
-    return db_url or f"sqlite:///{Path(office_dir) / OFFICE_DB_FILE}"
+    return db_url or f"sqlite:///{OfficeFolder(Path(office_dir)).database}"
 
 
 def open_office_db(office_dir: Path, db_url: str | None = None) -> Database:
@@ -25,7 +25,7 @@ def open_office_db(office_dir: Path, db_url: str | None = None) -> Database:
     database = open_url(
         office_db_url(office_dir, db_url),
         actor=OFFICE_ACTOR,
-        backup_dir=Path(office_dir) / "backups" if db_url is None else None,
+        backup_dir=OfficeFolder(Path(office_dir)).backups if db_url is None else None,
     )
     database.data_dir = Path(office_dir)
     return database

@@ -31,6 +31,7 @@ from ietp_desktop.i18n import tr
 from ietp_desktop.office.folder import (
     open_office_db,
 )
+from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security.office_ca import (
     Office,
     load_office,
@@ -149,7 +150,7 @@ def _store_files(
                 sha = str(attachment.get("sha256", ""))
                 if len(sha) != 64:
                     raise _refuse(bundle.path, tr("a photo in the visit data has no sha256"))
-                target = office_dir / "attachments" / sha[:2] / sha
+                target = OfficeFolder(office_dir).attachment(sha)
                 if not target.is_file():
                     files.store(str(attachment["entry"]), target, sha)
             report = document.get("report")
@@ -167,7 +168,7 @@ def _store_report(
     sha = str(report.get("sha256", ""))
     if sha != visit.get("report_sha256"):
         raise _refuse(bundle.path, tr("the report does not match the visit's report hash"))
-    target = office_dir / "reports" / f"{visit['uuid']}-r{visit['revision']}.pdf"
+    target = OfficeFolder(office_dir).report(visit["uuid"], visit["revision"])
     if not target.is_file():
         files.store(str(report["entry"]), target, sha)
     elif _sha256_file(target) != sha:
@@ -500,7 +501,7 @@ def _import_verified(
 
 
 def _receipt_path(office_dir: Path, bundle: Path, bundle_id: str) -> Path:
-    return office_dir / "receipts" / f"{bundle.stem}-{bundle_id[:8]}{RECEIPT_SUFFIX}"
+    return OfficeFolder(office_dir).receipts / f"{bundle.stem}-{bundle_id[:8]}{RECEIPT_SUFFIX}"
 
 
 def import_bundles(

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ietp_desktop.domain.errors import NotFound, UserError
 from ietp_desktop.i18n import tr
+from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.atomic import atomic_write_bytes
 from ietp_desktop.security.certificates import PrivateKey, PublicKey, Role, SigningIdentity
@@ -112,7 +113,7 @@ class Office:
             not_after=start + dt.timedelta(days=valid_days),
         )
         atomic_write_bytes(
-            self.info.directory / "issued" / f"{cert.serial_number:x}.pem",
+            OfficeFolder(self.info.directory).issued / f"{cert.serial_number:x}.pem",
             cert.public_bytes(serialization.Encoding.PEM),
         )
         return SigningIdentity(key, cert, [self.ca_cert])

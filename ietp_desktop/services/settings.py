@@ -1,21 +1,65 @@
-"""Per-device settings stored with the data: UI language, where the user left off."""
+"""Per-device settings stored with the data, each declared once with its type and default.
+
+    language = settings.read(db, settings.LANGUAGE)
+    settings.write(db, (settings.LAST_VISIT, uuid), (settings.LAST_SECTION, section_id))
+
+`write` stores all the values it is given in one transaction, so a position is never half
+saved. A stored value that no longer parses reads as the default.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import Preference
 
+T = TypeVar("T")
 
-def get_preference(db: Database, key: str, default: str = "") -> str:
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    key: str
+    default: T
+    parse: Callable[[str], T]
+    dump: Callable[[T], str]
+
+
+def _text(key: str, default: str = "") -> Setting[str]:
+    return Setting(key, default, str, str)
+
+
+def _flag(key: str) -> Setting[bool]:
+    return Setting(key, False, lambda text: text == "yes", lambda value: "yes" if value else "")
+
+
+LANGUAGE = _text("ui.language", "en")
+SPECIALIST_NAME = _text("ui.specialist_name")
+LAST_VISIT = _text("ui.last_visit")
+LAST_SECTION = _text("ui.last_section")
+LAST_ITEM = _text("ui.last_item")
+IDENTITY_OFFERED = _flag("ui.identity_offered")
+
+
+def read(db: Database, setting: Setting[T]) -> T:
     with db.session() as session:
-        row = session.get(Preference, key)
-        return row.value if row else default
+        row = session.get(Preference, setting.key)
+    if row is None:
+        return setting.default
+    try:
+        return setting.parse(row.value)
+    except ValueError:
+        return setting.default
 
 
-def set_preference(db: Database, key: str, value: str) -> None:
+def write(db: Database, *values: tuple[Setting[Any], Any]) -> None:
     with db.session() as session:
-        row = session.get(Preference, key)
-        if row is None:
-            session.add(Preference(key=key, value=value))
-        elif row.value != value:
-            row.value = value
+        for setting, value in values:
+            text = setting.dump(value)
+            row = session.get(Preference, setting.key)
+            if row is None:
+                session.add(Preference(key=setting.key, value=text))
+            elif row.value != text:
+                row.value = text

@@ -16,10 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import ietp_desktop.storage.audit  # noqa: F401  (registers the audit hook)
 from ietp_desktop.domain.errors import UserError
+from ietp_desktop.paths import DataFolder
 from ietp_desktop.storage.audit import ACTOR_KEY
 from ietp_desktop.storage.migrate import upgrade_to_head
-
-DB_FILE_NAME = "ietp.sqlite3"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -47,6 +46,13 @@ class Database:
     location: str
     data_dir: Path | None = None
     actor: str | None = None
+
+    @property
+    def folder(self) -> DataFolder:
+        """The data folder's paths; a database opened by URL alone has none."""
+        if self.data_dir is None:
+            raise UserError("this database has no data folder")
+        return DataFolder(self.data_dir)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -112,10 +118,11 @@ def _check_readable_sqlite(path: Path) -> None:
 def open_data_dir(data_dir: Path, *, actor: str | None = None, migrate: bool = True) -> Database:
     """Open (creating or upgrading as needed) the database of a data folder."""
     _check_writable_dir(data_dir)
-    path = data_dir / DB_FILE_NAME
+    folder = DataFolder(data_dir)
+    path = folder.database
     _check_readable_sqlite(path)
     database = open_url(
-        f"sqlite:///{path}", actor=actor, migrate=migrate, backup_dir=data_dir / "backups"
+        f"sqlite:///{path}", actor=actor, migrate=migrate, backup_dir=folder.backups
     )
     database.data_dir = data_dir
     return database

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CJK_FONT = "fonts/wqy-microhei.ttc"
-PREF_IDENTITY_OFFERED = "ui.identity_offered"
 
 
 def install_cjk_fallback(app: QApplication) -> str | None:
@@ -45,9 +44,8 @@ def install_cjk_fallback(app: QApplication) -> str | None:
 
 def restore_language(db: Database) -> None:
     from ietp_desktop.services import settings
-    from ietp_desktop.ui.main_window import PREF_LANGUAGE
 
-    language = settings.get_preference(db, PREF_LANGUAGE, "en")
+    language = settings.read(db, settings.LANGUAGE)
     set_language(language if language in LANGUAGES else "en")
 
 
@@ -103,10 +101,10 @@ def offer_identity_on_first_run(window: MainWindow, db: Database) -> None:
 
     if keys.identity_view(db) is not None:
         return
-    if settings.get_preference(db, PREF_IDENTITY_OFFERED):
+    if settings.read(db, settings.IDENTITY_OFFERED):
         window.statusBar().showMessage(
             tr("No signing identity yet: File → Signing identity… imports the office's file.")
         )
         return
-    settings.set_preference(db, PREF_IDENTITY_OFFERED, "yes")
+    settings.write(db, (settings.IDENTITY_OFFERED, True))
     window.set_up_identity()

@@ -45,14 +45,7 @@ from ietp_desktop.ui.visits.visit_dialogs import (
     PlanVisitDialog,
     RefuseVisitDialog,
 )
-from ietp_desktop.ui.workspace.visit_workspace import (
-    PREF_ITEM,
-    PREF_SECTION,
-    PREF_VISIT,
-    VisitWorkspace,
-)
-
-PREF_LANGUAGE = "ui.language"
+from ietp_desktop.ui.workspace.visit_workspace import VisitWorkspace
 
 
 class _ShortcutsFirst(QObject):
@@ -392,7 +385,7 @@ class MainWindow(QMainWindow):
         if factory is None:
             self.show_error(tr("Choose a factory first."))
             return
-        specialist = settings.get_preference(self.db, "ui.specialist_name", "")
+        specialist = settings.read(self.db, settings.SPECIALIST_NAME)
         self.dialog = PlanVisitDialog(self.db, factory, self._planned, self, specialist)
         self.dialog.open()
 
@@ -401,8 +394,8 @@ class MainWindow(QMainWindow):
         self._dialog_done(message)
         if isinstance(dialog, PlanVisitDialog):
             if dialog.specialist.text().strip():
-                settings.set_preference(
-                    self.db, "ui.specialist_name", dialog.specialist.text().strip()
+                settings.write(
+                    self.db, (settings.SPECIALIST_NAME, dialog.specialist.text().strip())
                 )
             self.tabs.setCurrentIndex(0)
             self.select_visit(dialog.planned_uuid)
@@ -475,11 +468,11 @@ class MainWindow(QMainWindow):
 
     def restore_position(self) -> None:
         """Reopen the visit, section and item the user was at when the program closed."""
-        uuid = settings.get_preference(self.db, PREF_VISIT)
+        uuid = settings.read(self.db, settings.LAST_VISIT)
         if not uuid or not any(v.uuid == uuid for v in self.visit_model.rows):
             return
-        section = settings.get_preference(self.db, PREF_SECTION)
-        item = settings.get_preference(self.db, PREF_ITEM)
+        section = settings.read(self.db, settings.LAST_SECTION)
+        item = settings.read(self.db, settings.LAST_ITEM)
         workspace = self.open_visit(uuid)
         if workspace is None:
             return
@@ -502,7 +495,7 @@ class MainWindow(QMainWindow):
             self.workspace.flush()
         set_language(language)
         try:
-            settings.set_preference(self.db, PREF_LANGUAGE, language)
+            settings.write(self.db, (settings.LANGUAGE, language))
         except UserError as exc:
             self.show_error(str(exc))
         self.language_actions[language].setChecked(True)

@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from ietp_desktop.domain.checklist import validate_answer
+from ietp_desktop.paths import DataFolder
 from ietp_desktop.services.catalogue import definitions
 from ietp_desktop.services.outcome import findings
 from ietp_desktop.services.visits import answers, attendees, factories, lifecycle
 from ietp_desktop.services.workspace import open_workspace
-from ietp_desktop.storage.db import DB_FILE_NAME, Database
+from ietp_desktop.storage.db import Database
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ATTENDEE_PREFIX = "Crash attendee "
@@ -110,7 +111,7 @@ def integrity(path: Path) -> str:
 def read_state(data_dir: Path, visit_uuid: str) -> StoredState:
     """Reopen as the program does (migrations run and must not complain), then read."""
     open_workspace(data_dir, actor="crash-check").dispose()
-    with sqlite3.connect(data_dir / DB_FILE_NAME) as conn:
+    with sqlite3.connect(DataFolder(data_dir).database) as conn:
         (visit_id,) = conn.execute("SELECT id FROM visits WHERE uuid = ?", (visit_uuid,)).fetchone()
         stored_answers = {
             item: json.loads(value)
@@ -305,7 +306,7 @@ def kill_round(
         transcript.close()
     if pending is not None:
         ledger.in_flight(pending)
-    result = integrity(data_dir / DB_FILE_NAME)
+    result = integrity(DataFolder(data_dir).database)
     lost, problems = ledger.check(read_state(data_dir, visit_uuid))
     return KillResult(acked, lost, problems, result), next_seq
 

@@ -12,12 +12,12 @@ import pytest
 
 from ietp_desktop import cli
 from ietp_desktop.domain.errors import UserError
+from ietp_desktop.paths import DataFolder
 from ietp_desktop.security.atomic import atomic_write_bytes
 from ietp_desktop.services.outcome import cap_xlsx, findings
 from ietp_desktop.services.visits import answers, attendees
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.services.workspace import open_workspace
-from ietp_desktop.storage.db import DB_FILE_NAME
 from tests.reliability.crash_workload import REPO_ROOT, integrity, prepare_workspace, text_items
 from tests.reliability.faults import install
 
@@ -70,18 +70,18 @@ def test_services_refuse_the_save_and_keep_the_last_saved_state(
         answers.record_answer(db, workspace.uuid, workspace.item, "lost answer", BIG_NOTE)
     message = str(refused.value)
     assert "\n" not in message
-    assert message.startswith(f"could not save to {workspace.data_dir / DB_FILE_NAME}")
+    assert message.startswith(f"could not save to {DataFolder(workspace.data_dir).database}")
     assert message.endswith("the last saved state is kept")
     with pytest.raises(UserError, match=MESSAGES[fault]):
         attendees.add_attendee(db, workspace.uuid, attendees.AttendeeInput("x" * 200_000))
     db.dispose()
     monkeypatch.undo()
     assert workspace.saved() == before
-    assert integrity(workspace.data_dir / DB_FILE_NAME) == "ok"
+    assert integrity(DataFolder(workspace.data_dir).database) == "ok"
 
 
 def test_a_really_read_only_database_file_is_reported(workspace: Workspace) -> None:
-    path = workspace.data_dir / DB_FILE_NAME
+    path = DataFolder(workspace.data_dir).database
     if os.geteuid() == 0:
         pytest.skip("root writes read-only files; the db-readonly fault covers this case")
     before = workspace.saved()

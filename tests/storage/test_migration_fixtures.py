@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from ietp_desktop.domain.errors import UserError
+from ietp_desktop.paths import DataFolder
 from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage import migrate
-from ietp_desktop.storage.db import DB_FILE_NAME, open_data_dir
+from ietp_desktop.storage.db import open_data_dir
 from ietp_desktop.storage.migrate import _backup_sqlite, current_revision, head_revision
 from tests.storage.fixtures.snapshot import FIXTURES_DIR, expected_path, fixture_path, snapshot
 
@@ -58,7 +59,7 @@ def row_counts(database: Path) -> dict[str, int]:
 
 def install_copy(fixture: Path, data_dir: Path) -> Path:
     data_dir.mkdir(parents=True)
-    target = data_dir / DB_FILE_NAME
+    target = DataFolder(data_dir).database
     shutil.copyfile(fixture, target)
     return target
 
@@ -91,7 +92,7 @@ def test_fixture_opens_at_head_with_its_data_intact(fixture: Path, tmp_path: Pat
         if finding[1] == "zero_tolerance"
     ]
     assert [f[2] for f in zero_tolerance] == ["Second set of attendance records found"]
-    with sqlite3.connect(data_dir / DB_FILE_NAME) as conn:
+    with sqlite3.connect(DataFolder(data_dir).database) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
@@ -142,10 +143,10 @@ def test_upgrade_through_a_throwaway_revision_backs_up_first(
     assert "test_only_probe" not in tables
 
     monkeypatch.undo()  # the real program does not know 9990_test_only: newer, refused
-    before = (data_dir / DB_FILE_NAME).read_bytes()
+    before = (DataFolder(data_dir).database).read_bytes()
     with pytest.raises(UserError, match=r"newer version of IETP PV Desktop.*9990_test_only"):
         open_data_dir(data_dir)
-    assert (data_dir / DB_FILE_NAME).read_bytes() == before
+    assert (DataFolder(data_dir).database).read_bytes() == before
 
 
 def test_the_backup_opens_as_a_workspace_of_its_own(tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.storage.db import DB_FILE_NAME, open_data_dir
+from ietp_desktop.paths import DataFolder
+from ietp_desktop.storage.db import open_data_dir
 from ietp_desktop.storage.migrate import alembic_config, current_revision, head_revision
 from ietp_desktop.storage.models import Base
 
@@ -43,7 +44,7 @@ def test_empty_database_is_created_at_head_and_matches_the_models(data_dir: Path
 
 def test_database_newer_than_the_program_is_refused_and_left_alone(data_dir: Path) -> None:
     open_data_dir(data_dir).dispose()
-    path = data_dir / DB_FILE_NAME
+    path = DataFolder(data_dir).database
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
     before = path.read_bytes()
@@ -54,14 +55,14 @@ def test_database_newer_than_the_program_is_refused_and_left_alone(data_dir: Pat
 
 def test_corrupt_database_file_gets_a_clear_message(data_dir: Path) -> None:
     data_dir.mkdir(parents=True)
-    (data_dir / DB_FILE_NAME).write_bytes(b"this is not a database, just some bytes" * 100)
+    (DataFolder(data_dir).database).write_bytes(b"this is not a database, just some bytes" * 100)
     with pytest.raises(UserError, match="is not a readable database"):
         open_data_dir(data_dir)
 
 
 def test_foreign_sqlite_database_is_refused(data_dir: Path) -> None:
     data_dir.mkdir(parents=True)
-    with sqlite3.connect(data_dir / DB_FILE_NAME) as conn:
+    with sqlite3.connect(DataFolder(data_dir).database) as conn:
         conn.execute("CREATE TABLE something_else (x INTEGER)")
     with pytest.raises(UserError, match="not an IETP PV Desktop database"):
         open_data_dir(data_dir)
@@ -95,7 +96,7 @@ def test_old_schema_is_backed_up_before_upgrading(data_dir: Path) -> None:
         # take the backup path only when a revision is present. Check the backup helper directly.
         from ietp_desktop.storage.migrate import _backup_sqlite
 
-        engine = create_engine(f"sqlite:///{data_dir / DB_FILE_NAME}")
+        engine = create_engine(f"sqlite:///{DataFolder(data_dir).database}")
         backup = _backup_sqlite(engine, data_dir / "backups", head.revision)
         assert backup is not None
         with sqlite3.connect(backup) as conn:
@@ -104,7 +105,7 @@ def test_old_schema_is_backed_up_before_upgrading(data_dir: Path) -> None:
             )
         engine.dispose()
         return
-    engine = create_engine(f"sqlite:///{data_dir / DB_FILE_NAME}")
+    engine = create_engine(f"sqlite:///{DataFolder(data_dir).database}")
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

@@ -75,7 +75,7 @@ def test_switch_to_chinese_without_restart_keeps_work(
     qtbot.wait(20)  # let the menu bar lay out its new titles
     window.grab().save(str(shots / "checklist_zh.png"))
     assert load_detail(db, uuid).answers["WH-03"].value == 48.0  # pending typing was saved
-    assert settings.get_preference(db, "ui.language") == "zh"
+    assert settings.read(db, settings.LANGUAGE) == "zh"
 
     workspace.go_to_page(page_index(workspace, workspace.closing_page))
     qtbot.mouseClick(workspace.closing_page.complete_button, Qt.MouseButton.LeftButton)
@@ -92,7 +92,7 @@ def test_switch_to_chinese_without_restart_keeps_work(
 def test_window_starts_in_the_stored_language(qtbot: QtBot, db: Database) -> None:
     from ietp_desktop.ui.app import restore_language
 
-    settings.set_preference(db, "ui.language", "zh")
+    settings.write(db, (settings.LANGUAGE, "zh"))
     restore_language(db)
     window = MainWindow(db)
     qtbot.addWidget(window)

@@ -14,12 +14,12 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 
 from ietp_desktop.domain.errors import UserError
+from ietp_desktop.paths import DataFolder
 from ietp_desktop.security import passphrase_store
 from ietp_desktop.security.certificates import SigningIdentity
 from ietp_desktop.security.enrolment import SpecialistIdentity, import_enrolment, load_identity
 from ietp_desktop.storage.db import Database
 
-IDENTITY_DIR = "identity"
 OFFICE_CA_FILE = "office-ca.pem"
 
 
@@ -38,7 +38,7 @@ class IdentityView:
 def identity_dir(data_dir: Path | None) -> Path:
     if data_dir is None:
         raise UserError("this database has no data folder, so it cannot hold a signing identity")
-    return Path(data_dir) / IDENTITY_DIR
+    return DataFolder(Path(data_dir)).identity
 
 
 def current_identity(db: Database) -> SpecialistIdentity | None:

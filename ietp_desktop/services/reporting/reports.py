@@ -35,7 +35,6 @@ from ietp_desktop.storage.audit import record_event
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.types import utcnow
 
-REPORTS_DIR = "reports"
 SIGNABLE = (VisitStatus.COMPLETED, VisitStatus.REFUSED)
 
 Progress = Callable[[float], None]
@@ -71,7 +70,7 @@ def unlock_signer(db: Database, passphrase: str) -> UnlockedSigner:
 def reports_dir(db: Database) -> Path:
     if db.data_dir is None:
         raise UserError("this database has no data folder to keep signed reports in")
-    return db.data_dir / REPORTS_DIR
+    return db.folder.reports
 
 
 def stored_report_path(db: Database, uuid: str, revision: int) -> Path:

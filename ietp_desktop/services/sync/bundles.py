@@ -48,8 +48,6 @@ from ietp_desktop.sync.bundle import (
 )
 from ietp_desktop.sync.errors import SourceChanged
 
-IDENTITY_DIR_NAME = "identity"
-REPORTS_DIR_NAME = "reports"
 BUNDLE_SUFFIX = ".ietpbundle"
 EXPORTABLE = (VisitStatus.SIGNED.value, VisitStatus.EXPORTED.value)
 Progress = Callable[[float], None]
@@ -84,7 +82,7 @@ class ReceiptResult:
 def identity_dir_of(db: Database) -> Path:
     if db.data_dir is None:
         raise UserError(tr("this database has no data folder, so no enrolled specialist"))
-    return db.data_dir / IDENTITY_DIR_NAME
+    return db.folder.identity
 
 
 def require_identity(identity_dir: Path) -> SpecialistIdentity:
@@ -103,7 +101,7 @@ def signed_report_file(db: Database, visit: Visit) -> Path | None:
     """The signed PDF whose sha256 the visit recorded, if it is stored under reports/."""
     if not visit.report_sha256 or db.data_dir is None:
         return None
-    folder = db.data_dir / REPORTS_DIR_NAME
+    folder = db.folder.reports
     sha = visit.report_sha256
     candidates = [
         folder / f"{visit.uuid}-r{visit.revision}.pdf",  # where services/reports stores it
@@ -169,7 +167,7 @@ def _visit_sources(
                     "the signed report of visit {id} (sha256 {sha}) is not in {dir}",
                     id=label,
                     sha=visit.report_sha256[:12],
-                    dir=(db.data_dir or Path()) / REPORTS_DIR_NAME,
+                    dir=db.folder.reports if db.data_dir else Path(),
                 )
             )
         name = vp.report_entry_name(visit.uuid, visit.revision)

@@ -56,8 +56,6 @@ from ietp_desktop.storage.models import (
     Visit,
 )
 
-ATTACHMENTS_DIR = "attachments"
-
 
 def decode_value(value_json: str) -> AnswerValue:
     value = json.loads(value_json)
@@ -228,8 +226,7 @@ def list_visits(
 
 
 def attachment_path(db: Database, sha256: str) -> str:
-    base = db.data_dir / ATTACHMENTS_DIR if db.data_dir else None
-    return str(base / sha256[:2] / sha256) if base else ""
+    return str(db.folder.attachment(sha256)) if db.data_dir else ""
 
 
 def _finding_views(session: Session, visit_id: int) -> tuple[FindingView, ...]:

@@ -52,7 +52,6 @@ from ietp_desktop.ui.workspace.pages import load_optional_pages
 
 log = logging.getLogger(__name__)
 
-PREF_VISIT, PREF_SECTION, PREF_ITEM = "ui.last_visit", "ui.last_section", "ui.last_item"
 STATE_COLOURS = {"done": "#2e7d32", "left": "#e0a100", "findings": "#c62828", "page": "#90a4ae"}
 
 
@@ -277,9 +276,12 @@ class VisitWorkspace(QWidget):
             return
         self._stored_position = (section_id, item_id)
         try:
-            settings.set_preference(self.db, PREF_VISIT, self.uuid)
-            settings.set_preference(self.db, PREF_SECTION, section_id)
-            settings.set_preference(self.db, PREF_ITEM, item_id)
+            settings.write(
+                self.db,
+                (settings.LAST_VISIT, self.uuid),
+                (settings.LAST_SECTION, section_id),
+                (settings.LAST_ITEM, item_id),
+            )
         except UserError as exc:
             self.context.events.sig_error.emit(str(exc))
 
