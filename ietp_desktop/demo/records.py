@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ietp_desktop.domain.rules import RuleSet
 from ietp_desktop.domain.workdays import is_working_day
-from ietp_desktop.services.hours import records, workers
+from ietp_desktop.services.hours import proposals, records, workers
 from ietp_desktop.services.visits.refs import resolve_visit
 from ietp_desktop.storage.db import Database
 
@@ -131,7 +131,7 @@ def seed_demo_records(db: Database, visit_uuid: str, visit_day: date) -> int:
         for path, kind in ((time_file, "time"), (pay_file, "pay")):
             preview = records.preview_import(db, visit_uuid, path, kind)
             records.commit_import(db, visit_uuid, preview)
-    return len(records.proposed_findings(db, visit_uuid))
+    return len(proposals.proposed_findings(db, visit_uuid))
 
 
 def answers_from_records(db: Database, visit_uuid: str) -> dict[str, float]:

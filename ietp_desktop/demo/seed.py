@@ -23,7 +23,7 @@ from ietp_desktop.domain.checklist import (
 )
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.services.catalogue import definitions
-from ietp_desktop.services.hours import records
+from ietp_desktop.services.hours import proposals
 from ietp_desktop.services.outcome import cap, findings
 from ietp_desktop.services.visits import answers, attendees, factories, lifecycle, qa
 from ietp_desktop.services.workspace import open_workspace
@@ -242,8 +242,8 @@ def seed_demo_visits(data_dir: Path, today: date | None = None) -> DemoResult:
             "EH-02": "East exit of warehouse B blocked by cartons. B仓东侧出口被纸箱堵塞。",
         },
     )
-    for proposal in records.proposed_findings(db, uuid)[:3]:
-        records.accept_proposal(db, uuid, proposal)
+    for proposal in proposals.proposed_findings(db, uuid)[:3]:
+        proposals.accept_proposal(db, uuid, proposal)
     fire_exit = findings.add_finding(
         db,
         uuid,

@@ -422,6 +422,21 @@ class ReceivedBundle(Base):
     summary_json: Mapped[str] = mapped_column(Text, default="{}")
 
 
+class ProposalDecision(Base):
+    """What the specialist did with a finding the hours and wage checks proposed."""
+
+    __tablename__ = "proposal_decisions"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("visit_id", "proposal_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    proposal_key: Mapped[str] = mapped_column(String(80))
+    decision: Mapped[str] = mapped_column(String(12), default="dismissed")  # or accepted
+    finding_code: Mapped[str] = mapped_column(String(10), default="")
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
 class Preference(Base):
     """Small per-device settings kept with the data (language, where the user left off)."""
 

@@ -180,3 +180,31 @@ def test_fixture_stamped_newer_than_the_program_is_refused_and_left_alone(
         open_workspace(tmp_path / "data")
     assert path.read_bytes() == before
     assert not (tmp_path / "data" / "backups").exists()
+
+
+def test_proposal_decisions_move_from_the_preferences_into_their_table(tmp_path: Path) -> None:
+    """Schema 0001 kept accepted/dismissed proposals as JSON preferences; 0002 has a table."""
+    data_dir = tmp_path / "data"
+    original = install_copy(fixture_path("0001"), data_dir)
+    with sqlite3.connect(original) as conn:
+        (uuid, visit_id) = conn.execute("SELECT uuid, id FROM visits ORDER BY id").fetchone()
+        conn.executemany(
+            "INSERT INTO preferences (key, value) VALUES (?, ?)",
+            [
+                (f"records.accepted.{uuid}", json.dumps({"rest_day:aaa": "F03"})),
+                (f"records.dismissed.{uuid}", json.dumps(["rest_day:aaa", "hours:bbb"])),
+                ("records.dismissed.no-such-visit", json.dumps(["hours:ccc"])),
+            ],
+        )
+    open_workspace(data_dir).dispose()
+    with sqlite3.connect(original) as conn:
+        rows = conn.execute(
+            "SELECT visit_id, proposal_key, decision, finding_code FROM proposal_decisions "
+            "ORDER BY proposal_key"
+        ).fetchall()
+        left = conn.execute("SELECT count(*) FROM preferences WHERE key LIKE 'records.%'")
+        assert left.fetchone() == (0,)
+    assert rows == [
+        (visit_id, "hours:bbb", "dismissed", ""),
+        (visit_id, "rest_day:aaa", "accepted", "F03"),
+    ]

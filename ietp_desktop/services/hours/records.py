@@ -22,8 +22,6 @@ from sqlalchemy import Connection, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.domain.findings import FindingSource
-from ietp_desktop.domain.proposals import ProposedFinding, propose_findings
 from ietp_desktop.domain.records import (
     Analysis,
     Breach,
@@ -42,12 +40,10 @@ from ietp_desktop.importers.pay_records import preview_pay_records
 from ietp_desktop.importers.preview import ImportPreview, RowProblem
 from ietp_desktop.importers.time_records import preview_time_records
 from ietp_desktop.services.catalogue import definitions
-from ietp_desktop.services.dto import FindingView
-from ietp_desktop.services.outcome.findings import FindingInput, add_finding
 from ietp_desktop.services.visits.refs import require_editable, resolve_visit, short_id
 from ietp_desktop.storage.audit import record_event
 from ietp_desktop.storage.db import Database
-from ietp_desktop.storage.models import AuditEvent, Factory, Preference, Visit, Worker
+from ietp_desktop.storage.models import AuditEvent, Factory, Visit, Worker
 from ietp_desktop.storage.models import PayRecord as PayRow
 from ietp_desktop.storage.models import TimeRecord as TimeRow
 
@@ -622,146 +618,3 @@ def analyse_visit(db: Database, visit_ref: str | int) -> Analysis:
 def records_period(punches: Iterable[Punch]) -> tuple[date, date] | None:
     dates = [p.work_date for p in punches]
     return (min(dates), max(dates)) if dates else None
-
-
-# --- proposed findings ------------------------------------------------------------------
-
-ProposalStatus = Literal["open", "accepted", "dismissed"]
-
-
-@dataclass(frozen=True)
-class ProposalView:
-    key: str  # stable while the breaches behind it stay the same
-    proposal: ProposedFinding
-    status: ProposalStatus = "open"
-    finding_code: str = ""  # the finding it became, once accepted
-
-
-def proposal_key(proposal: ProposedFinding) -> str:
-    content = json.dumps(
-        [
-            proposal.rule_id,
-            list(proposal.worker_codes),
-            [[s.isoformat(), e.isoformat()] for s, e in proposal.periods],
-        ]
-    )
-    return f"{proposal.rule_id}:{hashlib.sha256(content.encode()).hexdigest()[:12]}"
-
-
-def _dismissed_key(uuid: str) -> str:
-    return f"records.dismissed.{uuid}"
-
-
-def _accepted_key(uuid: str) -> str:
-    return f"records.accepted.{uuid}"
-
-
-def _read_json(session: Session, key: str, default: Any) -> Any:
-    row = session.get(Preference, key)
-    try:
-        return json.loads(row.value) if row and row.value else default
-    except ValueError:
-        return default
-
-
-def _write_json(session: Session, key: str, value: Any) -> None:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    row = session.get(Preference, key)
-    if row is None:
-        session.add(Preference(key=key, value=text))
-    else:
-        row.value = text
-
-
-def proposals_for(
-    db: Database, visit_ref: str | int, analysis: Analysis, include_handled: bool = False
-) -> list[ProposalView]:
-    """The proposed findings of an analysis, with what the specialist did with each."""
-    with db.session() as session:
-        visit = resolve_visit(session, visit_ref)
-        dismissed = set(_read_json(session, _dismissed_key(visit.uuid), []))
-        accepted: dict[str, str] = _read_json(session, _accepted_key(visit.uuid), {})
-    views: list[ProposalView] = []
-    for proposal in propose_findings(analysis):
-        key = proposal_key(proposal)
-        if key in accepted:
-            view = ProposalView(key, proposal, "accepted", accepted[key])
-        elif key in dismissed:
-            view = ProposalView(key, proposal, "dismissed")
-        else:
-            view = ProposalView(key, proposal)
-        if include_handled or view.status == "open":
-            views.append(view)
-    return views
-
-
-def proposed_findings(
-    db: Database, visit_ref: str | int, include_handled: bool = False
-) -> list[ProposalView]:
-    return proposals_for(db, visit_ref, analyse_visit(db, visit_ref), include_handled)
-
-
-def _evidence(proposal: ProposedFinding, rule_set_id: str) -> str:
-    lines = [b.message for b in proposal.breaches]
-    if not lines:
-        lines = [proposal.description]
-    head = f"Calculated from the imported time and pay records (rule set {rule_set_id})."
-    return "\n".join([head, *lines])
-
-
-def accept_proposal(
-    db: Database,
-    visit_ref: str | int,
-    proposal: ProposalView | ProposedFinding,
-    edited_description: str | None = None,
-    edited_title: str | None = None,
-) -> FindingView:
-    """The proposal becomes a finding of the visit (source: calculated)."""
-    found = proposal.proposal if isinstance(proposal, ProposalView) else proposal
-    key = proposal_key(found)
-    with db.session() as session:
-        visit = resolve_visit(session, visit_ref)
-        require_editable(visit)
-        accepted: dict[str, str] = _read_json(session, _accepted_key(visit.uuid), {})
-        if key in accepted:
-            raise UserError(
-                f"visit {short_id(visit.uuid)}: this proposal was already accepted as "
-                f"finding {accepted[key]}"
-            )
-        rule_set_id = visit_rules(session, visit).rule_set_id
-    view = add_finding(
-        db,
-        visit_ref,
-        FindingInput(
-            classification=found.classification.value,
-            description=(edited_description or found.description).strip(),
-            title=(edited_title or found.title).strip(),
-            category=found.category.value,
-            evidence=_evidence(found, rule_set_id),
-            source=FindingSource.CALCULATED.value,
-        ),
-    )
-    with db.session() as session:
-        visit = resolve_visit(session, visit_ref)
-        accepted = _read_json(session, _accepted_key(visit.uuid), {})
-        accepted[key] = view.code
-        _write_json(session, _accepted_key(visit.uuid), accepted)
-        dismissed = [k for k in _read_json(session, _dismissed_key(visit.uuid), []) if k != key]
-        _write_json(session, _dismissed_key(visit.uuid), dismissed)
-    return view
-
-
-def dismiss_proposal(
-    db: Database,
-    visit_ref: str | int,
-    proposal: ProposalView | ProposedFinding,
-    dismissed: bool = True,
-) -> None:
-    """Remember that the specialist dismissed the proposal (or, with False, restore it)."""
-    found = proposal.proposal if isinstance(proposal, ProposalView) else proposal
-    key = proposal_key(found)
-    with db.session() as session:
-        visit = resolve_visit(session, visit_ref)
-        keys = set(_read_json(session, _dismissed_key(visit.uuid), []))
-        keys = keys | {key} if dismissed else keys - {key}
-        _write_json(session, _dismissed_key(visit.uuid), sorted(keys))

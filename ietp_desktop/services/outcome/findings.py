@@ -132,23 +132,28 @@ def add_finding(db: Database, visit_ref: str | int, data: FindingInput) -> Findi
     with db.session() as session:
         visit = resolve_visit(session, visit_ref)
         require_editable(visit)
-        _check(session, visit, data)
-        finding = Finding(
-            visit_id=visit.id,
-            code=_next_code(session, visit.id),
-            title=data.title.strip() or data.description.strip().splitlines()[0][:120],
-            description=data.description.strip(),
-            classification=data.classification,
-            category=data.category,
-            root_cause=data.root_cause,
-            evidence=data.evidence,
-            source=data.source,
-        )
-        finding.items = [FindingItem(item_id=i, visit_id=visit.id) for i in data.item_ids]
-        session.add(finding)
-        sync_cap_line(session, visit, finding)
-        session.flush()
-        return _view(session, visit.id, finding.id)
+        return insert_finding(session, visit, data)
+
+
+def insert_finding(session: Session, visit: Visit, data: FindingInput) -> FindingView:
+    """Add a finding (and its CAP line) inside the caller's transaction."""
+    _check(session, visit, data)
+    finding = Finding(
+        visit_id=visit.id,
+        code=_next_code(session, visit.id),
+        title=data.title.strip() or data.description.strip().splitlines()[0][:120],
+        description=data.description.strip(),
+        classification=data.classification,
+        category=data.category,
+        root_cause=data.root_cause,
+        evidence=data.evidence,
+        source=data.source,
+    )
+    finding.items = [FindingItem(item_id=i, visit_id=visit.id) for i in data.item_ids]
+    session.add(finding)
+    sync_cap_line(session, visit, finding)
+    session.flush()
+    return _view(session, visit.id, finding.id)
 
 
 def resolve_finding(session: Session, visit: Visit, ref: str | int) -> Finding:

@@ -41,12 +41,11 @@ from ietp_desktop.domain.records import (
     format_period,
 )
 from ietp_desktop.i18n import tr
-from ietp_desktop.services.hours import records, workers
+from ietp_desktop.services.hours import proposals, records, workers
+from ietp_desktop.services.hours.proposals import ProposalStatus, ProposalView
 from ietp_desktop.services.hours.records import (
     ImportResult,
     Kind,
-    ProposalStatus,
-    ProposalView,
     RecordsPreview,
     breach_text,
 )
@@ -285,7 +284,7 @@ class RecordsPage(QWidget):
 
         def work(_progress: object) -> Results:
             analysis = records.analyse_visit(db, uuid)
-            return Results(analysis, records.proposals_for(db, uuid, analysis, True))
+            return Results(analysis, proposals.proposals_for(db, uuid, analysis, True))
 
         run_task(self, tr("Checking hours and wages…"), work, self._loaded, self._check_failed)
 
@@ -600,7 +599,7 @@ class RecordsPage(QWidget):
         if view is None:
             return
         try:
-            finding = records.accept_proposal(
+            finding = proposals.accept_proposal(
                 self.context.db, self.context.visit_uuid, view, description, title
             )
         except UserError as exc:
@@ -640,7 +639,7 @@ class RecordsPage(QWidget):
             return
         restore = view.status == "dismissed"
         try:
-            records.dismiss_proposal(
+            proposals.dismiss_proposal(
                 self.context.db, self.context.visit_uuid, view, dismissed=not restore
             )
         except UserError as exc:

@@ -3,11 +3,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.services.hours import records
+from ietp_desktop.services.hours import proposals, records
 from ietp_desktop.services.outcome import findings
+from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.storage.db import Database
+from ietp_desktop.storage.models import ProposalDecision, Visit
 from tests.services.hours.records_fixtures import add_sample, thirteen_days_csv
 
 
@@ -36,30 +39,62 @@ def test_accepted_proposal_becomes_a_calculated_finding_and_leaves_the_list(
     db: Database, started_visit: str, tmp_path: Path
 ) -> None:
     imported(db, started_visit, tmp_path)
-    open_before = records.proposed_findings(db, started_visit)
+    open_before = proposals.proposed_findings(db, started_visit)
     rest = next(p for p in open_before if p.proposal.rule_id == "rest_days_per_week")
     assert "W01" in rest.proposal.description and "1–13 Oct 2026" in rest.proposal.description
-    finding = records.accept_proposal(db, started_visit, rest)
+    finding = proposals.accept_proposal(db, started_visit, rest)
     assert finding.source == "calculated"
     listed = {f.code: f for f in findings.list_findings(db, started_visit)}
     assert listed[finding.code].classification == "standard_nc"
     assert "Labour Law" in listed[finding.code].evidence
-    remaining = records.proposed_findings(db, started_visit)
+    remaining = proposals.proposed_findings(db, started_visit)
     assert rest.key not in {p.key for p in remaining}
-    handled = records.proposed_findings(db, started_visit, include_handled=True)
+    handled = proposals.proposed_findings(db, started_visit, include_handled=True)
     assert next(p for p in handled if p.key == rest.key).finding_code == finding.code
     with pytest.raises(UserError, match="already accepted"):
-        records.accept_proposal(db, started_visit, rest)
+        proposals.accept_proposal(db, started_visit, rest)
 
 
 def test_edited_and_dismissed_proposals(db: Database, started_visit: str, tmp_path: Path) -> None:
     imported(db, started_visit, tmp_path)
-    proposals = records.proposed_findings(db, started_visit)
-    first, second = proposals[0], proposals[1]
-    finding = records.accept_proposal(db, started_visit, first, "Our own words.")
+    views = proposals.proposed_findings(db, started_visit)
+    first, second = views[0], views[1]
+    finding = proposals.accept_proposal(db, started_visit, first, "Our own words.")
     assert finding.description == "Our own words."
-    records.dismiss_proposal(db, started_visit, second)
-    keys = {p.key for p in records.proposed_findings(db, started_visit)}
+    proposals.dismiss_proposal(db, started_visit, second)
+    keys = {p.key for p in proposals.proposed_findings(db, started_visit)}
     assert first.key not in keys and second.key not in keys
-    records.dismiss_proposal(db, started_visit, second, dismissed=False)
-    assert second.key in {p.key for p in records.proposed_findings(db, started_visit)}
+    proposals.dismiss_proposal(db, started_visit, second, dismissed=False)
+    assert second.key in {p.key for p in proposals.proposed_findings(db, started_visit)}
+
+
+def test_accepting_a_proposal_is_all_or_nothing(
+    db: Database, started_visit: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure after the finding is added leaves neither the finding nor the decision."""
+    imported(db, started_visit, tmp_path)
+    first = proposals.proposed_findings(db, started_visit)[0]
+    before = [f.code for f in load_detail(db, started_visit).findings]
+
+    def broken_flush(*args: object, **kwargs: object) -> None:
+        raise UserError("the disk is full")
+
+    real_decisions = proposals._decisions
+    calls = {"n": 0}
+
+    def decisions_then_fail(session: Session, visit: Visit) -> dict[str, ProposalDecision]:
+        calls["n"] += 1
+        if calls["n"] > 1:  # after the finding was inserted, while recording the decision
+            broken_flush()
+        return real_decisions(session, visit)
+
+    monkeypatch.setattr(proposals, "_decisions", decisions_then_fail)
+    with pytest.raises(UserError, match="the disk is full"):
+        proposals.accept_proposal(db, started_visit, first)
+    monkeypatch.undo()
+
+    assert [f.code for f in load_detail(db, started_visit).findings] == before
+    still_open = proposals.proposed_findings(db, started_visit)
+    assert first.key in {p.key for p in still_open}
+    accepted = proposals.accept_proposal(db, started_visit, first)  # and it can be accepted
+    assert [f.code for f in load_detail(db, started_visit).findings] == [*before, accepted.code]

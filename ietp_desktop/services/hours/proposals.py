@@ -1,0 +1,149 @@
+"""Proposed findings from the hours and wage checks, and what the specialist did with each.
+
+A proposal is identified by a key derived from its rule, workers and periods, so a decision
+stays attached while the breaches behind it stay the same. Accepting one adds the finding and
+records the decision in the same transaction: there is never a finding without its decision,
+nor a decision without its finding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ietp_desktop.domain.errors import UserError
+from ietp_desktop.domain.findings import FindingSource
+from ietp_desktop.domain.proposals import ProposedFinding, propose_findings
+from ietp_desktop.domain.records import Analysis
+from ietp_desktop.services.dto import FindingView
+from ietp_desktop.services.hours.records import analyse_visit, visit_rules
+from ietp_desktop.services.outcome.findings import FindingInput, insert_finding
+from ietp_desktop.services.visits.refs import require_editable, resolve_visit, short_id
+from ietp_desktop.storage.db import Database
+from ietp_desktop.storage.models import ProposalDecision, Visit
+
+ProposalStatus = Literal["open", "accepted", "dismissed"]
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    key: str  # stable while the breaches behind it stay the same
+    proposal: ProposedFinding
+    status: ProposalStatus = "open"
+    finding_code: str = ""  # the finding it became, once accepted
+
+
+def proposal_key(proposal: ProposedFinding) -> str:
+    content = json.dumps(
+        [
+            proposal.rule_id,
+            list(proposal.worker_codes),
+            [[s.isoformat(), e.isoformat()] for s, e in proposal.periods],
+        ]
+    )
+    return f"{proposal.rule_id}:{hashlib.sha256(content.encode()).hexdigest()[:12]}"
+
+
+def _decisions(session: Session, visit: Visit) -> dict[str, ProposalDecision]:
+    rows = session.scalars(select(ProposalDecision).where(ProposalDecision.visit_id == visit.id))
+    return {row.proposal_key: row for row in rows}
+
+
+def _status(decision: str) -> ProposalStatus:
+    return "accepted" if decision == "accepted" else "dismissed"
+
+
+def proposals_for(
+    db: Database, visit_ref: str | int, analysis: Analysis, include_handled: bool = False
+) -> list[ProposalView]:
+    """The proposed findings of an analysis, with what the specialist did with each."""
+    with db.session() as session:
+        decisions = {
+            key: (_status(row.decision), row.finding_code)
+            for key, row in _decisions(session, resolve_visit(session, visit_ref)).items()
+        }
+    views: list[ProposalView] = []
+    for proposal in propose_findings(analysis):
+        key = proposal_key(proposal)
+        status, code = decisions.get(key, ("open", ""))
+        view = ProposalView(key, proposal, status, code)
+        if include_handled or view.status == "open":
+            views.append(view)
+    return views
+
+
+def proposed_findings(
+    db: Database, visit_ref: str | int, include_handled: bool = False
+) -> list[ProposalView]:
+    return proposals_for(db, visit_ref, analyse_visit(db, visit_ref), include_handled)
+
+
+def _evidence(proposal: ProposedFinding, rule_set_id: str) -> str:
+    lines = [b.message for b in proposal.breaches]
+    if not lines:
+        lines = [proposal.description]
+    head = f"Calculated from the imported time and pay records (rule set {rule_set_id})."
+    return "\n".join([head, *lines])
+
+
+def accept_proposal(
+    db: Database,
+    visit_ref: str | int,
+    proposal: ProposalView | ProposedFinding,
+    edited_description: str | None = None,
+    edited_title: str | None = None,
+) -> FindingView:
+    """The proposal becomes a finding of the visit (source: calculated), in one transaction."""
+    found = proposal.proposal if isinstance(proposal, ProposalView) else proposal
+    key = proposal_key(found)
+    with db.session() as session:
+        visit = resolve_visit(session, visit_ref)
+        require_editable(visit)
+        decision = _decisions(session, visit).get(key)
+        if decision is not None and decision.decision == "accepted":
+            raise UserError(
+                f"visit {short_id(visit.uuid)}: this proposal was already accepted as "
+                f"finding {decision.finding_code}"
+            )
+        view = insert_finding(
+            session,
+            visit,
+            FindingInput(
+                classification=found.classification.value,
+                description=(edited_description or found.description).strip(),
+                title=(edited_title or found.title).strip(),
+                category=found.category.value,
+                evidence=_evidence(found, visit_rules(session, visit).rule_set_id),
+                source=FindingSource.CALCULATED.value,
+            ),
+        )
+        if decision is None:
+            session.add(ProposalDecision(visit_id=visit.id, proposal_key=key))
+            session.flush()
+            decision = _decisions(session, visit)[key]
+        decision.decision = "accepted"
+        decision.finding_code = view.code
+        return view
+
+
+def dismiss_proposal(
+    db: Database,
+    visit_ref: str | int,
+    proposal: ProposalView | ProposedFinding,
+    dismissed: bool = True,
+) -> None:
+    """Remember that the specialist dismissed the proposal (or, with False, restore it)."""
+    found = proposal.proposal if isinstance(proposal, ProposalView) else proposal
+    key = proposal_key(found)
+    with db.session() as session:
+        visit = resolve_visit(session, visit_ref)
+        decision = _decisions(session, visit).get(key)
+        if dismissed and decision is None:
+            session.add(ProposalDecision(visit_id=visit.id, proposal_key=key, decision="dismissed"))
+        elif not dismissed and decision is not None and decision.decision == "dismissed":
+            session.delete(decision)
