@@ -8,8 +8,10 @@ str.format names: tr("Saved at {time}", time="10:02").
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 
+from ietp_desktop.domain import errors
 from ietp_desktop.paths import resources_dir
 
 LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}
@@ -48,3 +50,10 @@ def both(msgid: str, /, **values: object) -> str:
     en = tr(msgid, language="en", **values)
     zh = tr(msgid, language="zh", **values)
     return en if en == zh else f"{en} / {zh}"
+
+
+def _render_error(message: str, params: Mapping[str, object], language: str | None) -> str:
+    return tr(message, language=language, **params)
+
+
+errors.use_renderer(_render_error)

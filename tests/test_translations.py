@@ -13,6 +13,8 @@ import ietp_desktop
 from ietp_desktop.i18n import catalogue
 
 PACKAGE = Path(ietp_desktop.__file__).parent
+# tr() and both() translate; user errors carry a message template rendered where shown.
+MESSAGE_CALLS = ("tr", "both", "UserError", "NotFound", "ValidationFailed", "CertificateRejected")
 
 
 def _msgids() -> dict[str, str]:
@@ -22,7 +24,7 @@ def _msgids() -> dict[str, str]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) in ("tr", "both")
+                and getattr(node.func, "id", None) in MESSAGE_CALLS
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)

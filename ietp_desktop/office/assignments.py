@@ -17,7 +17,6 @@ from sqlalchemy import select
 from ietp_desktop.domain.checklist import form_sha256, parse_form
 from ietp_desktop.domain.errors import NotFound, UserError
 from ietp_desktop.domain.rules import parse_rule_set, rule_set_sha256
-from ietp_desktop.i18n import tr
 from ietp_desktop.office.folder import (
     open_office_db,
 )
@@ -70,14 +69,14 @@ def find_specialist_certificate(office_dir: Path, who: str) -> x509.Certificate:
         try:
             return x509.load_pem_x509_certificate(path.read_bytes())
         except ValueError as exc:
-            raise UserError(tr("{file} is not a certificate", file=path)) from exc
+            raise UserError("{file} is not a certificate", file=path) from exc
     matches = []
     for pem in sorted(OfficeFolder(Path(office_dir)).issued.glob("*.pem")):
         cert = x509.load_pem_x509_certificate(pem.read_bytes())
         if certs.email_of(cert).lower() == who.strip().lower():
             matches.append(cert)
     if not matches:
-        raise NotFound(tr("this office has enrolled no specialist with e-mail {email}", email=who))
+        raise NotFound("this office has enrolled no specialist with e-mail {email}", email=who)
     return max(matches, key=lambda c: c.not_valid_after_utc)
 
 
@@ -131,7 +130,7 @@ def assign(
             for ietp_id in wanted:
                 factory = session.scalars(select(Factory).where(Factory.ietp_id == ietp_id)).first()
                 if factory is None:
-                    raise NotFound(tr("the office database has no factory {id}", id=ietp_id))
+                    raise NotFound("the office database has no factory {id}", id=ietp_id)
                 factory_docs.append(vp.row_to_json(factory, {"id", "created_at", "updated_at"}))
             form_sha = form_docs[-1]["sha256"] if form_docs else latest_form_sha(session)
             rules_sha = rule_docs[-1]["sha256"] if rule_docs else latest_rule_set_sha(session)
@@ -195,4 +194,4 @@ def _read_text(path: Path) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(tr("cannot read {file}: {error}", file=path, error=exc)) from exc
+        raise UserError("cannot read {file}: {error}", file=path, error=exc) from exc

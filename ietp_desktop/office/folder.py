@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ietp_desktop.domain.errors import NotFound
-from ietp_desktop.i18n import tr
 from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security.office_ca import (
     OfficeInfo,
@@ -36,5 +35,5 @@ def require_office(office_dir: Path) -> OfficeInfo:
         return read_office_info(office_dir)
     except NotFound as exc:
         raise NotFound(
-            tr("{dir} holds no office; run 'ietp-desktop office init' first", dir=office_dir)
+            "{dir} holds no office; run 'ietp-desktop office init' first", dir=office_dir
         ) from exc

@@ -206,7 +206,7 @@ def _ensure_definitions(session: Session, document: dict[str, Any], source: str)
     if form_sha256(content) != form.get("sha256") or form.get("sha256") != document["visit"].get(
         "form_sha256"
     ):
-        raise UserError(tr("{source}: the form text does not match its sha256", source=source))
+        raise UserError("{source}: the form text does not match its sha256", source=source)
     if session.get(FormDefinition, form["sha256"]) is None:
         session.execute(
             insert(FormDefinition).values(
@@ -222,9 +222,7 @@ def _ensure_definitions(session: Session, document: dict[str, Any], source: str)
     if isinstance(rules, dict):
         content = str(rules.get("content", ""))
         if rule_set_sha256(content) != rules.get("sha256"):
-            raise UserError(
-                tr("{source}: the rule set text does not match its sha256", source=source)
-            )
+            raise UserError("{source}: the rule set text does not match its sha256", source=source)
         if session.get(RuleSetDefinition, rules["sha256"]) is None:
             session.execute(
                 insert(RuleSetDefinition).values(
@@ -242,7 +240,7 @@ def _factory_id(session: Session, document: dict[str, Any], source: str) -> int:
     columns = vp.factory_columns(document, source)
     ietp_id = columns.get("ietp_id")
     if not ietp_id:
-        raise UserError(tr("{source}: the factory has no IETP id", source=source))
+        raise UserError("{source}: the factory has no IETP id", source=source)
     existing = session.scalars(select(Factory.id).where(Factory.ietp_id == ietp_id)).first()
     if existing is not None:
         return int(existing)  # the office's own factory record wins

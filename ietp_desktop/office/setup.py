@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.i18n import tr
 from ietp_desktop.office.folder import (
     open_office_db,
 )
@@ -47,6 +46,6 @@ def enroll(
 ) -> EnrolmentInfo:
     """Issue a specialist key and certificate; write them with the office certificates to `out`."""
     if len(specialist_passphrase) < 8:
-        raise UserError(tr("the specialist's passphrase must have at least 8 characters"))
+        raise UserError("the specialist's passphrase must have at least 8 characters")
     office = load_office(Path(office_dir), office_passphrase)
     return write_enrolment(office, name, email, specialist_passphrase, Path(out))

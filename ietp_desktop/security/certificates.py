@@ -19,7 +19,6 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.i18n import tr
 
 RSA_KEY_BITS = 3072
 _ARC = "2.25."
@@ -218,31 +217,29 @@ def check_issued_by(
 
     now = utcnow()
     if not ca_cert.not_valid_before_utc <= now <= ca_cert.not_valid_after_utc:
-        raise CertificateRejected(tr("{what}: the office CA certificate has expired", what=what))
+        raise CertificateRejected("{what}: the office CA certificate has expired", what=what)
     if cert.issuer != ca_cert.subject:
         raise CertificateRejected(
-            tr("{what}: certificate was not issued by this office's CA", what=what)
+            "{what}: certificate was not issued by this office's CA", what=what
         )
     try:
         cert.verify_directly_issued_by(ca_cert)
     except (InvalidSignature, ValueError, TypeError) as exc:
         raise CertificateRejected(
-            tr("{what}: certificate was not issued by this office's CA", what=what)
+            "{what}: certificate was not issued by this office's CA", what=what
         ) from exc
     for moment in {at or utcnow(), utcnow()}:
         if not cert.not_valid_before_utc <= moment <= cert.not_valid_after_utc:
             raise CertificateRejected(
-                tr(
-                    "{what}: certificate is not valid at {moment} (valid {start} to {end})",
-                    what=what,
-                    moment=moment.strftime("%Y-%m-%d %H:%M UTC"),
-                    start=cert.not_valid_before_utc.strftime("%Y-%m-%d"),
-                    end=cert.not_valid_after_utc.strftime("%Y-%m-%d"),
-                )
+                "{what}: certificate is not valid at {moment} (valid {start} to {end})",
+                what=what,
+                moment=moment.strftime("%Y-%m-%d %H:%M UTC"),
+                start=cert.not_valid_before_utc.strftime("%Y-%m-%d"),
+                end=cert.not_valid_after_utc.strftime("%Y-%m-%d"),
             )
     if role not in roles_of(cert):
         raise CertificateRejected(
-            tr("{what}: certificate is not a {role} certificate", what=what, role=role.unit)
+            "{what}: certificate is not a {role} certificate", what=what, role=role.unit
         )
     _check_key_usage(cert, role, what)
 
@@ -254,7 +251,7 @@ def _check_key_usage(cert: x509.Certificate, role: Role, what: str) -> None:
         basic = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
     except x509.ExtensionNotFound as exc:
         raise CertificateRejected(
-            tr("{what}: certificate lacks key usage or basic constraints", what=what)
+            "{what}: certificate lacks key usage or basic constraints", what=what
         ) from exc
     if role is Role.OFFICE_ENCRYPTION:
         allowed = usage.key_encipherment
@@ -262,5 +259,5 @@ def _check_key_usage(cert: x509.Certificate, role: Role, what: str) -> None:
         allowed = usage.digital_signature and usage.content_commitment
     if basic.ca or not allowed:
         raise CertificateRejected(
-            tr("{what}: certificate's key usage does not allow this use", what=what)
+            "{what}: certificate's key usage does not allow this use", what=what
         )

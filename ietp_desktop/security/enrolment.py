@@ -81,11 +81,9 @@ class SpecialistIdentity:
         loaded = load_pkcs12(self.pkcs12_path.read_bytes(), passphrase, str(self.pkcs12_path))
         if certs.fingerprint(loaded.certificate) != self.fingerprint:
             raise UserError(
-                tr(
-                    "{file} does not match {id}",
-                    file=self.pkcs12_path,
-                    id=self.directory / IDENTITY_FILE,
-                )
+                "{file} does not match {id}",
+                file=self.pkcs12_path,
+                id=self.directory / IDENTITY_FILE,
             )
         return SigningIdentity(loaded.private_key, loaded.certificate, [self.office_ca])
 
@@ -123,23 +121,21 @@ def _parse_enrolment(path: Path) -> dict[str, object]:
         with open(path, "rb") as stream:
             raw = stream.read(MAX_ENROLMENT_BYTES + 1)
     except FileNotFoundError as exc:
-        raise NotFound(tr("{file} does not exist", file=path)) from exc
+        raise NotFound("{file} does not exist", file=path) from exc
     if len(raw) > MAX_ENROLMENT_BYTES:
-        raise UserError(tr("{file} is too large for an enrolment file", file=path))
+        raise UserError("{file} is too large for an enrolment file", file=path)
     try:
         document = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise UserError(tr("{file} is not an enrolment file", file=path)) from exc
+        raise UserError("{file} is not an enrolment file", file=path) from exc
     if not isinstance(document, dict) or document.get("format") != ENROLMENT_FORMAT:
-        raise UserError(tr("{file} is not an enrolment file", file=path))
+        raise UserError("{file} is not an enrolment file", file=path)
     version = str(document.get("format_version", ""))
     if version.split(".")[0] != ENROLMENT_VERSION.split(".")[0]:
         raise UserError(
-            tr(
-                "{file} has enrolment format {version}, which this program cannot read",
-                file=path,
-                version=version,
-            )
+            "{file} has enrolment format {version}, which this program cannot read",
+            file=path,
+            version=version,
         )
     return document
 
@@ -151,7 +147,7 @@ def import_enrolment(
     file = Path(file)
     identity_dir = Path(identity_dir)
     if (identity_dir / IDENTITY_FILE).exists() and not replace:
-        raise UserError(tr("{dir} already holds an enrolled specialist", dir=identity_dir))
+        raise UserError("{dir} already holds an enrolled specialist", dir=identity_dir)
     document = _parse_enrolment(file)
     try:
         p12 = base64.b64decode(str(document["pkcs12"]), validate=True)
@@ -161,27 +157,25 @@ def import_enrolment(
         }
         office_name = str(document["office_name"])
     except (KeyError, ValueError, binascii.Error) as exc:
-        raise UserError(tr("{file} is damaged: {error}", file=file, error=exc)) from exc
+        raise UserError("{file} is damaged: {error}", file=file, error=exc) from exc
     loaded = load_pkcs12(p12, passphrase, str(file))
     ca = office_certs["office_ca"]
     if ca.issuer != ca.subject:
-        raise UserError(tr("{file}: the office CA certificate is not self-signed", file=file))
+        raise UserError("{file}: the office CA certificate is not self-signed", file=file)
     try:
         ca.verify_directly_issued_by(ca)
     except Exception as exc:
-        raise UserError(
-            tr("{file}: the office CA certificate is not self-signed", file=file)
-        ) from exc
+        raise UserError("{file}: the office CA certificate is not self-signed", file=file) from exc
     what = tr("enrolment file {file}", file=file)
     certs.check_issued_by(loaded.certificate, ca, Role.SPECIALIST, what=what)
     certs.check_issued_by(office_certs["office_encryption"], ca, Role.OFFICE_ENCRYPTION, what=what)
     certs.check_issued_by(office_certs["office_signing"], ca, Role.OFFICE_SIGNING, what=what)
     if not isinstance(office_certs["office_encryption"].public_key(), rsa.RSAPublicKey):
-        raise UserError(tr("{file}: the office encryption certificate is not RSA", file=file))
+        raise UserError("{file}: the office encryption certificate is not RSA", file=file)
     if loaded.private_key.public_key().public_numbers() != (
         loaded.certificate.public_key().public_numbers()  # type: ignore[union-attr]
     ):
-        raise UserError(tr("{file}: the key does not match the certificate", file=file))
+        raise UserError("{file}: the key does not match the certificate", file=file)
 
     atomic_write_bytes(identity_dir / PKCS12_FILE, p12)
     for key, filename in _OFFICE_FILES.items():
@@ -225,5 +219,5 @@ def load_identity(identity_dir: Path) -> SpecialistIdentity | None:
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UserError(
-            tr("the identity in {dir} is damaged: {error}", dir=identity_dir, error=exc)
+            "the identity in {dir} is damaged: {error}", dir=identity_dir, error=exc
         ) from exc

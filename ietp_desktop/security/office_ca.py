@@ -22,7 +22,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ietp_desktop.domain.errors import NotFound, UserError
-from ietp_desktop.i18n import tr
 from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.atomic import atomic_write_bytes
@@ -99,9 +98,9 @@ class Office:
     ) -> SigningIdentity:
         """A new RSA key pair and a specialist certificate; the certificate is kept in issued/."""
         if not name.strip():
-            raise UserError(tr("the specialist's name must not be empty"))
+            raise UserError("the specialist's name must not be empty")
         if "@" not in email:
-            raise UserError(tr("'{email}' is not an e-mail address", email=email))
+            raise UserError("'{email}' is not an e-mail address", email=email)
         key = private_key or certs.new_rsa_key()
         start = certs.utcnow() - dt.timedelta(minutes=5)
         cert = self.issue_certificate(
@@ -123,9 +122,9 @@ def create_office(office_dir: Path, office_name: str, passphrase: bytes | str | 
     """Create the CA, encryption and signing keys in `office_dir` (refused if one is there)."""
     office_dir = Path(office_dir)
     if (office_dir / OFFICE_FILE).exists():
-        raise UserError(tr("{dir} already holds an office", dir=office_dir))
+        raise UserError("{dir} already holds an office", dir=office_dir)
     if not office_name.strip():
-        raise UserError(tr("the office name must not be empty"))
+        raise UserError("the office name must not be empty")
     office_name = office_name.strip()
     ca_key = certs.new_ec_key()
     ca_cert = certs.self_signed_ca(ca_key, office_name)
@@ -180,7 +179,7 @@ def create_office(office_dir: Path, office_name: str, passphrase: bytes | str | 
 def read_office_info(office_dir: Path) -> OfficeInfo:
     path = Path(office_dir) / OFFICE_FILE
     if not path.is_file():
-        raise NotFound(tr("{dir} holds no office (no {file})", dir=office_dir, file=OFFICE_FILE))
+        raise NotFound("{dir} holds no office (no {file})", dir=office_dir, file=OFFICE_FILE)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
         if record.get("format") != OFFICE_FORMAT:
@@ -195,7 +194,7 @@ def read_office_info(office_dir: Path) -> OfficeInfo:
             keys_encrypted=bool(record["keys_encrypted"]),
         )
     except (ValueError, KeyError, TypeError) as exc:
-        raise UserError(tr("{file} is damaged: {error}", file=path, error=exc)) from exc
+        raise UserError("{file} is damaged: {error}", file=path, error=exc) from exc
 
 
 def load_office_certificate(office_dir: Path, stem: str) -> x509.Certificate:
@@ -204,9 +203,9 @@ def load_office_certificate(office_dir: Path, stem: str) -> x509.Certificate:
     try:
         return x509.load_pem_x509_certificate(path.read_bytes())
     except FileNotFoundError as exc:
-        raise NotFound(tr("{file} is missing", file=path)) from exc
+        raise NotFound("{file} is missing", file=path) from exc
     except ValueError as exc:
-        raise UserError(tr("{file} is not a certificate", file=path)) from exc
+        raise UserError("{file} is not a certificate", file=path) from exc
 
 
 def load_office(office_dir: Path, passphrase: bytes | str | None) -> Office:
@@ -222,18 +221,16 @@ def load_office(office_dir: Path, passphrase: bytes | str | None) -> Office:
         try:
             data = path.read_bytes()
         except FileNotFoundError as exc:
-            raise NotFound(tr("{file} is missing", file=path)) from exc
+            raise NotFound("{file} is missing", file=path) from exc
         loaded = load_pkcs12(data, passphrase, str(path))
         if certs.fingerprint(loaded.certificate) != expected:
-            raise UserError(tr("{file} does not belong to this office", file=path))
+            raise UserError("{file} does not belong to this office", file=path)
         unlocked[stem] = (loaded.private_key, loaded.certificate)
     ca_key, ca_cert = unlocked["ca"]
     enc_key, enc_cert = unlocked["encryption"]
     sign_key, sign_cert = unlocked["signing"]
     if not isinstance(enc_key, rsa.RSAPrivateKey):
-        raise UserError(
-            tr("{file} does not hold an RSA key", file=Path(office_dir) / "encryption.p12")
-        )
+        raise UserError("{file} does not hold an RSA key", file=Path(office_dir) / "encryption.p12")
     return Office(
         info,
         SigningIdentity(ca_key, ca_cert, []),

@@ -29,7 +29,6 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.i18n import tr
 from ietp_desktop.security.certificates import PrivateKey
 
 # OWASP's 2023 advice for PBKDF2-HMAC-SHA256. Unlocking takes well under a second.
@@ -63,7 +62,7 @@ def dump_pkcs12(
     else:
         secret = _passphrase_bytes(passphrase)
         if not secret:
-            raise UserError(tr("the passphrase must not be empty"))
+            raise UserError("the passphrase must not be empty")
         encryption = (
             PrivateFormat.PKCS12.encryption_builder()
             .kdf_rounds(kdf_rounds or KDF_ROUNDS)
@@ -123,12 +122,12 @@ def load_pkcs12(data: bytes, passphrase: bytes | str | None, source: str) -> Key
         key, cert, extra = pkcs12.load_key_and_certificates(data, secret)
     except ValueError as exc:
         if _is_pkcs12_structure(data):
-            raise UserError(tr("wrong passphrase for {file}", file=source)) from exc
-        raise UserError(tr("{file} is not a PKCS#12 key file", file=source)) from exc
+            raise UserError("wrong passphrase for {file}", file=source) from exc
+        raise UserError("{file} is not a PKCS#12 key file", file=source) from exc
     except TypeError as exc:  # encrypted file opened without a passphrase
-        raise UserError(tr("wrong passphrase for {file}", file=source)) from exc
+        raise UserError("wrong passphrase for {file}", file=source) from exc
     if cert is None or not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
-        raise UserError(tr("{file} holds no usable key and certificate", file=source))
+        raise UserError("{file} holds no usable key and certificate", file=source)
     return KeyAndCertificates(key, cert, list(extra))
 
 

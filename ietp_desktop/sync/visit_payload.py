@@ -19,7 +19,6 @@ from sqlalchemy import Date, DateTime, LargeBinary, select
 from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.i18n import tr
 from ietp_desktop.storage.models import (
     Answer,
     Attachment,
@@ -109,7 +108,7 @@ def _decode_value(column_type: Any, value: Any, where: str) -> Any:
             return Decimal(str(value))
     except (ValueError, ArithmeticError) as exc:
         raise UserError(
-            tr("{where}: {value!r} is not valid ({error})", where=where, value=value, error=exc)
+            "{where}: {value!r} is not valid ({error})", where=where, value=value, error=exc
         ) from exc
     return value
 
@@ -120,7 +119,7 @@ def json_to_columns(
     """Column values for an insert into `model`; unknown keys (a newer minor schema) are
     ignored, missing ones take the column default."""
     if not isinstance(record, dict):
-        raise UserError(tr("{where} is not an object", where=where))
+        raise UserError("{where} is not an object", where=where)
     values: dict[str, Any] = {}
     for attr in model.__mapper__.column_attrs:
         key = attr.key
@@ -260,20 +259,18 @@ def parse(raw: bytes, source: str) -> dict[str, Any]:
     try:
         document = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise UserError(tr("{source} is not valid visit JSON", source=source)) from exc
+        raise UserError("{source} is not valid visit JSON", source=source) from exc
     if not isinstance(document, dict):
-        raise UserError(tr("{source} is not valid visit JSON", source=source))
+        raise UserError("{source} is not valid visit JSON", source=source)
     schema = document.get("schema")
     if not isinstance(schema, str) or not schema.startswith("ietp-visit/"):
-        raise UserError(tr("{source} holds no IETP visit data", source=source))
+        raise UserError("{source} holds no IETP visit data", source=source)
     if schema.split(".")[0] != SCHEMA_MAJOR:
         raise UserError(
-            tr(
-                "{source} uses visit data schema {schema}; this program reads {mine}",
-                source=source,
-                schema=schema,
-                mine=SCHEMA,
-            )
+            "{source} uses visit data schema {schema}; this program reads {mine}",
+            source=source,
+            schema=schema,
+            mine=SCHEMA,
         )
     for key, kind in (
         ("visit", dict),
@@ -291,7 +288,7 @@ def parse(raw: bytes, source: str) -> dict[str, Any]:
     ):
         if not isinstance(document.get(key), kind):
             raise UserError(
-                tr("{source}: '{key}' is missing or of the wrong type", source=source, key=key)
+                "{source}: '{key}' is missing or of the wrong type", source=source, key=key
             )
     return document
 

@@ -15,7 +15,6 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.i18n import tr
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.atomic import atomic_writer
 from ietp_desktop.security.certificates import Role, SigningIdentity
@@ -53,10 +52,8 @@ def wrap_key(data_key: bytes, recipient: x509.Certificate) -> dict[str, str]:
     public_key = recipient.public_key()
     if not isinstance(public_key, rsa.RSAPublicKey) or public_key.key_size < 3072:
         raise UserError(
-            tr(
-                "the recipient certificate '{name}' has no RSA key of 3072 bits or more",
-                name=certs.common_name(recipient),
-            )
+            "the recipient certificate '{name}' has no RSA key of 3072 bits or more",
+            name=certs.common_name(recipient),
         )
     return {
         "cert_sha256": certs.fingerprint(recipient),
@@ -100,16 +97,12 @@ def write_bundle(
             for source in entries:
                 if not mf.is_payload_name(source.name):
                     raise UserError(
-                        tr(
-                            "'{name}' cannot name a bundle entry (use letters, digits, . _ -)",
-                            name=source.name,
-                        )
+                        "'{name}' cannot name a bundle entry (use letters, digits, . _ -)",
+                        name=source.name,
                     )
                 path = mf.payload_path(source.name)
                 if any(item["path"] == path for item in written):
-                    raise UserError(
-                        tr("the bundle entry '{name}' is given twice", name=source.name)
-                    )
+                    raise UserError("the bundle entry '{name}' is given twice", name=source.name)
                 digest = hashlib.sha256()
                 with archive.entry(path) as body, source.open() as plain:
                     sealer = Sealer(data_key, path, chunk_size)
@@ -148,10 +141,8 @@ def write_bundle(
             size = stream.tell()
     except ArchiveTooLarge as exc:
         raise UserError(
-            tr(
-                "the bundle {file} would exceed 4 GiB; export fewer visits at a time",
-                file=Path(out).name,
-            )
+            "the bundle {file} would exceed 4 GiB; export fewer visits at a time",
+            file=Path(out).name,
         ) from exc
     return BundleInfo(
         path=Path(out),

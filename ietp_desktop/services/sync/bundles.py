@@ -81,7 +81,7 @@ class ReceiptResult:
 
 def identity_dir_of(db: Database) -> Path:
     if db.data_dir is None:
-        raise UserError(tr("this database has no data folder, so no enrolled specialist"))
+        raise UserError("this database has no data folder, so no enrolled specialist")
     return db.folder.identity
 
 
@@ -89,10 +89,8 @@ def require_identity(identity_dir: Path) -> SpecialistIdentity:
     identity = load_identity(identity_dir)
     if identity is None:
         raise NotFound(
-            tr(
-                "no specialist is enrolled in {dir}; import the enrolment file from the office",
-                dir=identity_dir,
-            )
+            "no specialist is enrolled in {dir}; import the enrolment file from the office",
+            dir=identity_dir,
         )
     return identity
 
@@ -130,11 +128,9 @@ def _select_visits(session: Session, visit_refs: list[str] | None) -> list[Visit
         for visit in chosen:
             if visit.status not in EXPORTABLE:
                 raise UserError(
-                    tr(
-                        "visit {id} is {status}; only signed visits can be exported",
-                        id=short_id(visit.uuid),
-                        status=VisitStatus(visit.status).label.lower(),
-                    )
+                    "visit {id} is {status}; only signed visits can be exported",
+                    id=short_id(visit.uuid),
+                    status=VisitStatus(visit.status).label.lower(),
                 )
         return list({v.id: v for v in chosen}.values())
     chosen = list(
@@ -143,7 +139,7 @@ def _select_visits(session: Session, visit_refs: list[str] | None) -> list[Visit
         )
     )
     if not chosen:
-        raise UserError(tr("there is no signed visit waiting to be exported"))
+        raise UserError("there is no signed visit waiting to be exported")
     return chosen
 
 
@@ -163,12 +159,10 @@ def _visit_sources(
         report = signed_report_file(db, visit)
         if report is None:
             raise NotFound(
-                tr(
-                    "the signed report of visit {id} (sha256 {sha}) is not in {dir}",
-                    id=label,
-                    sha=visit.report_sha256[:12],
-                    dir=db.folder.reports if db.data_dir else Path(),
-                )
+                "the signed report of visit {id} (sha256 {sha}) is not in {dir}",
+                id=label,
+                sha=visit.report_sha256[:12],
+                dir=db.folder.reports if db.data_dir else Path(),
             )
         name = vp.report_entry_name(visit.uuid, visit.revision)
         document["report"] = {"entry": name, "sha256": visit.report_sha256}
@@ -179,12 +173,10 @@ def _visit_sources(
         path = Path(attachment_path(db, attachment["sha256"]))
         if not path.is_file():
             raise NotFound(
-                tr(
-                    "photo {file} of visit {id} is missing from {path}",
-                    file=attachment["filename"] or attachment["sha256"][:12],
-                    id=label,
-                    path=path,
-                )
+                "photo {file} of visit {id} is missing from {path}",
+                file=attachment["filename"] or attachment["sha256"][:12],
+                id=label,
+                path=path,
             )
         sources.append(PayloadSource.from_path(attachment["entry"], path, attachment["sha256"]))
         whats[attachment["entry"]] = tr(
@@ -222,7 +214,7 @@ def export_visits(
     identity = require_identity(identity_dir or identity_dir_of(db))
     if signer is None:
         if passphrase is None:
-            raise UserError(tr("the specialist key passphrase is needed to sign the bundle"))
+            raise UserError("the specialist key passphrase is needed to sign the bundle")
         signer = identity.unlock(passphrase)
     sources: list[PayloadSource] = []
     sizes: dict[str, int] = {}
@@ -255,10 +247,8 @@ def export_visits(
         )
     except SourceChanged as exc:
         raise UserError(
-            tr(
-                "{what} has changed on disk since it was recorded; export stopped",
-                what=whats.get(exc.name, exc.name),
-            )
+            "{what} has changed on disk since it was recorded; export stopped",
+            what=whats.get(exc.name, exc.name),
         ) from exc
     digest = manifest_sha256(out)
     try:
@@ -299,15 +289,13 @@ def apply_receipt(
         exports = list(session.scalars(select(Export).where(Export.bundle_id == receipt.bundle_id)))
         if not exports:
             raise NotFound(
-                tr(
-                    "receipt {file} is for bundle {id}, which this laptop did not export",
-                    file=name,
-                    id=receipt.bundle_id[:8],
-                )
+                "receipt {file} is for bundle {id}, which this laptop did not export",
+                file=name,
+                id=receipt.bundle_id[:8],
             )
         if any(e.sha256 != receipt.manifest_sha256 for e in exports):
             raise UserError(
-                tr("receipt {file} does not match the bundle this laptop exported", file=name)
+                "receipt {file} does not match the bundle this laptop exported", file=name
             )
         by_visit = {(e.visit_id, e.revision): e for e in exports}
         now = utcnow()
@@ -316,13 +304,11 @@ def apply_receipt(
             export = by_visit.get((visit.id, item.revision)) if visit else None
             if visit is None or export is None:
                 raise UserError(
-                    tr(
-                        "receipt {file} names visit {id} revision {revision}, which was not "
-                        "in that bundle",
-                        file=name,
-                        id=item.uuid[:8],
-                        revision=item.revision,
-                    )
+                    "receipt {file} names visit {id} revision {revision}, which was not "
+                    "in that bundle",
+                    file=name,
+                    id=item.uuid[:8],
+                    revision=item.revision,
                 )
             if item.result == "refused" or receipt.status != "imported":
                 refused.append(item.uuid)
@@ -462,7 +448,7 @@ def import_assignments(
     identity = require_identity(identity_dir or identity_dir_of(db))
     if private_key is None:
         if passphrase is None:
-            raise UserError(tr("the specialist key passphrase is needed to open the bundle"))
+            raise UserError("the specialist key passphrase is needed to open the bundle")
         private_key = identity.unlock(passphrase).private_key
     bundle = open_bundle(
         Path(file), identity.office_ca, "assignments", private_key, identity.certificate

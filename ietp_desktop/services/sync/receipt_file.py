@@ -104,7 +104,7 @@ def read_receipt(path: Path, office_ca: x509.Certificate) -> Receipt:
     path = Path(path)
 
     def refused(reason: str) -> UserError:
-        return UserError(tr("receipt {file} refused: {reason}", file=path.name, reason=reason))
+        return UserError("receipt {file} refused: {reason}", file=path.name, reason=reason)
 
     try:
         with open(path, "rb") as stream:

@@ -116,7 +116,7 @@ class WorkerDialog(QDialog):
         try:
             rate = Decimal(text) if text else None
         except InvalidOperation:
-            raise UserError(tr("Base rate {value} is not a number", value=text)) from None
+            raise UserError("Base rate {value} is not a number", value=text) from None
         hired: date | None = (
             self.hire_date.date().toPython() if self.hired_known.isChecked() else None
         )  # type: ignore[assignment]

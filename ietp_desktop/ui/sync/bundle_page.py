@@ -159,7 +159,7 @@ def import_file(db: Database, path: Path, passphrase: str | None) -> str:
             )
         return tr("{count} visits marked received by the office.", count=len(result.received))
     if not passphrase:
-        raise UserError(tr("the specialist key passphrase is needed to open the bundle"))
+        raise UserError("the specialist key passphrase is needed to open the bundle")
     assigned = bundles.import_assignments(db, path, passphrase=passphrase)
     if assigned.already_imported:
         return tr("This assignments bundle was already imported; nothing changed.")
