@@ -52,3 +52,27 @@ def test_a_forbidden_import_would_be_caught(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from ietp_desktop.storage.models import Visit\nimport PySide6.QtCore\n")
     assert {"ietp_desktop.storage.models", "PySide6.QtCore"} <= _imports(bad)
+
+
+def test_ui_never_imports_the_office() -> None:
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in _modules(PACKAGE / "ui")
+        if any(name.startswith("ietp_desktop.office") for name in _imports(path))
+    ]
+    assert offenders == []
+
+
+def test_architecture_md_shows_the_diagram_the_code_has() -> None:
+    """ARCHITECTURE.md's diagram is generated from the imports; regenerate it when they change:
+    .venv/bin/python tools/architecture_diagram.py --write"""
+    import importlib.util
+
+    tool = PACKAGE.parent / "tools" / "architecture_diagram.py"
+    spec = importlib.util.spec_from_file_location("architecture_diagram", tool)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    doc = (PACKAGE.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    shown = doc[doc.index(module.BEGIN) + len(module.BEGIN) : doc.index(module.END)].strip()
+    assert shown == module.diagram().strip()

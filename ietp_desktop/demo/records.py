@@ -33,7 +33,7 @@ RUSH_WORKERS = {"E1001", "E1002"}  # assembly line in peak season: long days, no
 
 def _months_before(day: date, count: int) -> list[date]:
     first = day.replace(day=1)
-    months = []
+    months: list[date] = []
     for _ in range(count):
         first = (first - timedelta(days=1)).replace(day=1)
         months.insert(0, first)
@@ -128,7 +128,8 @@ def seed_demo_records(db: Database, visit_uuid: str, visit_day: date) -> int:
         time_file, pay_file = Path(folder) / "考勤记录.csv", Path(folder) / "工资表.csv"
         write_time_csv(time_file, months[0], end, rules)
         write_pay_csv(pay_file, months)
-        for path, kind in ((time_file, "time"), (pay_file, "pay")):
+        files: tuple[tuple[Path, records.Kind], ...] = ((time_file, "time"), (pay_file, "pay"))
+        for path, kind in files:
             preview = records.preview_import(db, visit_uuid, path, kind)
             records.commit_import(db, visit_uuid, preview)
     return len(proposals.proposed_findings(db, visit_uuid))

@@ -112,14 +112,14 @@ def latest_form_sha(session: Session, form_id: str = DEFAULT_FORM_ID) -> str:
     ).all()
     if not rows:
         raise NotFound(f"no checklist form {form_id!r} is installed")
-    return max(rows, key=lambda row: _version_key(row.version)).sha256
+    return str(max(rows, key=lambda row: _version_key(row.version)).sha256)
 
 
 def latest_rule_set_sha(session: Session) -> str | None:
     rows = session.execute(select(RuleSetDefinition.sha256, RuleSetDefinition.version)).all()
     if not rows:
         return None
-    return max(rows, key=lambda row: _version_key(row.version)).sha256
+    return str(max(rows, key=lambda row: _version_key(row.version)).sha256)
 
 
 def form_by_sha(session: Session, sha256: str) -> Form:

@@ -93,7 +93,7 @@ def update_factory(db: Database, ref: str | int, **changes: object) -> FactoryVi
     with db.session() as session:
         factory = resolve_factory(session, ref)
         current = FactoryInput(**{name: getattr(factory, name) for name in allowed})
-        _validate(FactoryInput(**{**current.__dict__, **changes}))  # type: ignore[arg-type]
+        _validate(FactoryInput(**{**current.__dict__, **changes}))
         for name, value in changes.items():
             setattr(factory, name, value)
         session.flush()

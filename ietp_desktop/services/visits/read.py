@@ -236,7 +236,8 @@ def _finding_views(session: Session, visit_id: int) -> tuple[FindingView, ...]:
             AttachmentLink.visit_id == visit_id, AttachmentLink.finding_id.is_not(None)
         )
     ):
-        links[finding_id].append(attachment_id)
+        if finding_id is not None:
+            links[finding_id].append(attachment_id)
     views = []
     for f in session.scalars(
         select(Finding).where(Finding.visit_id == visit_id).order_by(Finding.code)
