@@ -43,7 +43,10 @@ def upgrade() -> None:
 
 def _move_preferences_into_the_table() -> None:
     conn = op.get_bind()
-    visits: dict[str, int] = dict(conn.execute(sa.text("SELECT uuid, id FROM visits")).tuples())
+    visits = {
+        str(uuid): int(visit_id)
+        for uuid, visit_id in conn.execute(sa.text("SELECT uuid, id FROM visits"))
+    }
     now = ietp_desktop.storage.types.utcnow()
     rows = conn.execute(
         sa.text("SELECT key, value FROM preferences WHERE key LIKE 'records.%'")
