@@ -91,7 +91,7 @@ def test_what_the_laptop_sends_passes_unchanged(document: dict[str, Any]) -> Non
         (
             "visit.visit_end",
             "2026-01-01",
-            "visit: visit_start and visit_end are in the wrong order",
+            "visit: visit_start, visit_end are in the wrong order",
         ),
         ("visit.visit_start", "1066-10-14", "visit.visit_start: 1066-10-14 is outside"),
         ("answers.0.note", "x" * 5_000_000, "answers[0].note: is longer than 20000 characters"),
