@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.services import cap, qa, signatures, workers
-from ietp_desktop.services.app import open_workspace
+from ietp_desktop.services.hours import workers
+from ietp_desktop.services.outcome import cap
+from ietp_desktop.services.visits import qa, signatures
+from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage import models
 from ietp_desktop.storage.models import Visit
 from ietp_desktop.sync import visit_payload as vp
@@ -24,7 +26,7 @@ from ietp_desktop.sync.wire import visit as wire
 from ietp_desktop.sync.wire.assignments import AssignmentsDocument
 from ietp_desktop.sync.wire.base import DEFINITION_TEXT, WireViolation, parse_json, version_key
 from ietp_desktop.sync.wire.receipt import ReceiptBody
-from tests.services.bundle_world import World, world_template
+from tests.bundle_world import World, world_template
 
 __all__ = ["world_template"]
 

@@ -57,12 +57,10 @@ class WireViolation(UserError):
 
     def __init__(self, source: str, path: str, problem: str) -> None:
         super().__init__(
-            tr(
-                "{source}: {path}: {problem}",
-                source=source,
-                path=path or "(document)",
-                problem=problem,
-            )
+            "{source}: {path}: {problem}",
+            source=source,
+            path=path or "(document)",
+            problem=problem,
         )
         self.source = source
         self.path = path
