@@ -374,7 +374,7 @@ def _import_visit(
                 ),
             )
         if revision in stored:
-            earlier = vp.content_sha256(json.loads(stored[revision].snapshot_json))
+            earlier = vp.content_sha256(vp.parse(stored[revision].snapshot_json.encode(), name))
             if earlier == vp.content_sha256(doc):
                 return VisitOutcome(visit_uuid, revision, "unchanged")
             raise _refuse(

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ietp_desktop.i18n import tr
+from ietp_desktop.sync.wire.base import MAX_REVISION
 
 FORMAT = "ietp-bundle"
 FORMAT_VERSION = "1.0"
@@ -76,6 +77,13 @@ class Manifest:
     visits: list[VisitRef]
     recipients: list[Recipient]
     entries: list[ManifestEntry]
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
 
 
 def payload_path(name: str) -> str:
@@ -147,6 +155,17 @@ def parse(document: dict[str, Any]) -> Manifest:
             raise ManifestProblem(tr("a visit in the manifest is malformed"))
         revision = _field(item, "revision", int, "visits.")
         visit_uuid = _field(item, "uuid", str, "visits.")
+        if not _is_uuid(visit_uuid):
+            raise ManifestProblem(tr("a visit in the manifest has no UUID"))
+        if not 1 <= revision <= MAX_REVISION:
+            raise ManifestProblem(
+                tr(
+                    "visit {id} has revision {revision}; revisions run from 1 to {limit}",
+                    id=visit_uuid[:8],
+                    revision=str(revision)[:24],
+                    limit=MAX_REVISION,
+                )
+            )
         visits.append(VisitRef(visit_uuid, revision))
     recipients = []
     for item in _field(document, "recipients", list):

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Date, DateTime, LargeBinary, select
 from sqlalchemy.orm import Session
 
@@ -40,10 +41,12 @@ from ietp_desktop.storage.models import (
     Worker,
 )
 from ietp_desktop.storage.types import DecimalText, UtcDateTime
+from ietp_desktop.sync.wire.base import parse_json
+from ietp_desktop.sync.wire.visit import VisitDocument
 
 SCHEMA = "ietp-visit/1"
 SCHEMA_MAJOR = "ietp-visit/1"
-MAX_VISIT_JSON_BYTES = 256 << 20
+MAX_VISIT_JSON_BYTES = 64 << 20
 
 # Columns that describe where the visit is on this laptop, not what was found: left out, so the
 # same signed revision exported twice has the same content.
@@ -255,42 +258,45 @@ def content_sha256(document: dict[str, Any]) -> str:
 
 
 def parse(raw: bytes, source: str) -> dict[str, Any]:
-    """The visit document of entry `source`; refuses another schema or major version."""
-    try:
-        document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise UserError("{source} is not valid visit JSON", source=source) from exc
-    if not isinstance(document, dict):
-        raise UserError("{source} is not valid visit JSON", source=source)
-    schema = document.get("schema")
-    if not isinstance(schema, str) or not schema.startswith("ietp-visit/"):
+    """The visit document of entry `source`, checked against the wire model (sync/wire/visit).
+
+    Another schema or major version is refused; so is any value out of its bounds, with the
+    field path in the message. What comes back holds only what the model kept, normalised.
+    """
+    schema = _schema_of(raw, source)
+    if schema is None:
         raise UserError("{source} holds no IETP visit data", source=source)
     if schema.split(".")[0] != SCHEMA_MAJOR:
         raise UserError(
             "{source} uses visit data schema {schema}; this program reads {mine}",
             source=source,
-            schema=schema,
+            schema=schema[:40],
             mine=SCHEMA,
         )
-    for key, kind in (
-        ("visit", dict),
-        ("factory", dict),
-        ("form", dict),
-        ("attendees", list),
-        ("answers", list),
-        ("findings", list),
-        ("qa", list),
-        ("workers", list),
-        ("attachments", list),
-        ("signatures", list),
-        ("revisions", list),
-        ("audit", list),
-    ):
-        if not isinstance(document.get(key), kind):
-            raise UserError(
-                "{source}: '{key}' is missing or of the wrong type", source=source, key=key
-            )
-    return document
+    document = parse_json(VisitDocument, raw, source)
+    return document.model_dump(mode="json", by_alias=True)
+
+
+def check_document(document: dict[str, Any], source: str) -> None:
+    """What the laptop builds is checked by the same model before it leaves, so the office
+    never refuses a visit for a value the laptop could have told the specialist about."""
+    parse(encode(document), source)
+
+
+class _SchemaOnly(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    schema_: object = Field(default=None, alias="schema")
+
+
+def _schema_of(raw: bytes, source: str) -> str | None:
+    """The document's schema, read without building the whole document in memory."""
+    try:
+        schema = _SchemaOnly.model_validate_json(raw).schema_
+    except ValidationError as exc:
+        raise UserError("{source} is not valid visit JSON", source=source) from exc
+    if not isinstance(schema, str) or not schema.startswith("ietp-visit/"):
+        return None
+    return schema
 
 
 def visit_columns(document: dict[str, Any], source: str) -> dict[str, Any]:

@@ -47,6 +47,8 @@ from ietp_desktop.sync.bundle import (
     write_bundle,
 )
 from ietp_desktop.sync.errors import SourceChanged
+from ietp_desktop.sync.wire.assignments import AssignmentsDocument
+from ietp_desktop.sync.wire.base import WireViolation, parse_json
 
 BUNDLE_SUFFIX = ".ietpbundle"
 EXPORTABLE = (VisitStatus.SIGNED.value, VisitStatus.EXPORTED.value)
@@ -183,8 +185,9 @@ def _visit_sources(
             "photo {file} of visit {id}", file=attachment["filename"], id=label
         )
         sizes[attachment["entry"]] = path.stat().st_size
-    data = vp.encode(document)
     name = vp.visit_entry_name(visit.uuid, visit.revision)
+    vp.check_document(document, tr("visit {id}", id=label))
+    data = vp.encode(document)
     sources.insert(0, PayloadSource.from_bytes(name, data))
     sizes[name] = len(data)
     return sources, sizes
@@ -334,6 +337,7 @@ def receipt_of(receipt: Receipt) -> dict[str, Any]:
 
 
 ASSIGNMENTS_SCHEMA_MAJOR = "ietp-assignments/1"
+ASSIGNMENTS_ENTRY = "assignments.json"
 
 
 @dataclass(frozen=True)
@@ -350,20 +354,23 @@ class AssignmentsResult:
 
 
 def _parse_assignments(bundle: VerifiedBundle) -> dict[str, Any]:
-    if bundle.names() != ["assignments.json"]:
+    """assignments.json checked against the wire model (sync/wire/assignments)."""
+    if bundle.names() != [ASSIGNMENTS_ENTRY]:
         raise BundleRefused(bundle.path, tr("an assignments bundle holds assignments.json only"))
+    raw = bundle.read_entry(ASSIGNMENTS_ENTRY)
     try:
-        document = json.loads(bundle.read_entry("assignments.json").decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        schema = json.loads(raw.decode("utf-8")).get("schema")
+    except (UnicodeDecodeError, ValueError, AttributeError, RecursionError) as exc:
         raise BundleRefused(bundle.path, tr("assignments.json is not valid JSON")) from exc
-    schema = document.get("schema") if isinstance(document, dict) else None
     if not isinstance(schema, str) or schema.split(".")[0] != ASSIGNMENTS_SCHEMA_MAJOR:
-        raise BundleRefused(bundle.path, tr("it uses assignments schema {schema}", schema=schema))
-    for key in ("factories", "visits", "forms", "rule_sets"):
-        if not isinstance(document.get(key), list):
-            raise BundleRefused(bundle.path, tr("assignments.json has no list '{key}'", key=key))
-    checked: dict[str, Any] = document
-    return checked
+        raise BundleRefused(
+            bundle.path, tr("it uses assignments schema {schema}", schema=str(schema)[:40])
+        )
+    try:
+        document = parse_json(AssignmentsDocument, raw, ASSIGNMENTS_ENTRY)
+    except WireViolation as exc:
+        raise BundleRefused(bundle.path, str(exc)) from exc
+    return document.model_dump(mode="json", by_alias=True)
 
 
 def _apply_assignments(

@@ -29,6 +29,8 @@ from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.atomic import atomic_write_bytes
 from ietp_desktop.security.certificates import CertificateRejected, Role, SigningIdentity
 from ietp_desktop.sync.cms_signature import SignatureProblem, sign_detached, verify_detached
+from ietp_desktop.sync.wire.base import WireViolation, parse_json
+from ietp_desktop.sync.wire.receipt import ReceiptBody
 
 RECEIPT_FORMAT = "ietp-receipt"
 RECEIPT_VERSION = "1.0"
@@ -136,20 +138,16 @@ def read_receipt(path: Path, office_ca: x509.Certificate) -> Receipt:
     except (SignatureProblem, CertificateRejected) as exc:
         raise refused(str(exc)) from exc
     try:
-        fields = json.loads(body.decode("utf-8"))
-        visits = [
-            ReceiptVisit(str(v["uuid"]), int(v["revision"]), str(v["result"]))
-            for v in fields["visits"]
-        ]
-        return Receipt(
-            bundle_id=str(fields["bundle_id"]),
-            manifest_sha256=str(fields["manifest_sha256"]),
-            office=str(fields["office"]),
-            issued_at=str(fields["issued_at"]),
-            status=str(fields["status"]),
-            message=str(fields.get("message", "")),
-            visits=visits,
-            raw_body=body.decode("utf-8"),
-        )
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-        raise refused(tr("its content is malformed")) from exc
+        fields = parse_json(ReceiptBody, body, tr("the receipt body"))
+    except WireViolation as exc:
+        raise refused(str(exc)) from exc
+    return Receipt(
+        bundle_id=fields.bundle_id,
+        manifest_sha256=fields.manifest_sha256,
+        office=fields.office,
+        issued_at=fields.issued_at.isoformat(),
+        status=fields.status,
+        message=fields.message,
+        visits=[ReceiptVisit(v.uuid, v.revision, v.result) for v in fields.visits],
+        raw_body=body.decode("utf-8"),
+    )
