@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import LANGUAGES, set_language, tr
 from ietp_desktop.paths import resources_dir
+from ietp_desktop.ui.common.error_path import install_error_path
 
 if TYPE_CHECKING:
     from ietp_desktop.storage.db import Database
@@ -74,6 +75,7 @@ def opening_window() -> QMainWindow:
 
 def run_gui(data_dir: Path) -> int:
     app = ensure_app()
+    install_error_path(data_dir)
     install_cjk_fallback(app)
     opening = opening_window()
     opening.show()
