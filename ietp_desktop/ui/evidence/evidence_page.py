@@ -30,6 +30,7 @@ from ietp_desktop.services.dto import AttachmentView, FindingView
 from ietp_desktop.services.evidence import attachments
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.ui.checklist.item_row import dropped_files
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 
 THUMB = 160
@@ -202,7 +203,11 @@ class EvidencePage(QWidget):
             self._icons[photo.sha256] = QIcon(pixmap)
         return self._icons[photo.sha256]
 
-    def refresh(self) -> None:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (
+            Changes.ATTACHMENTS | Changes.FINDINGS | Changes.ANSWERS | Changes.VISIT_STATUS
+        ):
+            return
         try:
             detail = load_detail(self.context.db, self.context.visit_uuid)
         except UserError as exc:
@@ -286,7 +291,7 @@ class EvidencePage(QWidget):
             self.error.setText(str(exc))
             return
         self.context.events.sig_saved.emit(tr("Photo links saved"))
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.ATTACHMENTS)
         self.refresh()
 
     def link_selected_to_finding(self) -> None:
@@ -305,7 +310,7 @@ class EvidencePage(QWidget):
         except UserError as exc:
             self.error.setText(str(exc))
             return
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.ATTACHMENTS)
         self.refresh()
 
     def retranslate(self) -> None:

@@ -51,8 +51,9 @@ from ietp_desktop.services.hours.records import (
     breach_text,
 )
 from ietp_desktop.services.hours.workers import SampleCoverage, WorkerView
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
-from ietp_desktop.ui.common.tasks import run_task
+from ietp_desktop.ui.common.operations import Task, run_op
 from ietp_desktop.ui.hours.records_chart import WeeklyHoursChart
 from ietp_desktop.ui.hours.records_import_dialog import RecordsImportDialog
 from ietp_desktop.ui.hours.worker_dialog import (
@@ -151,7 +152,7 @@ class RecordsPage(QWidget):
         self.recheck = QPushButton(tr("Check again"))
         self.import_time.clicked.connect(lambda: self.choose_file("time"))
         self.import_pay.clicked.connect(lambda: self.choose_file("pay"))
-        self.recheck.clicked.connect(self.refresh)
+        self.recheck.clicked.connect(lambda: self.refresh())
         self.message = QLabel()
         self.message.setWordWrap(True)
         top = QHBoxLayout()
@@ -268,7 +269,9 @@ class RecordsPage(QWidget):
 
     # --- loading --------------------------------------------------------------------------
 
-    def refresh(self) -> None:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (Changes.RECORDS):
+            return
         db, uuid = self.context.db, self.context.visit_uuid
         try:
             self.sample = workers.list_workers(db, uuid)
@@ -283,19 +286,26 @@ class RecordsPage(QWidget):
             return
         self.recheck.setEnabled(False)
 
-        def work(_progress: object) -> Results:
+        def work(task: Task) -> Results:
             analysis = records.analyse_visit(db, uuid)
+            task.check()
             return Results(analysis, records.proposals_for(db, uuid, analysis, True))
 
-        run_task(self, tr("Checking hours and wages…"), work, self._loaded, self._check_failed)
+        run_op(
+            self,
+            tr("Checking hours and wages…"),
+            work,
+            self._loaded,
+            self._check_failed,
+            on_finished=lambda: self.recheck.setEnabled(True),
+            cancellable=True,
+        )
 
     def _loaded(self, results: Results) -> None:
-        self.recheck.setEnabled(True)
         self.results = results
         self._fill_results()
 
     def _check_failed(self, message: str) -> None:
-        self.recheck.setEnabled(True)
         self.summary_label.setText(message)
         self.summary_label.setStyleSheet(ERROR_STYLE)
 
@@ -368,7 +378,7 @@ class RecordsPage(QWidget):
         dialog = WorkerDialog(self.context, None, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved:
             self._info(tr("Added {code} to the sample", code=dialog.saved.code))
-            self.context.events.sig_visit_changed.emit()
+            self.context.events.announce(Changes.RECORDS)
             self.refresh()
 
     def edit_worker(self) -> None:
@@ -415,12 +425,13 @@ class RecordsPage(QWidget):
     def start_import(self, path: Path, kind: Kind) -> None:
         """Read the file off the GUI thread, then show the mapping and preview dialog."""
         db, uuid = self.context.db, self.context.visit_uuid
-        run_task(
+        run_op(
             self,
             tr("Reading {file}…", file=path.name),
-            lambda _p: records.preview_import(db, uuid, path, kind),
-            on_done=lambda preview: self._show_import(kind, preview),
-            on_error=self._error,
+            lambda _task: records.preview_import(db, uuid, path, kind),
+            lambda preview: self._show_import(kind, preview),
+            self._error,
+            cancellable=True,
         )
 
     def _show_import(self, kind: Kind, preview: RecordsPreview) -> None:
@@ -607,7 +618,7 @@ class RecordsPage(QWidget):
             self._error(str(exc))
             return
         self._info(tr("Accepted as finding {code}", code=finding.code))
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.FINDINGS | Changes.RECORDS)
         self.refresh()
 
     def edit_proposal(self) -> None:

@@ -21,6 +21,7 @@ from ietp_desktop.services.catalogue import definitions
 from ietp_desktop.services.dto import VisitDetail
 from ietp_desktop.services.visits import lifecycle, signatures
 from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 from ietp_desktop.ui.common.messages import completion_problem_text
 from ietp_desktop.ui.meetings.signature_pad import SignaturePad
@@ -105,7 +106,7 @@ class SignatureBox(QGroupBox):
             return
         self.page.error.setText("")
         self.page.context.events.sig_saved.emit(tr("Signature saved"))
-        self.page.context.events.sig_visit_changed.emit()
+        self.page.context.events.announce(Changes.SIGNATURES)
         self.page.refresh()
 
     def show_detail(self, detail: VisitDetail) -> None:
@@ -186,7 +187,9 @@ class ClosingPage(QWidget):
             return ""
         return next((a.role for a in self.detail.attendees if a.name == name), "")
 
-    def refresh(self) -> None:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (Changes.ALL):
+            return
         try:
             self.detail = load_detail(self.context.db, self.context.visit_uuid)
         except UserError as exc:
@@ -240,7 +243,7 @@ class ClosingPage(QWidget):
         self.context.events.sig_saved.emit(
             tr("Visit completed ({outcome})", outcome=tr(detail.outcome.final_label))
         )
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.VISIT_STATUS)
         refresh = getattr(self.workspace, "refresh", None)
         if callable(refresh):
             refresh()  # header and states show "Completed" at once

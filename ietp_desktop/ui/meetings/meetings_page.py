@@ -25,6 +25,7 @@ from ietp_desktop.i18n import tr
 from ietp_desktop.services.dto import AttendeeView
 from ietp_desktop.services.visits import attendees
 from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 
 COLUMNS = ("Name", "Role", "Senior management", "Opening meeting", "Closing meeting")
@@ -142,7 +143,9 @@ class MeetingsPage(QWidget):
     def title(self) -> str:
         return tr("Meetings & attendees")
 
-    def refresh(self) -> None:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (Changes.ATTENDEES | Changes.VISIT_STATUS):
+            return
         try:
             self.people = load_detail(self.context.db, self.context.visit_uuid).attendees
         except UserError as exc:
@@ -194,7 +197,7 @@ class MeetingsPage(QWidget):
             return False
         self.error.setText("")
         self.context.events.sig_saved.emit(tr("Attendee {name} saved", name=data.name))
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.ATTENDEES)
         self.refresh()
         return True
 
@@ -219,7 +222,7 @@ class MeetingsPage(QWidget):
         except UserError as exc:
             self.error.setText(str(exc))
             return
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.ATTENDEES)
         self.refresh()
 
     def retranslate(self) -> None:

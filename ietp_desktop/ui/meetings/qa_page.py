@@ -22,6 +22,7 @@ from ietp_desktop.i18n import tr
 from ietp_desktop.services.dto import QaView
 from ietp_desktop.services.visits import qa
 from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 
 RAISED_BY_LABELS = {"factory": "Factory", "specialist": "Specialist"}
@@ -84,7 +85,9 @@ class QaPage(QWidget):
     def title(self) -> str:
         return tr("Q&A")
 
-    def refresh(self) -> None:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (Changes.QA | Changes.VISIT_STATUS):
+            return
         try:
             self.entries = load_detail(self.context.db, self.context.visit_uuid).qa
         except UserError as exc:
@@ -113,7 +116,7 @@ class QaPage(QWidget):
     def _done(self, message: str) -> None:
         self.error.setText("")
         self.context.events.sig_saved.emit(message)
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.QA)
         self.refresh()
 
     def add(self) -> None:

@@ -25,6 +25,7 @@ from ietp_desktop.domain.findings import (
 from ietp_desktop.i18n import current_language, tr
 from ietp_desktop.services.dto import AnswerView
 from ietp_desktop.services.outcome import findings
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 
 
@@ -109,5 +110,5 @@ class RaiseFindingDialog(QDialog):
             self.error.setText(str(exc))
             return
         self.context.events.sig_saved.emit(tr("Finding {code} saved", code=view.code))
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.FINDINGS)
         self.accept()

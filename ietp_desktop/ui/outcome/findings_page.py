@@ -25,6 +25,7 @@ from ietp_desktop.domain.findings import CATEGORY_LABELS, CLASSIFICATION_LABELS,
 from ietp_desktop.i18n import current_language, tr
 from ietp_desktop.services.dto import FindingView
 from ietp_desktop.services.outcome import findings
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 
 COLUMNS = (
@@ -244,7 +245,16 @@ class FindingsPage(QWidget):
         self.empty.setText(tr("No finding yet. Raise one here or from a checklist item."))
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (
+            Changes.FINDINGS
+            | Changes.CAP
+            | Changes.ATTACHMENTS
+            | Changes.ANSWERS
+            | Changes.RECORDS
+            | Changes.VISIT_STATUS
+        ):
+            return
         try:
             self.rows = tuple(findings.list_findings(self.context.db, self.context.visit_uuid))
         except UserError as exc:
@@ -285,7 +295,7 @@ class FindingsPage(QWidget):
     def _changed(self, message: str) -> None:
         self.error.setText("")
         self.refresh()
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.FINDINGS | Changes.CAP)
         self.context.events.sig_saved.emit(message)
 
     def open_dialog(self, finding: FindingView | None) -> FindingEditDialog:

@@ -40,6 +40,7 @@ from ietp_desktop.services.outcome.cap import CAP_STATUS_LABELS, CAP_STATUSES, C
 from ietp_desktop.services.outcome.cap_xlsx import CapImportReport
 from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 from ietp_desktop.ui.common.date_field import OptionalDate
 from ietp_desktop.ui.outcome.findings_page import classification_label
@@ -388,7 +389,15 @@ class OutcomePage(QWidget):
 
     # --- refresh ------------------------------------------------------------------------
 
-    def refresh(self) -> None:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (
+            Changes.FINDINGS
+            | Changes.CAP
+            | Changes.RECORDS
+            | Changes.VISIT_STATUS
+            | Changes.VISIT_DETAILS
+        ):
+            return
         db, uuid = self.context.db, self.context.visit_uuid
         try:
             detail = load_detail(db, uuid)
@@ -584,7 +593,7 @@ class OutcomePage(QWidget):
     # --- actions ------------------------------------------------------------------------
 
     def _saved(self) -> None:
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.CAP)
         self.context.events.sig_saved.emit(tr("Saved"))
 
     @staticmethod

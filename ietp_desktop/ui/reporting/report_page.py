@@ -31,8 +31,9 @@ from ietp_desktop.services.reporting import reports
 from ietp_desktop.services.reporting.reports import BuiltReport
 from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
-from ietp_desktop.ui.common.tasks import run_task
+from ietp_desktop.ui.common.operations import Task, run_op
 from ietp_desktop.ui.reporting.identity_dialog import IdentityDialog
 
 LANGUAGE_CHOICES = (("both", "English and Chinese"), ("en", "English"), ("zh", "Chinese"))
@@ -138,7 +139,15 @@ class ReportPage(QWidget):
         return tr("Report")
 
     # --- state ------------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (
+            Changes.VISIT_STATUS
+            | Changes.VISIT_DETAILS
+            | Changes.FINDINGS
+            | Changes.CAP
+            | Changes.IDENTITY
+        ):
+            return
         db = self.context.db
         try:
             who = keys.identity_view(db)
@@ -223,8 +232,8 @@ class ReportPage(QWidget):
         db, uuid, language = self.context.db, self.context.visit_uuid, self.chosen_language()
         self.build_button.setEnabled(False)
 
-        def work(progress: reports.Progress) -> BuiltReport:
-            return reports.build_report(db, uuid, out, language, passphrase, progress)
+        def work(task: Task) -> BuiltReport:
+            return reports.build_report(db, uuid, out, language, passphrase, task)
 
         def done(built: BuiltReport) -> None:
             self.last_built = built
@@ -240,8 +249,6 @@ class ReportPage(QWidget):
                 + tr("A copy is kept in {path}", path=built.stored_path)
             )
             self.context.events.sig_saved.emit(tr("Report signed (revision {n})", n=built.revision))
-            self.context.events.sig_visit_changed.emit()
-            self.refresh()
 
         def failed(message: str) -> None:
             who = keys.current_identity(db)
@@ -249,9 +256,17 @@ class ReportPage(QWidget):
                 keys.forget_passphrase(who)
             self.result_label.setText(message)
             self.context.events.sig_error.emit(message)
-            self.refresh()
 
-        run_task(self, tr("Building the signed report…"), work, done, failed)
+        run_op(
+            self,
+            tr("Building the signed report…"),
+            work,
+            done,
+            failed,
+            on_finished=self.refresh,
+            changes=Changes.VISIT_STATUS,
+            announce_to=self.context.events,
+        )
 
     # --- revision ---------------------------------------------------------------------------
     def _revision_clicked(self) -> None:
@@ -271,7 +286,7 @@ class ReportPage(QWidget):
             self.context.events.sig_error.emit(str(exc))
             return False
         self.result_label.setText(tr("Revision {n} is open for changes.", n=revision))
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.VISIT_STATUS)
         self.refresh()
         return True
 
@@ -299,7 +314,7 @@ class ReportPage(QWidget):
     def save_document(self, kind: str, out: Path) -> None:
         db, uuid, language = self.context.db, self.context.visit_uuid, self.chosen_language()
 
-        def work(_progress: reports.Progress) -> Path:
+        def work(_task: Task) -> Path:
             if kind == "letter":
                 return reports.build_preparation_letter(db, uuid, out)
             return reports.build_cap_form(db, uuid, out, language)
@@ -311,7 +326,7 @@ class ReportPage(QWidget):
             self.result_label.setText(message)
             self.context.events.sig_error.emit(message)
 
-        run_task(self, tr("Writing the PDF…"), work, done, failed)
+        run_op(self, tr("Writing the PDF…"), work, done, failed)
 
     # --- verification -----------------------------------------------------------------------
     def _verify_clicked(self) -> None:

@@ -10,6 +10,7 @@ from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import tr
 from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 from ietp_desktop.ui.common.date_field import OptionalDate
 
@@ -78,7 +79,7 @@ class DetailsPage(QWidget):
             return False
         self.error.setText("")
         self.context.events.sig_saved.emit(tr("Saved {what}", what=tr(LABELS[name])))
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.VISIT_DETAILS)
         return True
 
     def _save_date(self, name: str) -> None:
@@ -102,7 +103,9 @@ class DetailsPage(QWidget):
         if self._commit(name, value):
             self.saved_text[name] = text
 
-    def refresh(self) -> None:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (Changes.VISIT_DETAILS | Changes.VISIT_STATUS):
+            return
         try:
             detail = load_detail(self.context.db, self.context.visit_uuid)
         except UserError as exc:

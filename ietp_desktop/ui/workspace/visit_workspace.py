@@ -40,8 +40,9 @@ from ietp_desktop.services.visits.answers import SavedAnswer
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.ui.checklist.item_row import ItemRow
 from ietp_desktop.ui.checklist.section_page import SectionPage
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
-from ietp_desktop.ui.common.tasks import run_task
+from ietp_desktop.ui.common.operations import Task, run_op
 from ietp_desktop.ui.evidence.evidence_page import EvidencePage
 from ietp_desktop.ui.meetings.closing_page import ClosingPage
 from ietp_desktop.ui.meetings.meetings_page import MeetingsPage
@@ -135,8 +136,9 @@ class VisitWorkspace(QWidget):
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setSingleShot(True)
         self.refresh_timer.setInterval(150)
-        self.refresh_timer.timeout.connect(self.refresh)
-        context.events.sig_visit_changed.connect(self.refresh_timer.start)
+        self.refresh_timer.timeout.connect(lambda: self.refresh(Changes.NONE))
+        self._pending = Changes.NONE  # announced, not yet shown: refreshed together
+        context.events.sig_changed.connect(self._changed)
         context.events.sig_language_changed.connect(self.retranslate)
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -191,19 +193,26 @@ class VisitWorkspace(QWidget):
         item_ids = (item_id,) if item_id else ()
         finding_refs: tuple[str | int, ...] = (finding_id,) if finding_id else ()
 
-        def work(progress: object) -> int:
+        def work(task: Task) -> int:
             for index, path in enumerate(paths):
                 attachments.add_photo(
                     self.db, self.uuid, path, item_ids=item_ids, finding_refs=finding_refs
                 )
-                progress((index + 1) / len(paths))  # type: ignore[operator]
+                task((index + 1) / len(paths))
             return len(paths)
 
         def done(count: int) -> None:
             self.context.events.sig_saved.emit(tr("{count} photo(s) added", count=count))
-            self.context.events.sig_visit_changed.emit()
 
-        run_task(self, tr("Adding photos…"), work, done, self.context.events.sig_error.emit)
+        run_op(
+            self,
+            tr("Adding photos…"),
+            work,
+            done,
+            self.context.events.sig_error.emit,
+            changes=Changes.ATTACHMENTS,
+            announce_to=self.context.events,
+        )
 
     # --- state of sections --------------------------------------------------------------
 
@@ -373,8 +382,15 @@ class VisitWorkspace(QWidget):
 
     # --- refresh ------------------------------------------------------------------------
 
-    def refresh(self) -> None:
+    def _changed(self, changes: Changes) -> None:
+        self._pending |= changes
+        self.refresh_timer.start()
+
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        """Reload the header and states; the page on screen refreshes what `changes` touch
+        (the others refresh whole when shown)."""
         self.refresh_timer.stop()
+        changes, self._pending = changes | self._pending, Changes.NONE
         try:
             self.detail = load_detail(self.db, self.uuid)
         except UserError as exc:
@@ -385,7 +401,7 @@ class VisitWorkspace(QWidget):
         current = self.stack.currentIndex()
         for index in range(len(self.section_pages), self.stack.count()):
             if index == current:
-                self.stack.widget(index).refresh()  # type: ignore[attr-defined]
+                self.stack.widget(index).refresh(changes)  # type: ignore[attr-defined]
             else:
                 self.dirty.add(index)
 
