@@ -42,6 +42,10 @@ class Outcome:
     def failed(self) -> bool:
         return self.error is not None
 
+    @property
+    def message(self) -> str:
+        return user_message(self.error) if self.error is not None else ""
+
 
 @contextmanager
 def user_errors(show: Callable[[str], None]) -> Iterator[Outcome]:

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.domain.records import (
     Analysis,
     Breach,
@@ -54,6 +53,7 @@ from ietp_desktop.services.hours.workers import SampleCoverage, WorkerView
 from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 from ietp_desktop.ui.common.operations import Task, run_op
+from ietp_desktop.ui.common.user_errors import user_errors
 from ietp_desktop.ui.hours.records_chart import WeeklyHoursChart
 from ietp_desktop.ui.hours.records_import_dialog import RecordsImportDialog
 from ietp_desktop.ui.hours.worker_dialog import (
@@ -273,11 +273,10 @@ class RecordsPage(QWidget):
         if not changes & (Changes.RECORDS):
             return
         db, uuid = self.context.db, self.context.visit_uuid
-        try:
+        with user_errors(self._error) as outcome:
             self.sample = workers.list_workers(db, uuid)
             self.coverage = workers.sample_coverage(db, uuid)
-        except UserError as exc:
-            self._error(str(exc))
+        if outcome.failed:
             return
         self._fill_sample()
         if not any(w.time_records or w.pay_records for w in self.sample):
@@ -406,10 +405,9 @@ class RecordsPage(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
+        with user_errors(self._error) as outcome:
             workers.remove_worker(self.context.db, self.context.visit_uuid, worker.id)
-        except UserError as exc:
-            self._error(str(exc))
+        if outcome.failed:
             return
         self._info(tr("Removed {code}", code=worker.code))
         self.refresh()
@@ -610,12 +608,11 @@ class RecordsPage(QWidget):
         view = self.current_proposal()
         if view is None:
             return
-        try:
+        with user_errors(self._error) as outcome:
             finding = records.accept_proposal(
                 self.context.db, self.context.visit_uuid, view, description, title
             )
-        except UserError as exc:
-            self._error(str(exc))
+        if outcome.failed:
             return
         self._info(tr("Accepted as finding {code}", code=finding.code))
         self.context.events.announce(Changes.FINDINGS | Changes.RECORDS)
@@ -650,12 +647,11 @@ class RecordsPage(QWidget):
         if view is None:
             return
         restore = view.status == "dismissed"
-        try:
+        with user_errors(self._error) as outcome:
             records.dismiss_proposal(
                 self.context.db, self.context.visit_uuid, view, dismissed=not restore
             )
-        except UserError as exc:
-            self._error(str(exc))
+        if outcome.failed:
             return
         status: ProposalStatus = "open" if restore else "dismissed"
         assert self.results is not None

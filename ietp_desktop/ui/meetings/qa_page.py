@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import tr
 from ietp_desktop.services.dto import QaView
 from ietp_desktop.services.visits import qa
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.user_errors import user_errors
 
 RAISED_BY_LABELS = {"factory": "Factory", "specialist": "Specialist"}
 COLUMNS = ("Question", "Answer", "Raised by", "Follow-up")
@@ -88,10 +88,9 @@ class QaPage(QWidget):
     def refresh(self, changes: Changes = Changes.ALL) -> None:
         if not changes & (Changes.QA | Changes.VISIT_STATUS):
             return
-        try:
+        with user_errors(self.error.setText) as outcome:
             self.entries = load_detail(self.context.db, self.context.visit_uuid).qa
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
@@ -121,12 +120,11 @@ class QaPage(QWidget):
 
     def add(self) -> None:
         question, answer, raised_by, follow_up = self._values()
-        try:
+        with user_errors(self.error.setText) as outcome:
             qa.add_qa(
                 self.context.db, self.context.visit_uuid, question, answer, raised_by, follow_up
             )
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         self.question.clear()
         self.answer.clear()
@@ -150,10 +148,9 @@ class QaPage(QWidget):
         entry = self._selected()
         if entry is None:
             return
-        try:
+        with user_errors(self.error.setText) as outcome:
             qa.update_qa(self.context.db, self.context.visit_uuid, entry.id, *self._values())
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         self._done(tr("Q&A entry saved"))
 
@@ -161,10 +158,9 @@ class QaPage(QWidget):
         entry = self._selected()
         if entry is None:
             return
-        try:
+        with user_errors(self.error.setText) as outcome:
             qa.remove_qa(self.context.db, self.context.visit_uuid, entry.id)
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         self._done(tr("Q&A entry removed"))
 

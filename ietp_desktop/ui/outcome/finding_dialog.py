@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 )
 
 from ietp_desktop.domain.checklist import AnswerValue, Item, format_answer
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.domain.findings import (
     CATEGORY_LABELS,
     CLASSIFICATION_LABELS,
@@ -27,6 +26,7 @@ from ietp_desktop.services.dto import AnswerView
 from ietp_desktop.services.outcome import findings
 from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.user_errors import user_errors
 
 
 class RaiseFindingDialog(QDialog):
@@ -104,10 +104,9 @@ class RaiseFindingDialog(QDialog):
             description=self.description.toPlainText(),
             item_ids=(self.item.id,),
         )
-        try:
+        with user_errors(self.error.setText) as outcome:
             view = findings.add_finding(self.context.db, self.context.visit_uuid, data)
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         self.context.events.sig_saved.emit(tr("Finding {code} saved", code=view.code))
         self.context.events.announce(Changes.FINDINGS)

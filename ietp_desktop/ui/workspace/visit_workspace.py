@@ -29,7 +29,6 @@ from ietp_desktop.domain.checklist import (
     is_noncompliant,
     visible_items,
 )
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import current_language, tr
 from ietp_desktop.services import settings
 from ietp_desktop.services.catalogue import definitions
@@ -43,6 +42,7 @@ from ietp_desktop.ui.checklist.section_page import SectionPage
 from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 from ietp_desktop.ui.common.operations import Task, run_op
+from ietp_desktop.ui.common.user_errors import user_errors
 from ietp_desktop.ui.evidence.evidence_page import EvidencePage
 from ietp_desktop.ui.meetings.closing_page import ClosingPage
 from ietp_desktop.ui.meetings.meetings_page import MeetingsPage
@@ -153,11 +153,10 @@ class VisitWorkspace(QWidget):
         return not is_blank(value) and is_noncompliant(self.form.item(item_id), self.values)
 
     def save_answer(self, item_id: str, raw: object) -> SavedAnswer | str:
-        try:
+        with user_errors(self.context.events.sig_error.emit) as outcome:
             saved = answer_service.record_answer(self.db, self.uuid, item_id, raw)
-        except UserError as exc:
-            self.context.events.sig_error.emit(str(exc))
-            return str(exc)
+        if outcome.failed:
+            return outcome.message
         previous = self.answers.get(item_id)
         self.answers[item_id] = AnswerView(
             item_id, saved.value, saved.note, previous.updated_at if previous else datetime.now()
@@ -168,10 +167,9 @@ class VisitWorkspace(QWidget):
         return saved
 
     def save_note(self, item_id: str, note: str) -> None:
-        try:
+        with user_errors(self.context.events.sig_error.emit) as outcome:
             answer_service.set_note(self.db, self.uuid, item_id, note)
-        except UserError as exc:
-            self.context.events.sig_error.emit(str(exc))
+        if outcome.failed:
             return
         self._saved()
 
@@ -285,12 +283,10 @@ class VisitWorkspace(QWidget):
         if (section_id, item_id) == self._stored_position:
             return
         self._stored_position = (section_id, item_id)
-        try:
+        with user_errors(self.context.events.sig_error.emit):
             settings.set_preference(self.db, PREF_VISIT, self.uuid)
             settings.set_preference(self.db, PREF_SECTION, section_id)
             settings.set_preference(self.db, PREF_ITEM, item_id)
-        except UserError as exc:
-            self.context.events.sig_error.emit(str(exc))
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         widget = new
@@ -391,10 +387,9 @@ class VisitWorkspace(QWidget):
         (the others refresh whole when shown)."""
         self.refresh_timer.stop()
         changes, self._pending = changes | self._pending, Changes.NONE
-        try:
+        with user_errors(self.context.events.sig_error.emit) as outcome:
             self.detail = load_detail(self.db, self.uuid)
-        except UserError as exc:
-            self.context.events.sig_error.emit(str(exc))
+        if outcome.failed:
             return
         self._update_header()
         self._update_nav()
