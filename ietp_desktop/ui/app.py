@@ -16,9 +16,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import LANGUAGES, set_language, tr
 from ietp_desktop.paths import resources_dir
+from ietp_desktop.ui.common.error_path import install_error_path
+from ietp_desktop.ui.common.user_errors import user_errors
 
 if TYPE_CHECKING:
     from ietp_desktop.storage.db import Database
@@ -72,6 +73,7 @@ def opening_window() -> QMainWindow:
 
 def run_gui(data_dir: Path) -> int:
     app = ensure_app()
+    install_error_path(data_dir)
     install_cjk_fallback(app)
     opening = opening_window()
     opening.show()
@@ -79,11 +81,10 @@ def run_gui(data_dir: Path) -> int:
     from ietp_desktop.services.workspace import open_workspace
     from ietp_desktop.ui.main_window import MainWindow
 
-    try:
+    with user_errors(lambda message: _refuse_start(opening, message)) as outcome:
         db = open_workspace(data_dir)
         restore_language(db)
-    except UserError as exc:
-        QMessageBox.critical(opening, tr("IETP PV Desktop"), str(exc))
+    if outcome.failed:
         return 1
     window = MainWindow(db)
     window.setGeometry(opening.geometry())
@@ -91,6 +92,10 @@ def run_gui(data_dir: Path) -> int:
     opening.close()
     QTimer.singleShot(0, lambda: offer_identity_on_first_run(window, db))
     return int(app.exec())
+
+
+def _refuse_start(opening: QMainWindow, message: str) -> None:
+    QMessageBox.critical(opening, tr("IETP PV Desktop"), message)
 
 
 def offer_identity_on_first_run(window: MainWindow, db: Database) -> None:

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.domain.lifecycle import STATUS_LABELS, VisitStatus
 from ietp_desktop.domain.outcome import OUTCOME_LABELS
 from ietp_desktop.i18n import LANGUAGES, current_language, set_language, tr
@@ -34,6 +33,7 @@ from ietp_desktop.services.visits.read import list_visits
 from ietp_desktop.storage.db import Database
 from ietp_desktop.ui.common.context import VisitEvents, WorkspaceContext
 from ietp_desktop.ui.common.shortcuts import SHORTCUTS
+from ietp_desktop.ui.common.user_errors import user_errors
 from ietp_desktop.ui.visits.list_models import (
     DUE_LABELS,
     FactoryTableModel,
@@ -307,11 +307,10 @@ class MainWindow(QMainWindow):
     # --- lists ----------------------------------------------------------------------------
 
     def reload_lists(self) -> None:
-        try:
+        with user_errors(self.show_error) as outcome:
             visit_rows = list_visits(self.db)
             factory_rows = factories.list_factories(self.db)
-        except UserError as exc:
-            self.show_error(str(exc))
+        if outcome.failed:
             return
         self.visit_model.set_rows(visit_rows)
         self.factory_model.set_rows(factory_rows)
@@ -425,7 +424,7 @@ class MainWindow(QMainWindow):
 
     def open_visit(self, uuid: str) -> VisitWorkspace | None:
         """Start (if confirmed) or resume a visit in the workspace."""
-        try:
+        with user_errors(self.show_error) as outcome:
             summary = next((v for v in self.visit_model.rows if v.uuid == uuid), None)
             if summary is not None and summary.status == VisitStatus.PLANNED.value:
                 self.show_error(tr("Confirm the visit date with the factory before starting."))
@@ -435,8 +434,7 @@ class MainWindow(QMainWindow):
             if self.workspace is not None:
                 self._close_workspace()
             workspace = VisitWorkspace(WorkspaceContext(self.db, uuid, self.events), self)
-        except UserError as exc:
-            self.show_error(str(exc))
+        if outcome.failed:
             return None
         self.workspace = workspace
         workspace.refresh()
@@ -494,10 +492,8 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             self.workspace.flush()
         set_language(language)
-        try:
+        with user_errors(self.show_error):
             settings.write(self.db, (settings.LANGUAGE, language))
-        except UserError as exc:
-            self.show_error(str(exc))
         self.language_actions[language].setChecked(True)
         self.events.sig_language_changed.emit()
 

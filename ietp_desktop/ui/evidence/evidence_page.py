@@ -23,14 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import current_language, tr
 from ietp_desktop.services.catalogue import definitions
 from ietp_desktop.services.dto import AttachmentView, FindingView
 from ietp_desktop.services.evidence import attachments
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.ui.checklist.item_row import dropped_files
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.user_errors import user_errors
 
 THUMB = 160
 PHOTO_FILTER = "*.jpg *.jpeg *.png *.heic *.tif *.tiff *.bmp *.webp"
@@ -202,11 +203,14 @@ class EvidencePage(QWidget):
             self._icons[photo.sha256] = QIcon(pixmap)
         return self._icons[photo.sha256]
 
-    def refresh(self) -> None:
-        try:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (
+            Changes.ATTACHMENTS | Changes.FINDINGS | Changes.ANSWERS | Changes.VISIT_STATUS
+        ):
+            return
+        with user_errors(self.error.setText) as outcome:
             detail = load_detail(self.context.db, self.context.visit_uuid)
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         self.form = definitions.form_definition(self.context.db, detail.form_sha256)
         self.photos, self.findings = detail.attachments, detail.findings
@@ -252,12 +256,11 @@ class EvidencePage(QWidget):
 
     def _caption_changed(self, entry: QListWidgetItem) -> None:
         photo_id = int(entry.data(Qt.ItemDataRole.UserRole))
-        try:
+        with user_errors(self.error.setText) as outcome:
             attachments.set_caption(
                 self.context.db, self.context.visit_uuid, photo_id, entry.text().strip()
             )
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         self.context.events.sig_saved.emit(tr("Caption saved"))
 
@@ -274,7 +277,7 @@ class EvidencePage(QWidget):
 
     def apply_links(self, photo: AttachmentView, wanted: set[str]) -> None:
         db, uuid = self.context.db, self.context.visit_uuid
-        try:
+        with user_errors(self.error.setText) as outcome:
             added = tuple(sorted(wanted - set(photo.item_ids)))
             if added:
                 attachments.link_photo(db, uuid, photo.id, item_ids=added)
@@ -282,11 +285,10 @@ class EvidencePage(QWidget):
             for item_id in sorted(set(photo.item_ids) - wanted):
                 if keep_alive:
                     attachments.unlink_photo(db, uuid, photo.id, item_id=item_id)
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         self.context.events.sig_saved.emit(tr("Photo links saved"))
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.ATTACHMENTS)
         self.refresh()
 
     def link_selected_to_finding(self) -> None:
@@ -295,17 +297,16 @@ class EvidencePage(QWidget):
         if photo is None or entry is None:
             self.error.setText(tr("Select a photo and a finding first."))
             return
-        try:
+        with user_errors(self.error.setText) as outcome:
             attachments.link_photo(
                 self.context.db,
                 self.context.visit_uuid,
                 photo.id,
                 finding_refs=(int(entry.data(Qt.ItemDataRole.UserRole)),),
             )
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.ATTACHMENTS)
         self.refresh()
 
     def retranslate(self) -> None:

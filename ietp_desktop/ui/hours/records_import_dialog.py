@@ -29,7 +29,7 @@ from ietp_desktop.i18n import tr
 from ietp_desktop.services.hours import records
 from ietp_desktop.services.hours.records import ImportResult, Kind, RecordsPreview
 from ietp_desktop.ui.common.context import WorkspaceContext
-from ietp_desktop.ui.common.tasks import run_task
+from ietp_desktop.ui.common.operations import run_op
 
 PREVIEW_ROWS = 200
 ERROR_BG, WARNING_BG = QColor("#fde0dc"), QColor("#fff4d6")
@@ -179,12 +179,14 @@ class RecordsImportDialog(QDialog):
         pay_day = self.pay_day.value() or None
         db, uuid = self.context.db, self.context.visit_uuid
         self.reread.setEnabled(False)
-        run_task(
+        run_op(
             self,
             tr("Reading {file}…", file=path.name),
-            lambda _p: records.preview_import(db, uuid, path, kind, mapping, pay_day),
-            on_done=self.show_preview,
-            on_error=self._failed,
+            lambda _task: records.preview_import(db, uuid, path, kind, mapping, pay_day),
+            self.show_preview,
+            self._failed,
+            on_finished=self._ready,
+            cancellable=True,
         )
 
     # --- preview ------------------------------------------------------------------------
@@ -315,12 +317,13 @@ class RecordsImportDialog(QDialog):
         replace = self.replace.isChecked()
         db, uuid = self.context.db, self.context.visit_uuid
         self.import_button.setEnabled(False)
-        run_task(
+        run_op(
             self,
             tr("Storing {count} records…", count=preview.record_count),
-            lambda progress: records.commit_import(db, uuid, preview, accept, replace, progress),
-            on_done=self._stored,
-            on_error=self._failed,
+            lambda task: records.commit_import(db, uuid, preview, accept, replace, task),
+            self._stored,
+            self._failed,
+            on_finished=self._ready,
         )
 
     def _stored(self, result: ImportResult) -> None:
@@ -328,8 +331,10 @@ class RecordsImportDialog(QDialog):
         self.sig_imported.emit(result)
         self.accept()
 
-    def _failed(self, message: str) -> None:
+    def _ready(self) -> None:
         self.reread.setEnabled(True)
         self._update_buttons()
+
+    def _failed(self, message: str) -> None:
         self.summary.setText(message)
         self.summary.setStyleSheet("color: #b00020;")

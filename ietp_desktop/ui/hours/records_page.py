@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.domain.records import (
     Analysis,
     Breach,
@@ -50,8 +49,10 @@ from ietp_desktop.services.hours.records import (
     breach_text,
 )
 from ietp_desktop.services.hours.workers import SampleCoverage, WorkerView
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
-from ietp_desktop.ui.common.tasks import run_task
+from ietp_desktop.ui.common.operations import Task, run_op
+from ietp_desktop.ui.common.user_errors import user_errors
 from ietp_desktop.ui.hours.records_chart import WeeklyHoursChart
 from ietp_desktop.ui.hours.records_import_dialog import RecordsImportDialog
 from ietp_desktop.ui.hours.worker_dialog import (
@@ -150,7 +151,7 @@ class RecordsPage(QWidget):
         self.recheck = QPushButton(tr("Check again"))
         self.import_time.clicked.connect(lambda: self.choose_file("time"))
         self.import_pay.clicked.connect(lambda: self.choose_file("pay"))
-        self.recheck.clicked.connect(self.refresh)
+        self.recheck.clicked.connect(lambda: self.refresh())
         self.message = QLabel()
         self.message.setWordWrap(True)
         top = QHBoxLayout()
@@ -267,13 +268,14 @@ class RecordsPage(QWidget):
 
     # --- loading --------------------------------------------------------------------------
 
-    def refresh(self) -> None:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (Changes.RECORDS):
+            return
         db, uuid = self.context.db, self.context.visit_uuid
-        try:
+        with user_errors(self._error) as outcome:
             self.sample = workers.list_workers(db, uuid)
             self.coverage = workers.sample_coverage(db, uuid)
-        except UserError as exc:
-            self._error(str(exc))
+        if outcome.failed:
             return
         self._fill_sample()
         if not any(w.time_records or w.pay_records for w in self.sample):
@@ -282,19 +284,26 @@ class RecordsPage(QWidget):
             return
         self.recheck.setEnabled(False)
 
-        def work(_progress: object) -> Results:
+        def work(task: Task) -> Results:
             analysis = records.analyse_visit(db, uuid)
+            task.check()
             return Results(analysis, proposals.proposals_for(db, uuid, analysis, True))
 
-        run_task(self, tr("Checking hours and wages…"), work, self._loaded, self._check_failed)
+        run_op(
+            self,
+            tr("Checking hours and wages…"),
+            work,
+            self._loaded,
+            self._check_failed,
+            on_finished=lambda: self.recheck.setEnabled(True),
+            cancellable=True,
+        )
 
     def _loaded(self, results: Results) -> None:
-        self.recheck.setEnabled(True)
         self.results = results
         self._fill_results()
 
     def _check_failed(self, message: str) -> None:
-        self.recheck.setEnabled(True)
         self.summary_label.setText(message)
         self.summary_label.setStyleSheet(ERROR_STYLE)
 
@@ -367,7 +376,7 @@ class RecordsPage(QWidget):
         dialog = WorkerDialog(self.context, None, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved:
             self._info(tr("Added {code} to the sample", code=dialog.saved.code))
-            self.context.events.sig_visit_changed.emit()
+            self.context.events.announce(Changes.RECORDS)
             self.refresh()
 
     def edit_worker(self) -> None:
@@ -395,10 +404,9 @@ class RecordsPage(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
+        with user_errors(self._error) as outcome:
             workers.remove_worker(self.context.db, self.context.visit_uuid, worker.id)
-        except UserError as exc:
-            self._error(str(exc))
+        if outcome.failed:
             return
         self._info(tr("Removed {code}", code=worker.code))
         self.refresh()
@@ -414,12 +422,13 @@ class RecordsPage(QWidget):
     def start_import(self, path: Path, kind: Kind) -> None:
         """Read the file off the GUI thread, then show the mapping and preview dialog."""
         db, uuid = self.context.db, self.context.visit_uuid
-        run_task(
+        run_op(
             self,
             tr("Reading {file}…", file=path.name),
-            lambda _p: records.preview_import(db, uuid, path, kind),
-            on_done=lambda preview: self._show_import(kind, preview),
-            on_error=self._error,
+            lambda _task: records.preview_import(db, uuid, path, kind),
+            lambda preview: self._show_import(kind, preview),
+            self._error,
+            cancellable=True,
         )
 
     def _show_import(self, kind: Kind, preview: RecordsPreview) -> None:
@@ -598,15 +607,14 @@ class RecordsPage(QWidget):
         view = self.current_proposal()
         if view is None:
             return
-        try:
+        with user_errors(self._error) as outcome:
             finding = proposals.accept_proposal(
                 self.context.db, self.context.visit_uuid, view, description, title
             )
-        except UserError as exc:
-            self._error(str(exc))
+        if outcome.failed:
             return
         self._info(tr("Accepted as finding {code}", code=finding.code))
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.FINDINGS | Changes.RECORDS)
         self.refresh()
 
     def edit_proposal(self) -> None:
@@ -638,12 +646,11 @@ class RecordsPage(QWidget):
         if view is None:
             return
         restore = view.status == "dismissed"
-        try:
+        with user_errors(self._error) as outcome:
             proposals.dismiss_proposal(
                 self.context.db, self.context.visit_uuid, view, dismissed=not restore
             )
-        except UserError as exc:
-            self._error(str(exc))
+        if outcome.failed:
             return
         status: ProposalStatus = "open" if restore else "dismissed"
         assert self.results is not None

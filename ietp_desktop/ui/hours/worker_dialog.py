@@ -25,6 +25,7 @@ from ietp_desktop.i18n import tr
 from ietp_desktop.services.hours import workers
 from ietp_desktop.services.hours.workers import WorkerInput, WorkerView
 from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.user_errors import user_errors
 
 GENDER_LABELS = {"": "Not recorded", "female": "Female", "male": "Male"}
 ORIGIN_LABELS = {"": "Not recorded", "local": "Local", "migrant": "Migrant"}
@@ -135,13 +136,12 @@ class WorkerDialog(QDialog):
 
     def save(self) -> None:
         db, uuid = self.context.db, self.context.visit_uuid
-        try:
+        with user_errors(self.error.setText) as outcome:
             data = self.data()
             if self.worker is None:
                 self.saved = workers.add_worker(db, uuid, data)
             else:
                 self.saved = workers.update_worker(db, uuid, self.worker.id, data)
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         self.accept()

@@ -15,14 +15,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ietp_desktop.domain.errors import UserError, ValidationFailed
+from ietp_desktop.domain.errors import ValidationFailed
 from ietp_desktop.i18n import tr
 from ietp_desktop.services.catalogue import definitions
 from ietp_desktop.services.dto import VisitDetail
 from ietp_desktop.services.visits import lifecycle, signatures
 from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 from ietp_desktop.ui.common.messages import completion_problem_text
+from ietp_desktop.ui.common.user_errors import user_errors
 from ietp_desktop.ui.meetings.signature_pad import SignaturePad
 
 ROLE_TITLES = {"specialist": "Specialist", "factory": "Factory senior manager"}
@@ -78,12 +80,11 @@ class SignatureBox(QGroupBox):
 
     def clear(self) -> None:
         self.pad.clear()
-        try:
+        with user_errors(self.page.error.setText) as outcome:
             signatures.clear_signature(
                 self.page.context.db, self.page.context.visit_uuid, self.role
             )
-        except UserError as exc:
-            self.page.error.setText(str(exc))
+        if outcome.failed:
             return
         self.status.setText(tr("Not signed"))
 
@@ -91,7 +92,7 @@ class SignatureBox(QGroupBox):
         if self.pad.is_empty():
             self.page.error.setText(tr("Draw the signature on the pad first."))
             return
-        try:
+        with user_errors(self.page.error.setText) as outcome:
             signatures.save_signature(
                 self.page.context.db,
                 self.page.context.visit_uuid,
@@ -100,12 +101,11 @@ class SignatureBox(QGroupBox):
                 self.pad.to_png(),
                 signer_role=self.page.role_of(self.signer()),
             )
-        except UserError as exc:
-            self.page.error.setText(str(exc))
+        if outcome.failed:
             return
         self.page.error.setText("")
         self.page.context.events.sig_saved.emit(tr("Signature saved"))
-        self.page.context.events.sig_visit_changed.emit()
+        self.page.context.events.announce(Changes.SIGNATURES)
         self.page.refresh()
 
     def show_detail(self, detail: VisitDetail) -> None:
@@ -186,11 +186,12 @@ class ClosingPage(QWidget):
             return ""
         return next((a.role for a in self.detail.attendees if a.name == name), "")
 
-    def refresh(self) -> None:
-        try:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (Changes.ALL):
+            return
+        with user_errors(self.error.setText) as outcome:
             self.detail = load_detail(self.context.db, self.context.visit_uuid)
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         status = self.detail.summary.status
         for box in self.boxes:
@@ -212,24 +213,30 @@ class ClosingPage(QWidget):
             )
             self.reasons.clear()
 
+    def _show_gaps(self, exc: ValidationFailed) -> None:
+        db = self.context.db
+        form = definitions.form_definition(db, self.detail.form_sha256) if self.detail else None
+        problems = exc.problems or [str(exc)]
+        self.reasons.clear()
+        self.reasons.addItems([completion_problem_text(p, form) for p in problems])
+        self._not_completed(tr("The visit cannot be completed yet:"))
+
+    def _not_completed(self, message: str) -> None:
+        self.result.setText(message)
+        self.result.setStyleSheet("color: #b00020; font-weight: bold;")
+
     def complete(self) -> None:
         flush = getattr(self.workspace, "flush", None)
         if callable(flush):
             flush()
         db, uuid = self.context.db, self.context.visit_uuid
-        try:
-            lifecycle.complete_visit(db, uuid)
-        except ValidationFailed as exc:
-            form = definitions.form_definition(db, self.detail.form_sha256) if self.detail else None
-            problems = exc.problems or [str(exc)]
-            self.reasons.clear()
-            self.reasons.addItems([completion_problem_text(p, form) for p in problems])
-            self.result.setText(tr("The visit cannot be completed yet:"))
-            self.result.setStyleSheet("color: #b00020; font-weight: bold;")
-            return
-        except UserError as exc:
-            self.result.setText(str(exc))
-            self.result.setStyleSheet("color: #b00020; font-weight: bold;")
+        with user_errors(self._not_completed) as outcome:
+            try:
+                lifecycle.complete_visit(db, uuid)
+            except ValidationFailed as exc:  # the gaps, one line each
+                self._show_gaps(exc)
+                return
+        if outcome.failed:
             return
         self.reasons.clear()
         detail = load_detail(db, uuid)
@@ -240,7 +247,7 @@ class ClosingPage(QWidget):
         self.context.events.sig_saved.emit(
             tr("Visit completed ({outcome})", outcome=tr(detail.outcome.final_label))
         )
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.VISIT_STATUS)
         refresh = getattr(self.workspace, "refresh", None)
         if callable(refresh):
             refresh()  # header and states show "Completed" at once

@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import tr
 from ietp_desktop.services.dto import AttendeeView
 from ietp_desktop.services.visits import attendees
 from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.user_errors import user_errors
 
 COLUMNS = ("Name", "Role", "Senior management", "Opening meeting", "Closing meeting")
 
@@ -142,11 +143,12 @@ class MeetingsPage(QWidget):
     def title(self) -> str:
         return tr("Meetings & attendees")
 
-    def refresh(self) -> None:
-        try:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (Changes.ATTENDEES | Changes.VISIT_STATUS):
+            return
+        with user_errors(self.error.setText) as outcome:
             self.people = load_detail(self.context.db, self.context.visit_uuid).attendees
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         self.table.setRowCount(len(self.people))
         for row, person in enumerate(self.people):
@@ -182,19 +184,18 @@ class MeetingsPage(QWidget):
         current: AttendeeView | None = None,
         dialog: AttendeeDialog | None = None,
     ) -> bool:
-        try:
+        with user_errors((dialog.error if dialog else self.error).setText) as outcome:
             if current is None:
                 attendees.add_attendee(self.context.db, self.context.visit_uuid, data)
             else:
                 attendees.update_attendee(
                     self.context.db, self.context.visit_uuid, current.id, data
                 )
-        except UserError as exc:
-            (dialog.error if dialog else self.error).setText(str(exc))
+        if outcome.failed:
             return False
         self.error.setText("")
         self.context.events.sig_saved.emit(tr("Attendee {name} saved", name=data.name))
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.ATTENDEES)
         self.refresh()
         return True
 
@@ -214,12 +215,11 @@ class MeetingsPage(QWidget):
         current = self._selected()
         if current is None:
             return
-        try:
+        with user_errors(self.error.setText) as outcome:
             attendees.remove_attendee(self.context.db, self.context.visit_uuid, current.id)
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.ATTENDEES)
         self.refresh()
 
     def retranslate(self) -> None:

@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import tr
 from ietp_desktop.services.dto import QaView
 from ietp_desktop.services.visits import qa
 from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.user_errors import user_errors
 
 RAISED_BY_LABELS = {"factory": "Factory", "specialist": "Specialist"}
 COLUMNS = ("Question", "Answer", "Raised by", "Follow-up")
@@ -84,11 +85,12 @@ class QaPage(QWidget):
     def title(self) -> str:
         return tr("Q&A")
 
-    def refresh(self) -> None:
-        try:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (Changes.QA | Changes.VISIT_STATUS):
+            return
+        with user_errors(self.error.setText) as outcome:
             self.entries = load_detail(self.context.db, self.context.visit_uuid).qa
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
@@ -113,17 +115,16 @@ class QaPage(QWidget):
     def _done(self, message: str) -> None:
         self.error.setText("")
         self.context.events.sig_saved.emit(message)
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.QA)
         self.refresh()
 
     def add(self) -> None:
         question, answer, raised_by, follow_up = self._values()
-        try:
+        with user_errors(self.error.setText) as outcome:
             qa.add_qa(
                 self.context.db, self.context.visit_uuid, question, answer, raised_by, follow_up
             )
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         self.question.clear()
         self.answer.clear()
@@ -147,10 +148,9 @@ class QaPage(QWidget):
         entry = self._selected()
         if entry is None:
             return
-        try:
+        with user_errors(self.error.setText) as outcome:
             qa.update_qa(self.context.db, self.context.visit_uuid, entry.id, *self._values())
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         self._done(tr("Q&A entry saved"))
 
@@ -158,10 +158,9 @@ class QaPage(QWidget):
         entry = self._selected()
         if entry is None:
             return
-        try:
+        with user_errors(self.error.setText) as outcome:
             qa.remove_qa(self.context.db, self.context.visit_uuid, entry.id)
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         self._done(tr("Q&A entry removed"))
 

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 )
 
 from ietp_desktop.domain.checklist import AnswerValue, Item, format_answer
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.domain.findings import (
     CATEGORY_LABELS,
     CLASSIFICATION_LABELS,
@@ -25,7 +24,9 @@ from ietp_desktop.domain.findings import (
 from ietp_desktop.i18n import current_language, tr
 from ietp_desktop.services.dto import AnswerView
 from ietp_desktop.services.outcome import findings
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.user_errors import user_errors
 
 
 class RaiseFindingDialog(QDialog):
@@ -103,11 +104,10 @@ class RaiseFindingDialog(QDialog):
             description=self.description.toPlainText(),
             item_ids=(self.item.id,),
         )
-        try:
+        with user_errors(self.error.setText) as outcome:
             view = findings.add_finding(self.context.db, self.context.visit_uuid, data)
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         self.context.events.sig_saved.emit(tr("Finding {code} saved", code=view.code))
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.FINDINGS)
         self.accept()

@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.domain.findings import CATEGORY_LABELS, CLASSIFICATION_LABELS, Category
 from ietp_desktop.i18n import current_language, tr
 from ietp_desktop.services.dto import FindingView
 from ietp_desktop.services.outcome import findings
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.user_errors import user_errors
 
 COLUMNS = (
     "Code",
@@ -145,13 +146,12 @@ class FindingEditDialog(QDialog):
 
     def save(self) -> None:
         db, uuid = self.context.db, self.context.visit_uuid
-        try:
+        with user_errors(self.error.setText) as outcome:
             if self.finding is None:
                 findings.add_finding(db, uuid, self.data())
             else:
                 findings.update_finding(db, uuid, self.finding.code, self.data())
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         self.accept()
 
@@ -244,11 +244,19 @@ class FindingsPage(QWidget):
         self.empty.setText(tr("No finding yet. Raise one here or from a checklist item."))
         self.refresh()
 
-    def refresh(self) -> None:
-        try:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (
+            Changes.FINDINGS
+            | Changes.CAP
+            | Changes.ATTACHMENTS
+            | Changes.ANSWERS
+            | Changes.RECORDS
+            | Changes.VISIT_STATUS
+        ):
+            return
+        with user_errors(self.error.setText) as outcome:
             self.rows = tuple(findings.list_findings(self.context.db, self.context.visit_uuid))
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         self.table.setRowCount(len(self.rows))
         for row, finding in enumerate(self.rows):
@@ -285,7 +293,7 @@ class FindingsPage(QWidget):
     def _changed(self, message: str) -> None:
         self.error.setText("")
         self.refresh()
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.FINDINGS | Changes.CAP)
         self.context.events.sig_saved.emit(message)
 
     def open_dialog(self, finding: FindingView | None) -> FindingEditDialog:
@@ -303,10 +311,9 @@ class FindingsPage(QWidget):
             self.open_dialog(finding).open()
 
     def merge(self, keep_code: str, other_code: str) -> bool:
-        try:
+        with user_errors(self.error.setText) as outcome:
             findings.merge_findings(self.context.db, self.context.visit_uuid, keep_code, other_code)
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return False
         self._changed(tr("Saved"))
         self.select_code(keep_code)
@@ -338,10 +345,9 @@ class FindingsPage(QWidget):
         )
         if not self.confirm(question):
             return False
-        try:
+        with user_errors(self.error.setText) as outcome:
             findings.delete_finding(self.context.db, self.context.visit_uuid, finding.code)
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return False
         self._changed(tr("Saved"))
         return True

@@ -4,6 +4,7 @@ factory), the fee note, and open CAP lines from the factory's earlier visits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -31,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.domain.outcome import OUTCOME_EXPLANATIONS, OUTCOME_LABELS, Outcome
 from ietp_desktop.i18n import tr
 from ietp_desktop.services.dto import FeeView, OutcomeView
@@ -40,8 +40,10 @@ from ietp_desktop.services.outcome.cap import CAP_STATUS_LABELS, CAP_STATUSES, C
 from ietp_desktop.services.outcome.cap_xlsx import CapImportReport
 from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 from ietp_desktop.ui.common.date_field import OptionalDate
+from ietp_desktop.ui.common.user_errors import user_errors
 from ietp_desktop.ui.outcome.findings_page import classification_label
 
 ERROR_STYLE = "color: #b00020;"
@@ -388,15 +390,22 @@ class OutcomePage(QWidget):
 
     # --- refresh ------------------------------------------------------------------------
 
-    def refresh(self) -> None:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (
+            Changes.FINDINGS
+            | Changes.CAP
+            | Changes.RECORDS
+            | Changes.VISIT_STATUS
+            | Changes.VISIT_DETAILS
+        ):
+            return
         db, uuid = self.context.db, self.context.visit_uuid
-        try:
+        with user_errors(self.context.events.sig_error.emit) as outcome:
             detail = load_detail(db, uuid)
             self.lines = tuple(cap.list_cap_lines(db, uuid))
             earlier = cap.open_cap_lines_from_earlier_visits(db, uuid)
             seniors = cap.senior_managers_at_closing(db, uuid)
-        except UserError as exc:
-            self.context.events.sig_error.emit(str(exc))
+        if outcome.failed:
             return
         self.view = detail.outcome
         self._show_outcome(detail.outcome)
@@ -584,8 +593,11 @@ class OutcomePage(QWidget):
     # --- actions ------------------------------------------------------------------------
 
     def _saved(self) -> None:
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.CAP)
         self.context.events.sig_saved.emit(tr("Saved"))
+
+    def _problem(self, label: QLabel) -> Callable[[str], None]:
+        return lambda text: self._say(label, text, ok=False)
 
     @staticmethod
     def _say(label: QLabel, text: str, ok: bool) -> None:
@@ -602,12 +614,11 @@ class OutcomePage(QWidget):
                 ok=False,
             )
             return False
-        try:
+        with user_errors(self._problem(self.override_message)) as outcome:
             view = recommendation.override_outcome(
                 self.context.db, self.context.visit_uuid, key, reason
             )
-        except UserError as exc:
-            self._say(self.override_message, str(exc), ok=False)
+        if outcome.failed:
             return False
         self._say(
             self.override_message,
@@ -619,10 +630,9 @@ class OutcomePage(QWidget):
         return True
 
     def clear_override(self) -> None:
-        try:
+        with user_errors(self._problem(self.override_message)) as outcome:
             recommendation.clear_override(self.context.db, self.context.visit_uuid)
-        except UserError as exc:
-            self._say(self.override_message, str(exc), ok=False)
+        if outcome.failed:
             return
         self.override_reason.clear()
         self._say(self.override_message, tr("The recommendation applies."), ok=True)
@@ -630,12 +640,11 @@ class OutcomePage(QWidget):
         self._saved()
 
     def record_refusal(self) -> bool:
-        try:
+        with user_errors(self._problem(self.refusal_message)) as outcome:
             lifecycle.refuse_visit(
                 self.context.db, self.context.visit_uuid, self.refusal_note.toPlainText()
             )
-        except UserError as exc:
-            self._say(self.refusal_message, str(exc), ok=False)
+        if outcome.failed:
             return False
         self._say(self.refusal_message, tr("Refusal recorded."), ok=True)
         self.refresh()
@@ -652,10 +661,9 @@ class OutcomePage(QWidget):
     def save_cap(self, code: str, changes: cap.CapChanges) -> bool:
         if self._loading:
             return False
-        try:
+        with user_errors(self._problem(self.cap_message)) as outcome:
             line = cap.update_cap_line(self.context.db, self.context.visit_uuid, code, changes)
-        except UserError as exc:
-            self._say(self.cap_message, str(exc), ok=False)
+        if outcome.failed:
             return False
         self.lines = tuple(line if x.finding_code == code else x for x in self.lines)
         self._say(self.cap_message, tr("CAP line {code} saved.", code=code), ok=True)
@@ -667,12 +675,11 @@ class OutcomePage(QWidget):
         return self.lines[row] if 0 <= row < len(self.lines) else None
 
     def add_record(self, code: str, received: date, note: str, file: Path | None) -> bool:
-        try:
+        with user_errors(self._problem(self.cap_message)) as outcome:
             cap.add_remediation_record(
                 self.context.db, self.context.visit_uuid, code, received, note, file
             )
-        except UserError as exc:
-            self._say(self.cap_message, str(exc), ok=False)
+        if outcome.failed:
             return False
         self._say(self.cap_message, tr("Remediation record kept for {code}.", code=code), ok=True)
         self.refresh()
@@ -696,34 +703,31 @@ class OutcomePage(QWidget):
         dialog.open()
 
     def agree(self) -> bool:
-        try:
+        with user_errors(self._problem(self.cap_message)) as outcome:
             cap.agree_cap(
                 self.context.db,
                 self.context.visit_uuid,
                 self.agreed_by.currentText(),
                 py_date(self.agreed_on.date()),
             )
-        except UserError as exc:
-            self._say(self.cap_message, str(exc), ok=False)
+        if outcome.failed:
             return False
         self.refresh()
         self._saved()
         return True
 
     def export_to(self, path: Path) -> bool:
-        try:
+        with user_errors(self._problem(self.cap_message)) as outcome:
             written = cap_xlsx.export_cap_xlsx(self.context.db, self.context.visit_uuid, path)
-        except UserError as exc:
-            self._say(self.cap_message, str(exc), ok=False)
+        if outcome.failed:
             return False
         self._say(self.cap_message, tr("CAP written to {path}", path=str(written)), ok=True)
         return True
 
     def import_from(self, path: Path) -> CapImportReport | None:
-        try:
+        with user_errors(self._problem(self.cap_message)) as outcome:
             report = cap_xlsx.import_cap_xlsx(self.context.db, self.context.visit_uuid, path)
-        except UserError as exc:
-            self._say(self.cap_message, str(exc), ok=False)
+        if outcome.failed:
             self.import_report.hide()
             return None
         self._say(self.cap_message, tr("CAP imported from {file}.", file=report.file), ok=True)
@@ -754,7 +758,7 @@ class OutcomePage(QWidget):
         except InvalidOperation:
             self._say(self.fee_message, tr("Man-days and the day rate must be numbers."), ok=False)
             return False
-        try:
+        with user_errors(self._problem(self.fee_message)) as outcome:
             note = fee.set_fee(
                 self.context.db,
                 self.context.visit_uuid,
@@ -762,8 +766,7 @@ class OutcomePage(QWidget):
                 day_rate_usd=rate,
                 invoice_received_on=self.invoice_received.value(),
             )
-        except UserError as exc:
-            self._say(self.fee_message, str(exc), ok=False)
+        if outcome.failed:
             return False
         self.fee_label.setText(self.fee_text(note))
         self._say(self.fee_message, tr("Fee note saved."), ok=True)

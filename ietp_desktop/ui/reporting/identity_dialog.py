@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import tr
 from ietp_desktop.services.identity import keys
 from ietp_desktop.services.identity.keys import IdentityView
+from ietp_desktop.ui.common.user_errors import user_errors
 
 
 class IdentityDialog(QDialog):
@@ -85,12 +85,12 @@ class IdentityDialog(QDialog):
             return False
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.imported = keys.import_identity(self.data_dir, path, passphrase)
-        except UserError as exc:
-            self._show_error(str(exc))
-            return False
+            with user_errors(self._show_error) as outcome:
+                self.imported = keys.import_identity(self.data_dir, path, passphrase)
         finally:
             QGuiApplication.restoreOverrideCursor()
+        if outcome.failed:
+            return False
         self.error_label.hide()
         return True
 

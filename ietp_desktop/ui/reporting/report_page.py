@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import tr
 from ietp_desktop.reports.signing import SignatureVerdict
 from ietp_desktop.services.identity import keys
@@ -31,8 +30,10 @@ from ietp_desktop.services.reporting import reports
 from ietp_desktop.services.reporting.reports import BuiltReport
 from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
-from ietp_desktop.ui.common.tasks import run_task
+from ietp_desktop.ui.common.operations import Task, run_op
+from ietp_desktop.ui.common.user_errors import user_errors
 from ietp_desktop.ui.reporting.identity_dialog import IdentityDialog
 
 LANGUAGE_CHOICES = (("both", "English and Chinese"), ("en", "English"), ("zh", "Chinese"))
@@ -138,13 +139,20 @@ class ReportPage(QWidget):
         return tr("Report")
 
     # --- state ------------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (
+            Changes.VISIT_STATUS
+            | Changes.VISIT_DETAILS
+            | Changes.FINDINGS
+            | Changes.CAP
+            | Changes.IDENTITY
+        ):
+            return
         db = self.context.db
-        try:
+        with user_errors(self.context.events.sig_error.emit) as outcome:
             who = keys.identity_view(db)
             detail = load_detail(db, self.context.visit_uuid)
-        except UserError as exc:
-            self.context.events.sig_error.emit(str(exc))
+        if outcome.failed:
             return
         if who is None:
             self.identity_label.setText(tr("No signing identity on this device yet."))
@@ -223,8 +231,8 @@ class ReportPage(QWidget):
         db, uuid, language = self.context.db, self.context.visit_uuid, self.chosen_language()
         self.build_button.setEnabled(False)
 
-        def work(progress: reports.Progress) -> BuiltReport:
-            return reports.build_report(db, uuid, out, language, passphrase, progress)
+        def work(task: Task) -> BuiltReport:
+            return reports.build_report(db, uuid, out, language, passphrase, task)
 
         def done(built: BuiltReport) -> None:
             self.last_built = built
@@ -240,18 +248,27 @@ class ReportPage(QWidget):
                 + tr("A copy is kept in {path}", path=built.stored_path)
             )
             self.context.events.sig_saved.emit(tr("Report signed (revision {n})", n=built.revision))
-            self.context.events.sig_visit_changed.emit()
-            self.refresh()
 
         def failed(message: str) -> None:
             who = keys.current_identity(db)
             if who is not None and "wrong passphrase" in message:
                 keys.forget_passphrase(who)
-            self.result_label.setText(message)
-            self.context.events.sig_error.emit(message)
-            self.refresh()
+            self._problem(message)
 
-        run_task(self, tr("Building the signed report…"), work, done, failed)
+        run_op(
+            self,
+            tr("Building the signed report…"),
+            work,
+            done,
+            failed,
+            on_finished=self.refresh,
+            changes=Changes.VISIT_STATUS,
+            announce_to=self.context.events,
+        )
+
+    def _problem(self, message: str) -> None:
+        self.result_label.setText(message)
+        self.context.events.sig_error.emit(message)
 
     # --- revision ---------------------------------------------------------------------------
     def _revision_clicked(self) -> None:
@@ -264,14 +281,12 @@ class ReportPage(QWidget):
             self.open_new_revision(reason)
 
     def open_new_revision(self, reason: str) -> bool:
-        try:
+        with user_errors(self._problem) as outcome:
             revision = lifecycle.open_new_revision(self.context.db, self.context.visit_uuid, reason)
-        except UserError as exc:
-            self.result_label.setText(str(exc))
-            self.context.events.sig_error.emit(str(exc))
+        if outcome.failed:
             return False
         self.result_label.setText(tr("Revision {n} is open for changes.", n=revision))
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.VISIT_STATUS)
         self.refresh()
         return True
 
@@ -299,7 +314,7 @@ class ReportPage(QWidget):
     def save_document(self, kind: str, out: Path) -> None:
         db, uuid, language = self.context.db, self.context.visit_uuid, self.chosen_language()
 
-        def work(_progress: reports.Progress) -> Path:
+        def work(_task: Task) -> Path:
             if kind == "letter":
                 return reports.build_preparation_letter(db, uuid, out)
             return reports.build_cap_form(db, uuid, out, language)
@@ -307,11 +322,7 @@ class ReportPage(QWidget):
         def done(path: Path) -> None:
             self.result_label.setText(tr("Saved to {path}", path=path))
 
-        def failed(message: str) -> None:
-            self.result_label.setText(message)
-            self.context.events.sig_error.emit(message)
-
-        run_task(self, tr("Writing the PDF…"), work, done, failed)
+        run_op(self, tr("Writing the PDF…"), work, done, self._problem)
 
     # --- verification -----------------------------------------------------------------------
     def _verify_clicked(self) -> None:
@@ -322,11 +333,10 @@ class ReportPage(QWidget):
             self.verify_file(Path(path))
 
     def verify_file(self, path: Path) -> SignatureVerdict | None:
-        try:
+        with user_errors(self.verdict_label.setText) as outcome:
             verdict = reports.verify_report_here(self.context.db, path)
-        except UserError as exc:
+        if outcome.failed:
             self.last_verdict = None
-            self.verdict_label.setText(str(exc))
             self.verdict_label.setStyleSheet("color: #b42318")
             return None
         self.last_verdict = verdict

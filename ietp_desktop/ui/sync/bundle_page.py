@@ -1,14 +1,13 @@
 """Main-window dialogs: "Export for office…" and "Import receipt / assignments…".
 
 The main window calls `open_export_dialog(parent, db)` and `open_import_dialog(parent, db)`.
-Export and import run off the GUI thread through ui/tasks.run_task; only their callbacks touch
-widgets.
+Export and import run off the GUI thread through `run_op` (ui/common/operations.py); only their
+callbacks touch widgets.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -31,7 +30,7 @@ from ietp_desktop.i18n import tr
 from ietp_desktop.services.sync import bundles
 from ietp_desktop.services.visits.read import list_visits
 from ietp_desktop.storage.db import Database
-from ietp_desktop.ui.common.tasks import run_task
+from ietp_desktop.ui.common.operations import run_op
 
 RECEIPT_SUFFIX = ".ietp-receipt"
 
@@ -116,19 +115,17 @@ class ExportDialog(QDialog):
         secret = self.passphrase_edit.text()
         self.buttons.setEnabled(False)
         self._show(tr("Exporting…"))
-        run_task(
+        run_op(
             self,
             tr("Exporting visits for the office…"),
-            lambda progress: bundles.export_visits(
-                self.db, visits, path, progress, passphrase=secret
-            ),
+            lambda task: bundles.export_visits(self.db, visits, path, task, passphrase=secret),
             self._done,
-            self._failed,
+            self._show,
+            on_finished=lambda: self.buttons.setEnabled(True),
         )
 
-    def _done(self, result: Any) -> None:
+    def _done(self, result: bundles.ExportResult) -> None:
         self.result_path = result.path
-        self.buttons.setEnabled(True)
         self._show(
             tr(
                 "Wrote {file}: {count} visits. Send it to the office; the visits are marked "
@@ -137,10 +134,6 @@ class ExportDialog(QDialog):
                 count=len(result.visits),
             )
         )
-
-    def _failed(self, message: str) -> None:
-        self.buttons.setEnabled(True)
-        self._show(message)
 
     def _show(self, message: str) -> None:
         self.last_message = message
@@ -202,10 +195,10 @@ def open_import_dialog(parent: QWidget | None, db: Database) -> None:
         if not ok:
             return
 
-    def done(message: object) -> None:
-        QMessageBox.information(parent, tr("Import receipt / assignments"), str(message))
+    def done(message: str) -> None:
+        QMessageBox.information(parent, tr("Import receipt / assignments"), message)
 
     def failed(message: str) -> None:
         QMessageBox.warning(parent, tr("Import receipt / assignments"), message)
 
-    run_task(parent, tr("Importing…"), lambda _p: import_file(db, path, secret), done, failed)
+    run_op(parent, tr("Importing…"), lambda _task: import_file(db, path, secret), done, failed)

@@ -6,12 +6,13 @@ from decimal import Decimal, InvalidOperation
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import tr
 from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 from ietp_desktop.ui.common.date_field import OptionalDate
+from ietp_desktop.ui.common.user_errors import user_errors
 
 DATE_FIELDS = ("planned_date", "visit_start", "visit_end", "invoice_received_on")
 DECIMAL_FIELDS = ("man_days", "day_rate_usd")
@@ -71,14 +72,13 @@ class DetailsPage(QWidget):
         return tr("Visit details")
 
     def _commit(self, name: str, value: object) -> bool:
-        try:
+        with user_errors(self.error.setText) as outcome:
             lifecycle.set_visit_fields(self.context.db, self.context.visit_uuid, **{name: value})
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return False
         self.error.setText("")
         self.context.events.sig_saved.emit(tr("Saved {what}", what=tr(LABELS[name])))
-        self.context.events.sig_visit_changed.emit()
+        self.context.events.announce(Changes.VISIT_DETAILS)
         return True
 
     def _save_date(self, name: str) -> None:
@@ -102,11 +102,12 @@ class DetailsPage(QWidget):
         if self._commit(name, value):
             self.saved_text[name] = text
 
-    def refresh(self) -> None:
-        try:
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        if not changes & (Changes.VISIT_DETAILS | Changes.VISIT_STATUS):
+            return
+        with user_errors(self.error.setText) as outcome:
             detail = load_detail(self.context.db, self.context.visit_uuid)
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         summary = detail.summary
         values = {

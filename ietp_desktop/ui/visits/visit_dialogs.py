@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.domain.pv_window import PvWindow, WindowPosition
 from ietp_desktop.i18n import tr
 from ietp_desktop.services.dto import FactoryView, VisitSummary
 from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.storage.db import Database
+from ietp_desktop.ui.common.user_errors import user_errors
 
 
 def _qdate(value: date) -> QDate:
@@ -82,10 +82,9 @@ class _Dialog(QDialog):
         raise NotImplementedError
 
     def accept(self) -> None:
-        try:
+        with user_errors(self.error.setText) as outcome:
             message = self.run()
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if outcome.failed:
             return
         super().accept()
         self.on_done(message)

@@ -29,7 +29,6 @@ from ietp_desktop.domain.checklist import (
     is_noncompliant,
     visible_items,
 )
-from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import current_language, tr
 from ietp_desktop.services import settings
 from ietp_desktop.services.catalogue import definitions
@@ -40,8 +39,10 @@ from ietp_desktop.services.visits.answers import SavedAnswer
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.ui.checklist.item_row import ItemRow
 from ietp_desktop.ui.checklist.section_page import SectionPage
+from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
-from ietp_desktop.ui.common.tasks import run_task
+from ietp_desktop.ui.common.operations import Task, run_op
+from ietp_desktop.ui.common.user_errors import user_errors
 from ietp_desktop.ui.evidence.evidence_page import EvidencePage
 from ietp_desktop.ui.meetings.closing_page import ClosingPage
 from ietp_desktop.ui.meetings.meetings_page import MeetingsPage
@@ -134,8 +135,9 @@ class VisitWorkspace(QWidget):
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setSingleShot(True)
         self.refresh_timer.setInterval(150)
-        self.refresh_timer.timeout.connect(self.refresh)
-        context.events.sig_visit_changed.connect(self.refresh_timer.start)
+        self.refresh_timer.timeout.connect(lambda: self.refresh(Changes.NONE))
+        self._pending = Changes.NONE  # announced, not yet shown: refreshed together
+        context.events.sig_changed.connect(self._changed)
         context.events.sig_language_changed.connect(self.retranslate)
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -150,11 +152,10 @@ class VisitWorkspace(QWidget):
         return not is_blank(value) and is_noncompliant(self.form.item(item_id), self.values)
 
     def save_answer(self, item_id: str, raw: object) -> SavedAnswer | str:
-        try:
+        with user_errors(self.context.events.sig_error.emit) as outcome:
             saved = answer_service.record_answer(self.db, self.uuid, item_id, raw)
-        except UserError as exc:
-            self.context.events.sig_error.emit(str(exc))
-            return str(exc)
+        if outcome.failed:
+            return outcome.message
         previous = self.answers.get(item_id)
         self.answers[item_id] = AnswerView(
             item_id, saved.value, saved.note, previous.updated_at if previous else datetime.now()
@@ -165,10 +166,9 @@ class VisitWorkspace(QWidget):
         return saved
 
     def save_note(self, item_id: str, note: str) -> None:
-        try:
+        with user_errors(self.context.events.sig_error.emit) as outcome:
             answer_service.set_note(self.db, self.uuid, item_id, note)
-        except UserError as exc:
-            self.context.events.sig_error.emit(str(exc))
+        if outcome.failed:
             return
         self._saved()
 
@@ -190,19 +190,26 @@ class VisitWorkspace(QWidget):
         item_ids = (item_id,) if item_id else ()
         finding_refs: tuple[str | int, ...] = (finding_id,) if finding_id else ()
 
-        def work(progress: object) -> int:
+        def work(task: Task) -> int:
             for index, path in enumerate(paths):
                 attachments.add_photo(
                     self.db, self.uuid, path, item_ids=item_ids, finding_refs=finding_refs
                 )
-                progress((index + 1) / len(paths))  # type: ignore[operator]
+                task((index + 1) / len(paths))
             return len(paths)
 
         def done(count: int) -> None:
             self.context.events.sig_saved.emit(tr("{count} photo(s) added", count=count))
-            self.context.events.sig_visit_changed.emit()
 
-        run_task(self, tr("Adding photos…"), work, done, self.context.events.sig_error.emit)
+        run_op(
+            self,
+            tr("Adding photos…"),
+            work,
+            done,
+            self.context.events.sig_error.emit,
+            changes=Changes.ATTACHMENTS,
+            announce_to=self.context.events,
+        )
 
     # --- state of sections --------------------------------------------------------------
 
@@ -275,15 +282,13 @@ class VisitWorkspace(QWidget):
         if (section_id, item_id) == self._stored_position:
             return
         self._stored_position = (section_id, item_id)
-        try:
+        with user_errors(self.context.events.sig_error.emit):
             settings.write(
                 self.db,
                 (settings.LAST_VISIT, self.uuid),
                 (settings.LAST_SECTION, section_id),
                 (settings.LAST_ITEM, item_id),
             )
-        except UserError as exc:
-            self.context.events.sig_error.emit(str(exc))
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         widget = new
@@ -375,19 +380,25 @@ class VisitWorkspace(QWidget):
 
     # --- refresh ------------------------------------------------------------------------
 
-    def refresh(self) -> None:
+    def _changed(self, changes: Changes) -> None:
+        self._pending |= changes
+        self.refresh_timer.start()
+
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        """Reload the header and states; the page on screen refreshes what `changes` touch
+        (the others refresh whole when shown)."""
         self.refresh_timer.stop()
-        try:
+        changes, self._pending = changes | self._pending, Changes.NONE
+        with user_errors(self.context.events.sig_error.emit) as outcome:
             self.detail = load_detail(self.db, self.uuid)
-        except UserError as exc:
-            self.context.events.sig_error.emit(str(exc))
+        if outcome.failed:
             return
         self._update_header()
         self._update_nav()
         current = self.stack.currentIndex()
         for index in range(len(self.section_pages), self.stack.count()):
             if index == current:
-                self.stack.widget(index).refresh()  # type: ignore[attr-defined]
+                self.stack.widget(index).refresh(changes)  # type: ignore[attr-defined]
             else:
                 self.dirty.add(index)
 

@@ -45,7 +45,7 @@ def test_table_and_edit_dialog(qtbot: QtBot, context: WorkspaceContext) -> None:
     dialog.title_edit.setText("Overtime above 36 h")
     dialog.description.setPlainText("Assembly line worked 60 h overtime in September")
     dialog.items.setText("wh-01")
-    with qtbot.waitSignal(context.events.sig_visit_changed):
+    with qtbot.waitSignal(context.events.sig_changed):
         dialog.save()
     assert cells(page, 0) == [
         "F01",

@@ -91,7 +91,7 @@ def test_refusal_from_the_page_leads_to_progress_audit(
     assert not page.record_refusal()
     assert "say how the factory refused" in page.refusal_message.text()
     page.refusal_note.setPlainText("GM refused entry at the gate")
-    with qtbot.waitSignal(context.events.sig_visit_changed):
+    with qtbot.waitSignal(context.events.sig_changed):
         assert page.record_refusal()
     assert page.outcome_label.text() == "Progress Audit required"
     assert "unannounced Progress Audit" in page.explanation.text()
