@@ -191,7 +191,7 @@ def test_unreadable_files_raise_user_error_naming_the_file(tmp_path: Path) -> No
         preview_time_records(tmp_path / "missing.csv", None, SAMPLE)
     with pytest.raises(UserError, match=r"^notes\.csv: no header row found"):
         preview_time_records(write(tmp_path, "notes.csv", "hello\nworld\n"), None, SAMPLE)
-    with pytest.raises(UserError, match=r"^x\.pdf: not a CSV or XLSX file"):
+    with pytest.raises(UserError, match=r"^x\.pdf: not a file type for records"):
         preview_time_records(write(tmp_path, "x.pdf", "%PDF"), None, SAMPLE)
 
 
