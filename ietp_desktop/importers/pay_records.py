@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from calendar import monthrange
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from os import PathLike
 from pathlib import Path
 
 from ietp_desktop.domain.records import ZERO, PayRecord
-from ietp_desktop.importers.mapping import PAY_FIELDS, ColumnMapping
-from ietp_desktop.importers.preview import ImportPreview, ProblemLog, Table, cell, open_table
+from ietp_desktop.importers.mapping import PAY_FIELDS, ColumnMapping, normalise
+from ietp_desktop.importers.monthly_grid import month_from_text
+from ietp_desktop.importers.preview import (
+    ImportPreview,
+    ProblemLog,
+    RowProblem,
+    Table,
+    cell,
+    open_table,
+)
 from ietp_desktop.importers.values import (
     CellError,
     is_blank,
@@ -42,26 +51,81 @@ def preview_pay_records(
     mapping: ColumnMapping | None = None,
     known_worker_codes: set[str] | None = None,
     agreed_pay_day: int | None = None,
+    rows: Iterator[tuple[int, list[object]]] | None = None,
+    sheet_name: str = "",
 ) -> ImportPreview[PayRecord]:
     """`agreed_pay_day`: day of the month after each period on which wages are due, when the
-    file has no column for it (e.g. 10 for "paid by the 10th of the following month")."""
+    file has no column for it (e.g. 10 for "paid by the 10th of the following month").
+    The pay period comes from a column, else the mapping's constant "period", else the
+    title (2026年10月份工资表) or the sheet name."""
     table = open_table(
         Path(path),
         PAY_FIELDS,
         mapping,
-        (("worker_code",), ("period", "period_start"), ("base_pay", "piece_earnings")),
+        (("worker_code",), ("base_pay", "piece_earnings")),
+        rows,
     )
+    return read_payroll(table, mapping, known_worker_codes, agreed_pay_day, sheet_name)
+
+
+def read_payroll(
+    table: Table,
+    mapping: ColumnMapping | None,
+    known_worker_codes: set[str] | None,
+    agreed_pay_day: int | None,
+    sheet_name: str = "",
+) -> ImportPreview[PayRecord]:
     preview: ImportPreview[PayRecord] = ImportPreview(
-        table.file, [], table.problems, table.mapping, table.unmapped, table.header_row
+        table.file,
+        [],
+        table.problems,
+        table.mapping,
+        table.unmapped,
+        table.header_row,
+        header_rows=table.header_rows,
+        title_rows=table.title_rows,
+        headers=table.headers,
     )
+    constant = (mapping.constants.get("period") if mapping else None) or None
+    period: tuple[date, date] | None = None
+    try:
+        if constant:
+            period = parse_month(constant)
+    except CellError as exc:
+        table.problems.append(RowProblem(table.file, table.header_row, "", f"mapping: {exc}"))
+    if period is None and "period" not in table.columns and "period_start" not in table.columns:
+        titles = [text(c) for cells in table.title_rows for c in cells if text(c)]
+        period = month_from_text(*titles, sheet_name)
+        if period is None:
+            table.problems.append(
+                RowProblem(
+                    table.file,
+                    table.header_row,
+                    "",
+                    "no pay period: the file has no period column and none in its title or "
+                    'sheet name; give it in a mapping: {"constants": {"period": "2026-10"}}',
+                )
+            )
+    if period is not None:
+        table.mapping.constants["period"] = f"{period[0]:%Y-%m}"
     if preview.errors:
         return preview
     log = ProblemLog(table.file, table.problems)
     seen: dict[tuple[str, date, date], tuple[int, PayRecord]] = {}
+    code_col, name_col = table.columns["worker_code"], table.columns.get("name")
+    dept_col = table.columns.get("department")
     for number, cells in table.body:
         if all(is_blank(c) for c in cells):
             continue
-        record = _row(table, cells, number, log, known_worker_codes, agreed_pay_day)
+        if _totals_row(cells, code_col, name_col):
+            preview.skipped["totals row"] = preview.skipped.get("totals row", 0) + 1
+            continue
+        preview.rows_read += 1
+        code = text(cell(cells, code_col)).lstrip("'")
+        log.current = code
+        if code and code not in preview.people:
+            preview.people[code] = (text(cell(cells, name_col)), text(cell(cells, dept_col)))
+        record = _row(table, cells, number, log, known_worker_codes, agreed_pay_day, period)
         if record is None:
             continue
         key = (record.worker_code, record.period_start, record.period_end)
@@ -80,8 +144,21 @@ def preview_pay_records(
         seen[key] = (number, record)
         preview.rows.append(record)
         preview.row_numbers.append(number)
+    preview.left_out = log.left_out
     log.sort()
     return preview
+
+
+_TOTALS = ("合计", "总计", "小计", "total", "subtotal", "sum")
+
+
+def _totals_row(cells: list[object], code_col: int, name_col: int | None) -> bool:
+    """A 合计/总计 row sums the columns; it is not a worker."""
+    for index in {0, 1, code_col, name_col if name_col is not None else 0}:
+        value = normalise(cell(cells, index))
+        if value and any(value.startswith(t) for t in _TOTALS):
+            return True
+    return False
 
 
 def _row(
@@ -91,6 +168,7 @@ def _row(
     log: ProblemLog,
     known: set[str] | None,
     pay_day: int | None,
+    period: tuple[date, date] | None = None,
 ) -> PayRecord | None:
     cols = table.columns
 
@@ -109,6 +187,8 @@ def _row(
     try:
         if "period" in cols and not is_blank(value("period")):
             start, end = parse_month(value("period"))
+        elif period is not None and "period_start" not in cols:
+            start, end = period
         else:
             current = "period_start"
             start = parse_date(value("period_start"))

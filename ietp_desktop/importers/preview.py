@@ -3,6 +3,7 @@ problem by row, and the column mapping used. The caller stores all or nothing.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -13,9 +14,8 @@ from ietp_desktop.domain.errors import UserError
 from ietp_desktop.importers.mapping import (
     HEADER_SEARCH_ROWS,
     ColumnMapping,
-    find_header,
-    normalise,
-    recognise,
+    find_header_rows,
+    override_matches,
 )
 from ietp_desktop.importers.tables import read_rows
 
@@ -47,6 +47,13 @@ class ImportPreview(Generic[T]):
     unmapped_columns: list[str]
     header_row: int
     row_numbers: list[int] = field(default_factory=list)  # source row of each record
+    header_rows: tuple[int, ...] = ()
+    title_rows: list[list[object]] = field(default_factory=list)  # rows above the header
+    people: dict[str, tuple[str, str]] = field(default_factory=dict)  # code → (name, dept)
+    left_out: dict[int, tuple[str, str]] = field(default_factory=dict)  # row → (code, reason)
+    rows_read: int = 0  # rows with data below the header
+    skipped: dict[str, int] = field(default_factory=dict)  # reason → rows (totals rows …)
+    headers: list[str] = field(default_factory=list)  # column headers, by column index
 
     @property
     def errors(self) -> list[RowProblem]:
@@ -69,6 +76,8 @@ class Table:
     unmapped: list[str]
     body: Iterator[tuple[int, list[object]]]  # read as it is consumed, once
     problems: list[RowProblem]
+    header_rows: tuple[int, ...] = ()
+    title_rows: list[list[object]] = field(default_factory=list)
 
     def header(self, name: str) -> str:
         index = self.columns.get(name)
@@ -80,30 +89,37 @@ def open_table(
     known: dict[str, tuple[str, ...]],
     override: ColumnMapping | None,
     required: tuple[tuple[str, ...], ...],
+    rows: Iterator[tuple[int, list[object]]] | None = None,
 ) -> Table:
-    """`required`: groups of fields of which at least one must be mapped."""
+    """`required`: groups of fields of which at least one must be mapped. `rows`: the rows
+    of the chosen sheet (default: the first sheet of `path`)."""
     name = path.name
     # The rows below the first few are streamed to the importer rather than kept: a year of
     # attendance is hundreds of thousands of rows, and holding them all only feeds the
     # garbage collector.
-    reader = read_rows(path)
-    rows = list(islice(reader, HEADER_SEARCH_ROWS))
-    found = find_header(rows, known, override)
+    reader = rows if rows is not None else read_rows(path, override.sheet if override else None)
+    head = list(islice(reader, HEADER_SEARCH_ROWS))
+    found = find_header_rows(head, known, override)
     if found is None:
         _drain(reader)  # an unreadable file says so before "no header row"
+        if override and override.header_rows:
+            raise UserError(
+                f"{name}: the mapping's header rows {list(override.header_rows)} are not "
+                f"among the first {HEADER_SEARCH_ROWS} rows"
+            )
         raise UserError(
             f"{name}: no header row found in the first rows (expected columns such as "
             f"工号/Employee ID and 日期/Date); give a column mapping file"
         )
-    position, _ = found
-    header_number, header_cells = rows[position]
-    headers = [str(c).strip() if c is not None else "" for c in header_cells]
-    columns = recognise(header_cells, known)
+    last = found.positions[-1]
+    header_numbers = tuple(head[p][0] for p in found.positions)
+    header_number = header_numbers[-1]
+    headers = found.texts
+    columns = dict(found.columns)
     problems: list[RowProblem] = []
     if override:
-        by_text = {normalise(h): i for i, h in enumerate(headers) if h}
         for field_name, header in override.fields.items():
-            index = by_text.get(normalise(header))
+            index = override_matches(headers, header)
             if index is None:
                 problems.append(
                     RowProblem(
@@ -124,8 +140,9 @@ def open_table(
         problems.append(
             RowProblem(name, header_number, header, "column not recognised; ignored", "warning")
         )
+    constants = override.constants if override else {}
     for group in required:
-        if not any(f in columns for f in group):
+        if not any(f in columns or f in constants for f in group):
             problems.append(
                 RowProblem(
                     name,
@@ -135,15 +152,43 @@ def open_table(
                 )
             )
     mapping = ColumnMapping({f: headers[i] for f, i in sorted(columns.items(), key=lambda x: x[1])})
-    body: Iterator[tuple[int, list[object]]] = chain(rows[position + 1 :], reader)
+    if override:
+        mapping.layout, mapping.sheet = override.layout, override.sheet
+        mapping.constants = dict(override.constants)
+    if len(header_numbers) > 1 or (override and override.header_rows):
+        mapping.header_rows = header_numbers
+    body: Iterator[tuple[int, list[object]]] = chain(head[last + 1 :], reader)
     if any(p.severity == "error" for p in problems):
         body = iter(list(body))  # read it all now: a file that cannot be read says so first
-    return Table(name, header_number, headers, columns, mapping, unmapped, body, problems)
+    titles = [cells for _, cells in head[: found.positions[0]]]
+    return Table(
+        name,
+        header_number,
+        headers,
+        columns,
+        mapping,
+        unmapped,
+        body,
+        problems,
+        header_numbers,
+        titles,
+    )
 
 
 def _drain(rows: Iterator[object]) -> None:
     for _ in rows:
         pass
+
+
+def reason_kind(reason: str) -> str:
+    """'unreadable time \'25:00\'' → 'unreadable time': the reason without the value, for
+    counting rows left out per person and reason."""
+    cut = len(reason)
+    for mark in (" '", " (", ":", ";"):
+        at = reason.find(mark)
+        if 0 < at < cut:
+            cut = at
+    return re.sub(r"\d+", "#", reason[:cut]).strip()
 
 
 def blank_row(cells: list[object]) -> bool:
@@ -165,16 +210,21 @@ def cell(cells: list[object], index: int | None) -> object:
 
 
 class ProblemLog:
-    """Collects problems; an error marks its row as left out."""
+    """Collects problems; an error marks its row as left out, counted for the person the
+    row belongs to (`person`, or the row being read: `current`)."""
 
     def __init__(self, file: str, problems: list[RowProblem]) -> None:
         self.file = file
         self.problems = problems
         self.bad_rows: set[int] = set()
+        self.left_out: dict[int, tuple[str, str]] = {}  # row → (person, reason)
+        self.current = ""
 
-    def error(self, row: int, column: str, reason: str) -> None:
+    def error(self, row: int, column: str, reason: str, person: str | None = None) -> None:
         self.problems.append(RowProblem(self.file, row, column, reason, "error"))
         self.bad_rows.add(row)
+        if row not in self.left_out:
+            self.left_out[row] = (self.current if person is None else person, reason_kind(reason))
 
     def warning(self, row: int, column: str, reason: str) -> None:
         self.problems.append(RowProblem(self.file, row, column, reason, "warning"))

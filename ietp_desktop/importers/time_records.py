@@ -8,7 +8,7 @@ refused ("clock-out before clock-in"). A shift belongs to the day it started.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from os import PathLike
@@ -21,6 +21,7 @@ from ietp_desktop.importers.mapping import TIME_FIELDS, ColumnMapping
 from ietp_desktop.importers.preview import (
     ImportPreview,
     ProblemLog,
+    Table,
     blank_row,
     cell,
     open_table,
@@ -28,6 +29,7 @@ from ietp_desktop.importers.preview import (
 from ietp_desktop.importers.values import CellError, parse_date, parse_time, text
 
 MAX_SHIFT = timedelta(hours=16)
+NEXT_DAY = "次日"
 _ONE_DAY = timedelta(days=1)
 _BACKWARDS = ("clock-in before the previous clock-out", "clock-out before clock-in")
 PAIRS = 4
@@ -60,20 +62,32 @@ def preview_time_records(
     path: str | PathLike[str],
     mapping: ColumnMapping | None = None,
     known_worker_codes: set[str] | None = None,
+    rows: Iterator[tuple[int, list[object]]] | None = None,
 ) -> ImportPreview[Punch]:
-    """`known_worker_codes`: the sample's codes as written in the file; None skips the check."""
+    """`known_worker_codes`: the sample's codes as written in the file; None skips the check.
+    `rows`: the rows of the chosen sheet (default: the first sheet of `path`)."""
     with gc_paused():
-        return _preview(Path(path), mapping, known_worker_codes)
+        table = open_table(
+            Path(path),
+            TIME_FIELDS,
+            mapping,
+            (("worker_code",), ("date",), ("in_1",), ("out_1",)),
+            rows,
+        )
+        return read_worker_days(table, known_worker_codes)
 
 
-def _preview(
-    path: Path, mapping: ColumnMapping | None, known_worker_codes: set[str] | None
-) -> ImportPreview[Punch]:
-    table = open_table(
-        path, TIME_FIELDS, mapping, (("worker_code",), ("date",), ("in_1",), ("out_1",))
-    )
+def read_worker_days(table: Table, known_worker_codes: set[str] | None) -> ImportPreview[Punch]:
     preview: ImportPreview[Punch] = ImportPreview(
-        table.file, [], table.problems, table.mapping, table.unmapped, table.header_row
+        table.file,
+        [],
+        table.problems,
+        table.mapping,
+        table.unmapped,
+        table.header_row,
+        header_rows=table.header_rows,
+        title_rows=table.title_rows,
+        headers=table.headers,
     )
     if preview.errors:
         return preview
@@ -88,6 +102,9 @@ def _preview(
     # Cells are looked up by index when the row is wide enough (nearly always); short rows
     # go through `cell`, which reads a missing cell as blank.
     widest = max([code_col, date_col, *(c for c in clock_columns if c is not None)]) + 1
+    name_col, dept_col = cols.get("name"), cols.get("department")
+    people = preview.people
+    rows_read = 0
     codes: dict[object, tuple[str, bool]] = {}  # cell text → (worker code, in the sample)
     dates: dict[object, date | CellError] = {}
     punches: list[Punch] = []
@@ -106,13 +123,19 @@ def _preview(
             if blank_row(cells):
                 continue
             code = text(raw_code).lstrip("'")
+            log.current = code
             if not code:
+                rows_read += 1
                 log.error(number, code_header, "no worker code")
                 continue
             known = (code, known_worker_codes is None or code in known_worker_codes)
+            if code not in people:
+                people[code] = (text(cell(cells, name_col)), text(cell(cells, dept_col)))
             if raw_code.__class__ is str:
                 codes[raw_code] = known
         code, in_sample = known
+        log.current = code
+        rows_read += 1
         if not in_sample:
             log.error(number, code_header, f"worker code {code} is not in the worker sample")
             continue
@@ -138,6 +161,8 @@ def _preview(
             rows.append(number)
 
     preview.rows, preview.row_numbers = _dedupe_and_check_overlaps(punches, rows, log)
+    preview.rows_read = rows_read
+    preview.left_out = log.left_out
     log.sort()
     return preview
 
@@ -227,12 +252,18 @@ class _RowReader:
                 col = self.columns[k + slot]
                 if value is None or (isinstance(value, str) and (not value or value.isspace())):
                     continue
+                next_day = False
+                if isinstance(value, str) and value.lstrip().startswith(NEXT_DAY):
+                    next_day, value = True, value.lstrip()[len(NEXT_DAY) :]
                 try:
                     t = self.parse_time(value)
                 except CellError as exc:
                     return _Plan((), ((col, str(exc), True),), True, reusable)
+                if next_day and not isinstance(t, datetime):
+                    t = datetime.combine(work_date + _ONE_DAY, t)  # 次日 05:00: the next day
                 if isinstance(t, datetime):
-                    reusable = False
+                    if not next_day:
+                        reusable = False  # the cell carried its own date
                     moment = t
                     if cursor is not None and moment < cursor:
                         return _Plan((), ((col, _BACKWARDS[slot], True),), True, False)
@@ -319,6 +350,7 @@ def _dedupe_and_check_overlaps(
                 row,
                 "",
                 f"overlaps the punch on row {latest_row} (until {latest_end:%Y-%m-%d %H:%M})",
+                code,
             )
             overlapping.add(row)
         elif end > latest_end:  # type: ignore[operator]

@@ -4,7 +4,10 @@ Dates: ISO (2026-10-01), 2026/10/1, 2026.10.1, 20261001, 2026年10月1日, Excel
 Excel serial numbers (days since 1899-12-30). Slash, dash or dot dates with the year last
 (01/10/2026) are read DAY FIRST, as factories in China and Hong Kong write them; a month above
 12 is refused rather than guessed.
+Two-digit years only as DingTalk writes them, year first with dashes (26-10-12 星期一).
 Times: 08:00, 8:00:00, 0800, 8:00 PM, Excel time cells and day fractions (0.5 = 12:00).
+Full-width digits and punctuation (２６００．００, １０：３０) read as their ASCII forms.
+Amounts: a decimal mark that could be read two ways (2 600,00, 2.600) is refused, never guessed.
 """
 
 from __future__ import annotations
@@ -23,6 +26,12 @@ _HMS = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.\d+)?)?\s*([AaPp
 _HHMM = re.compile(r"^(\d{3,4})$")
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _COMPACT_MONTH = re.compile(r"^(\d{4})(\d{2})$")
+_YY_MM_DD = re.compile(r"^(\d{2})-(\d{1,2})-(\d{1,2})$")
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_THOUSANDS_COMMA = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_THOUSANDS_SPACE = re.compile(r"^\d{1,3}( \d{3})+(\.\d+)?$")
+_AMBIGUOUS_DOT = re.compile(r"^[1-9]\d{0,2}\.\d{3}$")
+_CURRENCY = ("¥", "￥", "元", "CNY", "RMB")
 
 
 class CellError(ValueError):
@@ -41,6 +50,12 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
+def ascii_text(value: object) -> str:
+    """text() with full-width digits and punctuation (２０２６，１０：００) made ASCII."""
+    s = text(value)
+    return s if s.isascii() else s.translate(_FULL_WIDTH)
+
+
 def _serial(n: float) -> date:
     return EXCEL_EPOCH + timedelta(days=int(n))
 
@@ -54,7 +69,7 @@ def parse_date(value: object) -> date:
         if _SERIAL_RANGE[0] <= value < _SERIAL_RANGE[1]:
             return _serial(value)
         raise CellError(f"unreadable date {text(value)!r}")
-    s = text(value)
+    s = ascii_text(value)
     head = s.split()[0] if s else s  # "2026-10-01 08:00" or "2026-10-01 星期四"
     try:
         if m := _YMD.match(head) or _YMD.match(s):
@@ -63,6 +78,8 @@ def parse_date(value: object) -> date:
             return date(int(m[3]), int(m[2]), int(m[1]))
         if m := _COMPACT.match(head):
             return date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _YY_MM_DD.match(head):
+            return date(2000 + int(m[1]), int(m[2]), int(m[3]))
         if head.isdigit() and _SERIAL_RANGE[0] <= int(head) < _SERIAL_RANGE[1]:
             return _serial(int(head))
     except ValueError:
@@ -100,7 +117,7 @@ def parse_time(value: object) -> time | datetime:
         if isinstance(value, int) or value.is_integer():
             return parse_time(str(int(value)))
         raise CellError(f"unreadable time {text(value)!r}")
-    s = text(value)
+    s = ascii_text(value)
     parts = s.split()
     if len(parts) == 2 and parts[1].upper() not in ("AM", "PM"):
         try:
@@ -130,23 +147,48 @@ def parse_time(value: object) -> time | datetime:
 
 
 def parse_amount(value: object) -> Decimal | None:
-    """An amount of money or hours; blank or '-' gives None."""
+    """An amount of money or hours; blank or '-' gives None. Commas separate thousands
+    (2,600.00), a dot marks decimals; a comma that could be a decimal mark (2 600,00,
+    2600,5) or a dot that could separate thousands (2.600) is refused."""
     if isinstance(value, bool):
         raise CellError(f"unreadable amount {value!r}")
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(repr(value))
-    s = text(value)
-    for junk in ("¥", "￥", "元", "CNY", "RMB", ",", "，", " "):
+    original = text(value)
+    s = ascii_text(value)
+    for junk in _CURRENCY:
         s = s.replace(junk, "")
+    s = s.strip()
     if s in ("", "-", "—"):
         return None
     negative = s.startswith("(") and s.endswith(")")
+    if negative:
+        s = s[1:-1].strip()
+    if s.startswith("-"):
+        negative, s = True, s[1:].strip()
+    if "," in s:
+        if not _THOUSANDS_COMMA.match(s):
+            raise CellError(_ambiguous(original))
+        s = s.replace(",", "")
+    elif " " in s:
+        if not _THOUSANDS_SPACE.match(s):
+            raise CellError(f"unreadable amount {original!r}")
+        s = s.replace(" ", "")
+    if s.count(".") > 1 or _AMBIGUOUS_DOT.match(s):
+        raise CellError(_ambiguous(original))
     try:
-        amount = Decimal(s.strip("()"))
+        amount = Decimal(s)
     except InvalidOperation:
-        raise CellError(f"unreadable amount {text(value)!r}") from None
+        raise CellError(f"unreadable amount {original!r}") from None
     if not amount.is_finite():
-        raise CellError(f"unreadable amount {text(value)!r}")
+        raise CellError(f"unreadable amount {original!r}")
     return -amount if negative else amount
+
+
+def _ambiguous(original: str) -> str:
+    return (
+        f"ambiguous decimal mark: {original!r} could be read two ways; write it with a dot "
+        f"for decimals and no thousands separator (e.g. 2600.00)"
+    )

@@ -1,0 +1,109 @@
+"""One row per punch: ZKTeco/中控 exports and the device's attlog.dat, DingTalk 原始记录,
+WeCom 上下班打卡明细, Hikvision iVMS events. A date-and-time column, or a date column and a
+time column; a direction column (上班/下班, check-in/check-out) when there is one. The
+punches are paired into intervals by `pairing`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from ietp_desktop.domain.records import Punch
+from ietp_desktop.importers.pairing import Direction, Moment, pair, read_direction
+from ietp_desktop.importers.preview import ImportPreview, ProblemLog, Table, blank_row, cell
+from ietp_desktop.importers.time_records import memo
+from ietp_desktop.importers.values import CellError, parse_date, parse_time, text
+
+
+def read_punch_log(table: Table) -> ImportPreview[Punch]:
+    preview: ImportPreview[Punch] = ImportPreview(
+        table.file,
+        [],
+        table.problems,
+        table.mapping,
+        table.unmapped,
+        table.header_row,
+        header_rows=table.header_rows,
+        title_rows=table.title_rows,
+        headers=table.headers,
+    )
+    if preview.errors:
+        return preview
+    log = ProblemLog(table.file, table.problems)
+    cols = table.columns
+    code_col = cols["worker_code"]
+    time_col = cols["time"]
+    date_col = cols.get("date")
+    direction_col = cols.get("direction")
+    name_col, dept_col = cols.get("name"), cols.get("department")
+    parse_t = memo(parse_time)
+    parse_d = memo(parse_date)
+    moments: list[Moment] = []
+    people = preview.people
+    rows_read = 0
+    new_moment = Moment
+    for number, cells in table.body:
+        if blank_row(cells):
+            continue
+        rows_read += 1
+        code = text(cell(cells, code_col)).lstrip("'")
+        log.current = code
+        if not code:
+            log.error(number, table.headers[code_col], "no worker code")
+            continue
+        if code not in people:
+            people[code] = (text(cell(cells, name_col)), text(cell(cells, dept_col)))
+        raw_time = cell(cells, time_col)
+        try:
+            moment = parse_t(raw_time)
+        except CellError as exc:
+            log.error(number, table.headers[time_col], str(exc))
+            continue
+        if not isinstance(moment, datetime):
+            if date_col is None:
+                log.error(
+                    number,
+                    table.headers[time_col],
+                    "a time without a date, and the file has no date column",
+                )
+                continue
+            try:
+                day: date = parse_d(cell(cells, date_col))
+            except CellError as exc:
+                log.error(number, table.headers[date_col], str(exc))
+                continue
+            moment = datetime.combine(day, moment if isinstance(moment, time) else time())
+        direction: Direction | None = None
+        if direction_col is not None:
+            found = read_direction(cell(cells, direction_col))
+            if isinstance(found, str):
+                log.error(
+                    number,
+                    table.headers[direction_col],
+                    f"unreadable direction {found!r} (expected 上班/下班, in/out, "
+                    f"check-in/check-out)",
+                )
+                continue
+            direction = found
+        moments.append(new_moment(code, moment, direction, number))
+    preview.rows_read = rows_read
+    _paired_into(preview, moments, log)
+    return preview
+
+
+def _paired_into(preview: ImportPreview[Punch], moments: list[Moment], log: ProblemLog) -> None:
+    paired = pair(moments)
+    for dropped, kept in paired.duplicates:
+        log.warning(dropped.row, "", f"the same punch as row {kept.row} (within a minute); ignored")
+    for moment, reason in paired.unpaired:
+        log.warning(moment.row, "", f"{moment.worker_code}: {reason}")
+    preview.rows = paired.punches
+    preview.row_numbers = paired.rows
+    preview.left_out = log.left_out
+    log.sort()
+
+
+def pair_moments_into(
+    preview: ImportPreview[Punch], moments: list[Moment], log: ProblemLog
+) -> None:
+    """For other layouts that read moments (the monthly grid)."""
+    _paired_into(preview, moments, log)
