@@ -221,10 +221,18 @@ def read_records(
                 continue
             found.append((score, -index, layout, head))
         if not found:
+            if kind == "pay":
+                raise UserError(
+                    "{file}: no payroll records recognised ({found}); give a mapping file "
+                    "naming the layout and columns",
+                    file=path.name,
+                    found="; ".join(notes),
+                )
             raise UserError(
-                f"{path.name}: no {'attendance' if kind == 'time' else 'payroll'} records "
-                f"recognised ({'; '.join(notes)}); give a mapping file naming the layout and "
-                f"columns"
+                "{file}: no attendance records recognised ({found}); give a mapping file "
+                "naming the layout and columns",
+                file=path.name,
+                found="; ".join(notes),
             )
         found.sort(reverse=True)
         _, minus_index, layout, head = found[0]
@@ -243,7 +251,9 @@ def _detect(
     forced = Layout(mapping.layout) if mapping and mapping.layout else None
     if kind == "pay":
         if forced not in (None, Layout.PAYROLL):
-            raise UserError(f"layout {forced.value} holds time records, not pay records")
+            raise UserError(
+                "layout {layout} holds time records, not pay records", layout=forced.value
+            )
         header = find_header_rows(head, PAY_FIELDS, mapping)
         if forced or (
             header
@@ -346,7 +356,7 @@ def _read(
         try:
             period, period_source = parse_month(constant), "mapping"
         except CellError as exc:
-            raise UserError(f"mapping: {exc}") from None
+            raise UserError("mapping: {reason}", reason=exc) from None
     parsed: ImportPreview[Any]
     if layout is Layout.PAYROLL:
         table = open_table(
@@ -427,7 +437,8 @@ def _punch_table(
         columns = _headerless_columns(head)
         if columns is None:
             raise UserError(
-                f"{path.name}: no punch columns found: give a mapping with worker_code and time"
+                "{file}: no punch columns found: give a mapping with worker_code and time",
+                file=path.name,
             )
         width = max(len(cells) for _, cells in head)
         names = {v: k for k, v in columns.items()}

@@ -80,7 +80,10 @@ class Source:
         if name in self.sheet_names:
             return self.sheet_names.index(name)
         raise UserError(
-            f"{self.file}: no sheet named {name!r} (sheets: {', '.join(self.sheet_names)})"
+            "{file}: no sheet named {sheet!r} (sheets: {sheets})",
+            file=self.file,
+            sheet=name,
+            sheets=", ".join(self.sheet_names),
         )
 
     def rows(self, index: int = 0) -> Iterator[tuple[int, Row]]:
@@ -100,14 +103,19 @@ def open_source(path: Path) -> Source:
         with path.open("rb") as handle:
             head = handle.read(_SNIFF_BYTES)
     except OSError as exc:
-        raise UserError(f"{name}: cannot open the file: {exc.strerror or exc}") from None
+        raise UserError(
+            "{file}: cannot open the file: {reason}", file=name, reason=exc.strerror or exc
+        ) from None
     if size > MAX_FILE_BYTES:
         raise UserError(
-            f"{name}: the file is {_mb(size)}; files up to {_mb(MAX_FILE_BYTES)} are read "
-            f"— export fewer months at a time"
+            "{file}: the file is {size}; files up to {limit} are read — export fewer months "
+            "at a time",
+            file=name,
+            size=_mb(size),
+            limit=_mb(MAX_FILE_BYTES),
         )
     if size == 0:
-        raise UserError(f"{name}: the file is empty")
+        raise UserError("{file}: the file is empty", file=name)
     suffix = path.suffix.lower()
     if head.startswith(_ZIP_MAGIC):
         _check_zip(path)
@@ -116,13 +124,16 @@ def open_source(path: Path) -> Source:
         return _open_workbook(path)
     # Old attendance programs save tab-separated text named .xls; a .xlsx or .ods is a ZIP
     if suffix in (".xlsx", ".xlsm", ".ods") or (suffix == ".xls" and not _looks_like_text(head)):
-        raise UserError(f"{name}: cannot open the workbook: the file is damaged or not a workbook")
+        raise UserError(
+            "{file}: cannot open the workbook: the file is damaged or not a workbook", file=name
+        )
     if suffix not in TEXT_SUFFIXES + WORKBOOK_SUFFIXES:
         raise UserError(
-            f"{name}: not a file type for records (use .csv, .txt, .dat, .xlsx, .xls or .ods)"
+            "{file}: not a file type for records (use .csv, .txt, .dat, .xlsx, .xls or .ods)",
+            file=name,
         )
     if not _looks_like_text(head):
-        raise UserError(f"{name}: not a text file or a workbook (it holds binary data)")
+        raise UserError("{file}: not a text file or a workbook (it holds binary data)", file=name)
     encoding = _encoding(head, name)
     sample = head.decode(encoding, errors="ignore")
     return Source(path, "text", [path.stem], _encoding=encoding, _delimiter=_delimiter(sample))
@@ -168,7 +179,7 @@ def _encoding(head: bytes, name: str) -> str:
         return "gb18030"
     except UnicodeDecodeError:
         raise UserError(
-            f"{name}: cannot read the text: it is neither UTF-8 nor GBK/GB18030"
+            "{file}: cannot read the text: it is neither UTF-8 nor GBK/GB18030", file=name
         ) from None
 
 
@@ -200,38 +211,57 @@ def _text_rows(path: Path, encoding: str, delimiter: str | None) -> Iterator[tup
                 for number, line in enumerate(stream, start=1):
                     if len(line) > MAX_CELL_CHARS * 4:
                         raise UserError(
-                            f"{name}, row {number}: the line is too long to be a record"
+                            "{file}, row {row}: the line is too long to be a record",
+                            file=name,
+                            row=number,
                         )
                     yield number, line.split()  # type: ignore[misc]
                     if number > MAX_ROWS:
-                        raise UserError(_too_many_rows(name))
+                        raise _too_many_rows(name)
                 return
             csv.field_size_limit(MAX_CELL_CHARS)
             reader = csv.reader(stream, delimiter=delimiter)
             for number, cells in enumerate(reader, start=1):
                 yield number, cells  # type: ignore[misc]
                 if number > MAX_ROWS:
-                    raise UserError(_too_many_rows(name))
+                    raise _too_many_rows(name)
     except UnicodeDecodeError:
         raise UserError(
-            f"{name}, row {number + 1}: the text is not {encoding.upper()} from here on "
-            f"(the file mixes encodings); save it again as UTF-8"
+            "{file}, row {row}: the text is not {encoding} from here on (the file mixes "
+            "encodings); save it again as UTF-8",
+            file=name,
+            row=number + 1,
+            encoding=encoding.upper(),
         ) from None
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise UserError(
-                f"{name}, row {number + 1}: a cell longer than {MAX_CELL_CHARS:,} characters; "
-                f"this is not a records file"
+                "{file}, row {row}: a cell longer than {limit:,} characters; this is not a "
+                "records file",
+                file=name,
+                row=number + 1,
+                limit=MAX_CELL_CHARS,
             ) from None
-        raise UserError(f"{name}, row {number + 1}: cannot read the row: {exc}") from None
+        raise UserError(
+            "{file}, row {row}: cannot read the row: {reason}",
+            file=name,
+            row=number + 1,
+            reason=exc,
+        ) from None
     except OSError as exc:
-        raise UserError(f"{name}: cannot read the file: {exc.strerror or exc}") from None
+        raise UserError(
+            "{file}: cannot read the file: {reason}", file=name, reason=exc.strerror or exc
+        ) from None
     finally:
         csv.field_size_limit(previous_limit)
 
 
-def _too_many_rows(name: str) -> str:
-    return f"{name}: more than {MAX_ROWS:,} rows; export fewer months at a time"
+def _too_many_rows(where: str) -> UserError:
+    return UserError(
+        "{file}: more than {limit:,} rows; export fewer months at a time",
+        file=where,
+        limit=MAX_ROWS,
+    )
 
 
 # -- workbooks ----------------------------------------------------------------------------
@@ -243,11 +273,16 @@ def _check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise UserError(f"{path.name}: the workbook is damaged (not a complete ZIP file)") from None
+        raise UserError(
+            "{file}: the workbook is damaged (not a complete ZIP file)", file=path.name
+        ) from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise UserError(
-            f"{path.name}: the workbook unpacks to {_mb(unpacked)}; workbooks up to "
-            f"{_mb(MAX_UNPACKED_BYTES)} unpacked are read — export fewer months at a time"
+            "{file}: the workbook unpacks to {size}; workbooks up to {limit} unpacked are "
+            "read — export fewer months at a time",
+            file=path.name,
+            size=_mb(unpacked),
+            limit=_mb(MAX_UNPACKED_BYTES),
         )
 
 
@@ -259,11 +294,13 @@ def _open_workbook(path: Path) -> Source:
         with path.open("rb") as handle:
             workbook = calamine.CalamineWorkbook.from_filelike(handle)
     except calamine.PasswordError:
-        raise UserError(_password(name)) from None
+        raise _password(name) from None
     except (calamine.CalamineError, OSError, ValueError) as exc:
         if _encrypted(path):
-            raise UserError(_password(name)) from None
-        raise UserError(f"{name}: cannot open the workbook: {exc}") from None
+            raise _password(name) from None
+        raise UserError(
+            "{file}: cannot open the workbook: {reason}", file=name, reason=exc
+        ) from None
     sheets = [
         meta.name
         for meta in workbook.sheets_metadata
@@ -271,14 +308,15 @@ def _open_workbook(path: Path) -> Source:
     ]
     if not sheets:
         workbook.close()
-        raise UserError(f"{name}: the workbook has no worksheet")
+        raise UserError("{file}: the workbook has no worksheet", file=name)
     return Source(path, "workbook", sheets, _workbook=workbook)
 
 
-def _password(name: str) -> str:
-    return (
-        f"{name}: the workbook is protected by a password; open it in Excel, remove the "
-        f"password and save a copy"
+def _password(name: str) -> UserError:
+    return UserError(
+        "{file}: the workbook is protected by a password; open it in Excel, remove the "
+        "password and save a copy",
+        file=name,
     )
 
 
@@ -300,14 +338,19 @@ def _load_sheet(source: Source, index: int) -> Any:
     sheet = source._sheets.get(index)
     if sheet is None:
         if source._workbook is None:
-            raise UserError(f"{source.file}: the workbook was closed")
+            raise UserError("{file}: the workbook was closed", file=source.file)
         name = source.sheet_names[index]
         try:
             sheet = source._workbook.get_sheet_by_name(name)
         except calamine.PasswordError:
-            raise UserError(_password(source.file)) from None
+            raise _password(source.file) from None
         except (calamine.CalamineError, ValueError) as exc:
-            raise UserError(f"{source.file}, sheet {name}: cannot read the sheet: {exc}") from None
+            raise UserError(
+                "{file}, sheet {sheet}: cannot read the sheet: {reason}",
+                file=source.file,
+                sheet=name,
+                reason=exc,
+            ) from None
         source._sheets[index] = sheet
     return sheet
 
@@ -319,7 +362,7 @@ def _sheet_rows(source: Source, index: int) -> Iterator[tuple[int, Row]]:
     if start is None:  # nothing in the sheet at all
         return
     if sheet.height > MAX_ROWS:
-        raise UserError(f"{where}: more than {MAX_ROWS:,} rows; export fewer months at a time")
+        raise _too_many_rows(where)
     column_offset = start[1]  # calamine drops empty leading columns, never leading rows
     merges = _merges(sheet)
     active: list[tuple[int, int, int, object]] = []  # (last row, first col, last col, value)
@@ -333,8 +376,12 @@ def _sheet_rows(source: Source, index: int) -> Iterator[tuple[int, Row]]:
             if cell.__class__ is str and len(cell) >= limit:
                 column = _column_letter(cells.index(cell))
                 raise UserError(
-                    f"{where}, row {number}, column {column}: a cell of "
-                    f"{limit:,} characters or more; this is not a records file"
+                    "{file}, row {row}, column {column}: a cell of {limit:,} characters or "
+                    "more; this is not a records file",
+                    file=where,
+                    row=number,
+                    column=column,
+                    limit=limit,
                 )
         if merges or active:
             started = merges.pop(number - 1, None)
