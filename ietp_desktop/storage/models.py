@@ -124,6 +124,7 @@ class Visit(Base):
     cap_agreed_by: Mapped[str] = mapped_column(String(120), default="")
     cap_agreed_on: Mapped[date | None] = mapped_column(Date)
     report_sha256: Mapped[str | None] = mapped_column(String(64))
+    sample_seed: Mapped[int | None] = mapped_column(Integer)  # the worker sample's draw
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     exported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -272,7 +273,8 @@ class QaEntry(Base):
 
 
 class Worker(Base):
-    """A sampled worker; reports show the code (W01…), never the name."""
+    """A person in the factory's files (the visit's roster); those in the sample carry the
+    codes W01, W02 … that reports show instead of names, the others R0001 …"""
 
     __tablename__ = "workers"
     __audited__ = True
@@ -290,6 +292,8 @@ class Worker(Base):
     wage_type: Mapped[str] = mapped_column(String(10), default="monthly")
     base_rate: Mapped[Decimal | None] = mapped_column(DecimalText)
     region: Mapped[str] = mapped_column(String(80), default="")
+    in_sample: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    aliases: Mapped[str] = mapped_column(Text, default="", server_default="")  # one a line
 
 
 class TimeRecord(Base):
@@ -435,6 +439,36 @@ class ProposalDecision(Base):
     decision: Mapped[str] = mapped_column(String(12), default="dismissed")  # or accepted
     finding_code: Mapped[str] = mapped_column(String(10), default="")
     decided_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ImportMapping(Base):
+    """The mapping that last read a factory's time or pay export, offered at its next visit."""
+
+    __tablename__ = "import_mappings"
+    __table_args__ = (UniqueConstraint("factory_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    factory_id: Mapped[int] = mapped_column(
+        ForeignKey("factories.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10))  # time | pay
+    mapping_json: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class WorkerLink(Base):
+    """A name one person goes by in a factory's files (a WeCom account) linked to their
+    employee number, remembered for the factory's next visits."""
+
+    __tablename__ = "worker_links"
+    __table_args__ = (UniqueConstraint("factory_id", "alias"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    factory_id: Mapped[int] = mapped_column(
+        ForeignKey("factories.id", ondelete="CASCADE"), index=True
+    )
+    alias: Mapped[str] = mapped_column(String(80))
+    employee_no: Mapped[str] = mapped_column(String(40))
 
 
 class Preference(Base):
