@@ -30,7 +30,9 @@ from ietp_desktop.importers.mapping import (
     PUNCH_FIELDS,
     TIME_FIELDS,
     ColumnMapping,
+    Header,
     find_header_rows,
+    override_matches,
 )
 from ietp_desktop.importers.monthly_grid import find_grid_header, read_grid
 from ietp_desktop.importers.pairing import read_direction
@@ -257,8 +259,8 @@ def _detect(
         header = find_header_rows(head, PAY_FIELDS, mapping)
         if forced or (
             header
-            and "worker_code" in header.columns
-            and ({"base_pay", "piece_earnings"} & set(header.columns))
+            and "worker_code" in _fields(header, mapping)
+            and ({"base_pay", "piece_earnings"} & _fields(header, mapping))
         ):
             return Layout.PAYROLL, header.score if header else 0
         return None, 0
@@ -269,15 +271,27 @@ def _detect(
     if (grid := find_grid_header(head)) is not None:
         return Layout.MONTHLY_GRID, 40 + len(grid[1])
     daily = find_header_rows(head, TIME_FIELDS, mapping)
-    if daily and {"worker_code", "date", "in_1", "out_1"} <= set(daily.columns):
-        statistics = "打卡时间" in daily.texts[daily.columns["in_1"]]
+    if daily and {"worker_code", "date", "in_1", "out_1"} <= _fields(daily, mapping):
+        in_1 = daily.columns.get("in_1")
+        statistics = in_1 is not None and "打卡时间" in daily.texts[in_1]
         return (Layout.DAILY_STATISTICS if statistics else Layout.WORKER_DAY), 20 + daily.score
     punches = find_header_rows(head, PUNCH_FIELDS, mapping)
-    if punches and {"worker_code", "time"} <= set(punches.columns):
+    if punches and {"worker_code", "time"} <= _fields(punches, mapping):
         return Layout.PUNCH_LOG, 20 + punches.score
     if _headerless_columns(head) is not None:
         return Layout.PUNCH_LOG, 10
     return None, 0
+
+
+def _fields(header: Header, mapping: ColumnMapping | None) -> set[str]:
+    """The fields the header gives: recognised, or named by the mapping."""
+    found = set(header.columns)
+    if mapping:
+        found |= {
+            f for f, h in mapping.fields.items() if override_matches(header.texts, h) is not None
+        }
+        found |= set(mapping.constants)
+    return found
 
 
 def _why_not(head: list[tuple[int, list[object]]], kind: Kind) -> str:
