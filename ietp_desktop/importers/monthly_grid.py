@@ -67,6 +67,7 @@ def read_grid(
     body: object,
     period: tuple[date, date] | None,
     preview: ImportPreview[Punch],
+    moments_out: list[Moment] | None = None,
 ) -> None:
     """`rows`: the first rows (title and header); `body`: the rest, an iterator of rows."""
     found = find_grid_header(rows)
@@ -159,6 +160,10 @@ def read_grid(
         if not bad:
             moments.extend(found_moments)
     preview.rows_read = rows_read
+    if moments_out is not None:  # paired with the other sheets' (one sheet per month)
+        moments_out.extend(moments)
+        preview.left_out = log.left_out
+        return
     pair_moments_into(preview, moments, log)
 
 

@@ -14,7 +14,9 @@ from ietp_desktop.importers.time_records import memo
 from ietp_desktop.importers.values import CellError, parse_date, parse_time, text
 
 
-def read_punch_log(table: Table) -> ImportPreview[Punch]:
+def read_punch_log(table: Table, moments_out: list[Moment] | None = None) -> ImportPreview[Punch]:
+    """With `moments_out`, the punches are added there (to be paired with other sheets')
+    and the preview holds no intervals."""
     preview: ImportPreview[Punch] = ImportPreview(
         table.file,
         [],
@@ -86,6 +88,11 @@ def read_punch_log(table: Table) -> ImportPreview[Punch]:
             direction = found
         moments.append(new_moment(code, moment, direction, number))
     preview.rows_read = rows_read
+    if moments_out is not None:
+        moments_out.extend(moments)
+        preview.left_out = log.left_out
+        log.sort()
+        return preview
     _paired_into(preview, moments, log)
     return preview
 

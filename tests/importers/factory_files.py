@@ -321,3 +321,23 @@ def worker_day_gbk_csv(folder: Path) -> Path:
         "1002,李四,装配部,2026-10-01,8点,12:00,,",
     ]
     return write_text(folder / "考勤.csv", lines, "gbk", "\r\n")
+
+
+def monthly_sheets_xlsx(folder: Path) -> Path:
+    """One sheet per month (9月, 10月) of one row per punch; 1003's night shift starts on 30
+    Sep and ends on 1 Oct, across the two sheets; row 3 of 10月 holds an unreadable time."""
+    wb = openpyxl.Workbook()
+    september = wb.active
+    assert september is not None
+    september.title = "9月"
+    october = wb.create_sheet("10月")
+    for ws in (september, october):
+        ws.append(["工号", "姓名", "打卡时间"])
+    september.append(["1003", "王五", "2026-09-30 20:00"])
+    october.append(["1003", "王五", "2026-10-01 05:00"])
+    october.append(["1001", "张三", "2026-10-01 25:61"])
+    october.append(["1001", "张三", "2026-10-01 08:00"])
+    october.append(["1001", "张三", "2026-10-01 17:00"])
+    path = folder / "打卡记录2026.xlsx"
+    wb.save(path)
+    return path

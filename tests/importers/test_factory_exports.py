@@ -213,3 +213,17 @@ def test_unknown_layout_says_what_was_found_on_each_sheet(tmp_path: Path) -> Non
     path = ff.write_text(tmp_path / "notes.csv", ["姓名,电话", "张三,123"])
     with pytest.raises(UserError, match=r"^notes\.csv: no attendance records recognised "):
         read_time_records(path)
+
+
+def test_one_sheet_per_month_read_together_shifts_across_the_sheets(tmp_path: Path) -> None:
+    read = read_time_records(ff.monthly_sheets_xlsx(tmp_path))
+    assert intervals(read) == [
+        ("1001", date(2026, 10, 1), "01 08:00", "01 17:00"),
+        ("1003", date(2026, 9, 30), "30 20:00", "01 05:00"),  # 9月 → 10月
+    ]
+    assert [(p.file, p.row_number) for p in read.errors] == [("打卡记录2026.xlsx, sheet 10月", 3)]
+    assert read.left_out_by_person() == {"1001": {"unreadable time": 1}}
+    assert read.recognition.period == (date(2026, 9, 30), date(2026, 10, 1))
+    assert "sheets read, all punch-log: 9月, 10月" in read.recognition.notes
+    one = read_time_records(ff.monthly_sheets_xlsx(tmp_path), sheet="9月")
+    assert intervals(one) == [("1003", date(2026, 9, 30), "30 20:00", "—")]

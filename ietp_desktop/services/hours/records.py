@@ -138,7 +138,7 @@ class RecordsPreview:
 
     @property
     def rows_with_errors(self) -> int:
-        return len({p.row_number for p in self.errors})
+        return len({(p.file, p.row_number) for p in self.errors})
 
     @property
     def share_left_out(self) -> float:
