@@ -464,7 +464,8 @@ def _read(
         elif "period" in table.columns:
             period_source = "column"
         preview_lines = [
-            _pay_line(r, n) for r, n in zip(parsed.rows, parsed.row_numbers, strict=True)
+            _pay_line(r, n)
+            for r, n in zip(parsed.rows[:PREVIEW_ROWS], parsed.row_numbers, strict=False)
         ]
     elif layout is Layout.MONTHLY_GRID:
         parsed = ImportPreview(source.file, [], [], ColumnMapping(), [], 0)
@@ -474,13 +475,15 @@ def _read(
             titles = " ".join(text(c) for _, cells in head for c in cells)
             period_source = "title" if f"{period[0]:%Y}" in titles else "sheet name"
         preview_lines = [
-            _punch_line(p, n) for p, n in zip(parsed.rows, parsed.row_numbers, strict=True)
+            _punch_line(p, n)
+            for p, n in zip(parsed.rows[:PREVIEW_ROWS], parsed.row_numbers, strict=False)
         ]
     elif layout is Layout.PUNCH_LOG:
         table = _punch_table(path, head, rows, mapping, notes)
         parsed = read_punch_log(table, moments)
         preview_lines = [
-            _punch_line(p, n) for p, n in zip(parsed.rows, parsed.row_numbers, strict=True)
+            _punch_line(p, n)
+            for p, n in zip(parsed.rows[:PREVIEW_ROWS], parsed.row_numbers, strict=False)
         ]
     else:
         table = open_table(
@@ -488,7 +491,8 @@ def _read(
         )
         parsed = read_worker_days(table, None)
         preview_lines = [
-            _punch_line(p, n) for p, n in zip(parsed.rows, parsed.row_numbers, strict=True)
+            _punch_line(p, n)
+            for p, n in zip(parsed.rows[:PREVIEW_ROWS], parsed.row_numbers, strict=False)
         ]
     if kind == "time" and parsed.rows and period is None:
         days = [p.work_date for p in cast(list[Punch], parsed.rows)]
