@@ -18,6 +18,7 @@ from datetime import date
 
 from ietp_desktop.domain.records import Analysis, Punch
 from ietp_desktop.domain.wages import analyse
+from ietp_desktop.i18n import tr
 from ietp_desktop.importers.gc_pause import gc_paused
 from ietp_desktop.services.hours.records import (
     ImportRecord,
@@ -198,3 +199,58 @@ def _coverage(
     if unnamed:
         out.append(WorkerCoverage("", "", False, 0, span, 0, sum(unnamed.values()), dict(unnamed)))
     return out
+
+
+def workforce_notes(checked: VisitCheck, language: str | None = None) -> list[str]:
+    """The sample beside the whole workforce, rows left out and people with incomplete
+    records, as lines for the results view and the report (in `language`)."""
+    lines = [
+        tr(
+            "{rule}: {sampled_with} of {sampled} sampled workers, {workforce_with} of "
+            "{workforce} in the whole workforce",
+            language=language,
+            rule=tr(c.rule, language=language),
+            sampled_with=c.sampled_with,
+            sampled=c.sampled,
+            workforce_with=c.workforce_with,
+            workforce=c.workforce,
+        )
+        for c in checked.comparisons
+    ]
+    for record in checked.imports:
+        if record.rows_left_out and record.accepted:
+            lines.append(
+                tr(
+                    "{file}: {rows} of {read} rows could not be read and were left out; "
+                    "leaving them out was accepted on import",
+                    language=language,
+                    file=record.file,
+                    rows=record.rows_left_out,
+                    read=record.rows_read,
+                )
+            )
+        elif record.rows_left_out:
+            lines.append(
+                tr(
+                    "{file}: {rows} of {read} rows could not be read and were left out",
+                    language=language,
+                    file=record.file,
+                    rows=record.rows_left_out,
+                    read=record.rows_read,
+                )
+            )
+    flagged = checked.flagged
+    if flagged:
+        lines.append(
+            tr(
+                "{count} of {total} people have incomplete records (rows left out, a missing "
+                "clock-in or clock-out, or no time records): {people}; their figures may be "
+                "low and are no evidence of compliance",
+                language=language,
+                count=len(flagged),
+                total=len(checked.coverage),
+                people=", ".join(c.code or "?" for c in flagged[:20])
+                + (" …" if len(flagged) > 20 else ""),
+            )
+        )
+    return lines

@@ -21,7 +21,7 @@ from ietp_desktop.domain.findings import FindingSource
 from ietp_desktop.domain.proposals import DESCRIPTION_TEMPLATE, ProposedFinding, propose_findings
 from ietp_desktop.domain.records import Analysis
 from ietp_desktop.services.dto import FindingView
-from ietp_desktop.services.hours.checks import check_visit
+from ietp_desktop.services.hours.checks import VisitCheck, check_visit
 from ietp_desktop.services.hours.records import visit_rules
 from ietp_desktop.services.outcome.findings import FindingInput, insert_finding
 from ietp_desktop.services.visits.refs import require_editable, resolve_visit, short_id
@@ -88,7 +88,12 @@ def proposed_findings(
     db: Database, visit_ref: str | int, include_handled: bool = False
 ) -> list[ProposalView]:
     """The sample's proposed findings, each citing the whole workforce beside the sample."""
-    checked = check_visit(db, visit_ref)
+    return proposals_checked(db, visit_ref, check_visit(db, visit_ref), include_handled)
+
+
+def proposals_checked(
+    db: Database, visit_ref: str | int, checked: VisitCheck, include_handled: bool = False
+) -> list[ProposalView]:
     views = proposals_for(db, visit_ref, checked.sample, include_handled)
     by_rule = {c.rule_id: c for c in checked.comparisons}
     out: list[ProposalView] = []

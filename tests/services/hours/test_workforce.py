@@ -170,3 +170,22 @@ def test_the_mapping_that_worked_is_remembered_for_the_factory(
     again = records.preview_import(db, started_visit, later, "time")
     assert again.remembered_mapping
     assert [p.minutes for p in again.punches] == [540]
+
+
+def test_the_report_prints_the_workforce_and_the_rows_left_out(
+    db: Database, started_visit: str, tmp_path: Path
+) -> None:
+    from ietp_desktop.services.reporting.report_data import report_data
+
+    imported(db, started_visit, ff.merged_code_xlsx(tmp_path))
+    imported(db, started_visit, ff.worker_day_gbk_csv(tmp_path), accept_rows_with_problems=True)
+    roster.draw_sample(db, started_visit, seed=3)
+    data = report_data(db, started_visit, "en")
+    assert data.workers is not None
+    summary = data.workers.summary
+    assert "in the whole workforce" in summary
+    assert (
+        "考勤.csv: 1 of 3 rows could not be read and were left out; leaving them out was "
+        "accepted on import"
+    ) in summary
+    assert "people have incomplete records" in summary
