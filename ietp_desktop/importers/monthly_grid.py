@@ -117,7 +117,7 @@ def read_grid(
     for number, cells in _chain(source, body):
         if blank_row(cells):
             continue
-        joined = " ".join(text(c) for c in cells[: min(days)] if text(c))
+        joined = " ".join(t for t in map(text, cells) if t)  # a label may sit over the days
         label = (
             _LABEL.search(joined) if code_col is None or not text(cell(cells, code_col)) else None
         )
@@ -126,8 +126,8 @@ def read_grid(
             named = _NAME_LABEL.search(joined)
             dept = _DEPT_LABEL.search(joined)
             people.setdefault(current, (named[1] if named else "", dept[1] if dept else ""))
-            if not any(text(cell(cells, c)) for c in days):
-                continue
+            # the label's own cells (it may sit over the day columns) hold no times
+            cells = ["" if _LABEL.search(text(c)) else c for c in cells]
         elif code_col is not None and text(cell(cells, code_col)):
             current = text(cell(cells, code_col)).lstrip("'")
             people.setdefault(current, (text(cell(cells, name_col)), text(cell(cells, dept_col))))

@@ -341,3 +341,23 @@ def monthly_sheets_xlsx(folder: Path) -> Path:
     path = folder / "打卡记录2026.xlsx"
     wb.save(path)
     return path
+
+
+def terminal_grid_xlsx(folder: Path) -> Path:
+    """The terminal's 考勤记录表: the month only in the sheet name, the days numbered in one
+    row, then per worker a label row (工号:1001 姓名:张三 部门:装配部) and a row of times,
+    one per line in a cell. 1002's row holds '7.58' on the 2nd: unreadable, the row is left
+    out."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "2026年10月"
+    ws.append(["考勤记录表"])
+    ws.append(list(range(1, 32)))
+    ws.append(["工号:1001  姓名:张三  部门:装配部"])
+    ws.append(["07:58\n17:02", "08:00\n12:00\n13:00\n17:00", *[""] * 29])
+    ws.append(["工号:1002  姓名:李四  部门:装配部"])
+    ws.append(["08:00\n17:00", "7.58", *[""] * 29])
+    path = folder / "考勤记录表.xlsx"
+    wb.save(path)
+    return path

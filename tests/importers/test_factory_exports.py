@@ -227,3 +227,19 @@ def test_one_sheet_per_month_read_together_shifts_across_the_sheets(tmp_path: Pa
     assert "sheets read, all punch-log: 9月, 10月" in read.recognition.notes
     one = read_time_records(ff.monthly_sheets_xlsx(tmp_path), sheet="9月")
     assert intervals(one) == [("1003", date(2026, 9, 30), "30 20:00", "—")]
+
+
+def test_terminal_grid_with_label_rows_and_the_month_in_the_sheet_name(tmp_path: Path) -> None:
+    read = read_time_records(ff.terminal_grid_xlsx(tmp_path))
+    assert read.recognition.layout is Layout.MONTHLY_GRID
+    assert read.recognition.period_source == "sheet name"
+    assert read.people == {"1001": ("张三", "装配部"), "1002": ("李四", "装配部")}
+    assert intervals(read) == [
+        ("1001", date(2026, 10, 1), "01 07:58", "01 17:02"),
+        ("1001", date(2026, 10, 2), "02 08:00", "02 12:00"),
+        ("1001", date(2026, 10, 2), "02 13:00", "02 17:00"),
+    ]
+    assert [(p.row_number, p.column, p.reason) for p in read.errors] == [
+        (6, "2", "unreadable time '7.58'")
+    ]
+    assert read.left_out_by_person() == {"1002": {"unreadable time": 1}}
