@@ -9,6 +9,7 @@ import re
 from calendar import monthrange
 from datetime import date, datetime, time
 
+from ietp_desktop.domain.errors import UserError
 from ietp_desktop.domain.records import Punch
 from ietp_desktop.importers.mapping import TIME_FIELDS, normalise
 from ietp_desktop.importers.pairing import Moment
@@ -71,7 +72,13 @@ def read_grid(
 ) -> None:
     """`rows`: the first rows (title and header); `body`: the rest, an iterator of rows."""
     found = find_grid_header(rows)
-    assert found is not None
+    if found is None:
+        raise UserError(
+            "{file}, sheet {sheet}: no row numbers the days 1, 2, 3 … in the first rows; "
+            "this is not a monthly grid",
+            file=file,
+            sheet=sheet,
+        )
     position, days = found
     header_number, header = rows[position]
     log = ProblemLog(file, preview.problems)
@@ -100,7 +107,7 @@ def read_grid(
     preview.headers = headers
     preview.header_rows = (header_number,)
     preview.mapping.fields = {f: headers[i] for f, i in sorted(fields.items(), key=lambda x: x[1])}
-    preview.mapping.fields["day_1"] = headers[min(days)]
+    preview.day_columns = dict(days)
     preview.mapping.constants = {"period": f"{first:%Y-%m}"}
     preview.mapping.layout = "monthly-grid"
     code_col, name_col, dept_col = (

@@ -574,6 +574,11 @@ def _columns(mapping: ColumnMapping, parsed: ImportPreview[Any]) -> tuple[Column
     uses: list[ColumnUse] = []
     for name, header in mapping.fields.items():
         uses.append(ColumnUse(name, _column_of(parsed, header), header))
+    if parsed.day_columns:
+        first, last = min(parsed.day_columns), max(parsed.day_columns)
+        uses.append(
+            ColumnUse(f"days 1–{parsed.day_columns[last]}", f"{_letter(first)}–{_letter(last)}", "")
+        )
     for name, value in mapping.constants.items():
         uses.append(ColumnUse(name, "=", f"{value} (constant)"))
     return tuple(uses)

@@ -243,3 +243,14 @@ def test_terminal_grid_with_label_rows_and_the_month_in_the_sheet_name(tmp_path:
         (6, "2", "unreadable time '7.58'")
     ]
     assert read.left_out_by_person() == {"1002": {"unreadable time": 1}}
+
+
+def test_a_mapping_that_forces_the_wrong_layout_says_so(tmp_path: Path) -> None:
+    mapping = mapping_from_dict({"layout": "monthly-grid", "fields": {}}, TIME_FIELDS)
+    with pytest.raises(UserError, match=r"sheet 考勤: no row numbers the days .* not a monthly"):
+        read_time_records(ff.worker_day_gbk_csv(tmp_path), mapping)
+    with pytest.raises(UserError, match="layout payroll holds pay records"):
+        read_time_records(
+            ff.worker_day_gbk_csv(tmp_path),
+            mapping_from_dict({"layout": "payroll", "fields": {}}, TIME_FIELDS),
+        )
