@@ -131,6 +131,16 @@ class RecordsImportDialog(QDialog):
             tail.addWidget(QLabel(tr("Wages due on day")))
             tail.addWidget(self.pay_day)
             tail.addWidget(QLabel(tr("of the following month")))
+        # the sheet and the layout recognised, either of which can be chosen instead
+        self.sheet_combo = QComboBox()
+        self.layout_combo = QComboBox()
+        for name, label in LAYOUT_LABELS.items():
+            if (name == "payroll") == (kind == "pay"):
+                self.layout_combo.addItem(tr(label), name)
+        tail.addWidget(QLabel(tr("Sheet")))
+        tail.addWidget(self.sheet_combo)
+        tail.addWidget(QLabel(tr("Layout")))
+        tail.addWidget(self.layout_combo)
         tail.addStretch(1)
         tail.addWidget(self.reread)
         self.mapping_layout = QVBoxLayout(self.mapping_box)
@@ -212,7 +222,19 @@ class RecordsImportDialog(QDialog):
 
     def chosen_mapping(self) -> dict[str, object]:
         """The columns chosen, with the other choices recognised (layout, sheet, header
-        rows, constants) kept."""
+        rows, constants) kept; another sheet or layout is recognised afresh."""
+        found = self.preview.recognition
+        sheet = str(self.sheet_combo.currentData() or "")
+        layout = str(self.layout_combo.currentData() or "")
+        if found is not None and (
+            (sheet and sheet != found.sheet) or (layout and layout != found.layout.value)
+        ):
+            fresh: dict[str, object] = {"fields": {}}
+            if sheet:
+                fresh["sheet"] = sheet
+            if layout != found.layout.value:
+                fresh["layout"] = layout
+            return fresh
         chosen: dict[str, object] = {}
         if self.preview.full_mapping is not None:
             chosen = self.preview.full_mapping.to_dict()
@@ -242,6 +264,7 @@ class RecordsImportDialog(QDialog):
         self._build_mapping(preview)
         errors = preview.rows_with_errors
         self.recognised.setText(recognition_text(preview))
+        self._fill_choices(preview)
         text = tr(
             "{file}: header on row {row}; {records} records ready to import.",
             file=preview.file,
@@ -276,6 +299,18 @@ class RecordsImportDialog(QDialog):
         self.replace.setVisible(preview.previous is not None)
         self.replace.setChecked(False)
         self._update_buttons()
+
+    def _fill_choices(self, preview: RecordsPreview) -> None:
+        found = preview.recognition
+        self.sheet_combo.clear()
+        if found is not None:
+            for sheet in found.sheets:
+                self.sheet_combo.addItem(sheet, sheet)
+            self.sheet_combo.setCurrentIndex(max(0, self.sheet_combo.findData(found.sheet)))
+            self.layout_combo.setCurrentIndex(
+                max(0, self.layout_combo.findData(found.layout.value))
+            )
+        self.sheet_combo.setEnabled(self.sheet_combo.count() > 1)
 
     def _fill_problems(self, preview: RecordsPreview) -> None:
         self.problems.setRowCount(len(preview.problems))

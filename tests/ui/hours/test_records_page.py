@@ -69,6 +69,11 @@ def test_import_messy_file_see_breaches_and_accept_a_proposal(
     }
     assert ("19", "下班1", "clock-out before clock-in") in problems
     assert not any(row == "20" for row, _, _ in problems)  # 7777 joins the roster
+    assert dialog.layout_combo.currentData() == "worker-day"
+    assert dialog.chosen_mapping()["layout"] == "worker-day"
+    dialog.layout_combo.setCurrentIndex(dialog.layout_combo.findData("punch-log"))
+    assert dialog.chosen_mapping() == {"fields": {}, "sheet": "考勤十月", "layout": "punch-log"}
+    dialog.layout_combo.setCurrentIndex(dialog.layout_combo.findData("worker-day"))
     assert "Recognised: one row per worker and day" in dialog.recognised.text()
     assert "1 not on the roster yet" in dialog.recognised.text()
     assert any(row == "18" and column == "日期" for row, column, _ in problems)
