@@ -254,3 +254,18 @@ def test_a_mapping_that_forces_the_wrong_layout_says_so(tmp_path: Path) -> None:
             ff.worker_day_gbk_csv(tmp_path),
             mapping_from_dict({"layout": "payroll", "fields": {}}, TIME_FIELDS),
         )
+
+
+def test_empty_files_and_sheets_say_so_in_one_line(tmp_path: Path) -> None:
+    import openpyxl
+
+    empty = tmp_path / "空.xlsx"
+    openpyxl.Workbook().save(empty)
+    with pytest.raises(
+        UserError, match=r"^空\.xlsx: no attendance records recognised \(sheet Sheet: empty\)"
+    ):
+        read_time_records(empty)
+    nothing = tmp_path / "nothing.csv"
+    nothing.write_bytes(b"")
+    with pytest.raises(UserError, match=r"^nothing\.csv: the file is empty$"):
+        read_pay_records(nothing)
