@@ -34,6 +34,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "office": ("office_cmd", "office tasks: keys, enrolment, import, assign"),
     "demo": ("demo_cmd", "seed a data folder with demo data"),
 }
+# Other names a command answers to (the records commands are the hours feature)
+ALIASES: dict[str, tuple[str, ...]] = {"records": ("hours",)}
+_ALIAS_OF = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 _GLOBAL_OPTIONS_WITH_VALUE = ("--data-dir", "--actor")
 
 EXIT_USER_ERROR = 1
@@ -49,6 +52,7 @@ def requested_command(argv: Sequence[str]) -> str | None:
         elif token in _GLOBAL_OPTIONS_WITH_VALUE:
             skip = True
         elif not token.startswith("-"):
+            token = _ALIAS_OF.get(token, token)
             return token if token in COMMANDS else None
     return None
 
@@ -76,7 +80,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         if argv is None or name == wanted:
             load_command(name).register(subparsers)
         else:
-            subparsers.add_parser(name, help=help_text)
+            subparsers.add_parser(name, aliases=list(ALIASES.get(name, ())), help=help_text)
     return parser
 
 

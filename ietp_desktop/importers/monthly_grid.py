@@ -9,6 +9,7 @@ import re
 from calendar import monthrange
 from datetime import date, datetime, time
 
+from ietp_desktop.domain.errors import UserError
 from ietp_desktop.domain.records import Punch
 from ietp_desktop.importers.mapping import TIME_FIELDS, normalise
 from ietp_desktop.importers.pairing import Moment
@@ -67,10 +68,17 @@ def read_grid(
     body: object,
     period: tuple[date, date] | None,
     preview: ImportPreview[Punch],
+    moments_out: list[Moment] | None = None,
 ) -> None:
     """`rows`: the first rows (title and header); `body`: the rest, an iterator of rows."""
     found = find_grid_header(rows)
-    assert found is not None
+    if found is None:
+        raise UserError(
+            "{file}, sheet {sheet}: no row numbers the days 1, 2, 3 … in the first rows; "
+            "this is not a monthly grid",
+            file=file,
+            sheet=sheet,
+        )
     position, days = found
     header_number, header = rows[position]
     log = ProblemLog(file, preview.problems)
@@ -99,7 +107,7 @@ def read_grid(
     preview.headers = headers
     preview.header_rows = (header_number,)
     preview.mapping.fields = {f: headers[i] for f, i in sorted(fields.items(), key=lambda x: x[1])}
-    preview.mapping.fields["day_1"] = headers[min(days)]
+    preview.day_columns = dict(days)
     preview.mapping.constants = {"period": f"{first:%Y-%m}"}
     preview.mapping.layout = "monthly-grid"
     code_col, name_col, dept_col = (
@@ -116,7 +124,7 @@ def read_grid(
     for number, cells in _chain(source, body):
         if blank_row(cells):
             continue
-        joined = " ".join(text(c) for c in cells[: min(days)] if text(c))
+        joined = " ".join(t for t in map(text, cells) if t)  # a label may sit over the days
         label = (
             _LABEL.search(joined) if code_col is None or not text(cell(cells, code_col)) else None
         )
@@ -125,8 +133,8 @@ def read_grid(
             named = _NAME_LABEL.search(joined)
             dept = _DEPT_LABEL.search(joined)
             people.setdefault(current, (named[1] if named else "", dept[1] if dept else ""))
-            if not any(text(cell(cells, c)) for c in days):
-                continue
+            # the label's own cells (it may sit over the day columns) hold no times
+            cells = ["" if _LABEL.search(text(c)) else c for c in cells]
         elif code_col is not None and text(cell(cells, code_col)):
             current = text(cell(cells, code_col)).lstrip("'")
             people.setdefault(current, (text(cell(cells, name_col)), text(cell(cells, dept_col))))
@@ -159,6 +167,10 @@ def read_grid(
         if not bad:
             moments.extend(found_moments)
     preview.rows_read = rows_read
+    if moments_out is not None:  # paired with the other sheets' (one sheet per month)
+        moments_out.extend(moments)
+        preview.left_out = log.left_out
+        return
     pair_moments_into(preview, moments, log)
 
 

@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+from operator import itemgetter
+from typing import NamedTuple
 
 from ietp_desktop.domain.records import Punch
 
@@ -29,6 +31,7 @@ SHIFT_SPAN = timedelta(hours=20)
 BREAK = timedelta(hours=3)
 MAX_INTERVAL = timedelta(hours=16)
 DUPLICATE = timedelta(minutes=1)
+_by_time = itemgetter(1, 3)  # (at, row)
 
 
 class Direction(Enum):
@@ -55,8 +58,9 @@ def read_direction(value: object) -> Direction | str | None:
     return str(value).strip()
 
 
-@dataclass(frozen=True, slots=True)
-class Moment:
+class Moment(NamedTuple):
+    """One punch (a named tuple: a year of the whole workforce is millions of them)."""
+
     worker_code: str
     at: datetime
     direction: Direction | None
@@ -81,7 +85,7 @@ def pair(moments: Iterable[Moment]) -> Paired:
     duplicates: list[tuple[Moment, Moment]] = []
     unpaired: list[tuple[Moment, str]] = []
     for code in sorted(by_worker):
-        ordered = sorted(by_worker[code], key=lambda m: (m.at, m.row))
+        ordered = sorted(by_worker[code], key=_by_time)
         kept: list[Moment] = []
         for m in ordered:
             last = kept[-1] if kept else None
@@ -130,8 +134,13 @@ def _pair_shift(
     rows: list[int],
     unpaired: list[tuple[Moment, str]],
 ) -> None:
-    work_date = shift[0].at.date()
+    first = shift[0]
+    work_date = first.at.date()
     new = tuple.__new__
+    if len(shift) == 2 and first.direction is None and shift[1].direction is None:
+        punches.append(new(Punch, (code, work_date, first.at, shift[1].at)))  # the common day
+        rows.append(first.row)
+        return
     if all(m.direction is None for m in shift):
         if len(shift) % 2:
             punches.append(new(Punch, (code, work_date, shift[0].at, None)))

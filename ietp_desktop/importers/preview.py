@@ -54,6 +54,7 @@ class ImportPreview(Generic[T]):
     rows_read: int = 0  # rows with data below the header
     skipped: dict[str, int] = field(default_factory=dict)  # reason → rows (totals rows …)
     headers: list[str] = field(default_factory=list)  # column headers, by column index
+    day_columns: dict[int, int] = field(default_factory=dict)  # a grid: column → day
 
     @property
     def errors(self) -> list[RowProblem]:

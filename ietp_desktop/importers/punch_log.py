@@ -13,8 +13,12 @@ from ietp_desktop.importers.preview import ImportPreview, ProblemLog, Table, bla
 from ietp_desktop.importers.time_records import memo
 from ietp_desktop.importers.values import CellError, parse_date, parse_time, text
 
+_UNSEEN = object()
 
-def read_punch_log(table: Table) -> ImportPreview[Punch]:
+
+def read_punch_log(table: Table, moments_out: list[Moment] | None = None) -> ImportPreview[Punch]:
+    """With `moments_out`, the punches are added there (to be paired with other sheets')
+    and the preview holds no intervals."""
     preview: ImportPreview[Punch] = ImportPreview(
         table.file,
         [],
@@ -40,25 +44,40 @@ def read_punch_log(table: Table) -> ImportPreview[Punch]:
     moments: list[Moment] = []
     people = preview.people
     rows_read = 0
-    new_moment = Moment
+    new_moment = tuple.__new__  # Moment(...) without its Python-level __new__
+    codes: dict[object, str] = {}  # cell → worker code, for every distinct cell
+    directions: dict[object, Direction | str | None] = {}
+    widest = max(c for c in (code_col, time_col, date_col, direction_col) if c is not None) + 1
     for number, cells in table.body:
-        if blank_row(cells):
-            continue
+        if len(cells) < widest:
+            if blank_row(cells):
+                continue
+            cells = [*cells, *([None] * (widest - len(cells)))]
+        raw_code = cells[code_col]
+        try:
+            code = codes[raw_code]
+        except KeyError:
+            if blank_row(cells):
+                continue
+            code = codes[raw_code] = text(raw_code).lstrip("'")
+        except TypeError:  # an unhashable cell
+            code = text(raw_code).lstrip("'")
         rows_read += 1
-        code = text(cell(cells, code_col)).lstrip("'")
         log.current = code
         if not code:
+            if blank_row(cells):
+                rows_read -= 1
+                continue
             log.error(number, table.headers[code_col], "no worker code")
             continue
         if code not in people:
             people[code] = (text(cell(cells, name_col)), text(cell(cells, dept_col)))
-        raw_time = cell(cells, time_col)
         try:
-            moment = parse_t(raw_time)
+            moment = parse_t(cells[time_col])
         except CellError as exc:
             log.error(number, table.headers[time_col], str(exc))
             continue
-        if not isinstance(moment, datetime):
+        if moment.__class__ is not datetime:
             if date_col is None:
                 log.error(
                     number,
@@ -67,14 +86,17 @@ def read_punch_log(table: Table) -> ImportPreview[Punch]:
                 )
                 continue
             try:
-                day: date = parse_d(cell(cells, date_col))
+                day: date = parse_d(cells[date_col])
             except CellError as exc:
                 log.error(number, table.headers[date_col], str(exc))
                 continue
             moment = datetime.combine(day, moment if isinstance(moment, time) else time())
         direction: Direction | None = None
         if direction_col is not None:
-            found = read_direction(cell(cells, direction_col))
+            raw = cells[direction_col]
+            found = directions.get(raw, _UNSEEN)
+            if found is _UNSEEN:
+                found = directions[raw] = read_direction(raw)
             if isinstance(found, str):
                 log.error(
                     number,
@@ -83,9 +105,14 @@ def read_punch_log(table: Table) -> ImportPreview[Punch]:
                     f"check-in/check-out)",
                 )
                 continue
-            direction = found
-        moments.append(new_moment(code, moment, direction, number))
+            direction = found  # type: ignore[assignment]
+        moments.append(new_moment(Moment, (code, moment, direction, number)))
     preview.rows_read = rows_read
+    if moments_out is not None:
+        moments_out.extend(moments)
+        preview.left_out = log.left_out
+        log.sort()
+        return preview
     _paired_into(preview, moments, log)
     return preview
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from itertools import chain, islice
@@ -30,13 +30,21 @@ from ietp_desktop.importers.mapping import (
     PUNCH_FIELDS,
     TIME_FIELDS,
     ColumnMapping,
+    Header,
     find_header_rows,
+    override_matches,
 )
 from ietp_desktop.importers.monthly_grid import find_grid_header, read_grid
-from ietp_desktop.importers.pairing import read_direction
+from ietp_desktop.importers.pairing import Moment, read_direction
 from ietp_desktop.importers.pay_records import read_payroll
-from ietp_desktop.importers.preview import ImportPreview, RowProblem, Table, open_table
-from ietp_desktop.importers.punch_log import read_punch_log
+from ietp_desktop.importers.preview import (
+    ImportPreview,
+    ProblemLog,
+    RowProblem,
+    Table,
+    open_table,
+)
+from ietp_desktop.importers.punch_log import pair_moments_into, read_punch_log
 from ietp_desktop.importers.time_records import read_worker_days
 from ietp_desktop.importers.values import CellError, parse_date, parse_month, parse_time, text
 from ietp_desktop.importers.workbook import Source, open_source
@@ -45,6 +53,7 @@ T = TypeVar("T")
 Kind = Literal["time", "pay"]
 LEFT_OUT_LIMIT = 0.02  # more than this share of rows left out: refused unless accepted
 PREVIEW_ROWS = 8
+SHEET_ROWS = 10_000_000  # keeps row numbers of different sheets apart when counting
 
 
 class Layout(StrEnum):
@@ -235,14 +244,85 @@ def read_records(
                 found="; ".join(notes),
             )
         found.sort(reverse=True)
-        _, minus_index, layout, head = found[0]
-        index = -minus_index
+        layout = found[0][2]
+        # Every sheet of the same layout is read (one sheet per month), in workbook order
+        chosen = sorted(
+            [(-i, h) for _, i, other, h in found if other is layout], key=lambda x: x[0]
+        )
         for _, other, other_layout, _ in found[1:]:
-            notes.append(
-                f"sheet {source.sheet_names[-other]} also looks like {other_layout.value}; "
-                f"choose it with --sheet"
-            )
+            if other_layout is not layout:
+                notes.append(
+                    f"sheet {source.sheet_names[-other]} also looks like "
+                    f"{other_layout.value}; choose it with --sheet"
+                )
+        if len(chosen) > 1:
+            names = ", ".join(source.sheet_names[i] for i, _ in chosen)
+            notes.append(f"sheets read, all {layout.value}: {names}")
+        return _read_sheets(source, chosen, layout, kind, mapping, pay_day, notes)
+
+
+def _read_sheets(
+    source: Source,
+    sheets: list[tuple[int, list[tuple[int, list[object]]]]],
+    layout: Layout,
+    kind: Kind,
+    mapping: ColumnMapping | None,
+    pay_day: int | None,
+    notes: list[str],
+) -> RecordsRead[Any]:
+    if len(sheets) == 1:
+        index, head = sheets[0]
         return _read(source, index, layout, head, kind, mapping, pay_day, notes)
+    moments: list[Moment] | None = [] if layout in (Layout.PUNCH_LOG, Layout.MONTHLY_GRID) else None
+    parts: list[RecordsRead[Any]] = []
+    for index, head in sheets:
+        part = _read(source, index, layout, head, kind, mapping, pay_day, [], moments)
+        label = f"{source.file}, sheet {source.sheet_names[index]}"
+        part.parsed.problems[:] = [replace(p, file=label) for p in part.parsed.problems]
+        parts.append(part)
+    first = parts[0]
+    merged: ImportPreview[Any] = ImportPreview(
+        source.file,
+        [],
+        [p for part in parts for p in part.parsed.problems],
+        first.parsed.mapping,
+        first.parsed.unmapped_columns,
+        first.parsed.header_row,
+        header_rows=first.parsed.header_rows,
+        headers=first.parsed.headers,
+    )
+    for number, part in enumerate(parts):
+        parsed = part.parsed
+        merged.rows.extend(parsed.rows)
+        merged.row_numbers.extend(parsed.row_numbers)
+        for code, person in parsed.people.items():
+            merged.people.setdefault(code, person)
+        for row, why in parsed.left_out.items():
+            merged.left_out[number * SHEET_ROWS + row] = why
+        merged.rows_read += parsed.rows_read
+        for reason, count in parsed.skipped.items():
+            merged.skipped[reason] = merged.skipped.get(reason, 0) + count
+    if moments is not None:
+        log = ProblemLog(source.file, merged.problems)
+        log.left_out = merged.left_out
+        pair_moments_into(merged, moments, log)
+    periods = [part.recognition.period for part in parts if part.recognition.period]
+    if kind == "time" and merged.rows:
+        days = [p.work_date for p in cast(list[Punch], merged.rows)]
+        periods.append((min(days), max(days)))
+    recognition = replace(
+        first.recognition,
+        period=(min(p[0] for p in periods), max(p[1] for p in periods)) if periods else None,
+        preview=tuple(_lines(merged)[:PREVIEW_ROWS]),
+        notes=tuple(notes),
+    )
+    first.mapping.sheet = None  # every sheet of the layout, again next time
+    return RecordsRead(recognition, merged, first.mapping)
+
+
+def _lines(parsed: ImportPreview[Any]) -> list[str]:
+    pairs = zip(parsed.rows[:PREVIEW_ROWS], parsed.row_numbers, strict=False)
+    return [_punch_line(r, n) if isinstance(r, Punch) else _pay_line(r, n) for r, n in pairs]
 
 
 def _detect(
@@ -257,8 +337,8 @@ def _detect(
         header = find_header_rows(head, PAY_FIELDS, mapping)
         if forced or (
             header
-            and "worker_code" in header.columns
-            and ({"base_pay", "piece_earnings"} & set(header.columns))
+            and "worker_code" in _fields(header, mapping)
+            and ({"base_pay", "piece_earnings"} & _fields(header, mapping))
         ):
             return Layout.PAYROLL, header.score if header else 0
         return None, 0
@@ -269,15 +349,27 @@ def _detect(
     if (grid := find_grid_header(head)) is not None:
         return Layout.MONTHLY_GRID, 40 + len(grid[1])
     daily = find_header_rows(head, TIME_FIELDS, mapping)
-    if daily and {"worker_code", "date", "in_1", "out_1"} <= set(daily.columns):
-        statistics = "打卡时间" in daily.texts[daily.columns["in_1"]]
+    if daily and {"worker_code", "date", "in_1", "out_1"} <= _fields(daily, mapping):
+        in_1 = daily.columns.get("in_1")
+        statistics = in_1 is not None and "打卡时间" in daily.texts[in_1]
         return (Layout.DAILY_STATISTICS if statistics else Layout.WORKER_DAY), 20 + daily.score
     punches = find_header_rows(head, PUNCH_FIELDS, mapping)
-    if punches and {"worker_code", "time"} <= set(punches.columns):
+    if punches and {"worker_code", "time"} <= _fields(punches, mapping):
         return Layout.PUNCH_LOG, 20 + punches.score
     if _headerless_columns(head) is not None:
         return Layout.PUNCH_LOG, 10
     return None, 0
+
+
+def _fields(header: Header, mapping: ColumnMapping | None) -> set[str]:
+    """The fields the header gives: recognised, or named by the mapping."""
+    found = set(header.columns)
+    if mapping:
+        found |= {
+            f for f, h in mapping.fields.items() if override_matches(header.texts, h) is not None
+        }
+        found |= set(mapping.constants)
+    return found
 
 
 def _why_not(head: list[tuple[int, list[object]]], kind: Kind) -> str:
@@ -342,7 +434,10 @@ def _read(
     mapping: ColumnMapping | None,
     pay_day: int | None,
     notes: list[str],
+    moments: list[Moment] | None = None,
 ) -> RecordsRead[Any]:
+    """One sheet; with `moments`, punches are added there to be paired with other
+    sheets' instead of paired here."""
     path = source.path
     sheet = source.sheet_names[index]
     rest: Iterator[tuple[int, list[object]]] = source.rows(index)
@@ -369,23 +464,26 @@ def _read(
         elif "period" in table.columns:
             period_source = "column"
         preview_lines = [
-            _pay_line(r, n) for r, n in zip(parsed.rows, parsed.row_numbers, strict=True)
+            _pay_line(r, n)
+            for r, n in zip(parsed.rows[:PREVIEW_ROWS], parsed.row_numbers, strict=False)
         ]
     elif layout is Layout.MONTHLY_GRID:
         parsed = ImportPreview(source.file, [], [], ColumnMapping(), [], 0)
-        read_grid(source.file, sheet, head, rest, period, parsed)
+        read_grid(source.file, sheet, head, rest, period, parsed, moments)
         if period is None and parsed.mapping.constants.get("period"):
             period = parse_month(parsed.mapping.constants["period"])
             titles = " ".join(text(c) for _, cells in head for c in cells)
             period_source = "title" if f"{period[0]:%Y}" in titles else "sheet name"
         preview_lines = [
-            _punch_line(p, n) for p, n in zip(parsed.rows, parsed.row_numbers, strict=True)
+            _punch_line(p, n)
+            for p, n in zip(parsed.rows[:PREVIEW_ROWS], parsed.row_numbers, strict=False)
         ]
     elif layout is Layout.PUNCH_LOG:
         table = _punch_table(path, head, rows, mapping, notes)
-        parsed = read_punch_log(table)
+        parsed = read_punch_log(table, moments)
         preview_lines = [
-            _punch_line(p, n) for p, n in zip(parsed.rows, parsed.row_numbers, strict=True)
+            _punch_line(p, n)
+            for p, n in zip(parsed.rows[:PREVIEW_ROWS], parsed.row_numbers, strict=False)
         ]
     else:
         table = open_table(
@@ -393,7 +491,8 @@ def _read(
         )
         parsed = read_worker_days(table, None)
         preview_lines = [
-            _punch_line(p, n) for p, n in zip(parsed.rows, parsed.row_numbers, strict=True)
+            _punch_line(p, n)
+            for p, n in zip(parsed.rows[:PREVIEW_ROWS], parsed.row_numbers, strict=False)
         ]
     if kind == "time" and parsed.rows and period is None:
         days = [p.work_date for p in cast(list[Punch], parsed.rows)]
@@ -475,6 +574,11 @@ def _columns(mapping: ColumnMapping, parsed: ImportPreview[Any]) -> tuple[Column
     uses: list[ColumnUse] = []
     for name, header in mapping.fields.items():
         uses.append(ColumnUse(name, _column_of(parsed, header), header))
+    if parsed.day_columns:
+        first, last = min(parsed.day_columns), max(parsed.day_columns)
+        uses.append(
+            ColumnUse(f"days 1–{parsed.day_columns[last]}", f"{_letter(first)}–{_letter(last)}", "")
+        )
     for name, value in mapping.constants.items():
         uses.append(ColumnUse(name, "=", f"{value} (constant)"))
     return tuple(uses)

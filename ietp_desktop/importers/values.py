@@ -118,6 +118,11 @@ def parse_time(value: object) -> time | datetime:
             return parse_time(str(int(value)))
         raise CellError(f"unreadable time {text(value)!r}")
     s = ascii_text(value)
+    if len(s) in (16, 19) and s[4] == "-" and s[10] == " ":  # 2026-10-01 07:58[:12], in C
+        try:
+            return datetime.fromisoformat(s)
+        except ValueError:
+            pass
     parts = s.split()
     if len(parts) == 2 and parts[1].upper() not in ("AM", "PM"):
         try:

@@ -397,6 +397,7 @@ def _sheet_rows(source: Source, index: int) -> Iterator[tuple[int, Row]]:
                     for c in range(first_col, last_col + 1):
                         cells[c] = value
         yield number, cells
+    source._sheets.pop(index, None)  # read to the end: its memory can go
 
 
 def _merges(sheet: Any) -> dict[int, list[tuple[int, int, int]]]:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from ietp_desktop.cli import main
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import TimeRecord
+from tests.importers import factory_files as ff
 from tests.services.hours.records_fixtures import messy_csv, thirteen_days_csv
 
 
@@ -65,6 +66,7 @@ def test_import_with_problems_lists_each_row_and_stores_nothing(
     assert cli("import", started_visit, str(path), "--kind", "time") == 1
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
+    assert "Layout: worker-day — one row per worker and day, clock-in/clock-out pairs" in lines
     assert any(
         "messy.csv" in line
         and " 4 " in line
@@ -72,18 +74,21 @@ def test_import_with_problems_lists_each_row_and_stores_nothing(
         and "clock-out before clock-in" in line
         for line in lines
     )
-    assert any(
-        " 5 " in line and "worker code 9999 is not in the worker sample" in line for line in lines
-    )
     assert any(" 3 " in line and "日期" in line for line in lines)
-    assert "nothing was stored" in captured.err
+    assert "  1002: 1 row(s) left out — 1 clock-out before clock-in" in lines
+    assert "2 of 4 rows (50.0%) cannot be read; nothing was stored" in captured.err
     assert stored(db) == 0
 
     assert cli("import", started_visit, str(path), "--kind", "time", "--accept-problems") == 0
-    assert "stored 2 time records from messy.csv; 3 row(s) with problems left out" in (
-        capsys.readouterr().out
-    )
-    assert stored(db) == 2
+    assert (
+        "stored 3 time records from messy.csv; 2 row(s) with problems left out (accepted); "
+        "1 joined the roster"
+    ) in capsys.readouterr().out
+    assert stored(db) == 3
+    assert cli("check", started_visit) == 0
+    out = capsys.readouterr().out
+    assert "warning: messy.csv: 2 of 4 rows left out (accepted on import)" in out
+    assert "INCOMPLETE: 1 row(s) left out (1 unreadable date); figures may be low" in out
 
 
 def test_same_file_twice_is_refused_unless_replaced(
@@ -113,7 +118,7 @@ def test_mapping_file_for_unknown_headers(
         "Person,Shift day,Arrived,Left\n1001,2026-10-01,08:00,17:00\n", encoding="utf-8"
     )
     assert cli("import", started_visit, str(path), "--kind", "time") == 1
-    assert "odd.csv: no header row found" in capsys.readouterr().err
+    assert "odd.csv: no attendance records recognised" in capsys.readouterr().err
     mapping = tmp_path / "map.json"
     mapping.write_text(
         json.dumps(
@@ -144,3 +149,31 @@ def test_check_prints_figures_and_breaches_with_their_rule(
     assert data["summary"]["workers"] == 3
     rest = [b for b in data["breaches"] if b["rule_id"] == "rest_days_per_week"]
     assert rest[0]["worker"] == "W01" and rest[0]["citation"]
+
+
+def test_whole_workforce_without_a_sample_then_a_drawn_sample(
+    data_dir: Path, started_visit: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def hours(*args: str) -> int:  # the alias of `records`
+        return main(["--data-dir", str(data_dir), "hours", *args])
+
+    path = ff.merged_code_xlsx(tmp_path)
+    assert hours("import", started_visit, str(path), "--kind", "time", "--preview") == 0
+    out = capsys.readouterr().out
+    assert "Layout: worker-day" in out and "Header row: 2" in out
+    assert "people: 2 (2 not on the roster yet)" in out
+    assert hours("import", started_visit, str(path), "--kind", "time") == 0
+    assert "2 joined the roster" in capsys.readouterr().out
+    assert hours("sample", started_visit, "--seed", "7") == 0
+    assert "drew 2 of 2 (seed 7; draw again with --seed 7): W01, W02" in capsys.readouterr().out
+    assert hours("check", started_visit, "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["sample_seed"] == 7
+    assert sorted(
+        (c["rule_id"], c["sampled_with_breach"], c["workforce_with_breach"])
+        for c in data["whole_workforce"]["comparisons"]
+    ) == [("overtime_hours_per_day_special", 1, 1), ("rest_days_per_week", 1, 1)]
+    assert [c["days_with_records"] for c in data["coverage"]] == [13, 1]
+    assert data["flagged"] == []
+    assert hours("roster", started_visit) == 0
+    assert "2 people; 2 sampled" in capsys.readouterr().out

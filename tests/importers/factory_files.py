@@ -321,3 +321,43 @@ def worker_day_gbk_csv(folder: Path) -> Path:
         "1002,李四,装配部,2026-10-01,8点,12:00,,",
     ]
     return write_text(folder / "考勤.csv", lines, "gbk", "\r\n")
+
+
+def monthly_sheets_xlsx(folder: Path) -> Path:
+    """One sheet per month (9月, 10月) of one row per punch; 1003's night shift starts on 30
+    Sep and ends on 1 Oct, across the two sheets; row 3 of 10月 holds an unreadable time."""
+    wb = openpyxl.Workbook()
+    september = wb.active
+    assert september is not None
+    september.title = "9月"
+    october = wb.create_sheet("10月")
+    for ws in (september, october):
+        ws.append(["工号", "姓名", "打卡时间"])
+    september.append(["1003", "王五", "2026-09-30 20:00"])
+    october.append(["1003", "王五", "2026-10-01 05:00"])
+    october.append(["1001", "张三", "2026-10-01 25:61"])
+    october.append(["1001", "张三", "2026-10-01 08:00"])
+    october.append(["1001", "张三", "2026-10-01 17:00"])
+    path = folder / "打卡记录2026.xlsx"
+    wb.save(path)
+    return path
+
+
+def terminal_grid_xlsx(folder: Path) -> Path:
+    """The terminal's 考勤记录表: the month only in the sheet name, the days numbered in one
+    row, then per worker a label row (工号:1001 姓名:张三 部门:装配部) and a row of times,
+    one per line in a cell. 1002's row holds '7.58' on the 2nd: unreadable, the row is left
+    out."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "2026年10月"
+    ws.append(["考勤记录表"])
+    ws.append(list(range(1, 32)))
+    ws.append(["工号:1001  姓名:张三  部门:装配部"])
+    ws.append(["07:58\n17:02", "08:00\n12:00\n13:00\n17:00", *[""] * 29])
+    ws.append(["工号:1002  姓名:李四  部门:装配部"])
+    ws.append(["08:00\n17:00", "7.58", *[""] * 29])
+    path = folder / "考勤记录表.xlsx"
+    wb.save(path)
+    return path

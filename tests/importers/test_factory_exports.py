@@ -213,3 +213,59 @@ def test_unknown_layout_says_what_was_found_on_each_sheet(tmp_path: Path) -> Non
     path = ff.write_text(tmp_path / "notes.csv", ["姓名,电话", "张三,123"])
     with pytest.raises(UserError, match=r"^notes\.csv: no attendance records recognised "):
         read_time_records(path)
+
+
+def test_one_sheet_per_month_read_together_shifts_across_the_sheets(tmp_path: Path) -> None:
+    read = read_time_records(ff.monthly_sheets_xlsx(tmp_path))
+    assert intervals(read) == [
+        ("1001", date(2026, 10, 1), "01 08:00", "01 17:00"),
+        ("1003", date(2026, 9, 30), "30 20:00", "01 05:00"),  # 9月 → 10月
+    ]
+    assert [(p.file, p.row_number) for p in read.errors] == [("打卡记录2026.xlsx, sheet 10月", 3)]
+    assert read.left_out_by_person() == {"1001": {"unreadable time": 1}}
+    assert read.recognition.period == (date(2026, 9, 30), date(2026, 10, 1))
+    assert "sheets read, all punch-log: 9月, 10月" in read.recognition.notes
+    one = read_time_records(ff.monthly_sheets_xlsx(tmp_path), sheet="9月")
+    assert intervals(one) == [("1003", date(2026, 9, 30), "30 20:00", "—")]
+
+
+def test_terminal_grid_with_label_rows_and_the_month_in_the_sheet_name(tmp_path: Path) -> None:
+    read = read_time_records(ff.terminal_grid_xlsx(tmp_path))
+    assert read.recognition.layout is Layout.MONTHLY_GRID
+    assert read.recognition.period_source == "sheet name"
+    assert read.people == {"1001": ("张三", "装配部"), "1002": ("李四", "装配部")}
+    assert intervals(read) == [
+        ("1001", date(2026, 10, 1), "01 07:58", "01 17:02"),
+        ("1001", date(2026, 10, 2), "02 08:00", "02 12:00"),
+        ("1001", date(2026, 10, 2), "02 13:00", "02 17:00"),
+    ]
+    assert [(p.row_number, p.column, p.reason) for p in read.errors] == [
+        (6, "2", "unreadable time '7.58'")
+    ]
+    assert read.left_out_by_person() == {"1002": {"unreadable time": 1}}
+
+
+def test_a_mapping_that_forces_the_wrong_layout_says_so(tmp_path: Path) -> None:
+    mapping = mapping_from_dict({"layout": "monthly-grid", "fields": {}}, TIME_FIELDS)
+    with pytest.raises(UserError, match=r"sheet 考勤: no row numbers the days .* not a monthly"):
+        read_time_records(ff.worker_day_gbk_csv(tmp_path), mapping)
+    with pytest.raises(UserError, match="layout payroll holds pay records"):
+        read_time_records(
+            ff.worker_day_gbk_csv(tmp_path),
+            mapping_from_dict({"layout": "payroll", "fields": {}}, TIME_FIELDS),
+        )
+
+
+def test_empty_files_and_sheets_say_so_in_one_line(tmp_path: Path) -> None:
+    import openpyxl
+
+    empty = tmp_path / "空.xlsx"
+    openpyxl.Workbook().save(empty)
+    with pytest.raises(
+        UserError, match=r"^空\.xlsx: no attendance records recognised \(sheet Sheet: empty\)"
+    ):
+        read_time_records(empty)
+    nothing = tmp_path / "nothing.csv"
+    nothing.write_bytes(b"")
+    with pytest.raises(UserError, match=r"^nothing\.csv: the file is empty$"):
+        read_pay_records(nothing)

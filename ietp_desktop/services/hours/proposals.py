@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from sqlalchemy import select
@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.domain.findings import FindingSource
-from ietp_desktop.domain.proposals import ProposedFinding, propose_findings
+from ietp_desktop.domain.proposals import DESCRIPTION_TEMPLATE, ProposedFinding, propose_findings
 from ietp_desktop.domain.records import Analysis
 from ietp_desktop.services.dto import FindingView
-from ietp_desktop.services.hours.records import analyse_visit, visit_rules
+from ietp_desktop.services.hours.checks import VisitCheck, check_visit
+from ietp_desktop.services.hours.records import visit_rules
 from ietp_desktop.services.outcome.findings import FindingInput, insert_finding
 from ietp_desktop.services.visits.refs import require_editable, resolve_visit, short_id
 from ietp_desktop.storage.db import Database
@@ -77,10 +78,39 @@ def proposals_for(
     return views
 
 
+WORKFORCE_TEMPLATE = (
+    "{count} of {sampled} sampled workers ({workers}), {workforce_count} of {workforce} in "
+    "the whole workforce, in {period}. Rule: {rule} ({citation}). Evidence:\n{evidence}"
+)
+
+
 def proposed_findings(
     db: Database, visit_ref: str | int, include_handled: bool = False
 ) -> list[ProposalView]:
-    return proposals_for(db, visit_ref, analyse_visit(db, visit_ref), include_handled)
+    """The sample's proposed findings, each citing the whole workforce beside the sample."""
+    return proposals_checked(db, visit_ref, check_visit(db, visit_ref), include_handled)
+
+
+def proposals_checked(
+    db: Database, visit_ref: str | int, checked: VisitCheck, include_handled: bool = False
+) -> list[ProposalView]:
+    views = proposals_for(db, visit_ref, checked.sample, include_handled)
+    by_rule = {c.rule_id: c for c in checked.comparisons}
+    out: list[ProposalView] = []
+    for view in views:
+        found = by_rule.get(view.proposal.rule_id)
+        if found is not None and view.proposal.description_template == DESCRIPTION_TEMPLATE:
+            params = {
+                **view.proposal.params,
+                "workforce_count": str(found.workforce_with),
+                "workforce": str(found.workforce),
+            }
+            proposal = replace(
+                view.proposal, description_template=WORKFORCE_TEMPLATE, params=params
+            )
+            view = replace(view, proposal=proposal)
+        out.append(view)
+    return out
 
 
 def _evidence(proposal: ProposedFinding, rule_set_id: str) -> str:

@@ -35,15 +35,28 @@ from ietp_desktop.domain.rules import RuleSet
 from ietp_desktop.domain.wages import analyse
 from ietp_desktop.i18n import tr
 from ietp_desktop.importers.gc_pause import gc_paused
-from ietp_desktop.importers.mapping import PAY_FIELDS, TIME_FIELDS, ColumnMapping, load_mapping
-from ietp_desktop.importers.pay_records import preview_pay_records
-from ietp_desktop.importers.preview import ImportPreview, RowProblem
-from ietp_desktop.importers.time_records import preview_time_records
+from ietp_desktop.importers.mapping import (
+    PAY_FIELDS,
+    PUNCH_FIELDS,
+    TIME_FIELDS,
+    ColumnMapping,
+    load_mapping,
+    mapping_from_dict,
+)
+from ietp_desktop.importers.preview import RowProblem
+from ietp_desktop.importers.recognition import (
+    LEFT_OUT_LIMIT,
+    Recognition,
+    RecordsRead,
+    read_pay_records,
+    read_time_records,
+)
 from ietp_desktop.services.catalogue import definitions
+from ietp_desktop.services.hours.roster import file_lookup, join_roster
 from ietp_desktop.services.visits.refs import require_editable, resolve_visit, short_id
 from ietp_desktop.storage.audit import record_event
 from ietp_desktop.storage.db import Database
-from ietp_desktop.storage.models import AuditEvent, Factory, Visit, Worker
+from ietp_desktop.storage.models import AuditEvent, Factory, ImportMapping, Visit, Worker
 from ietp_desktop.storage.models import PayRecord as PayRow
 from ietp_desktop.storage.models import TimeRecord as TimeRow
 
@@ -55,13 +68,17 @@ _ENTITY: dict[str, str] = {"time": "TimeRecord", "pay": "PayRecord"}
 _EXTRA_PAY_FIELDS = ("special_allowances", "agreed_pay_day", "overtime_hours_paid")
 
 
-def known_fields(kind: Kind) -> dict[str, tuple[str, ...]]:
+def known_fields(kind: Kind, layout: str | None = None) -> dict[str, tuple[str, ...]]:
     """The fields a column can be mapped to, with the headers recognised for each."""
-    return TIME_FIELDS if kind == "time" else PAY_FIELDS
+    if kind == "pay":
+        return PAY_FIELDS
+    return PUNCH_FIELDS if layout == "punch-log" else TIME_FIELDS
 
 
-def load_mapping_file(path: Path, kind: Kind) -> dict[str, str]:
-    return load_mapping(path, known_fields(kind)).fields
+def load_mapping_file(path: Path, kind: Kind) -> ColumnMapping:
+    """A mapping file: {"field": "header", …} or {"layout", "sheet", "header_rows",
+    "fields", "constants"} (see the README)."""
+    return load_mapping(path, known_fields(kind))
 
 
 @dataclass(frozen=True)
@@ -74,6 +91,11 @@ class ImportRecord:
     rows: int
     at: datetime
     actor: str
+    rows_read: int = 0
+    rows_left_out: int = 0
+    accepted: bool = False  # the user accepted leaving more than LEFT_OUT_LIMIT out
+    left_out: dict[str, dict[str, int]] = field(default_factory=dict)  # person → reason → rows
+    period: tuple[date, date] | None = None
 
 
 @dataclass
@@ -94,6 +116,13 @@ class RecordsPreview:
     problems: list[RowProblem] = field(default_factory=list)
     previous: ImportRecord | None = None  # the same file, imported before
     pay_day: int | None = None
+    recognition: Recognition | None = None  # what was understood of the file
+    full_mapping: ColumnMapping | None = None  # every choice, to save and pass back
+    people: dict[str, tuple[str, str]] = field(default_factory=dict)  # file code → name, dept
+    new_people: tuple[str, ...] = ()  # file codes not on the roster yet: they join it
+    rows_read: int = 0
+    left_out: dict[str, dict[str, int]] = field(default_factory=dict)  # person → reason → rows
+    remembered_mapping: bool = False  # read with the mapping remembered for the factory
 
     @property
     def errors(self) -> list[RowProblem]:
@@ -109,7 +138,16 @@ class RecordsPreview:
 
     @property
     def rows_with_errors(self) -> int:
-        return len({p.row_number for p in self.errors})
+        return len({(p.file, p.row_number) for p in self.errors})
+
+    @property
+    def share_left_out(self) -> float:
+        return self.rows_with_errors / self.rows_read if self.rows_read else 0.0
+
+    @property
+    def needs_acceptance(self) -> bool:
+        """More than LEFT_OUT_LIMIT of the rows would be left out."""
+        return self.share_left_out > LEFT_OUT_LIMIT
 
 
 @dataclass(frozen=True)
@@ -119,7 +157,9 @@ class ImportResult:
     sha256: str
     stored: int
     replaced: int  # records of the earlier import of the same file, deleted
-    rows_left_out: int  # rows with errors the user accepted to leave out
+    rows_left_out: int  # rows with errors left out
+    joined_roster: int = 0  # people the file added to the roster
+    accepted: bool = False  # more than LEFT_OUT_LIMIT left out, accepted by the user
 
 
 def file_sha256(path: Path) -> str:
@@ -129,16 +169,15 @@ def file_sha256(path: Path) -> str:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     except OSError as exc:
-        raise UserError(f"{path.name}: cannot open the file: {exc.strerror or exc}") from None
+        raise UserError(
+            "{file}: cannot open the file: {reason}", file=path.name, reason=exc.strerror or exc
+        ) from None
     return digest.hexdigest()
 
 
-def _workers_by_file_code(session: Session, visit_id: int) -> dict[str, Worker]:
-    """A worker is named in the factory's files by employee number, else by sample code."""
-    workers = list(session.scalars(select(Worker).where(Worker.visit_id == visit_id)))
-    lookup = {w.code: w for w in workers}
-    lookup.update({w.employee_no: w for w in workers if w.employee_no})
-    return lookup
+def _workers_by_file_code(session: Session, visit: Visit) -> dict[str, Worker]:
+    """A person is named in the factory's files by employee number, an alias, or the code."""
+    return file_lookup(session, visit)
 
 
 def imports_of(session: Session, visit_id: int) -> list[ImportRecord]:
@@ -156,6 +195,7 @@ def imports_of(session: Session, visit_id: int) -> list[ImportRecord]:
     for event in events:
         try:
             detail = json.loads(event.new_value or "{}")
+            period = detail.get("period")
             record = ImportRecord(
                 detail["kind"],
                 detail["file"],
@@ -163,8 +203,18 @@ def imports_of(session: Session, visit_id: int) -> list[ImportRecord]:
                 int(detail["rows"]),
                 event.at,
                 event.actor,
+                rows_read=int(detail.get("rows_read", 0)),
+                rows_left_out=int(detail.get("rows_left_out", 0)),
+                accepted=bool(detail.get("accepted", False)),
+                left_out={
+                    str(k): {str(r): int(n) for r, n in v.items()}
+                    for k, v in (detail.get("left_out") or {}).items()
+                },
+                period=(date.fromisoformat(period[0]), date.fromisoformat(period[1]))
+                if period
+                else None,
             )
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             continue
         latest[(record.kind, record.sha256)] = record
     return list(latest.values())
@@ -175,73 +225,130 @@ def list_imports(db: Database, visit_ref: str | int) -> list[ImportRecord]:
         return imports_of(session, resolve_visit(session, visit_ref).id)
 
 
+def _as_mapping(mapping: ColumnMapping | dict[str, Any] | None, kind: Kind) -> ColumnMapping | None:
+    if mapping is None or isinstance(mapping, ColumnMapping):
+        return mapping
+    return mapping_from_dict(dict(mapping), known_fields(kind)) if mapping else None
+
+
+def remembered_mapping(session: Session, visit: Visit, kind: Kind) -> ColumnMapping | None:
+    row = session.scalars(
+        select(ImportMapping).where(
+            ImportMapping.factory_id == visit.factory_id, ImportMapping.kind == kind
+        )
+    ).first()
+    if row is None:
+        return None
+    try:
+        return mapping_from_dict(json.loads(row.mapping_json), known_fields(kind))
+    except (ValueError, UserError):
+        return None
+
+
+def _remember_mapping(session: Session, visit: Visit, kind: Kind, mapping: ColumnMapping) -> None:
+    text = json.dumps(mapping.to_dict(), ensure_ascii=False, sort_keys=True)
+    row = session.scalars(
+        select(ImportMapping).where(
+            ImportMapping.factory_id == visit.factory_id, ImportMapping.kind == kind
+        )
+    ).first()
+    if row is None:
+        session.add(ImportMapping(factory_id=visit.factory_id, kind=kind, mapping_json=text))
+    elif row.mapping_json != text:
+        row.mapping_json = text
+
+
+def _read(
+    path: Path, kind: Kind, mapping: ColumnMapping | None, sheet: str | None, pay_day: int | None
+) -> RecordsRead[Any]:
+    if kind == "time":
+        return read_time_records(path, mapping, sheet)
+    return read_pay_records(path, mapping, sheet, pay_day)
+
+
 def preview_import(
     db: Database,
     visit_ref: str | int,
     path: Path,
     kind: Kind,
-    mapping: dict[str, str] | None = None,
+    mapping: ColumnMapping | dict[str, Any] | None = None,
     pay_day: int | None = None,
+    sheet: str | None = None,
 ) -> RecordsPreview:
-    """Read a time or pay export and report every problem by file, row and column.
-    `mapping` (field → header) overrides the recognised headers; `pay_day` is the day of the
-    following month wages are due, for payroll files without that column."""
+    """Read a time or pay export as it comes (any layout, any sheet) and report every
+    problem by file, row and column. Nobody needs to be sampled first: people not on the
+    roster yet join it when the import is stored. `mapping` overrides any choice; without
+    one, the mapping remembered for the factory is used when the file cannot be read
+    without it. `pay_day` is the day of the following month wages are due, for payroll
+    files without that column."""
     if kind not in KINDS:
-        raise UserError(f"unknown record kind {kind!r}; use time or pay")
+        raise UserError("unknown record kind {kind!r}; use time or pay", kind=kind)
     path = Path(path)
+    override = _as_mapping(mapping, kind)
     with db.session() as session:
         visit = resolve_visit(session, visit_ref)
-        lookup = _workers_by_file_code(session, visit.id)
-        if not lookup:
-            raise UserError(
-                f"visit {short_id(visit.uuid)} has no sampled workers yet; add the worker "
-                f"sample before importing records"
-            )
+        visit_uuid = visit.uuid
+        id_of = {code: w.id for code, w in _workers_by_file_code(session, visit).items()}
+        remembered = remembered_mapping(session, visit, kind) if override is None else None
         sha = file_sha256(path)
         previous = next(
             (i for i in imports_of(session, visit.id) if i.kind == kind and i.sha256 == sha), None
         )
-        override = ColumnMapping(dict(mapping)) if mapping else None
-        known = set(lookup)
-        punches: list[Punch] = []
-        pay_records: list[PayRecord] = []
-        parsed: ImportPreview[Punch] | ImportPreview[PayRecord]
-        if kind == "time":
-            parsed = time_preview = preview_time_records(path, override, known)
-            punches = time_preview.rows
-        else:
-            parsed = pay_preview = preview_pay_records(path, override, known, pay_day)
-            pay_records = pay_preview.rows
-        preview = RecordsPreview(
-            visit_uuid=visit.uuid,
-            kind=kind,
-            path=path,
-            file=parsed.file,
-            sha256=sha,
-            punches=punches,
-            pay_records=pay_records,
-            headers=tuple(
-                dict.fromkeys([*parsed.mapping.fields.values(), *parsed.unmapped_columns])
-            ),
-            mapping=dict(parsed.mapping.fields),
-            header_row=parsed.header_row,
-            row_numbers=list(parsed.row_numbers),
-            problems=list(parsed.problems),
-            previous=previous,
-            pay_day=pay_day,
-        )
-        _refuse_rows_already_stored(session, preview, lookup)
-        return preview
+    used_remembered = False
+    try:
+        read = _read(path, kind, override, sheet, pay_day)
+    except UserError:
+        if remembered is None:
+            raise
+        read = _read(path, kind, remembered, sheet, pay_day)
+        used_remembered = True
+    if remembered is not None and not used_remembered and read.errors:
+        try:
+            again = _read(path, kind, remembered, sheet, pay_day)
+        except UserError:
+            again = None
+        if again is not None and len(again.errors) < len(read.errors):
+            read, used_remembered = again, True
+    parsed = read.parsed
+    punches: list[Punch] = parsed.rows if kind == "time" else []
+    pay_records: list[PayRecord] = parsed.rows if kind == "pay" else []
+    people = dict(read.people)
+    preview = RecordsPreview(
+        visit_uuid=visit_uuid,
+        kind=kind,
+        path=path,
+        file=parsed.file,
+        sha256=sha,
+        punches=punches,
+        pay_records=pay_records,
+        headers=tuple(dict.fromkeys([*parsed.mapping.fields.values(), *parsed.unmapped_columns])),
+        mapping=dict(parsed.mapping.fields),
+        header_row=parsed.header_row,
+        row_numbers=list(parsed.row_numbers),
+        problems=list(parsed.problems),
+        previous=previous,
+        pay_day=pay_day,
+        recognition=read.recognition,
+        full_mapping=read.mapping,
+        people=people,
+        new_people=tuple(sorted(code for code in people if code not in id_of)),
+        rows_read=read.rows_read,
+        left_out={person: dict(reasons) for person, reasons in read.left_out_by_person().items()},
+        remembered_mapping=used_remembered,
+    )
+    with db.session() as session:
+        _refuse_rows_already_stored(session, preview, id_of)
+    return preview
 
 
 def _refuse_rows_already_stored(
-    session: Session, preview: RecordsPreview, lookup: dict[str, Worker]
+    session: Session, preview: RecordsPreview, id_of: dict[str, int]
 ) -> None:
     """Records another file already stored for the same worker and day (or pay period) would
     count twice: those rows are errors. The earlier import of this same file is not counted,
     since committing with replace deletes it."""
     replaced = preview.previous.file if preview.previous else None
-    ids = list({w.id for w in lookup.values()})
+    ids = list(set(id_of.values()))
     stored: dict[tuple[int, date, date | None], str] = {}
     keys: list[tuple[int, date, date | None]]
     if preview.kind == "time":
@@ -262,11 +369,14 @@ def _refuse_rows_already_stored(
                 stored[(worker_id, start, end)] = source
     if not stored:
         return
-    id_of = {code: worker.id for code, worker in lookup.items()}
+    # people not on the roster yet have nothing stored: -1 matches no stored key
     if preview.kind == "time":
-        keys = [(id_of[p.worker_code], p.work_date, None) for p in preview.punches]
+        keys = [(id_of.get(p.worker_code, -1), p.work_date, None) for p in preview.punches]
     else:
-        keys = [(id_of[p.worker_code], p.period_start, p.period_end) for p in preview.pay_records]
+        keys = [
+            (id_of.get(p.worker_code, -1), p.period_start, p.period_end)
+            for p in preview.pay_records
+        ]
     keep: list[int] = []
     bad_rows: set[int] = set()
     for index, key in enumerate(keys):
@@ -303,25 +413,32 @@ def commit_import(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Store the previewed records in one transaction, or nothing. Rows with errors are
-    never stored; while there are any, nothing is stored unless the user accepts leaving
-    them out. The same file imported before is refused unless `replace`."""
+    never stored; every one is counted per person and reason on the visit. When more than
+    LEFT_OUT_LIMIT (2 %) of the rows would be left out, nothing is stored unless the user
+    accepts it; the acceptance is kept with the import. People not on the roster join it.
+    The same file imported before is refused unless `replace`."""
     report = progress or (lambda _fraction: None)
     with db.session() as session:
         visit = resolve_visit(session, visit_ref)
         require_editable(visit)
         if visit.uuid != preview.visit_uuid:
-            raise UserError(f"{preview.file}: this preview was made for another visit")
-        if preview.errors and not accept_rows_with_problems:
+            raise UserError("{file}: this preview was made for another visit", file=preview.file)
+        if preview.needs_acceptance and not accept_rows_with_problems:
             first = preview.errors[0]
             raise UserError(
-                f"{preview.file}: {preview.rows_with_errors} row(s) have problems "
-                f"(first: row {first.row_number}"
-                + (f", column {first.column}" if first.column else "")
-                + f": {first.reason}); nothing was stored — fix the file, or accept leaving "
-                f"those rows out"
+                "{file}: {rows} of {read} rows ({share}) cannot be read (first: row {row}"
+                "{column}: {reason}); nothing was stored — fix the file, or accept leaving "
+                "those rows out",
+                file=preview.file,
+                rows=preview.rows_with_errors,
+                read=preview.rows_read,
+                share=f"{preview.share_left_out:.1%}",
+                row=first.row_number,
+                column=f", column {first.column}" if first.column else "",
+                reason=first.reason,
             )
         if preview.record_count == 0:
-            raise UserError(f"{preview.file}: no records to store")
+            raise UserError("{file}: no records to store", file=preview.file)
         earlier = next(
             (
                 i
@@ -332,11 +449,20 @@ def commit_import(
         )
         if earlier is not None and not replace:
             raise UserError(
-                f"{preview.file} was already imported on {earlier.at:%Y-%m-%d %H:%M} "
-                f"({earlier.rows:,} records from {earlier.file}); nothing was stored — "
-                f"replace the earlier import to store it again"
+                "{file} was already imported on {at} ({rows:,} records from {earlier}); "
+                "nothing was stored — replace the earlier import to store it again",
+                file=preview.file,
+                at=f"{earlier.at:%Y-%m-%d %H:%M}",
+                rows=earlier.rows,
+                earlier=earlier.file,
             )
-        lookup = _workers_by_file_code(session, visit.id)
+        lookup = _workers_by_file_code(session, visit)
+        before = len({w.id for w in lookup.values()})
+        codes = {r.worker_code for r in (preview.punches or preview.pay_records)}
+        people = {code: preview.people.get(code, ("", "")) for code in codes}
+        people.update(preview.people)
+        lookup = join_roster(session, visit, people, lookup)
+        joined = len({w.id for w in lookup.values()}) - before
         ids = list({w.id for w in lookup.values()})
         replaced = 0
         if earlier is not None:
@@ -348,6 +474,8 @@ def commit_import(
         with gc_paused():
             names, rows = _rows(preview, lookup)
             _bulk_insert(session.connection(), preview.kind, names, rows, report)
+        accepted = bool(preview.needs_acceptance and accept_rows_with_problems)
+        period = preview.recognition.period if preview.recognition else None
         record_event(
             session,
             visit.id,
@@ -360,11 +488,20 @@ def commit_import(
                     "sha256": preview.sha256,
                     "rows": len(rows),
                     "replaced": replaced,
+                    "rows_read": preview.rows_read,
                     "rows_left_out": preview.rows_with_errors,
+                    "accepted": accepted,
+                    "left_out": preview.left_out,
+                    "joined_roster": joined,
+                    "layout": preview.recognition.layout.value if preview.recognition else "",
+                    "sheet": preview.recognition.sheet if preview.recognition else "",
+                    "period": [period[0].isoformat(), period[1].isoformat()] if period else None,
                 },
                 ensure_ascii=False,
             ),
         )
+        if preview.full_mapping is not None:
+            _remember_mapping(session, visit, preview.kind, preview.full_mapping)
         return ImportResult(
             preview.kind,
             preview.file,
@@ -372,6 +509,8 @@ def commit_import(
             len(rows),
             replaced,
             preview.rows_with_errors,
+            joined,
+            accepted,
         )
 
 
@@ -525,18 +664,22 @@ def _datetime(value: Any) -> datetime | None:
 
 
 def load_records(
-    session: Session, visit: Visit
+    session: Session, visit: Visit, sample_only: bool = True
 ) -> tuple[list[SampledWorker], list[Punch], list[PayRecord]]:
+    """The sample's workers and records, or with `sample_only=False` the whole roster's."""
     factory = session.get(Factory, visit.factory_id)
     region = factory.region if factory is not None else ""
-    workers = list(session.scalars(select(Worker).where(Worker.visit_id == visit.id)))
+    chosen = Worker.visit_id == visit.id
+    if sample_only:
+        chosen = chosen & Worker.in_sample.is_(True)
+    workers = list(session.scalars(select(Worker).where(chosen)))
     code_of = {w.id: w.code for w in workers}
     # Rows straight from the driver (text dates on SQLite), each distinct date and moment
     # parsed once: the same punch times repeat across workers and days.
     query = (
         select(TimeRow.worker_id, TimeRow.work_date, TimeRow.start_at, TimeRow.end_at)
         .join(Worker, Worker.id == TimeRow.worker_id)
-        .where(Worker.visit_id == visit.id)
+        .where(chosen)
     )
     connection = session.connection()
     sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
@@ -561,9 +704,7 @@ def load_records(
             )
         )
     pay_rows = session.scalars(
-        select(PayRow)
-        .join(Worker, Worker.id == PayRow.worker_id)
-        .where(Worker.visit_id == visit.id)
+        select(PayRow).join(Worker, Worker.id == PayRow.worker_id).where(chosen)
     )
     pays = [_pay(row, code_of[row.worker_id]) for row in pay_rows]
     return [_sampled(w, region) for w in workers], punches, pays
@@ -605,13 +746,14 @@ def breach_text(breach: Breach, language: str | None = None) -> str:
     return tr(breach.template, language=language, **params)
 
 
-def analyse_visit(db: Database, visit_ref: str | int) -> Analysis:
-    """Every hours and wage check of the visit's rule set over the stored records."""
+def analyse_visit(db: Database, visit_ref: str | int, sample_only: bool = True) -> Analysis:
+    """Every hours and wage check of the visit's rule set over the stored records of the
+    sample (or, with `sample_only=False`, of everyone on the roster)."""
     with gc_paused():
         with db.session() as session:
             visit = resolve_visit(session, visit_ref)
             rules = visit_rules(session, visit)
-            workers, punches, pays = load_records(session, visit)
+            workers, punches, pays = load_records(session, visit, sample_only)
         return analyse(workers, punches, pays, rules)
 
 

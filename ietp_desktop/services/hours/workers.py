@@ -211,6 +211,25 @@ def add_worker(db: Database, visit_ref: str | int, data: WorkerInput) -> WorkerV
         clean = _clean(session, visit, data, f"visit {short_id(visit.uuid)}, new worker")
         if not clean.code:
             clean = WorkerInput(**{**clean.__dict__, "code": _next_code(session, visit.id)})
+        on_roster = (
+            session.scalars(
+                select(Worker).where(
+                    Worker.visit_id == visit.id,
+                    Worker.employee_no == clean.employee_no,
+                    Worker.in_sample.is_(False),
+                )
+            ).first()
+            if clean.employee_no
+            else None
+        )
+        if on_roster is not None:  # already read from a file: sample them, keep their records
+            on_roster.in_sample = True
+            _check_unique(session, visit, clean, on_roster.id)
+            for name, value in clean.__dict__.items():
+                if value not in ("", None) and getattr(on_roster, name) != value:
+                    setattr(on_roster, name, value)
+            session.flush()
+            return _view(on_roster, _factory_region(session, visit))
         _check_unique(session, visit, clean, None)
         worker = Worker(visit_id=visit.id, **clean.__dict__)
         session.add(worker)
@@ -262,8 +281,13 @@ def list_workers(db: Database, visit_ref: str | int) -> list[WorkerView]:
 
 
 def workers_of(session: Session, visit: Visit) -> list[WorkerView]:
+    """The sample (the roster's other people are listed by roster.list_roster)."""
     region = _factory_region(session, visit)
-    rows = list(session.scalars(select(Worker).where(Worker.visit_id == visit.id)))
+    rows = list(
+        session.scalars(
+            select(Worker).where(Worker.visit_id == visit.id, Worker.in_sample.is_(True))
+        )
+    )
     ids = [w.id for w in rows]
     times: dict[int, int] = {
         worker_id: n

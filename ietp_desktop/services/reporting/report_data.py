@@ -8,6 +8,7 @@ builders. `language` only chooses how answers to choice items are worded ("both"
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -44,7 +45,8 @@ from ietp_desktop.reports.model import (
 )
 from ietp_desktop.services.catalogue import definitions
 from ietp_desktop.services.dto import FactoryView, FindingView, VisitDetail
-from ietp_desktop.services.hours.records import analyse_visit, breach_text
+from ietp_desktop.services.hours.checks import check_visit, workforce_notes
+from ietp_desktop.services.hours.records import breach_text
 from ietp_desktop.services.outcome.findings import root_causes
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.storage.db import Database
@@ -253,10 +255,13 @@ def workers_analysis(
     """The hours and wages analysis by worker code, when the visit has sampled workers with
     records."""
     try:
-        analysis = analyse_visit(db, detail.summary.uuid)
+        checked = check_visit(db, detail.summary.uuid)
     except UserError as exc:
         log.info("no worker analysis for visit %s: %s", detail.summary.short_id, exc)
         return None
+    # the whole workforce beside the sample, and every row left out, in the report's words
+    notes = workforce_notes(checked, "zh" if language == "zh" else "en")
+    analysis = replace(checked.sample, notes=(*checked.sample.notes, *notes))
     return adapt_analysis(analysis, detail.factory.headcount or 0, language)
 
 

@@ -62,6 +62,41 @@ def field_label(name: str) -> str:
     return tr(FIELD_LABELS.get(name, name))
 
 
+LAYOUT_LABELS = {
+    "worker-day": "one row per worker and day, clock-in/clock-out pairs",
+    "daily-statistics": "daily statistics (上班1打卡时间/下班1打卡时间)",
+    "punch-log": "one row per punch, paired into intervals by time",
+    "monthly-grid": "monthly grid, one column per day",
+    "payroll": "payroll, one row per worker and pay period",
+}
+
+
+def recognition_text(preview: RecordsPreview) -> str:
+    """What was recognised: layout, sheet, header rows, period, people."""
+    found = preview.recognition
+    if found is None:
+        return ""
+    parts = [tr("Recognised: {layout}", layout=tr(LAYOUT_LABELS[found.layout.value]))]
+    if len(found.sheets) > 1:
+        parts.append(tr("sheet {sheet} of {count}", sheet=found.sheet, count=len(found.sheets)))
+    if found.header_rows:
+        parts.append(tr("header rows {rows}", rows=", ".join(str(r) for r in found.header_rows)))
+    if found.period:
+        parts.append(
+            tr(
+                "period {start} – {end}",
+                start=found.period[0].isoformat(),
+                end=found.period[1].isoformat(),
+            )
+        )
+    parts.append(tr("{count} people in the file", count=len(preview.people)))
+    if preview.new_people:
+        parts.append(tr("{count} not on the roster yet", count=len(preview.new_people)))
+    if preview.remembered_mapping:
+        parts.append(tr("read with the mapping remembered for this factory"))
+    return "; ".join(parts)
+
+
 class RecordsImportDialog(QDialog):
     sig_imported = Signal(object)  # ImportResult
 
@@ -96,12 +131,24 @@ class RecordsImportDialog(QDialog):
             tail.addWidget(QLabel(tr("Wages due on day")))
             tail.addWidget(self.pay_day)
             tail.addWidget(QLabel(tr("of the following month")))
+        # the sheet and the layout recognised, either of which can be chosen instead
+        self.sheet_combo = QComboBox()
+        self.layout_combo = QComboBox()
+        for name, label in LAYOUT_LABELS.items():
+            if (name == "payroll") == (kind == "pay"):
+                self.layout_combo.addItem(tr(label), name)
+        tail.addWidget(QLabel(tr("Sheet")))
+        tail.addWidget(self.sheet_combo)
+        tail.addWidget(QLabel(tr("Layout")))
+        tail.addWidget(self.layout_combo)
         tail.addStretch(1)
         tail.addWidget(self.reread)
         self.mapping_layout = QVBoxLayout(self.mapping_box)
         self.mapping_layout.addWidget(self.grid_holder)
         self.mapping_layout.addLayout(tail)
 
+        self.recognised = QLabel()
+        self.recognised.setWordWrap(True)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.problems = QTableWidget(0, 5)
@@ -136,6 +183,7 @@ class RecordsImportDialog(QDialog):
             QVBoxLayout(box).addWidget(table)
             tables.addWidget(box)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.recognised)
         layout.addWidget(self.mapping_box)
         layout.addWidget(self.summary)
         layout.addWidget(tables, 1)
@@ -151,9 +199,10 @@ class RecordsImportDialog(QDialog):
         grid = QGridLayout(holder)
         grid.setContentsMargins(0, 0, 0, 0)
         self.combos = {}
+        layout = preview.recognition.layout.value if preview.recognition else None
         fields = [
             f
-            for f in records.known_fields(self.kind)
+            for f in records.known_fields(self.kind, layout)
             if f not in ("in_3", "out_3", "in_4", "out_4") or f in preview.mapping
         ]
         columns = 4
@@ -171,8 +220,28 @@ class RecordsImportDialog(QDialog):
         self.grid_holder.deleteLater()
         self.grid_holder = holder
 
-    def chosen_mapping(self) -> dict[str, str]:
-        return {name: str(c.currentData()) for name, c in self.combos.items() if c.currentData()}
+    def chosen_mapping(self) -> dict[str, object]:
+        """The columns chosen, with the other choices recognised (layout, sheet, header
+        rows, constants) kept; another sheet or layout is recognised afresh."""
+        found = self.preview.recognition
+        sheet = str(self.sheet_combo.currentData() or "")
+        layout = str(self.layout_combo.currentData() or "")
+        if found is not None and (
+            (sheet and sheet != found.sheet) or (layout and layout != found.layout.value)
+        ):
+            fresh: dict[str, object] = {"fields": {}}
+            if sheet:
+                fresh["sheet"] = sheet
+            if layout != found.layout.value:
+                fresh["layout"] = layout
+            return fresh
+        chosen: dict[str, object] = {}
+        if self.preview.full_mapping is not None:
+            chosen = self.preview.full_mapping.to_dict()
+        chosen["fields"] = {
+            name: str(c.currentData()) for name, c in self.combos.items() if c.currentData()
+        }
+        return chosen
 
     def read_again(self) -> None:
         mapping, path, kind = self.chosen_mapping(), self.preview.path, self.kind
@@ -196,16 +265,23 @@ class RecordsImportDialog(QDialog):
         self.reread.setEnabled(True)
         self._build_mapping(preview)
         errors = preview.rows_with_errors
+        self.recognised.setText(recognition_text(preview))
+        self._fill_choices(preview)
         text = tr(
             "{file}: header on row {row}; {records} records ready to import.",
             file=preview.file,
             row=preview.header_row,
             records=preview.record_count,
         )
-        if errors:
+        if errors and preview.needs_acceptance:
             text += " " + tr(
                 "{rows} rows have errors and would be left out; nothing is stored "
                 "unless you accept that.",
+                rows=errors,
+            )
+        elif errors:
+            text += " " + tr(
+                "{rows} rows have errors and will be left out, counted for each person.",
                 rows=errors,
             )
         if preview.warnings:
@@ -220,11 +296,23 @@ class RecordsImportDialog(QDialog):
         self.summary.setStyleSheet("color: #b00020;" if errors else "")
         self._fill_problems(preview)
         self._fill_records(preview)
-        self.accept_problems.setVisible(bool(errors))
+        self.accept_problems.setVisible(preview.needs_acceptance)
         self.accept_problems.setChecked(False)
         self.replace.setVisible(preview.previous is not None)
         self.replace.setChecked(False)
         self._update_buttons()
+
+    def _fill_choices(self, preview: RecordsPreview) -> None:
+        found = preview.recognition
+        self.sheet_combo.clear()
+        if found is not None:
+            for sheet in found.sheets:
+                self.sheet_combo.addItem(sheet, sheet)
+            self.sheet_combo.setCurrentIndex(max(0, self.sheet_combo.findData(found.sheet)))
+            self.layout_combo.setCurrentIndex(
+                max(0, self.layout_combo.findData(found.layout.value))
+            )
+        self.sheet_combo.setEnabled(self.sheet_combo.count() > 1)
 
     def _fill_problems(self, preview: RecordsPreview) -> None:
         self.problems.setRowCount(len(preview.problems))
@@ -305,7 +393,7 @@ class RecordsImportDialog(QDialog):
         p = self.preview
         blocked = (
             p.record_count == 0
-            or (bool(p.errors) and not self.accept_problems.isChecked())
+            or (p.needs_acceptance and not self.accept_problems.isChecked())
             or (p.previous is not None and not self.replace.isChecked())
         )
         self.import_button.setEnabled(not blocked)

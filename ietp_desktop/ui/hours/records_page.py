@@ -40,7 +40,7 @@ from ietp_desktop.domain.records import (
     format_period,
 )
 from ietp_desktop.i18n import tr
-from ietp_desktop.services.hours import proposals, records, workers
+from ietp_desktop.services.hours import checks, proposals, records, workers
 from ietp_desktop.services.hours.proposals import ProposalStatus, ProposalView
 from ietp_desktop.services.hours.records import (
     ImportResult,
@@ -106,8 +106,9 @@ RESULT_COLUMNS: tuple[tuple[str, str, frozenset[str]], ...] = (
 
 @dataclass(frozen=True)
 class Results:
-    analysis: Analysis
+    analysis: Analysis  # the sample's
     proposals: list[ProposalView]
+    workforce: tuple[str, ...] = ()  # the whole workforce beside the sample, coverage
 
 
 def _cell(text: str, align_right: bool = False) -> QTableWidgetItem:
@@ -278,16 +279,20 @@ class RecordsPage(QWidget):
         if outcome.failed:
             return
         self._fill_sample()
-        if not any(w.time_records or w.pay_records for w in self.sample):
+        if not records.list_imports(db, uuid):
             self.results = None
             self._fill_results()
             return
         self.recheck.setEnabled(False)
 
         def work(task: Task) -> Results:
-            analysis = records.analyse_visit(db, uuid)
+            checked = checks.check_visit(db, uuid)
             task.check()
-            return Results(analysis, proposals.proposals_for(db, uuid, analysis, True))
+            return Results(
+                checked.sample,
+                proposals.proposals_checked(db, uuid, checked, True),
+                tuple(checks.workforce_notes(checked)),
+            )
 
         run_op(
             self,
@@ -473,8 +478,9 @@ class RecordsPage(QWidget):
         )
         self.summary_label.setText(text)
         self.summary_label.setStyleSheet(ERROR_STYLE if s.breaches else "")
-        self.notes_label.setText("\n".join(f"ℹ {n}" for n in a.notes))
-        self.notes_label.setVisible(bool(a.notes))
+        notes = [*a.notes, *self.results.workforce]
+        self.notes_label.setText("\n".join(f"ℹ {n}" for n in notes))
+        self.notes_label.setVisible(bool(notes))
         by_worker: dict[str, list[Breach]] = {}
         for b in a.breaches:
             by_worker.setdefault(b.worker_code, []).append(b)

@@ -27,12 +27,20 @@ def test_bad_rows_are_reported_by_file_row_and_reason_and_nothing_is_stored(
     assert [(p.file, p.row_number, p.column, p.reason) for p in preview.errors] == [
         ("messy.csv", 3, "日期", preview.errors[0].reason),
         ("messy.csv", 4, "下班1", "clock-out before clock-in"),
-        ("messy.csv", 5, "工号", "worker code 9999 is not in the worker sample"),
     ]
     assert "2026-13-45" in preview.errors[0].reason
-    assert preview.record_count == 2  # the good row's two punches
+    # 9999 is not in the sample: not an error any more, they join the roster
+    assert preview.new_people == ("9999",)
+    assert preview.record_count == 3  # the good rows' punches, 9999's included
+    assert preview.left_out == {
+        "1001": {"unreadable date": 1},
+        "1002": {"clock-out before clock-in": 1},
+    }
+    assert preview.needs_acceptance  # 2 of 4 rows
     before = count(db, TimeRecord)
-    with pytest.raises(UserError, match=r"messy.csv: 3 row\(s\) have problems .*nothing was"):
+    with pytest.raises(
+        UserError, match=r"messy.csv: 2 of 4 rows \(50.0%\) cannot be read .*nothing was stored"
+    ):
         records.commit_import(db, started_visit, preview)
     assert count(db, TimeRecord) == before == 0
 
@@ -43,15 +51,20 @@ def test_accepting_problems_stores_only_good_rows_with_their_source(
     add_sample(db, started_visit)
     preview = records.preview_import(db, started_visit, messy_csv(tmp_path), "time")
     result = records.commit_import(db, started_visit, preview, accept_rows_with_problems=True)
-    assert (result.stored, result.rows_left_out) == (2, 3)
+    assert (result.stored, result.rows_left_out, result.joined_roster) == (3, 2, 1)
+    assert result.accepted
     with db.session() as session:
         stored = session.execute(
             select(TimeRecord.start_at, TimeRecord.source_file, TimeRecord.source_row)
         ).all()
     assert sorted(stored) == [
         (datetime(2026, 10, 1, 8), "messy.csv", 2),
+        (datetime(2026, 10, 1, 8), "messy.csv", 5),
         (datetime(2026, 10, 1, 13), "messy.csv", 2),
     ]
+    (kept,) = records.list_imports(db, started_visit)
+    assert (kept.rows_read, kept.rows_left_out, kept.accepted) == (4, 2, True)
+    assert kept.left_out["1002"] == {"clock-out before clock-in": 1}
 
 
 def test_one_audit_event_per_import_and_the_same_file_is_refused_or_replaced(
@@ -127,6 +140,12 @@ def test_pay_records_round_trip_through_the_database(
     assert "pay_at_least_monthly" in rules  # paid 20 Oct, due 10 Oct
 
 
-def test_no_sample_no_import(db: Database, started_visit: str, tmp_path: Path) -> None:
-    with pytest.raises(UserError, match="no sampled workers"):
-        records.preview_import(db, started_visit, thirteen_days_csv(tmp_path), "time")
+def test_no_sample_needed_everyone_joins_the_roster(
+    db: Database, started_visit: str, tmp_path: Path
+) -> None:
+    preview = records.preview_import(db, started_visit, thirteen_days_csv(tmp_path), "time")
+    assert preview.new_people == ("1001", "1002")
+    assert preview.people["1001"] == ("张三", "")
+    result = records.commit_import(db, started_visit, preview)
+    assert (result.stored, result.joined_roster) == (27, 2)
+    assert workers.list_workers(db, started_visit) == []  # nobody sampled yet

@@ -68,13 +68,20 @@ def test_import_messy_file_see_breaches_and_accept_a_proposal(
         for r in range(dialog.problems.rowCount())
     }
     assert ("19", "下班1", "clock-out before clock-in") in problems
-    assert ("20", "工号", "worker code 7777 is not in the worker sample") in problems
+    assert not any(row == "20" for row, _, _ in problems)  # 7777 joins the roster
+    assert dialog.layout_combo.currentData() == "worker-day"
+    assert dialog.chosen_mapping()["layout"] == "worker-day"
+    dialog.layout_combo.setCurrentIndex(dialog.layout_combo.findData("punch-log"))
+    assert dialog.chosen_mapping() == {"fields": {}, "sheet": "考勤十月", "layout": "punch-log"}
+    dialog.layout_combo.setCurrentIndex(dialog.layout_combo.findData("worker-day"))
+    assert "Recognised: one row per worker and day" in dialog.recognised.text()
+    assert "1 not on the roster yet" in dialog.recognised.text()
     assert any(row == "18" and column == "日期" for row, column, _ in problems)
     assert all(
         cell(dialog.problems, r, 0).text() == "考勤十月.csv"
         for r in range(dialog.problems.rowCount())
     )
-    assert "3 rows have errors" in dialog.summary.text()
+    assert "2 rows have errors" in dialog.summary.text()
     assert not dialog.import_button.isEnabled()  # nothing is stored while problems remain
     assert stored(db) == 0
 
@@ -82,8 +89,8 @@ def test_import_messy_file_see_breaches_and_accept_a_proposal(
     assert dialog.import_button.isEnabled()
     dialog.import_button.click()
     qtbot.waitUntil(lambda: page.results is not None, timeout=20000)
-    assert stored(db) == 30  # 14 days × 2 punches for 1001, 2 for 1002
-    assert "Stored 30 records from 考勤十月.csv; 3 rows with problems left out" in (
+    assert stored(db) == 31  # 14 days × 2 punches for 1001, 2 for 1002, 1 for 7777
+    assert "Stored 31 records from 考勤十月.csv; 2 rows with problems left out" in (
         page.message.text()
     )
 
