@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ietp_desktop.domain.errors import UserError
+from ietp_desktop.office.catalogue import register_all_installed
 from ietp_desktop.office.folder import (
     open_office_db,
 )
@@ -30,6 +31,8 @@ def init_office(
     database = open_office_db(office_dir, db_url)
     try:
         install_shipped_definitions(database)
+        with database.session() as session:
+            register_all_installed(session, "office init")
     finally:
         database.dispose()
     return info

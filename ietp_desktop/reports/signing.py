@@ -3,6 +3,7 @@ verify against the office CA."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import tempfile
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ class SignatureVerdict:
     covers_whole_document: bool  # nothing was added after signing
     problem: Phrase | None = None  # why it is not trusted
     damage: str | None = None  # the file could not be read as a signed PDF (the reader's words)
+    signer_sha256: str = ""  # sha256 of the signer's DER certificate (the id bundles use)
 
     @property
     def ok(self) -> bool:
@@ -391,4 +393,5 @@ def _verdict(status: PdfSignatureStatus, *, has_roots: bool) -> SignatureVerdict
         trusted=trusted,
         covers_whole_document=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         problem=problem,
+        signer_sha256=hashlib.sha256(status.signing_cert.dump()).hexdigest(),
     )
