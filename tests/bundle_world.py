@@ -21,6 +21,7 @@ from ietp_desktop.demo.build import seed_demo
 from ietp_desktop.office.folder import open_office_db
 from ietp_desktop.office.setup import enroll, init_office
 from ietp_desktop.paths import DataFolder
+from ietp_desktop.security.certificates import SigningIdentity
 from ietp_desktop.security.enrolment import import_enrolment
 from ietp_desktop.security.office_ca import Office, load_office
 from ietp_desktop.services.evidence import attachments
@@ -32,19 +33,14 @@ from ietp_desktop.storage.models import Base, PayRecord, TimeRecord, Visit, Work
 SPECIALIST_PASSPHRASE = "correct horse battery"
 
 
-def signed_report(data_dir: Path, text: str, passphrase: str = "correct horse battery") -> bytes:
-    """A one-page PDF saying `text`, PAdES-signed by the specialist enrolled in `data_dir`
-    (what the report step leaves behind; the office checks this signature at import)."""
+def signed_pdf(signer: SigningIdentity, signer_name: str, text: str) -> bytes:
+    """A one-page PDF saying `text`, PAdES-signed by `signer` as the report step signs it."""
     import tempfile
 
     from reportlab.pdfgen.canvas import Canvas
 
     from ietp_desktop.reports.signing import sign_pdf_with_identity
-    from ietp_desktop.security.enrolment import load_identity
 
-    identity = load_identity(DataFolder(data_dir).identity)
-    assert identity is not None
-    signer = identity.unlock(passphrase)
     with tempfile.TemporaryDirectory() as folder:
         plain, signed = Path(folder) / "plain.pdf", Path(folder) / "signed.pdf"
         canvas = Canvas(str(plain))
@@ -54,12 +50,22 @@ def signed_report(data_dir: Path, text: str, passphrase: str = "correct horse ba
             plain,
             signed,
             signer,
-            signer_name=identity.name,
+            signer_name=signer_name,
             reason="Progress Visit report",
             location="Shenzhen",
             visible_box_text=text,
         )
         return signed.read_bytes()
+
+
+def signed_report(data_dir: Path, text: str, passphrase: str = "correct horse battery") -> bytes:
+    """A report signed by the specialist enrolled in `data_dir` (what the report step leaves
+    behind; the office checks this signature at import)."""
+    from ietp_desktop.security.enrolment import load_identity
+
+    identity = load_identity(DataFolder(data_dir).identity)
+    assert identity is not None
+    return signed_pdf(identity.unlock(passphrase), identity.name, text)
 
 
 @dataclass(frozen=True)

@@ -190,8 +190,16 @@ class StagedFiles:
                     reason=str(exc),
                 ),
             ) from exc
-        if verdict.damage or not verdict.ok:
-            reason = verdict.damage or verdict.headline("en")
+        if verdict.damage:
+            raise BundleRefused(
+                self.bundle.path,
+                tr(
+                    "report entry '{name}' is not a signed report (not a readable PDF)",
+                    name=staged.entry,
+                ),
+            )
+        if not verdict.ok:
+            reason = verdict.headline("en")
             raise BundleRefused(
                 self.bundle.path,
                 tr(
