@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid as uuid_module
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -178,6 +179,9 @@ def assign(
     document = {
         "schema": ASSIGNMENTS_SCHEMA,
         "office": office.name,
+        # grows with every assignments bundle this office writes: a laptop refuses an older one
+        "sequence": time.time_ns() // 1000,
+        "issued_at": certs.utcnow().isoformat(timespec="seconds"),
         "factories": factory_docs,
         "visits": visit_docs,
         "forms": form_docs,
