@@ -22,6 +22,7 @@ from ietp_desktop.office import catalogue
 from ietp_desktop.office.folder import (
     open_office_db,
 )
+from ietp_desktop.office.revocation import signed_list
 from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.office_ca import (
@@ -182,6 +183,7 @@ def assign(
         # grows with every assignments bundle this office writes: a laptop refuses an older one
         "sequence": time.time_ns() // 1000,
         "issued_at": certs.utcnow().isoformat(timespec="seconds"),
+        "revocations": signed_list(Path(office_dir)),
         "factories": factory_docs,
         "visits": visit_docs,
         "forms": form_docs,

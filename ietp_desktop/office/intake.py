@@ -31,6 +31,7 @@ from ietp_desktop.office.folder import (
     open_office_db,
 )
 from ietp_desktop.office.ownership import check_sender, record_first_sender
+from ietp_desktop.office.revocation import read_revocations, revoked_at
 from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security.office_ca import (
     Office,
@@ -389,6 +390,7 @@ def _import_one(
     )
     digest = manifest_sha256(path)
     signer = f"{bundle.signer.name} <{bundle.signer.email}>"
+    _refuse_revoked(office, bundle)
     with database.session() as session:
         seen = session.get(ReceivedBundle, bundle.bundle_id)
         if seen is not None:
@@ -412,6 +414,23 @@ def _import_one(
             bundle.bundle_id,
             signer,
             [VisitOutcome(v.uuid, v.revision, "refused", str(exc)) for v in bundle.visits],
+        )
+
+
+def _refuse_revoked(office: Office, bundle: VerifiedBundle) -> None:
+    """A bundle signed (by the time its signature claims) at or after its signer's certificate
+    was revoked is refused; earlier ones, sent before the laptop was lost, still go in."""
+    revocations = read_revocations(office.info.directory, office.ca_cert)
+    when = revoked_at(revocations, bundle.signer.fingerprint)
+    signed = bundle.signer.signing_time
+    if when is not None and (signed is None or signed >= when):
+        raise BundleRefused(
+            bundle.path,
+            tr(
+                "its signer {signer} had their certificate revoked on {date}",
+                signer=f"{bundle.signer.name} <{bundle.signer.email}>",
+                date=when.isoformat(timespec="minutes"),
+            ),
         )
 
 
