@@ -260,7 +260,8 @@ def sign_pdf_with_identity(
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
     )
-    with tempfile.TemporaryDirectory(prefix="ietp-stamp-") as folder:
+    # beside the output, where a killed build's leftovers are removed at the next start
+    with tempfile.TemporaryDirectory(prefix=".build-stamp-", dir=Path(dst).parent) as folder:
         stamp_file = Path(folder) / "stamp.pdf"
         _stamp_pdf(stamp_file, box, lines)
         pdf_signer = signers.PdfSigner(
