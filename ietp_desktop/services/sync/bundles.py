@@ -29,6 +29,7 @@ from ietp_desktop.domain.lifecycle import VisitStatus
 from ietp_desktop.i18n import tr
 from ietp_desktop.security.certificates import SigningIdentity
 from ietp_desktop.security.enrolment import SpecialistIdentity, load_identity
+from ietp_desktop.security.expiry import check_can_sign
 from ietp_desktop.services.catalogue.definitions import install_form_text, install_rule_set_text
 from ietp_desktop.services.sync.receipt_file import Receipt, read_receipt
 from ietp_desktop.services.visits.read import attachment_path
@@ -219,6 +220,7 @@ def export_visits(
         if passphrase is None:
             raise UserError("the specialist key passphrase is needed to sign the bundle")
         signer = identity.unlock(passphrase)
+    check_can_sign(signer.certificate)
     sources: list[PayloadSource] = []
     sizes: dict[str, int] = {}
     whats: dict[str, str] = {}

@@ -100,3 +100,32 @@ def test_6_a_swapped_office_ca_file_is_refused(world: World, tmp_path: Path) -> 
         assert not (tmp_path / "x.ietpbundle").exists()
     finally:
         db.dispose()
+
+
+def test_6_an_expired_certificate_signs_and_exports_nothing(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from ietp_desktop.security import certificates
+    from ietp_desktop.security.enrolment import load_identity
+    from ietp_desktop.security.expiry import expiry_warning
+
+    identity = load_identity(DataFolder(world.data_dir).identity)
+    assert identity is not None
+    ends = identity.certificate.not_valid_after_utc
+    assert expiry_warning(identity.certificate, ends - dt.timedelta(days=60)) is None
+    soon = expiry_warning(identity.certificate, ends - dt.timedelta(days=10))
+    assert soon is not None and "expires on" in soon and "identity import FILE --replace" in soon
+    monkeypatch.setattr(certificates, "utcnow", lambda: ends + dt.timedelta(days=1))
+    db = world.laptop()
+    try:
+        before = database_state(db)
+        with pytest.raises(UserError, match=r"certificate expired on .* new enrolment file"):
+            export_visits(
+                db, [world.visit_uuid], tmp_path / "x.ietpbundle", passphrase=SPECIALIST_PASSPHRASE
+            )
+        assert database_state(db) == before
+        assert not (tmp_path / "x.ietpbundle").exists()
+    finally:
+        db.dispose()
