@@ -21,6 +21,7 @@ from ietp_desktop.demo.build import seed_demo
 from ietp_desktop.office.folder import open_office_db
 from ietp_desktop.office.setup import enroll, init_office
 from ietp_desktop.paths import DataFolder
+from ietp_desktop.security.certificates import SigningIdentity
 from ietp_desktop.security.enrolment import import_enrolment
 from ietp_desktop.security.office_ca import Office, load_office
 from ietp_desktop.services.evidence import attachments
@@ -30,7 +31,41 @@ from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import Base, PayRecord, TimeRecord, Visit, Worker
 
 SPECIALIST_PASSPHRASE = "correct horse battery"
-FAKE_REPORT = b"%PDF-1.7\n% a signed visit report stands here in the tests\n%%EOF\n"
+
+
+def signed_pdf(signer: SigningIdentity, signer_name: str, text: str) -> bytes:
+    """A one-page PDF saying `text`, PAdES-signed by `signer` as the report step signs it."""
+    import tempfile
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from ietp_desktop.reports.signing import sign_pdf_with_identity
+
+    with tempfile.TemporaryDirectory() as folder:
+        plain, signed = Path(folder) / "plain.pdf", Path(folder) / "signed.pdf"
+        canvas = Canvas(str(plain))
+        canvas.drawString(72, 720, text)
+        canvas.save()
+        sign_pdf_with_identity(
+            plain,
+            signed,
+            signer,
+            signer_name=signer_name,
+            reason="Progress Visit report",
+            location="Shenzhen",
+            visible_box_text=text,
+        )
+        return signed.read_bytes()
+
+
+def signed_report(data_dir: Path, text: str, passphrase: str = "correct horse battery") -> bytes:
+    """A report signed by the specialist enrolled in `data_dir` (what the report step leaves
+    behind; the office checks this signature at import)."""
+    from ietp_desktop.security.enrolment import load_identity
+
+    identity = load_identity(DataFolder(data_dir).identity)
+    assert identity is not None
+    return signed_pdf(identity.unlock(passphrase), identity.name, text)
 
 
 @dataclass(frozen=True)
@@ -54,9 +89,13 @@ def _png(colour: tuple[int, int, int]) -> bytes:
     return stream.getvalue()
 
 
-def sign_visit(db: Database, uuid: str, report: bytes = FAKE_REPORT) -> None:
+def sign_visit(db: Database, uuid: str, report: bytes | None = None) -> None:
     """What the report signing step leaves behind: status signed and the PDF under reports/."""
     import hashlib
+
+    assert db.data_dir is not None
+    if report is None:
+        report = signed_report(db.data_dir, f"report of {uuid}")
 
     sha = hashlib.sha256(report).hexdigest()
     assert db.data_dir is not None
@@ -136,7 +175,7 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> World:
     _add_workers(db, uuid)
     lifecycle.complete_visit(db, uuid)
     sign_visit(db, uuid)
-    sign_visit(db, second, FAKE_REPORT + b"% second\n")
+    sign_visit(db, second)
     db.dispose()
     return World(data_dir, office_dir, uuid, second, result.visits["in-progress"])
 

@@ -56,6 +56,8 @@ def _print(view: IdentityView) -> None:
     print(f"office:       {view.office_name}")
     print(f"certificate:  {view.fingerprint}")
     print(f"valid until:  {view.valid_until:%Y-%m-%d}")
+    if view.expiry_warning:
+        print(f"warning: {view.expiry_warning}")
     print(f"office CA:    {view.ca_fingerprint}  (compare with your office)")
     print(f"passphrase remembered on this device: {'yes' if view.passphrase_remembered else 'no'}")
 

@@ -1,4 +1,4 @@
-"""`ietp-desktop office init|enroll|import|assign|visits`: the office's side of sync."""
+"""`ietp-desktop office init|enroll|import|assign|revoke|visits`: the office's side of sync."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 from ietp_desktop.cli.bundle_cmd import passphrase
 from ietp_desktop.cli.common import date_arg, decimal_arg, print_json, print_table
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.office import assignments, intake, listings, setup
+from ietp_desktop.office import assignments, intake, listings, revocation, setup
+from ietp_desktop.security.office_ca import load_office
 
 OFFICE_PASSPHRASE_ENV = "IETP_OFFICE_PASSPHRASE"
 NEW_SPECIALIST_PASSPHRASE_ENV = "IETP_NEW_SPECIALIST_PASSPHRASE"
@@ -64,6 +65,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     assign.add_argument("--db", help="SQLAlchemy URL of the office database")
     assign.add_argument("--out", type=Path, required=True)
     assign.set_defaults(handler=_assign)
+    revoke = commands.add_parser(
+        "revoke", help="revoke a specialist's certificate (lost laptop, person left)"
+    )
+    _office_dir(revoke)
+    revoke.add_argument("--specialist", required=True, help="e-mail address or certificate file")
+    revoke.add_argument("--reason", required=True, help="why, kept in the signed list")
+    revoke.set_defaults(handler=_revoke)
     listing = commands.add_parser("visits", help="imported visits, outcomes and open CAP lines")
     _office_dir(listing)
     listing.add_argument("--db", help="SQLAlchemy URL of the office database")
@@ -144,6 +152,18 @@ def _assign(args: argparse.Namespace) -> int:
         f"  {len(result.factories)} factories, {len(result.visits)} visits, "
         f"forms: {', '.join(result.forms) or '-'}, rule sets: {', '.join(result.rule_sets) or '-'}"
     )
+    return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    office = load_office(args.office_dir, _office_secret())
+    cert = assignments.find_specialist_certificate(args.office_dir, args.specialist)
+    added = revocation.revoke(office, cert, args.reason)
+    print(
+        f"revoked the certificate of {added.name} <{added.email}> "
+        f"({added.cert_sha256[:16]}) from {added.revoked_at.isoformat()}"
+    )
+    print("  bundles signed with it from now on are refused; the next assignments carry the list")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid as uuid_module
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,22 +18,21 @@ from sqlalchemy import select
 from ietp_desktop.domain.checklist import form_sha256, parse_form
 from ietp_desktop.domain.errors import NotFound, UserError
 from ietp_desktop.domain.rules import parse_rule_set, rule_set_sha256
+from ietp_desktop.office import catalogue
 from ietp_desktop.office.folder import (
     open_office_db,
 )
+from ietp_desktop.office.revocation import signed_list
 from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.office_ca import (
     load_office,
 )
-from ietp_desktop.services.catalogue.definitions import (
-    latest_form_sha,
-    latest_rule_set_sha,
-)
 from ietp_desktop.storage.models import (
     Factory,
     FormDefinition,
     RuleSetDefinition,
+    VisitOwner,
 )
 from ietp_desktop.sync import visit_payload as vp
 from ietp_desktop.sync.bundle import (
@@ -132,8 +132,18 @@ def assign(
                 if factory is None:
                     raise NotFound("the office database has no factory {id}", id=ietp_id)
                 factory_docs.append(vp.row_to_json(factory, {"id", "created_at", "updated_at"}))
-            form_sha = form_docs[-1]["sha256"] if form_docs else latest_form_sha(session)
-            rules_sha = rule_docs[-1]["sha256"] if rule_docs else latest_rule_set_sha(session)
+            for path, doc in zip(forms, form_docs, strict=True):
+                catalogue.install(
+                    session, doc["content"], catalogue.FORM, path.name, "office assign"
+                )
+            for path, doc in zip(rules, rule_docs, strict=True):
+                catalogue.install(
+                    session, doc["content"], catalogue.RULES, path.name, "office assign"
+                )
+            form_sha = form_docs[-1]["sha256"] if form_docs else catalogue.latest_form_sha(session)
+            rules_sha = (
+                rule_docs[-1]["sha256"] if rule_docs else catalogue.latest_rule_set_sha(session)
+            )
             for sha, model, docs, kind in (
                 (form_sha, FormDefinition, form_docs, "form"),
                 (rules_sha, RuleSetDefinition, rule_docs, "rules"),
@@ -142,24 +152,38 @@ def assign(
                     row: Any = session.get(model, sha)
                     if row is not None:
                         docs.append(_definition(row.content, kind, row.source))
+            visit_docs = [
+                {
+                    "uuid": str(uuid_module.uuid4()),
+                    "factory_ietp_id": v.factory_ietp_id,
+                    "planned_date": v.planned_date.isoformat() if v.planned_date else None,
+                    "man_days": str(v.man_days) if v.man_days is not None else None,
+                    "specialist_name": name,
+                    "specialist_email": certs.email_of(recipient),
+                    "form_sha256": form_sha,
+                    "rule_set_sha256": rules_sha,
+                }
+                for v in visits
+            ]
+            for doc in visit_docs:  # only this specialist may send results for these visits
+                session.add(
+                    VisitOwner(
+                        visit_uuid=doc["uuid"],
+                        specialist_email=doc["specialist_email"],
+                        specialist_name=name,
+                        cert_sha256=certs.fingerprint(recipient),
+                        origin="assigned",
+                    )
+                )
     finally:
         database.dispose()
-    visit_docs = [
-        {
-            "uuid": str(uuid_module.uuid4()),
-            "factory_ietp_id": v.factory_ietp_id,
-            "planned_date": v.planned_date.isoformat() if v.planned_date else None,
-            "man_days": str(v.man_days) if v.man_days is not None else None,
-            "specialist_name": name,
-            "specialist_email": certs.email_of(recipient),
-            "form_sha256": form_sha,
-            "rule_set_sha256": rules_sha,
-        }
-        for v in visits
-    ]
     document = {
         "schema": ASSIGNMENTS_SCHEMA,
         "office": office.name,
+        # grows with every assignments bundle this office writes: a laptop refuses an older one
+        "sequence": time.time_ns() // 1000,
+        "issued_at": certs.utcnow().isoformat(timespec="seconds"),
+        "revocations": signed_list(Path(office_dir)),
         "factories": factory_docs,
         "visits": visit_docs,
         "forms": form_docs,

@@ -10,7 +10,7 @@ from ietp_desktop.security.office_ca import (
     OfficeInfo,
     read_office_info,
 )
-from ietp_desktop.storage.db import Database, open_url
+from ietp_desktop.storage.db import Database, open_url, owner_only
 
 OFFICE_ACTOR = "office import"
 
@@ -21,6 +21,7 @@ def office_db_url(office_dir: Path, db_url: str | None = None) -> str:
 
 def open_office_db(office_dir: Path, db_url: str | None = None) -> Database:
     read_office_info(office_dir)  # refuse a folder that holds no office
+    owner_only(Path(office_dir))  # keys, the database, received photos and reports
     database = open_url(
         office_db_url(office_dir, db_url),
         actor=OFFICE_ACTOR,

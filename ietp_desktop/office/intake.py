@@ -14,7 +14,6 @@ content, is refused. Import order per bundle (DESIGN.md): limits → signature a
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,15 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ietp_desktop.domain.checklist import form_sha256
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.domain.rules import rule_set_sha256
 from ietp_desktop.i18n import tr
+from ietp_desktop.office.evidence import StagedFiles, ca_pem
 from ietp_desktop.office.folder import (
     open_office_db,
 )
+from ietp_desktop.office.ownership import check_sender, record_first_sender
+from ietp_desktop.office.revocation import read_revocations, revoked_at
 from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security.office_ca import (
     Office,
@@ -69,7 +70,6 @@ from ietp_desktop.sync.bundle import (
     VerifiedBundle,
     open_bundle,
 )
-from ietp_desktop.sync.extract import EntryFiles
 
 Progress = Callable[[float], None]
 
@@ -140,57 +140,6 @@ def _read_documents(bundle: VerifiedBundle) -> dict[str, dict[str, Any]]:
     return documents
 
 
-def _store_files(
-    bundle: VerifiedBundle, office_dir: Path, documents: dict[str, dict[str, Any]]
-) -> None:
-    """Photos and reports to their files; one already there (same content address) is kept."""
-    with EntryFiles(bundle) as files:
-        for document in documents.values():
-            for attachment in document["attachments"]:
-                sha = str(attachment.get("sha256", ""))
-                if len(sha) != 64:
-                    raise _refuse(bundle.path, tr("a photo in the visit data has no sha256"))
-                target = OfficeFolder(office_dir).attachment(sha)
-                if not target.is_file():
-                    files.store(str(attachment["entry"]), target, sha)
-            report = document.get("report")
-            if isinstance(report, dict):
-                _store_report(bundle, files, office_dir, document["visit"], report)
-
-
-def _store_report(
-    bundle: VerifiedBundle,
-    files: EntryFiles,
-    office_dir: Path,
-    visit: dict[str, Any],
-    report: dict[str, Any],
-) -> None:
-    sha = str(report.get("sha256", ""))
-    if sha != visit.get("report_sha256"):
-        raise _refuse(bundle.path, tr("the report does not match the visit's report hash"))
-    target = OfficeFolder(office_dir).report(visit["uuid"], visit["revision"])
-    if not target.is_file():
-        files.store(str(report["entry"]), target, sha)
-    elif _sha256_file(target) != sha:
-        raise _refuse(
-            bundle.path,
-            tr(
-                "visit {id} revision {revision} conflicts with the revision the office "
-                "already holds (same number, different report)",
-                id=str(visit["uuid"])[:8],
-                revision=visit["revision"],
-            ),
-        )
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _new_id(session: Session, model: Any, values: dict[str, Any]) -> int:
     return int(session.execute(insert(model).values(**values).returning(model.id)).scalar_one())
 
@@ -200,40 +149,34 @@ def _bulk(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
         session.execute(insert(model), rows)
 
 
-def _ensure_definitions(session: Session, document: dict[str, Any], source: str) -> None:
+def _store_definitions(session: Session, document: dict[str, Any]) -> None:
+    """The form and rule set the visit was done with, kept as its evidence (the wire model
+    checked each text against its sha256). They are never added to the office catalogue
+    (office/catalogue.py), so they never become what the office ships."""
     form = document["form"]
-    content = str(form.get("content", ""))
-    if form_sha256(content) != form.get("sha256") or form.get("sha256") != document["visit"].get(
-        "form_sha256"
-    ):
-        raise UserError("{source}: the form text does not match its sha256", source=source)
     if session.get(FormDefinition, form["sha256"]) is None:
         session.execute(
             insert(FormDefinition).values(
                 sha256=form["sha256"],
-                form_id=str(form["form_id"]),
-                version=str(form["version"]),
-                content=content,
-                source=str(form.get("source", "")),
+                form_id=form["form_id"],
+                version=form["version"],
+                content=form["content"],
+                source=form["source"],
                 installed_at=utcnow(),
             )
         )
     rules = document.get("rule_set")
-    if isinstance(rules, dict):
-        content = str(rules.get("content", ""))
-        if rule_set_sha256(content) != rules.get("sha256"):
-            raise UserError("{source}: the rule set text does not match its sha256", source=source)
-        if session.get(RuleSetDefinition, rules["sha256"]) is None:
-            session.execute(
-                insert(RuleSetDefinition).values(
-                    sha256=rules["sha256"],
-                    rule_set_id=str(rules["rule_set_id"]),
-                    version=str(rules["version"]),
-                    content=content,
-                    source=str(rules.get("source", "")),
-                    installed_at=utcnow(),
-                )
+    if rules is not None and session.get(RuleSetDefinition, rules["sha256"]) is None:
+        session.execute(
+            insert(RuleSetDefinition).values(
+                sha256=rules["sha256"],
+                rule_set_id=rules["rule_set_id"],
+                version=rules["version"],
+                content=rules["content"],
+                source=rules["source"],
+                installed_at=utcnow(),
             )
+        )
 
 
 def _factory_id(session: Session, document: dict[str, Any], source: str) -> int:
@@ -274,7 +217,13 @@ def _clear_children(session: Session, visit_id: int) -> None:
     )
 
 
-def _insert_children(session: Session, visit_id: int, doc: dict[str, Any], src: str) -> None:
+def _insert_children(
+    session: Session,
+    visit_id: int,
+    doc: dict[str, Any],
+    src: str,
+    photo_hashes: dict[str, str],
+) -> None:
     j = vp.json_to_columns
     vid = {"visit_id": visit_id}
     _bulk(session, Attendee, [j(Attendee, r, f"{src}: attendee") | vid for r in doc["attendees"]])
@@ -286,8 +235,9 @@ def _insert_children(session: Session, visit_id: int, doc: dict[str, Any], src: 
     _bulk(session, AuditEvent, [j(AuditEvent, r, f"{src}: audit") | vid for r in doc["audit"]])
     attachment_ids: dict[Any, int] = {}
     for record in doc["attachments"]:
+        stored_as = {"sha256": photo_hashes[record["sha256"]]}  # the office's re-encoding
         attachment_ids[record.get("ref")] = _new_id(
-            session, Attachment, j(Attachment, record, f"{src}: attachment") | vid
+            session, Attachment, j(Attachment, record, f"{src}: attachment") | vid | stored_as
         )
     finding_ids: dict[Any, int] = {}
     for record in doc["findings"]:
@@ -348,7 +298,12 @@ def _insert_children(session: Session, visit_id: int, doc: dict[str, Any], src: 
 
 
 def _import_visit(
-    session: Session, bundle: VerifiedBundle, name: str, doc: dict[str, Any], raw: bytes
+    session: Session,
+    bundle: VerifiedBundle,
+    name: str,
+    doc: dict[str, Any],
+    raw: bytes,
+    photo_hashes: dict[str, str],
 ) -> VisitOutcome:
     columns = vp.visit_columns(doc, name)
     visit_uuid, revision = str(columns["uuid"]), int(columns["revision"])
@@ -386,7 +341,8 @@ def _import_visit(
                     revision=revision,
                 ),
             )
-    _ensure_definitions(session, doc, name)
+    _store_definitions(session, doc)
+    record_first_sender(session, bundle, visit_uuid)
     factory_id = _factory_id(session, doc, name)
     values = columns | {
         "factory_id": factory_id,
@@ -404,7 +360,7 @@ def _import_visit(
             Visit.__table__.update().where(Visit.id == visit_id).values(**values)  # type: ignore[attr-defined]
         )
         result = "stored-beside"
-    _insert_children(session, visit_id, doc, name)
+    _insert_children(session, visit_id, doc, name, photo_hashes)
     session.execute(
         insert(VisitRevision).values(
             visit_id=visit_id,
@@ -422,7 +378,6 @@ def _import_visit(
 def _import_one(
     office: Office, database: Database, path: Path, progress: Progress | None
 ) -> ImportOutcome:
-    office_dir = office.info.directory
     bundle = open_bundle(
         path,
         office.ca_cert,
@@ -435,6 +390,7 @@ def _import_one(
     )
     digest = manifest_sha256(path)
     signer = f"{bundle.signer.name} <{bundle.signer.email}>"
+    _refuse_revoked(office, bundle)
     with database.session() as session:
         seen = session.get(ReceivedBundle, bundle.bundle_id)
         if seen is not None:
@@ -449,7 +405,7 @@ def _import_one(
                 visits,
             )
     try:
-        return _import_verified(bundle, database, office_dir, digest, signer, progress)
+        return _import_verified(bundle, database, office, digest, signer, progress)
     except UserError as exc:  # signed by a trusted specialist, yet refused: tell the laptop
         return ImportOutcome(
             path,
@@ -461,41 +417,97 @@ def _import_one(
         )
 
 
+def _refuse_revoked(office: Office, bundle: VerifiedBundle) -> None:
+    """A bundle signed (by the time its signature claims) at or after its signer's certificate
+    was revoked is refused; earlier ones, sent before the laptop was lost, still go in."""
+    revocations = read_revocations(office.info.directory, office.ca_cert)
+    when = revoked_at(revocations, bundle.signer.fingerprint)
+    signed = bundle.signer.signing_time
+    if when is not None and (signed is None or signed >= when):
+        raise BundleRefused(
+            bundle.path,
+            tr(
+                "its signer {signer} had their certificate revoked on {date}",
+                signer=f"{bundle.signer.name} <{bundle.signer.email}>",
+                date=when.isoformat(timespec="minutes"),
+            ),
+        )
+
+
 def _import_verified(
     bundle: VerifiedBundle,
     database: Database,
-    office_dir: Path,
+    office: Office,
     digest: str,
     signer: str,
     progress: Progress | None,
 ) -> ImportOutcome:
+    """Check who sent what before a file is written; stage and check the files; then write the
+    rows and place the files in one step, undone together if the transaction fails."""
     path = bundle.path
     documents = _read_documents(bundle)
     _check_entries(bundle, documents)
-    _store_files(bundle, office_dir, documents)
-    outcomes: list[VisitOutcome] = []
     with database.session() as session:
-        for name, document in documents.items():
-            raw = bundle.read_entry(name, vp.MAX_VISIT_JSON_BYTES)
-            try:
-                outcomes.append(_import_visit(session, bundle, name, document, raw))
-            except BundleRefused:
-                raise
-            except UserError as exc:
-                raise _refuse(path, str(exc)) from exc
-        session.add(
-            ReceivedBundle(
-                bundle_id=bundle.bundle_id,
-                kind=bundle.kind,
-                sha256=digest,
-                signer=signer,
-                file_name=path.name,
-                summary_json=json.dumps({"visits": [o.__dict__ for o in outcomes]}),
-            )
-        )
+        for document in documents.values():
+            visit = document["visit"]
+            if document.get("report") is None:
+                raise _refuse(
+                    path,
+                    tr(
+                        "visit {id} revision {revision} has no signed report",
+                        id=visit["uuid"][:8],
+                        revision=visit["revision"],
+                    ),
+                )
+            check_sender(session, bundle, visit["uuid"], visit["revision"])
+    staged = StagedFiles(
+        bundle,
+        OfficeFolder(office.info.directory),
+        bundle.signer.fingerprint,
+        ca_pem(office.ca_cert),
+    )
+    outcomes: list[VisitOutcome] = []
+    with staged:
+        staged.fetch(documents)
+        staged.verify(documents)
+        try:
+            with database.session() as session:
+                for name, document in documents.items():
+                    raw = bundle.read_entry(name, vp.MAX_VISIT_JSON_BYTES)
+                    try:
+                        outcomes.append(
+                            _import_visit(session, bundle, name, document, raw, staged.photo_hashes)
+                        )
+                    except BundleRefused:
+                        raise
+                    except UserError as exc:
+                        raise _refuse(path, str(exc)) from exc
+                session.add(
+                    ReceivedBundle(
+                        bundle_id=bundle.bundle_id,
+                        kind=bundle.kind,
+                        sha256=digest,
+                        signer=signer[:200],
+                        file_name=path.name[:260],
+                        summary_json=json.dumps({"visits": [o.__dict__ for o in outcomes]}),
+                    )
+                )
+                session.flush()
+                staged.place()
+        except BaseException:
+            staged.remove_placed()
+            raise
     if progress:
         progress(1.0)
     return ImportOutcome(path, "imported", tr("imported"), bundle.bundle_id, signer, outcomes)
+
+
+def _database_refusal(path: Path, exc: SQLAlchemyError) -> str:
+    """One line naming the database's reason, never the values (they may be personal data)."""
+    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+    return str(
+        BundleRefused(path, tr("the office database refused its data ({reason})", reason=reason))
+    )
 
 
 def _receipt_path(office_dir: Path, bundle: Path, bundle_id: str) -> Path:
@@ -532,6 +544,9 @@ def import_bundles(
                 outcome = _import_one(office, database, path, step)
             except UserError as exc:
                 results.append(ImportOutcome(path, "refused", str(exc)))
+                continue
+            except SQLAlchemyError as exc:  # a value the database type refuses: this bundle only
+                results.append(ImportOutcome(path, "refused", _database_refusal(path, exc)))
                 continue
             receipt = write_receipt(
                 _receipt_path(office_dir, path, outcome.bundle_id),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ietp_desktop.domain.errors import UserError
+from ietp_desktop.office.catalogue import register_all_installed
 from ietp_desktop.office.folder import (
     open_office_db,
 )
@@ -14,6 +14,7 @@ from ietp_desktop.security.office_ca import (
     create_office,
     load_office,
 )
+from ietp_desktop.security.passphrase_policy import check_passphrase
 from ietp_desktop.services.catalogue.definitions import (
     install_shipped_definitions,
 )
@@ -25,11 +26,18 @@ def init_office(
     passphrase: bytes | str | None = None,
     db_url: str | None = None,
 ) -> OfficeInfo:
-    """Create the office CA and certificates in `office_dir`, and the office database."""
+    """Create the office CA and certificates in `office_dir`, and the office database.
+
+    Without a passphrase the office keys are stored unencrypted (a demo, or an office whose
+    folder is itself encrypted); a passphrase given must pass the passphrase policy."""
+    if passphrase is not None:
+        check_passphrase(passphrase, "the office keys'")
     info = create_office(Path(office_dir), name, passphrase)
     database = open_office_db(office_dir, db_url)
     try:
         install_shipped_definitions(database)
+        with database.session() as session:
+            register_all_installed(session, "office init")
     finally:
         database.dispose()
     return info
@@ -45,7 +53,6 @@ def enroll(
     office_passphrase: bytes | str | None = None,
 ) -> EnrolmentInfo:
     """Issue a specialist key and certificate; write them with the office certificates to `out`."""
-    if len(specialist_passphrase) < 8:
-        raise UserError("the specialist's passphrase must have at least 8 characters")
+    check_passphrase(specialist_passphrase, "the specialist's")
     office = load_office(Path(office_dir), office_passphrase)
     return write_enrolment(office, name, email, specialist_passphrase, Path(out))

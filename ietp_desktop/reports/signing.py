@@ -3,6 +3,7 @@ verify against the office CA."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import tempfile
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ class SignatureVerdict:
     covers_whole_document: bool  # nothing was added after signing
     problem: Phrase | None = None  # why it is not trusted
     damage: str | None = None  # the file could not be read as a signed PDF (the reader's words)
+    signer_sha256: str = ""  # sha256 of the signer's DER certificate (the id bundles use)
 
     @property
     def ok(self) -> bool:
@@ -258,7 +260,8 @@ def sign_pdf_with_identity(
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
     )
-    with tempfile.TemporaryDirectory(prefix="ietp-stamp-") as folder:
+    # beside the output, where a killed build's leftovers are removed at the next start
+    with tempfile.TemporaryDirectory(prefix=".build-stamp-", dir=Path(dst).parent) as folder:
         stamp_file = Path(folder) / "stamp.pdf"
         _stamp_pdf(stamp_file, box, lines)
         pdf_signer = signers.PdfSigner(
@@ -391,4 +394,5 @@ def _verdict(status: PdfSignatureStatus, *, has_roots: bool) -> SignatureVerdict
         trusted=trusted,
         covers_whole_document=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         problem=problem,
+        signer_sha256=hashlib.sha256(status.signing_cert.dump()).hexdigest(),
     )

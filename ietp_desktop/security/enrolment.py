@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -186,6 +187,9 @@ def import_enrolment(
         "office_name": office_name,
         "fingerprint": certs.fingerprint(loaded.certificate),
         "certificate": _pem(loaded.certificate),
+        # the office CA is pinned by this fingerprint (shown at enrolment): a swapped
+        # office-ca.pem is refused instead of trusted
+        "office_ca_sha256": certs.fingerprint(ca),
     }
     atomic_write_bytes(identity_dir / IDENTITY_FILE, json.dumps(record, indent=2).encode("utf-8"))
     identity = load_identity(identity_dir)
@@ -206,6 +210,24 @@ def load_identity(identity_dir: Path) -> SpecialistIdentity | None:
             key: x509.load_pem_x509_certificate((identity_dir / filename).read_bytes())
             for key, filename in _OFFICE_FILES.items()
         }
+        pinned = record.get("office_ca_sha256")
+        if pinned is not None and certs.fingerprint(office["office_ca"]) != pinned:
+            raise UserError(
+                "{file} is not the office CA this laptop enrolled with (its fingerprint is "
+                "{found}, the one shown at enrolment {pinned}); enrol again with the file "
+                "your office gives you",
+                file=identity_dir / _OFFICE_FILES["office_ca"],
+                found=certs.fingerprint(office["office_ca"])[:16],
+                pinned=str(pinned)[:16],
+            )
+        for key in ("office_encryption", "office_signing"):  # bundles are encrypted to these
+            try:
+                office[key].verify_directly_issued_by(office["office_ca"])
+            except (ValueError, TypeError, InvalidSignature) as exc:
+                raise UserError(
+                    "{file} was not issued by the office CA this laptop enrolled with",
+                    file=identity_dir / _OFFICE_FILES[key],
+                ) from exc
         return SpecialistIdentity(
             directory=identity_dir,
             name=str(record["name"]),

@@ -8,6 +8,7 @@ connection, in the same transaction as the change they describe.
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -33,6 +34,19 @@ def default_actor() -> str:
         return "unknown"
 
 
+MAX_AUDIT_VALUE = 4_000  # characters kept of an old or new value; beyond it, a digest
+
+
+def _bounded(text: str) -> str:
+    """A value as the audit trail keeps it: as it is up to MAX_AUDIT_VALUE characters, then
+    its start, its length and its sha256 (enough to tell whether two values were equal), so a
+    huge pasted text cannot multiply itself through old → new into the database."""
+    if len(text) <= MAX_AUDIT_VALUE:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{text[:200]}… <{len(text)} characters, sha256 {digest}>"
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -41,8 +55,8 @@ def _text(value: Any) -> str | None:
     if isinstance(value, (date, datetime, Decimal)):
         return str(value)
     if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, default=str)
+        return _bounded(value)
+    return _bounded(json.dumps(value, ensure_ascii=False, default=str))
 
 
 def _entity_id(obj: Base) -> str:
@@ -57,7 +71,7 @@ def _summary(obj: Base) -> str:
         for col in mapper.column_attrs
         if col.key not in _SKIP_FIELDS
     }
-    return json.dumps(values, ensure_ascii=False)
+    return _bounded(json.dumps(values, ensure_ascii=False))
 
 
 def _rows(session: Session) -> Iterable[dict[str, Any]]:

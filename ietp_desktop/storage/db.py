@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -93,11 +96,34 @@ def _write_failure(location: str, exc: OperationalError) -> str:
 
 def _check_writable_dir(data_dir: Path) -> None:
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         raise UserError(f"cannot create the data folder {data_dir}: {exc.strerror}") from exc
     if not os.access(data_dir, os.W_OK | os.X_OK):
         raise UserError(f"the data folder {data_dir} is not writable")
+    owner_only(data_dir)
+
+
+def owner_only(folder: Path) -> None:
+    """Names, wages and keys live in this folder: nobody but its owner may enter it (POSIX;
+    on Windows the folder sits in the user's profile, which only the user can read)."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):  # a folder we do not own keeps its mode
+        if folder.stat().st_uid == os.getuid() and folder.stat().st_mode & 0o077:
+            folder.chmod(0o700)
+
+
+def remove_abandoned_builds(reports: Path, older_than_s: float = 3600) -> None:
+    """A report build killed while signing leaves `.build-*` (an unsigned PDF and its stamp)
+    beside the reports; the next start removes those clearly abandoned."""
+    if not reports.is_dir():
+        return
+    now = time.time()
+    for leftover in reports.glob(".build-*"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > older_than_s:
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _check_readable_sqlite(path: Path) -> None:
@@ -125,6 +151,7 @@ def open_data_dir(data_dir: Path, *, actor: str | None = None, migrate: bool = T
         f"sqlite:///{path}", actor=actor, migrate=migrate, backup_dir=folder.backups
     )
     database.data_dir = data_dir
+    remove_abandoned_builds(folder.reports)
     return database
 
 

@@ -478,3 +478,34 @@ class Preference(Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+class OfficeCatalogueEntry(Base):
+    """A form or rule set the office itself installed (office init, `office assign --form`).
+
+    Definitions that arrive inside a results bundle are stored as the visit's evidence (the row
+    in form_definitions / rule_sets the visit points at, and the snapshot) but are never listed
+    here, so they never become what the office ships as "latest".
+    """
+
+    __tablename__ = "office_catalogue"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # form | rules
+    installed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    installed_by: Mapped[str] = mapped_column(String(120), default="")
+
+
+class VisitOwner(Base):
+    """Who may send revisions of a visit to the office: the specialist it was assigned to, or
+    the signer of its first import. Keyed by the visit's uuid (an assigned visit has no row in
+    `visits` at the office until it is first imported)."""
+
+    __tablename__ = "visit_owners"
+
+    visit_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    specialist_email: Mapped[str] = mapped_column(String(200))
+    specialist_name: Mapped[str] = mapped_column(String(120), default="")
+    cert_sha256: Mapped[str | None] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(20))  # assigned | first-import
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -77,12 +77,12 @@ def test_bad_bundles_leave_postgres_unchanged(
 def test_conflicting_revision_rolls_back_on_postgres(
     world: World, tmp_path: Path, pg_url: str
 ) -> None:
-    from tests.bundle_world import sign_visit
+    from tests.bundle_world import sign_visit, signed_report
 
     first = _export(world, tmp_path / "a.ietpbundle")
     import_bundles(world.office_dir, [first], pg_url)
     db = world.laptop()
-    sign_visit(db, world.visit_uuid, b"%PDF-1.7\n% other\n")
+    sign_visit(db, world.visit_uuid, signed_report(world.data_dir, "other"))
     db.dispose()
     other = _export(world, tmp_path / "b.ietpbundle")
     before = office_state(world.office_dir, pg_url)

@@ -23,6 +23,7 @@ from tests.bundle_world import (
     World,
     office_state,
     sign_visit,
+    signed_report,
     world,
     world_template,
 )
@@ -244,7 +245,7 @@ def test_replayed_older_revision(world: World, tmp_path: Path) -> None:
     db = world.laptop()
     lifecycle.open_new_revision(db, world.visit_uuid, "fixed a typo")
     lifecycle.complete_visit(db, world.visit_uuid)
-    sign_visit(db, world.visit_uuid, b"%PDF-1.7\n% r2\n")
+    sign_visit(db, world.visit_uuid, signed_report(world.data_dir, "r2"))
     db.dispose()
     second = exported(world, tmp_path, "r2.ietpbundle")
     [ok] = import_bundles(world.office_dir, [second])
@@ -261,7 +262,7 @@ def test_conflicting_revision(world: World, tmp_path: Path) -> None:
     first = exported(world, tmp_path, "a.ietpbundle")
     import_bundles(world.office_dir, [first])
     db = world.laptop()
-    sign_visit(db, world.visit_uuid, b"%PDF-1.7\n% another report, same revision\n")
+    sign_visit(db, world.visit_uuid, signed_report(world.data_dir, "another report, same revision"))
     db.dispose()
     other = exported(world, tmp_path, "b.ietpbundle")
     before = office_state(world.office_dir)

@@ -18,6 +18,7 @@ from ietp_desktop.paths import DataFolder
 from ietp_desktop.security import passphrase_store
 from ietp_desktop.security.certificates import SigningIdentity
 from ietp_desktop.security.enrolment import SpecialistIdentity, import_enrolment, load_identity
+from ietp_desktop.security.expiry import check_can_sign, expiry_warning
 from ietp_desktop.storage.db import Database
 
 OFFICE_CA_FILE = "office-ca.pem"
@@ -33,6 +34,7 @@ class IdentityView:
     valid_until: datetime
     directory: Path
     passphrase_remembered: bool
+    expiry_warning: str | None = None  # weeks before the certificate ends, and after
 
 
 def identity_dir(data_dir: Path | None) -> Path:
@@ -66,6 +68,7 @@ def view(identity: SpecialistIdentity) -> IdentityView:
         valid_until=identity.certificate.not_valid_after_utc,
         directory=identity.directory,
         passphrase_remembered=recall_passphrase(identity) is not None,
+        expiry_warning=expiry_warning(identity.certificate),
     )
 
 
@@ -88,6 +91,7 @@ def unlock(identity: SpecialistIdentity, passphrase: str) -> SigningIdentity:
     """The key, unlocked in memory; a wrong passphrase raises UserError naming the key file."""
     if not passphrase:
         raise UserError(f"type the passphrase of {identity.pkcs12_path}")
+    check_can_sign(identity.certificate)
     return identity.unlock(passphrase)
 
 

@@ -144,6 +144,7 @@ def _write_rows(sheet: Worksheet, findings: list[Finding]) -> None:
         }
         for name, _header, _width, editable in COLUMNS:
             cell = sheet.cell(row=row, column=COLUMN[name], value=values[name] or None)
+            _as_text(cell)
             cell.alignment = wrap
             if editable:
                 cell.protection = Protection(locked=False)
@@ -151,6 +152,14 @@ def _write_rows(sheet: Worksheet, findings: list[Finding]) -> None:
                 cell.fill = locked_fill
             if name == "due_date":
                 cell.number_format = "yyyy-mm-dd"
+
+
+def _as_text(cell: Any) -> None:
+    """Text is written as text, never as a formula, even when it starts with = + - @ (a
+    specialist's note, or a factory's remark coming back, must not run on the next PC)."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def _add_validations(sheet: Worksheet, last_row: int) -> None:
@@ -265,11 +274,48 @@ class _Row:
     changes: CapChanges
 
 
+MAX_FILE_BYTES = 8 << 20
+MAX_UNPACKED_BYTES = 16 << 20  # all XML parts together, checked before openpyxl reads any
+MAX_PARTS = 500
+MAX_ROWS = 5_000
+MAX_CELL_CHARS = 20_000
+
+
+def _check_package(path: Path) -> None:
+    """Refuse a workbook too large to be a CAP form before anything is decompressed."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise UserError(
+            f"{path.name} is {size:,} bytes; a CAP form is at most {MAX_FILE_BYTES:,}; "
+            "nothing was imported"
+        )
+    try:
+        with zipfile.ZipFile(path) as package:
+            infos = package.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UserError(
+            f"{path.name} is not an XLSX file or is damaged ({exc}); nothing was imported"
+        ) from exc
+    unpacked = sum(info.file_size for info in infos)
+    if len(infos) > MAX_PARTS or unpacked > MAX_UNPACKED_BYTES:
+        raise UserError(
+            f"{path.name} unpacks to {unpacked:,} bytes in {len(infos)} parts; a CAP form is "
+            f"at most {MAX_UNPACKED_BYTES:,} bytes; nothing was imported"
+        )
+    if any(info.filename.startswith("xl/externalLinks/") for info in infos):
+        raise UserError(
+            f"{path.name} links to other workbooks or programs (external links or DDE); "
+            "remove the links and send the form again. Nothing was imported"
+        )
+
+
 def _open(path: Path) -> Workbook:
     if not path.exists():
         raise NotFound(f"{path} does not exist")
+    _check_package(path)
     try:
-        return load_workbook(path, data_only=True)
+        # formulas are read as formulas (and refused), never through their cached values
+        return load_workbook(path, data_only=False, keep_links=False)
     except (zipfile.BadZipFile, OSError) as exc:
         raise UserError(
             f"{path.name} is not an XLSX file or is damaged ({exc}); nothing was imported"
@@ -348,10 +394,20 @@ def _read_rows(
     rows: list[_Row] = []
     problems: list[RowProblem] = []
     seen: dict[str, int] = {}
-    for number, cells in enumerate(
-        sheet.iter_rows(min_row=FIRST_ROW, max_col=len(COLUMNS), values_only=True),
+    if sheet.max_row > FIRST_ROW + MAX_ROWS:
+        raise UserError(
+            f"{name} has {sheet.max_row:,} rows; a CAP form has at most {MAX_ROWS:,} lines; "
+            "nothing was imported"
+        )
+    for number, row_cells in enumerate(
+        sheet.iter_rows(min_row=FIRST_ROW, max_col=len(COLUMNS)),
         start=FIRST_ROW,
     ):
+        refused = _refused_cell(row_cells)
+        if refused:
+            problems.append(RowProblem(number, f"{refused}; the row was skipped"))
+            continue
+        cells = [cell.value for cell in row_cells]
         value = {
             col: cells[COLUMN[col] - 1] if len(cells) >= COLUMN[col] else None for col in COLUMN
         }
@@ -409,6 +465,17 @@ def _read_rows(
             )
         )
     return rows, problems
+
+
+def _refused_cell(cells: tuple[Any, ...]) -> str | None:
+    """Why a row cannot be read: a formula (its cached value is not what anyone typed) or a
+    cell longer than any CAP text."""
+    for cell in cells:
+        if cell.data_type == "f":
+            return f"cell {cell.coordinate} holds a formula; type the value itself"
+        if isinstance(cell.value, str) and len(cell.value) > MAX_CELL_CHARS:
+            return f"cell {cell.coordinate} is longer than {MAX_CELL_CHARS:,} characters"
+    return None
 
 
 def _shown(value: object) -> str:

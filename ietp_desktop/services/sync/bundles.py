@@ -29,6 +29,7 @@ from ietp_desktop.domain.lifecycle import VisitStatus
 from ietp_desktop.i18n import tr
 from ietp_desktop.security.certificates import SigningIdentity
 from ietp_desktop.security.enrolment import SpecialistIdentity, load_identity
+from ietp_desktop.security.expiry import check_can_sign
 from ietp_desktop.services.catalogue.definitions import install_form_text, install_rule_set_text
 from ietp_desktop.services.sync.receipt_file import Receipt, read_receipt
 from ietp_desktop.services.visits.read import attachment_path
@@ -219,6 +220,7 @@ def export_visits(
         if passphrase is None:
             raise UserError("the specialist key passphrase is needed to sign the bundle")
         signer = identity.unlock(passphrase)
+    check_can_sign(signer.certificate)
     sources: list[PayloadSource] = []
     sizes: dict[str, int] = {}
     whats: dict[str, str] = {}
@@ -443,6 +445,29 @@ def _apply_assignments(
             result.visits_kept_form.append(visit.uuid)
 
 
+def _refuse_stale(session: Session, bundle: VerifiedBundle, sequence: int) -> None:
+    """An assignments bundle older than one already applied would put back the factory data
+    and plans the newer one replaced: refused. The office numbers them as it writes them."""
+    newest = 0
+    for summary in session.scalars(
+        select(ReceivedBundle.summary_json).where(ReceivedBundle.kind == "assignments")
+    ):
+        try:
+            newest = max(newest, int(json.loads(summary or "{}").get("sequence") or 0))
+        except (ValueError, TypeError, AttributeError):
+            continue
+    if sequence <= newest:
+        raise BundleRefused(
+            bundle.path,
+            tr(
+                "it is older than assignments this laptop already applied (number {sequence}, "
+                "newest applied {newest}); ask the office for its latest assignments",
+                sequence=sequence,
+                newest=newest,
+            ),
+        )
+
+
 def import_assignments(
     db: Database,
     file: Path,
@@ -467,6 +492,7 @@ def import_assignments(
     result = AssignmentsResult(bundle.bundle_id, str(document.get("office", "")), False)
     try:
         with db.session() as session:
+            _refuse_stale(session, bundle, int(document["sequence"]))
             _apply_assignments(session, bundle, document, result)
             session.add(
                 ReceivedBundle(
@@ -475,7 +501,9 @@ def import_assignments(
                     sha256=manifest_sha256(bundle.path),
                     signer=bundle.signer.name,
                     file_name=bundle.path.name,
-                    summary_json=json.dumps(result.__dict__, default=str),
+                    summary_json=json.dumps(
+                        result.__dict__ | {"sequence": document["sequence"]}, default=str
+                    ),
                 )
             )
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:

@@ -61,8 +61,10 @@ GENDERS = Literal["", "female", "male"]
 ORIGINS = Literal["", "local", "migrant"]
 WAGE_TYPES = Literal["monthly", "hourly", "piece"]
 AUDIT_ACTIONS = Literal["create", "update", "delete", "event"]
-MEDIA_TYPES = Literal["image/jpeg", "image/png", "image/webp", "image/gif", "image/tiff"]
 ItemId = Annotated[Str40, Required]
+# Photos are JPEG or PNG (services/evidence re-encodes anything else); a remediation record may
+# carry a document (PDF, spreadsheet) under its own media type.
+MediaType = Annotated[str, Field(max_length=100, pattern=r"^[a-z]+/[a-z0-9][a-z0-9.+-]{0,80}$")]
 
 
 def _ordered(first: object, second: object, names: str) -> None:
@@ -262,7 +264,7 @@ class AttachmentWire(WireModel):
     sha256: Sha256
     original_sha256: Sha256
     filename: Str260 = ""
-    media_type: MEDIA_TYPES = "image/jpeg"
+    media_type: MediaType = "image/jpeg"
     width: Annotated[int, Field(ge=1, le=100_000)] | None = None
     height: Annotated[int, Field(ge=1, le=100_000)] | None = None
     size_bytes: Annotated[int, Field(ge=0, le=1 << 32)] = 0

@@ -32,6 +32,7 @@ from tests.bundle_world import (
     World,
     office_state,
     sign_visit,
+    signed_report,
     world,
     world_template,
 )
@@ -182,7 +183,7 @@ def _new_revision(world: World, reason: str, report: bytes) -> None:
 def test_higher_revision_is_stored_beside(world: World, tmp_path: Path) -> None:
     first = export(world, tmp_path / "r1.ietpbundle", [world.visit_uuid])
     import_bundles(world.office_dir, [first.path])
-    _new_revision(world, "corrected the headcount", b"%PDF-1.7\n% revision 2\n")
+    _new_revision(world, "corrected the headcount", signed_report(world.data_dir, "revision 2"))
     second = export(world, tmp_path / "r2.ietpbundle", [world.visit_uuid])
     [outcome] = import_bundles(world.office_dir, [second.path])
     assert [(v.revision, v.result) for v in outcome.visits] == [(2, "stored-beside")]
