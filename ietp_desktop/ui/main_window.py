@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -446,12 +446,23 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
             return None
         self.workspace = workspace
+        workspace.sig_reopen.connect(
+            lambda: QTimer.singleShot(0, lambda: self._reopen_workspace(uuid))
+        )
         workspace.refresh()
         self.stack.addWidget(workspace)
         self.stack.setCurrentWidget(workspace)
         workspace.go_to_page(0)
         self.setWindowTitle(f"IETP PV Desktop – {summary.factory_name_en if summary else uuid}")
         return workspace
+
+    def _reopen_workspace(self, uuid: str) -> None:
+        """The visit changed between read-only and editable: open it afresh where it was."""
+        page = self.workspace.stack.currentIndex() if self.workspace is not None else 0
+        self.reload_lists()
+        workspace = self.open_visit(uuid)
+        if workspace is not None:
+            workspace.go_to_page(page)
 
     def _close_workspace(self) -> None:
         if self.workspace is None:

@@ -160,14 +160,15 @@ class MergeDialog(QDialog):
     def __init__(self, rows: tuple[FindingView, ...], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Merge findings"))
+        self.rows = rows
         self.keep = QComboBox()
+        self.keep.setObjectName("merge_keep")
         self.other = QComboBox()
+        self.other.setObjectName("merge_other")
         for finding in rows:
-            text = f"{finding.code} · {finding.title}"
-            self.keep.addItem(text, finding.code)
-            self.other.addItem(text, finding.code)
-        if len(rows) > 1:
-            self.other.setCurrentIndex(1)
+            self.keep.addItem(f"{finding.code} · {finding.title}", finding.code)
+        self.keep.currentIndexChanged.connect(lambda _i: self._fill_other())
+        self._fill_other()
         note = QLabel(
             tr(
                 "The second finding's checklist items, photos, CAP answers and remediation "
@@ -187,6 +188,17 @@ class MergeDialog(QDialog):
         layout.addWidget(note)
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+    def _fill_other(self) -> None:
+        """The finding to merge in is any finding but the one kept: never the same twice."""
+        keep, current = self.keep.currentData(), self.other.currentData()
+        self.other.blockSignals(True)
+        self.other.clear()
+        for finding in self.rows:
+            if finding.code != keep:
+                self.other.addItem(f"{finding.code} · {finding.title}", finding.code)
+        self.other.setCurrentIndex(max(0, self.other.findData(current)))
+        self.other.blockSignals(False)
 
 
 class FindingsPage(QWidget):

@@ -138,6 +138,7 @@ class OutcomePage(QWidget):
         self.setObjectName("outcome_page")
         self.context = context
         self.view: OutcomeView | None = None
+        self.status: recommendation.OutcomeStatus | None = None
         self.lines: tuple[CapLine, ...] = ()
         self._loading = False
         body = QWidget()
@@ -165,6 +166,12 @@ class OutcomePage(QWidget):
         self.outcome_label = QLabel()
         self.outcome_label.setObjectName("outcome_label")
         self.outcome_label.setWordWrap(True)
+        self.provisional_label = QLabel()
+        self.provisional_label.setObjectName("outcome_provisional")
+        self.provisional_label.setWordWrap(True)
+        self.provisional_label.setStyleSheet(
+            "background: #fff4e5; color: #8a4b00; padding: 6px; font-weight: bold;"
+        )
         self.overridden_label = QLabel()
         self.overridden_label.setWordWrap(True)
         self.explanation = QLabel()
@@ -179,6 +186,7 @@ class OutcomePage(QWidget):
         layout = QVBoxLayout(self.recommendation_box)
         for widget in (
             self.outcome_label,
+            self.provisional_label,
             self.overridden_label,
             self.explanation,
             self.reason,
@@ -395,10 +403,12 @@ class OutcomePage(QWidget):
             self.lines = tuple(cap.list_cap_lines(db, uuid))
             earlier = cap.open_cap_lines_from_earlier_visits(db, uuid)
             seniors = cap.senior_managers_at_closing(db, uuid)
+            status = recommendation.outcome_status(db, uuid)
         except UserError as exc:
             self.context.events.sig_error.emit(str(exc))
             return
         self.view = detail.outcome
+        self.status = status
         self._show_outcome(detail.outcome)
         self.refusal_box.setVisible(
             detail.summary.status in ("planned", "confirmed", "in_progress")
@@ -424,10 +434,19 @@ class OutcomePage(QWidget):
 
     def _show_outcome(self, view: OutcomeView) -> None:
         final = Outcome(view.final)
-        self.outcome_label.setText(tr(OUTCOME_LABELS[final]))
-        self.outcome_label.setStyleSheet(
-            f"font-size: 20pt; font-weight: bold; color: {OUTCOME_COLOURS[final]};"
-        )
+        status = self.status
+        if status is not None and status.provisional:
+            self.outcome_label.setText(
+                tr("Provisional: {outcome}", outcome=tr(OUTCOME_LABELS[final]))
+            )
+            self.outcome_label.setStyleSheet("font-size: 16pt; font-weight: bold; color: #555;")
+            self.provisional_label.setText(self.provisional_text(status))
+        else:
+            self.outcome_label.setText(tr(OUTCOME_LABELS[final]))
+            self.outcome_label.setStyleSheet(
+                f"font-size: 20pt; font-weight: bold; color: {OUTCOME_COLOURS[final]};"
+            )
+        self.provisional_label.setVisible(status is not None and status.provisional)
         if view.overridden:
             self.overridden_label.setText(
                 tr(
@@ -454,6 +473,25 @@ class OutcomePage(QWidget):
         self.override_combo.setCurrentIndex(max(0, self.override_combo.findData(view.final)))
         if view.overridden and not self.override_reason.toPlainText().strip():
             self.override_reason.setPlainText(view.override_reason)
+
+    @staticmethod
+    def provisional_text(status: recommendation.OutcomeStatus) -> str:
+        open_points = []
+        if status.required_open:
+            open_points.append(
+                tr("{count} required item(s) unanswered", count=len(status.required_open))
+            )
+        if status.proposals_open:
+            open_points.append(
+                tr(
+                    "{count} proposed finding(s) from the records not reviewed",
+                    count=status.proposals_open,
+                )
+            )
+        text = tr("The visit is not completed: this outcome may still change.")
+        if open_points:
+            text += " " + tr("Still open: {points}.", points="; ".join(open_points))
+        return text
 
     def _show_cap(self) -> None:
         self._loading = True
