@@ -151,7 +151,9 @@ def test_full_visit_through_the_window_then_restart(
 
     # The completed visit is read-only; stop at the third item of "Working hours"
     # (keyboard), then close the window.
-    assert workspace.banner.isVisible() and "completed and read-only" in workspace.banner_text.text()
+    assert (
+        workspace.banner.isVisible() and "completed and read-only" in workspace.banner_text.text()
+    )
     hours = go_to_section(qtbot, workspace, "working_hours")
     activate(window)
     first = hours.visible_rows()[0]

@@ -159,7 +159,28 @@ def add_finding(db: Database, visit_ref: str | int, data: FindingInput) -> Findi
         session.add(finding)
         sync_cap_line(session, visit, finding)
         session.flush()
+        _carry_item_photos(session, visit, finding, data.item_ids)
         return _view(session, visit.id, finding.id)
+
+
+def _carry_item_photos(
+    session: Session, visit: Visit, finding: Finding, item_ids: tuple[str, ...]
+) -> None:
+    """A finding raised on items takes their photos as its evidence."""
+    if not item_ids:
+        return
+    photos = set(
+        session.scalars(
+            select(AttachmentLink.attachment_id).where(
+                AttachmentLink.visit_id == visit.id, AttachmentLink.item_id.in_(item_ids)
+            )
+        )
+    )
+    for attachment_id in sorted(photos):
+        session.add(
+            AttachmentLink(attachment_id=attachment_id, visit_id=visit.id, finding_id=finding.id)
+        )
+    session.flush()
 
 
 def resolve_finding(session: Session, visit: Visit, ref: str | int) -> Finding:

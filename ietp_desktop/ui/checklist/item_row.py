@@ -246,6 +246,15 @@ class ItemRow(QFrame):
         self.guidance_button.setText(tr("Guidance"))
         self.note_label.setText(tr("Note"))
         self.note.setPlaceholderText(tr("Note for this item (optional)"))
-        self.hint.setText(tr("This answer suggests a finding."))
+        if getattr(self.editor, "violations", None):
+            self.hint.setText(
+                tr(
+                    "Zero-tolerance violation: raise a finding. The recommended outcome becomes "
+                    "termination, referred to IETP."
+                )
+            )
+            self.hint.setStyleSheet("color: #b00020; font-weight: bold;")
+        else:
+            self.hint.setText(tr("This answer suggests a finding."))
         self.raise_button.setText(tr("Raise finding…"))
         self.editor.retranslate()

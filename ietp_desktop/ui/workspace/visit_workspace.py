@@ -296,9 +296,16 @@ class VisitWorkspace(QWidget):
     def raise_finding(self, item_id: str) -> None:
         self.flush()
         item = self.form.item(item_id)
+        title = self.form.section_of(item_id).title
         dialog = RaiseFindingDialog(
-            self.context, item, self.values.get(item_id), self.answers.get(item_id), self
+            self.context,
+            item,
+            self.values.get(item_id),
+            self.answers.get(item_id),
+            self,
+            section_title=(title.en, title.zh),
         )
+        self.finding_dialog = dialog
         dialog.open()
 
     def drop_photos(
