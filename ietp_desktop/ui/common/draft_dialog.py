@@ -20,8 +20,14 @@ DRAFT_DEBOUNCE_MS = 400
 
 class DraftDialog(QDialog):
     def __init__(
-        self, db: Database, visit_uuid: str, kind: str, name: str, parent: QWidget | None = None
+        self,
+        db: Database | None,
+        visit_uuid: str,
+        kind: str,
+        name: str,
+        parent: QWidget | None = None,
     ) -> None:
+        """With `db` None nothing is stored: Escape over typed text still asks."""
         super().__init__(parent)
         self.draft_db, self.draft_visit = db, visit_uuid
         self.draft_kind, self.draft_name = kind, name
@@ -47,6 +53,8 @@ class DraftDialog(QDialog):
         """Call after the fields are prefilled: remembers the prefill and restores a draft
         left from before (True when one was restored)."""
         self._initial = self.draft_values()
+        if self.draft_db is None:
+            return False
         try:
             stored = drafts.load_draft(
                 self.draft_db, self.draft_visit, self.draft_kind, self.draft_name
@@ -66,6 +74,8 @@ class DraftDialog(QDialog):
 
     def keep_draft(self) -> None:
         self.draft_timer.stop()
+        if self.draft_db is None:
+            return
         try:
             if self.typed():
                 drafts.save_draft(
@@ -84,6 +94,8 @@ class DraftDialog(QDialog):
 
     def drop_draft(self) -> None:
         self.draft_timer.stop()
+        if self.draft_db is None:
+            return
         with contextlib.suppress(UserError):
             drafts.clear_draft(self.draft_db, self.draft_visit, self.draft_kind, self.draft_name)
 

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,6 +45,7 @@ from ietp_desktop.ui.common.date_field import OptionalDate
 from ietp_desktop.ui.outcome.findings_page import classification_label
 
 ERROR_STYLE = "color: #b00020;"
+AUTOSAVE_MS = 600
 OK_STYLE = "color: #1b5e20;"
 OUTCOME_COLOURS = {
     Outcome.PROGRESS_AUDIT_REQUIRED: "#8a4b00",
@@ -138,6 +139,8 @@ class OutcomePage(QWidget):
         self.setObjectName("outcome_page")
         self.context = context
         self.view: OutcomeView | None = None
+        self.agreed_name: str = ""
+        self.agreed_date: date | None = None
         self.status: recommendation.OutcomeStatus | None = None
         self.lines: tuple[CapLine, ...] = ()
         self._loading = False
@@ -278,6 +281,12 @@ class OutcomePage(QWidget):
         self.agreed_on.setDisplayFormat("yyyy-MM-dd")
         self.agree_button = QPushButton()
         self.agree_button.clicked.connect(self.agree)
+        self.agree_button.hide()  # the agreement saves when the name or date is given
+        self.agreed_by.activated.connect(lambda _i: self._agreement_edited())
+        agreed_line = self.agreed_by.lineEdit()
+        assert agreed_line is not None
+        agreed_line.editingFinished.connect(self._agreement_edited)
+        self.agreed_on.dateChanged.connect(lambda _d: self._agreement_edited())
         self.agreed_label = QLabel()
         self.agreed_label.setObjectName("cap_agreed_label")
         self.agreed_caption = QLabel()
@@ -309,8 +318,17 @@ class OutcomePage(QWidget):
         self.day_rate.setObjectName("fee_day_rate")
         self.day_rate.setMaximumWidth(100)
         self.invoice_received = OptionalDate()
+        self.fee_timer = QTimer(self)
+        self.fee_timer.setSingleShot(True)
+        self.fee_timer.setInterval(AUTOSAVE_MS)
+        self.fee_timer.timeout.connect(self.save_fee)
+        for edit in (self.man_days, self.day_rate):
+            edit.textEdited.connect(lambda _t: self.fee_timer.start())
+            edit.editingFinished.connect(self._fee_edited)
+        self.invoice_received.sig_changed.connect(self.save_fee)
         self.fee_button = QPushButton()
         self.fee_button.clicked.connect(self.save_fee)
+        self.fee_button.hide()  # the fee note saves as it is typed
         self.fee_label = QLabel()
         self.fee_label.setObjectName("fee_note")
         self.fee_label.setWordWrap(True)
@@ -414,8 +432,11 @@ class OutcomePage(QWidget):
             detail.summary.status in ("planned", "confirmed", "in_progress")
         )
         self._show_cap()
+        self._loading = True
+        self.agreed_name, self.agreed_date = detail.cap_agreed_by, detail.cap_agreed_on
         self.agreed_by.clear()
         self.agreed_by.addItems(seniors)
+        self.agreed_by.setCurrentText(detail.cap_agreed_by)
         if detail.cap_agreed_by:
             self.agreed_by.setCurrentText(detail.cap_agreed_by)
             self.agreed_label.setText(
@@ -429,6 +450,7 @@ class OutcomePage(QWidget):
                 self.agreed_on.setDate(qdate(detail.cap_agreed_on))
         else:
             self.agreed_label.setText(tr("Not agreed yet"))
+        self._loading = False
         self._show_fee_inputs(detail.man_days, detail.day_rate_usd, detail.fee)
         self._show_earlier(earlier)
 
@@ -785,7 +807,26 @@ class OutcomePage(QWidget):
         if name:
             self.import_from(Path(name))
 
+    def flush(self) -> None:
+        if self.fee_timer.isActive():
+            self.save_fee()
+
+    def _fee_edited(self) -> None:
+        if self.fee_timer.isActive():
+            self.save_fee()
+
+    def _agreement_edited(self) -> None:
+        """Naming who agreed (and when) records the agreement; nothing to press."""
+        if self._loading or not self.agreed_by.currentText().strip():
+            return
+        if self.agreed_by.currentText().strip() == self.agreed_name and (
+            py_date(self.agreed_on.date()) == self.agreed_date
+        ):
+            return
+        self.agree()
+
     def save_fee(self) -> bool:
+        self.fee_timer.stop()
         try:
             man_days = Decimal(self.man_days.text()) if self.man_days.text().strip() else None
             rate = Decimal(self.day_rate.text()) if self.day_rate.text().strip() else None

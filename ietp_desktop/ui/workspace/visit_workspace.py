@@ -517,6 +517,10 @@ class VisitWorkspace(QWidget):
     def flush(self) -> None:
         for page in self.section_pages:
             page.flush()
+        for extra in self.extra_pages:
+            flush = getattr(extra, "flush", None)
+            if callable(flush):
+                flush()
 
     def _update_header(self) -> None:
         summary = self.detail.summary
