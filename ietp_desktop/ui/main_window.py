@@ -33,6 +33,7 @@ from ietp_desktop.services.visits import factories, lifecycle
 from ietp_desktop.services.visits.read import list_visits
 from ietp_desktop.storage.db import Database
 from ietp_desktop.ui.common.context import VisitEvents, WorkspaceContext
+from ietp_desktop.ui.common.geometry import remember_geometry
 from ietp_desktop.ui.common.shortcuts import SHORTCUTS
 from ietp_desktop.ui.visits.list_models import (
     DUE_LABELS,
@@ -105,7 +106,7 @@ class MainWindow(QMainWindow):
         self.workspace: VisitWorkspace | None = None
         self.dialog: QDialog | None = None
         self.setObjectName("main_window")
-        self.resize(1280, 820)
+        self.resize(1024, 640)  # the real size comes from geometry.place_window when shown
 
         self.visit_model = VisitTableModel()
         self.visit_proxy = ListFilterProxy()
@@ -550,4 +551,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.workspace is not None:
             self.workspace.flush()
+        remember_geometry(self, self.db)
         super().closeEvent(event)

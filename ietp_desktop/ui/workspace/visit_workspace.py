@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -53,6 +52,7 @@ from ietp_desktop.ui.meetings.meetings_page import MeetingsPage
 from ietp_desktop.ui.meetings.qa_page import QaPage
 from ietp_desktop.ui.outcome.finding_dialog import RaiseFindingDialog
 from ietp_desktop.ui.visits.details_page import DetailsPage
+from ietp_desktop.ui.workspace.page_stack import PageStack
 from ietp_desktop.ui.workspace.pages import load_optional_pages
 
 log = logging.getLogger(__name__)
@@ -108,13 +108,13 @@ class VisitWorkspace(QWidget):
         self.nav = QListWidget(self)
         self.nav.setObjectName("workspace_nav")
         self.nav.setIconSize(QSize(14, 14))
-        self.nav.setMinimumWidth(230)
-        self.stack = QStackedWidget(self)
+        self.nav.setMinimumWidth(170)
+        self.stack = PageStack(self)
         self.section_pages: list[SectionPage] = []
         for section in self.form.sections:
             page = SectionPage(section, self, lambda: self.answers, self._noncompliant, self.stack)
             self.section_pages.append(page)
-            self.stack.addWidget(page)
+            self.stack.add_page(page)
         self.details_page = DetailsPage(context, self)
         self.meetings_page = MeetingsPage(context, self)
         self.evidence_page = EvidencePage(context, self, self)
@@ -129,7 +129,7 @@ class VisitWorkspace(QWidget):
         self.extra_pages += load_optional_pages(context, self)
         self.extra_pages.append(self.closing_page)
         for page in self.extra_pages:
-            self.stack.addWidget(page)
+            self.stack.add_page(page)
         self.dirty: set[int] = set()
 
         splitter = QSplitter(self)
