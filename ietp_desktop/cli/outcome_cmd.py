@@ -51,11 +51,18 @@ def _print_outcome(view: OutcomeView) -> None:
 
 
 def _outcome(args: argparse.Namespace) -> int:
-    view = recommendation.visit_outcome(workspace(args), args.visit)
+    db = workspace(args)
+    view = recommendation.visit_outcome(db, args.visit)
     if args.json:
         print_json(view)
-    else:
-        _print_outcome(view)
+        return 0
+    _print_outcome(view)
+    status = recommendation.outcome_status(db, args.visit)
+    if status.provisional:
+        print(
+            f"Provisional  until the visit is completed: {len(status.required_open)} required "
+            f"item(s) unanswered, {status.proposals_open} proposed finding(s) not reviewed"
+        )
     return 0
 
 

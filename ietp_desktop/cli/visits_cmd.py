@@ -257,8 +257,9 @@ def _finding(args: argparse.Namespace) -> int:
 
 
 def _complete(args: argparse.Namespace) -> int:
+    db = workspace(args)
     try:
-        outcome = lifecycle.complete_visit(workspace(args), args.visit)
+        outcome = lifecycle.complete_visit(db, args.visit)
     except ValidationFailed as exc:
         if not exc.problems:
             raise
@@ -267,6 +268,8 @@ def _complete(args: argparse.Namespace) -> int:
             print(f"  - {problem}")
         return 1
     print(f"visit {args.visit} completed; outcome: {outcome}")
+    for warning in lifecycle.completion_warnings(db, args.visit):
+        print(f"  warning: {warning.message}")
     return 0
 
 

@@ -22,10 +22,11 @@ from ietp_desktop.domain.checklist import (
     visible_items,
 )
 from ietp_desktop.domain.errors import UserError
+from ietp_desktop.reports.sample import signature_png
 from ietp_desktop.services.catalogue import definitions
 from ietp_desktop.services.hours import proposals
 from ietp_desktop.services.outcome import cap, findings
-from ietp_desktop.services.visits import answers, attendees, factories, lifecycle, qa
+from ietp_desktop.services.visits import answers, attendees, factories, lifecycle, qa, signatures
 from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import Database
 
@@ -89,6 +90,16 @@ FACTORIES = (
         contact_email="wuhao@brightfuture.example",
     ),
 )
+
+
+def sign_closing(db: Database, uuid: str) -> None:
+    """The specialist and the senior manager sign at the closing meeting (completion needs
+    both saved signatures)."""
+    signatures.save_signature(db, uuid, "specialist", DEMO_SPECIALIST, signature_png(3))
+    signatures.save_signature(
+        db, uuid, "factory", SENIOR.name, signature_png(5), signer_role=SENIOR.role
+    )
+
 
 SENIOR = attendees.AttendeeInput("Chen Wei (陈伟)", "General Manager / 总经理", True, True, True)
 HR = attendees.AttendeeInput("Zhang Min (张敏)", "HR Manager / 人事经理", False, True, True)
@@ -209,6 +220,7 @@ def seed_demo_visits(data_dir: Path, today: date | None = None) -> DemoResult:
         lifecycle.start_visit(db, uuid, day)
         attendees.add_attendee(db, uuid, SENIOR)
         attendees.add_attendee(db, uuid, HR)
+        sign_closing(db, uuid)
         return day
 
     # Completed, no finding: certificate maintained.

@@ -20,6 +20,7 @@ from ietp_desktop.domain.checklist_answers import (
     noncompliant_items,
     parse_iso_date,
     validate_answer,
+    violation_values,
     visible_items,
 )
 from ietp_desktop.domain.checklist_model import (
@@ -74,5 +75,6 @@ __all__ = [
     "parse_form",
     "parse_iso_date",
     "validate_answer",
+    "violation_values",
     "visible_items",
 ]

@@ -20,6 +20,7 @@ from ietp_desktop.domain.checklist_model import (
     Problem,
 )
 from ietp_desktop.domain.errors import ValidationFailed
+from ietp_desktop.domain.findings import Classification
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
@@ -360,6 +361,21 @@ def is_noncompliant(item: Item, answers: Mapping[str, AnswerValue]) -> bool:
         item.noncompliant_when is not None
         and is_relevant(item, answers)
         and evaluate(item.noncompliant_when, answers)
+    )
+
+
+def violation_values(item: Item) -> frozenset[str]:
+    """The answers that report a zero-tolerance violation on a zero-tolerance screen item
+    ("Yes" to "was any worker under 16?"); empty for every other item. Read from the item's own
+    non-compliance condition, so the screen's wording never has to be guessed."""
+    if (
+        item.suggested_classification is not Classification.ZERO_TOLERANCE
+        or item.noncompliant_when is None
+    ):
+        return frozenset()
+    condition = item.noncompliant_when
+    return frozenset(
+        value for value in item.choice_values() if evaluate(condition, {item.id: value})
     )
 
 

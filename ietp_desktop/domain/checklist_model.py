@@ -111,6 +111,8 @@ class Item(_Frozen):
     noncompliant_when: Condition | None = None
     suggested_classification: Classification | None = None
     category: Category | None = None
+    # The title a finding raised on this item starts with (forms from v2 on).
+    finding_title: LocalizedText | None = None
 
     def choice_values(self) -> list[str]:
         """The values an answer may take, for the choice-like types; [] for the others."""

@@ -113,6 +113,8 @@ class FindingView:
     attachment_ids: tuple[int, ...]
     corrective_action: CorrectiveActionView | None
     created_at: datetime | None = None
+    title_zh: str = ""
+    description_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -200,3 +202,27 @@ class VisitDetail:
     outcome: OutcomeView
     fee: FeeView | None
     completion_problems: tuple[str, ...] = field(default=())
+    completion_blockers: tuple[CompletionBlocker, ...] = field(default=())
+    completion_warnings: tuple[CompletionWarning, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class CompletionBlocker:
+    """One reason a visit cannot be completed yet. `kind` says which rule (the UI words it in
+    its language and jumps to `item_id`); `message` is the English one-liner for the CLI."""
+
+    kind: str  # required_item | no_senior | senior_not_both | unsigned | signer_not_senior
+    message: str
+    item_id: str = ""
+    role: str = ""  # the signature role, for unsigned / signer_not_senior
+    name: str = ""  # the signer, for signer_not_senior
+
+
+@dataclass(frozen=True)
+class CompletionWarning:
+    """Completion is allowed but the specialist should know: a non-compliance whose CAP line
+    says no corrective action, or a CAP not agreed with the factory."""
+
+    kind: str  # cap_action_missing | cap_not_agreed
+    message: str
+    finding_code: str = ""

@@ -123,6 +123,8 @@ class Visit(Base):
     override_reason: Mapped[str] = mapped_column(Text, default="")
     cap_agreed_by: Mapped[str] = mapped_column(String(120), default="")
     cap_agreed_on: Mapped[date | None] = mapped_column(Date)
+    # The highest finding number ever issued in this visit: codes are never given twice.
+    findings_issued: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     report_sha256: Mapped[str | None] = mapped_column(String(64))
     sample_seed: Mapped[int | None] = mapped_column(Integer)  # the worker sample's draw
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -191,6 +193,8 @@ class Finding(Base):
     code: Mapped[str] = mapped_column(String(10))
     title: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    title_zh: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    description_zh: Mapped[str] = mapped_column(Text, default="", server_default="")
     classification: Mapped[str] = mapped_column(String(30))
     category: Mapped[str] = mapped_column(String(30), default="other")
     root_cause: Mapped[str] = mapped_column(String(60), default="")

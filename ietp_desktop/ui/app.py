@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 from ietp_desktop.i18n import LANGUAGES, set_language, tr
 from ietp_desktop.paths import resources_dir
 from ietp_desktop.ui.common.error_path import install_error_path
+from ietp_desktop.ui.common.geometry import show_placed
 from ietp_desktop.ui.common.user_errors import user_errors
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def opening_window() -> QMainWindow:
     """What the specialist sees while the data folder opens."""
     window = QMainWindow()
     window.setWindowTitle(tr("IETP PV Desktop"))
-    window.resize(1280, 820)
+    window.resize(640, 400)
     label = QLabel(tr("Opening your visits…"))
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     window.setCentralWidget(label)
@@ -76,7 +77,7 @@ def run_gui(data_dir: Path) -> int:
     install_error_path(data_dir)
     install_cjk_fallback(app)
     opening = opening_window()
-    opening.show()
+    show_placed(opening, None)
     app.processEvents()
     from ietp_desktop.services.workspace import open_workspace
     from ietp_desktop.ui.main_window import MainWindow
@@ -87,8 +88,7 @@ def run_gui(data_dir: Path) -> int:
     if outcome.failed:
         return 1
     window = MainWindow(db)
-    window.setGeometry(opening.geometry())
-    window.show()
+    show_placed(window, db)
     opening.close()
     QTimer.singleShot(0, lambda: offer_identity_on_first_run(window, db))
     return int(app.exec())

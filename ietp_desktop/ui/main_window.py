@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,6 +32,7 @@ from ietp_desktop.services.visits import factories, lifecycle
 from ietp_desktop.services.visits.read import list_visits
 from ietp_desktop.storage.db import Database
 from ietp_desktop.ui.common.context import VisitEvents, WorkspaceContext
+from ietp_desktop.ui.common.geometry import remember_geometry
 from ietp_desktop.ui.common.shortcuts import SHORTCUTS
 from ietp_desktop.ui.common.user_errors import user_errors
 from ietp_desktop.ui.visits.list_models import (
@@ -98,7 +99,7 @@ class MainWindow(QMainWindow):
         self.workspace: VisitWorkspace | None = None
         self.dialog: QDialog | None = None
         self.setObjectName("main_window")
-        self.resize(1280, 820)
+        self.resize(1024, 640)  # the real size comes from geometry.place_window when shown
 
         self.visit_model = VisitTableModel()
         self.visit_proxy = ListFilterProxy()
@@ -437,12 +438,23 @@ class MainWindow(QMainWindow):
         if outcome.failed:
             return None
         self.workspace = workspace
+        workspace.sig_reopen.connect(
+            lambda: QTimer.singleShot(0, lambda: self._reopen_workspace(uuid))
+        )
         workspace.refresh()
         self.stack.addWidget(workspace)
         self.stack.setCurrentWidget(workspace)
         workspace.go_to_page(0)
         self.setWindowTitle(f"IETP PV Desktop – {summary.factory_name_en if summary else uuid}")
         return workspace
+
+    def _reopen_workspace(self, uuid: str) -> None:
+        """The visit changed between read-only and editable: open it afresh where it was."""
+        page = self.workspace.stack.currentIndex() if self.workspace is not None else 0
+        self.reload_lists()
+        workspace = self.open_visit(uuid)
+        if workspace is not None:
+            workspace.go_to_page(page)
 
     def _close_workspace(self) -> None:
         if self.workspace is None:
@@ -528,4 +540,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.workspace is not None:
             self.workspace.flush()
+        remember_geometry(self, self.db)
         super().closeEvent(event)

@@ -297,3 +297,30 @@ def test_every_problem_template_has_a_chinese_translation_with_the_same_placehol
 
     for template in templates:
         assert names(catalogue[template]) == names(template), template
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (  # the zero-tolerance screen: "yes" reports the violation
+            {
+                "suggested_classification": "zero_tolerance",
+                "noncompliant_when": {"item": "ZT-01", "op": "eq", "value": "yes"},
+            },
+            {"yes"},
+        ),
+        (  # an ordinary item: "no" is non-compliant, but it is no violation
+            {
+                "suggested_classification": "standard_nc",
+                "noncompliant_when": {"item": "ZT-01", "op": "eq", "value": "no"},
+            },
+            set(),
+        ),
+        ({"suggested_classification": "zero_tolerance"}, set()),  # no condition to read
+    ],
+)
+def test_violation_values_come_from_the_items_own_condition(
+    fields: dict[str, Any], expected: set[str]
+) -> None:
+    item = make_item("yes_no_na", id="ZT-01", **fields)
+    assert checklist_answers.violation_values(item) == expected

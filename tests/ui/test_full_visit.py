@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PIL import Image
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
 from ietp_desktop.domain.checklist import format_answer
@@ -129,27 +129,36 @@ def test_full_visit_through_the_window_then_restart(
     assert photo.finding_ids and finding_code in evidence.links.text()
     window.grab().save(str(shots / "evidence.png"))
 
-    # Signatures drawn on the pads, then complete.
+    # Signatures drawn on the pads (each saved when the pen lifts), then complete.
     closing = workspace.closing_page
     workspace.go_to_page(page_index(workspace, closing))
     for box in closing.boxes:
         draw_signature(qtbot, box.pad)
         assert not box.pad.is_empty()
-        qtbot.mouseClick(box.save_button, Qt.MouseButton.LeftButton)
         assert "Signed by" in box.status.text()
     signed = load_detail(db, workspace.uuid).signatures
     assert {s.role for s in signed} == {"specialist", "factory"}
     assert all(s.png.startswith(b"\x89PNG") for s in signed)
     qtbot.mouseClick(closing.complete_button, Qt.MouseButton.LeftButton)
+    # The finding's CAP line names no corrective action yet: completion asks first.
+    asked = closing.warning_box
+    assert asked is not None and asked.isVisible()
+    assert "F01 has no corrective action" in asked.informativeText()
+    qtbot.mouseClick(asked.findChild(QPushButton, "complete_anyway"), Qt.MouseButton.LeftButton)
     assert "Visit completed" in closing.result.text(), closing.result.text()
     window.grab().save(str(shots / "closing.png"))
     assert load_detail(db, workspace.uuid).summary.status == "completed"
 
-    # Stop at the third item of "Working hours" (keyboard), then close the window.
+    # The completed visit is read-only; stop at the third item of "Working hours"
+    # (keyboard), then close the window.
+    assert (
+        workspace.banner.isVisible() and "completed and read-only" in workspace.banner_text.text()
+    )
     hours = go_to_section(qtbot, workspace, "working_hours")
     activate(window)
     first = hours.visible_rows()[0]
-    qtbot.mouseClick(first.editor.focus_target(), Qt.MouseButton.LeftButton)
+    assert not first.editor.focus_target().isEnabled()
+    workspace.go_to_item(first.item.id)
     assert workspace.current_item == first.item.id
     for key, modifier in (
         (Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier),

@@ -43,6 +43,8 @@ class FindingInput:
     evidence: str = ""
     item_ids: tuple[str, ...] = field(default=())
     source: str = FindingSource.MANUAL.value
+    title_zh: str = ""
+    description_zh: str = ""
 
 
 @cache
@@ -74,8 +76,8 @@ def _check(session: Session, visit: Visit, data: FindingInput) -> None:
         problems.append(
             f"category {data.category!r} is not one of " + ", ".join(c.value for c in Category)
         )
-    if not data.description.strip():
-        problems.append("the description is empty")
+    if not data.description.strip() and not data.description_zh.strip():
+        problems.append("the description is empty (give it in English, Chinese or both)")
     causes = [cause.id for cause in root_causes()]
     if data.root_cause and data.root_cause not in causes:
         problems.append(
@@ -88,10 +90,14 @@ def _check(session: Session, visit: Visit, data: FindingInput) -> None:
         raise ValidationFailed(f"{label}, finding: " + "; ".join(problems), problems)
 
 
-def _next_code(session: Session, visit_id: int) -> str:
-    codes = session.scalars(select(Finding.code).where(Finding.visit_id == visit_id))
+def _next_code(session: Session, visit: Visit) -> str:
+    """F01, F02…: one more than the highest number ever issued in the visit, so the code of
+    a deleted or merged finding is never given to another one."""
+    codes = session.scalars(select(Finding.code).where(Finding.visit_id == visit.id))
     numbers = [int(c[1:]) for c in codes if c[1:].isdigit()]
-    return f"F{max(numbers, default=0) + 1:02d}"
+    number = max(max(numbers, default=0), visit.findings_issued or 0) + 1
+    visit.findings_issued = number
+    return f"F{number:02d}"
 
 
 def _default_due(visit: Visit, classification: Classification) -> date | None:
@@ -140,9 +146,14 @@ def insert_finding(session: Session, visit: Visit, data: FindingInput) -> Findin
     _check(session, visit, data)
     finding = Finding(
         visit_id=visit.id,
-        code=_next_code(session, visit.id),
-        title=data.title.strip() or data.description.strip().splitlines()[0][:120],
+        code=_next_code(session, visit),
+        title=data.title.strip()
+        or (
+            data.description.strip() or data.title_zh.strip() or data.description_zh.strip()
+        ).splitlines()[0][:120],
         description=data.description.strip(),
+        title_zh=data.title_zh.strip(),
+        description_zh=data.description_zh.strip(),
         classification=data.classification,
         category=data.category,
         root_cause=data.root_cause,
@@ -153,7 +164,28 @@ def insert_finding(session: Session, visit: Visit, data: FindingInput) -> Findin
     session.add(finding)
     sync_cap_line(session, visit, finding)
     session.flush()
+    _carry_item_photos(session, visit, finding, data.item_ids)
     return _view(session, visit.id, finding.id)
+
+
+def _carry_item_photos(
+    session: Session, visit: Visit, finding: Finding, item_ids: tuple[str, ...]
+) -> None:
+    """A finding raised on items takes their photos as its evidence."""
+    if not item_ids:
+        return
+    photos = set(
+        session.scalars(
+            select(AttachmentLink.attachment_id).where(
+                AttachmentLink.visit_id == visit.id, AttachmentLink.item_id.in_(item_ids)
+            )
+        )
+    )
+    for attachment_id in sorted(photos):
+        session.add(
+            AttachmentLink(attachment_id=attachment_id, visit_id=visit.id, finding_id=finding.id)
+        )
+    session.flush()
 
 
 def resolve_finding(session: Session, visit: Visit, ref: str | int) -> Finding:
@@ -180,6 +212,8 @@ def update_finding(
         previous = finding.classification
         finding.title = data.title.strip() or finding.title
         finding.description = data.description.strip()
+        finding.title_zh = data.title_zh.strip()
+        finding.description_zh = data.description_zh.strip()
         finding.classification = data.classification
         finding.category = data.category
         finding.root_cause = data.root_cause

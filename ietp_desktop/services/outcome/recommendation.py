@@ -3,15 +3,20 @@ override with its written reason. Both are stored on the visit and in the audit 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
 from ietp_desktop.domain.errors import UserError, ValidationFailed
 from ietp_desktop.domain.lifecycle import VisitStatus
 from ietp_desktop.domain.outcome import OUTCOME_LABELS, Outcome
 from ietp_desktop.services.dto import OutcomeView
+from ietp_desktop.services.visits import completion
 from ietp_desktop.services.visits.read import outcome_of
 from ietp_desktop.services.visits.refs import resolve_visit, short_id
 from ietp_desktop.storage.audit import record_event
 from ietp_desktop.storage.db import Database
-from ietp_desktop.storage.models import Visit
+from ietp_desktop.storage.models import Visit, Worker
 
 # Statuses whose outcome is settled: the final outcome is kept on the visit row.
 _SETTLED = (
@@ -32,6 +37,34 @@ def visit_outcome(db: Database, visit_ref: str | int) -> OutcomeView:
     """The recommendation with the findings that drove it, and the override if any."""
     with db.session() as session:
         return outcome_of(session, resolve_visit(session, visit_ref))
+
+
+@dataclass(frozen=True)
+class OutcomeStatus:
+    """Whether the outcome is still provisional, and what is still open before it is not."""
+
+    provisional: bool
+    required_open: tuple[str, ...]  # ids of required items still unanswered
+    proposals_open: int  # proposed findings from the records not yet accepted or dismissed
+
+
+def outcome_status(db: Database, visit_ref: str | int) -> OutcomeStatus:
+    """An outcome is provisional until the visit is completed: the findings behind it may
+    still change while required items are unanswered or proposed findings unreviewed."""
+    with db.session() as session:
+        visit = resolve_visit(session, visit_ref)
+        if VisitStatus(visit.status) in _SETTLED:
+            return OutcomeStatus(False, (), 0)
+        required = tuple(
+            b.item_id for b in completion.blockers_in(session, visit) if b.kind == "required_item"
+        )
+        has_records = bool(session.scalar(select(func.count()).where(Worker.visit_id == visit.id)))
+    proposals = 0
+    if has_records:
+        from ietp_desktop.services.hours import records  # the analysis is heavy; only if needed
+
+        proposals = len(records.proposed_findings(db, visit_ref))
+    return OutcomeStatus(True, required, proposals)
 
 
 def _require_unsigned(visit: Visit) -> None:

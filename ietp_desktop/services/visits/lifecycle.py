@@ -12,7 +12,9 @@ from ietp_desktop.domain.errors import UserError, ValidationFailed
 from ietp_desktop.domain.lifecycle import VisitStatus, check_transition
 from ietp_desktop.domain.pv_window import pv_window
 from ietp_desktop.services.catalogue import definitions
+from ietp_desktop.services.dto import CompletionBlocker, CompletionWarning
 from ietp_desktop.services.outcome.fee import store_fee
+from ietp_desktop.services.visits import completion
 from ietp_desktop.services.visits.factories import resolve_factory
 from ietp_desktop.services.visits.read import (
     completion_problems_in,
@@ -126,6 +128,18 @@ def refuse_visit(db: Database, ref: str | int, note: str) -> None:
 def completion_problems(db: Database, ref: str | int) -> list[str]:
     with db.session() as session:
         return completion_problems_in(session, resolve_visit(session, ref))
+
+
+def completion_blockers(db: Database, ref: str | int) -> list[CompletionBlocker]:
+    """Every reason the visit cannot be completed yet, with the item or role it concerns."""
+    with db.session() as session:
+        return completion.blockers_in(session, resolve_visit(session, ref))
+
+
+def completion_warnings(db: Database, ref: str | int) -> list[CompletionWarning]:
+    """What completion allows but the specialist should settle first (CAP lines, agreement)."""
+    with db.session() as session:
+        return completion.warnings_in(session, resolve_visit(session, ref))
 
 
 def complete_visit(db: Database, ref: str | int, on: date | None = None) -> str:

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ietp_desktop.domain.checklist import AnswerValue, missing_required
+from ietp_desktop.domain.checklist import AnswerValue
 from ietp_desktop.domain.fees import fee_note
 from ietp_desktop.domain.findings import Classification
 from ietp_desktop.domain.lifecycle import VisitStatus
@@ -22,7 +22,6 @@ from ietp_desktop.domain.outcome import (
     recommend,
 )
 from ietp_desktop.domain.pv_window import pv_window
-from ietp_desktop.services.catalogue import definitions
 from ietp_desktop.services.catalogue.calendar import working_day_adder
 from ietp_desktop.services.dto import (
     AnswerView,
@@ -38,6 +37,7 @@ from ietp_desktop.services.dto import (
     VisitDetail,
     VisitSummary,
 )
+from ietp_desktop.services.visits import completion
 from ietp_desktop.services.visits.factories import factory_view
 from ietp_desktop.services.visits.refs import resolve_visit, short_id
 from ietp_desktop.storage.db import Database
@@ -257,6 +257,8 @@ def _finding_views(session: Session, visit_id: int) -> tuple[FindingView, ...]:
                 attachment_ids=tuple(sorted(links[f.id])),
                 corrective_action=_cap_view(f.corrective_action),
                 created_at=f.created_at,
+                title_zh=f.title_zh,
+                description_zh=f.description_zh,
             )
         )
     return tuple(views)
@@ -309,18 +311,8 @@ def _attachment_views(db: Database, session: Session, visit_id: int) -> tuple[At
 
 
 def completion_problems_in(session: Session, visit: Visit) -> list[str]:
-    form = definitions.form_by_sha(session, visit.form_sha256)
-    problems = [
-        f"required item {item.id} is not answered: {item.question.en}"
-        for item in missing_required(form, answers_of(session, visit.id))
-    ]
-    attendees = list(session.scalars(select(Attendee).where(Attendee.visit_id == visit.id)))
-    seniors = [a for a in attendees if a.senior_management]
-    if not seniors:
-        problems.append("no senior manager is recorded among the attendees")
-    elif not any(a.present_opening and a.present_closing for a in seniors):
-        problems.append("no senior manager attended both the opening and the closing meeting")
-    return problems
+    """Every reason the visit cannot be completed yet, in English (see completion.py)."""
+    return [blocker.message for blocker in completion.blockers_in(session, visit)]
 
 
 def load_detail(db: Database, ref: str | int, today: date | None = None) -> VisitDetail:
@@ -369,6 +361,7 @@ def load_detail(db: Database, ref: str | int, today: date | None = None) -> Visi
             )
         )
         editable = VisitStatus(visit.status) in (VisitStatus.IN_PROGRESS, VisitStatus.CONFIRMED)
+        blockers = tuple(completion.blockers_in(session, visit)) if editable else ()
         return VisitDetail(
             summary=summary,
             factory=factory_view(factory, today),
@@ -393,5 +386,7 @@ def load_detail(db: Database, ref: str | int, today: date | None = None) -> Visi
             signatures=signatures,
             outcome=outcome_of(session, visit),
             fee=fee_of(session, visit),
-            completion_problems=tuple(completion_problems_in(session, visit)) if editable else (),
+            completion_problems=tuple(b.message for b in blockers),
+            completion_blockers=blockers,
+            completion_warnings=tuple(completion.warnings_in(session, visit)) if editable else (),
         )

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ietp_desktop.domain.checklist import AnswerValue, Item, format_number
+from ietp_desktop.domain.checklist import AnswerValue, Item, format_number, violation_values
 from ietp_desktop.i18n import current_language, tr
 
 RADIO_LIMIT = 5  # a single choice with more options than this becomes a combo box
@@ -46,17 +46,43 @@ class ItemEditor(QWidget):
         pass
 
 
+VIOLATION_STYLE = "QRadioButton { color: #b00020; font-weight: bold; }"
+
+
+def zero_tolerance_label(value: str) -> str | None:
+    """The answer's words on a zero-tolerance screen item; None for a value without them."""
+    labels = {
+        "yes": tr("Yes — violation found"),
+        "no": tr("No violation"),
+        "na": tr("N/A"),
+    }
+    return labels.get(value)
+
+
 class ChoiceButtons(ItemEditor):
     """yes/no/na, yes/partial/no and short single choices: radio buttons in a row
-    (Tab enters the group, arrow keys move, Space picks)."""
+    (Tab enters the group, arrow keys move, Space picks).
+
+    On a zero-tolerance screen item "Yes" reports a violation, where everywhere else it means
+    compliant: the item asks "Violation found?", the violation answer is last, red and named
+    as such, and the keyboard's first stop is never the violation."""
 
     def __init__(self, item: Item, parent: QWidget | None = None) -> None:
         super().__init__(item, parent)
         self.group = QButtonGroup(self)
         self.buttons: dict[str, QRadioButton] = {}
-        for value, _label in item.choice_labels():
+        self.violations = violation_values(item)
+        self.prompt = QLabel(self)
+        self.prompt.setObjectName(f"violation_prompt_{item.id}")
+        self.prompt.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.prompt.setVisible(bool(self.violations))
+        self.layout_.addWidget(self.prompt)
+        ordered = sorted(item.choice_labels(), key=lambda pair: pair[0] in self.violations)
+        for value, _label in ordered:
             button = QRadioButton(self)
             button.setObjectName(f"choice_{item.id}_{value}")
+            if value in self.violations:
+                button.setStyleSheet(VIOLATION_STYLE)
             self.group.addButton(button)
             self.buttons[value] = button
             self.layout_.addWidget(button)
@@ -78,13 +104,15 @@ class ChoiceButtons(ItemEditor):
 
     def focus_target(self) -> QWidget:
         checked = self.group.checkedButton()
-        return checked or next(iter(self.buttons.values()))
+        return checked or next(iter(self.buttons.values()))  # violations come last
 
     def retranslate(self) -> None:
         language = current_language()
+        self.prompt.setText(tr("Violation found?"))
         for value, label in self.item.choice_labels():
             button = self.buttons[value]
-            button.setText(label.get(language))
+            words = zero_tolerance_label(value) if self.violations else None
+            button.setText(words or label.get(language))
             # metrics of the primary family under-measure glyphs drawn by the CJK fallback
             button.setMinimumWidth(button.sizeHint().width() + button.fontMetrics().height())
 

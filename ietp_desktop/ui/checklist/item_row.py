@@ -31,6 +31,7 @@ from ietp_desktop.i18n import current_language, tr
 from ietp_desktop.services.visits.answers import SavedAnswer
 from ietp_desktop.ui.checklist.item_editors import make_editor
 from ietp_desktop.ui.common.messages import problem_text
+from ietp_desktop.ui.common.read_only import keep_enabled
 
 DEBOUNCE_MS = 500
 
@@ -86,6 +87,7 @@ class ItemRow(QFrame):
         self.guidance.setVisible(False)
         self.guidance_button.toggled.connect(self.guidance.setVisible)
         self.guidance_button.setVisible(item.guidance is not None)
+        keep_enabled(self.guidance_button)
 
         self.editor = make_editor(item, self)
         self.error = QLabel(self)
@@ -164,10 +166,17 @@ class ItemRow(QFrame):
         result = self.controller.save_answer(self.item.id, raw)
         if isinstance(result, str):
             self.show_error(result)
+            if not isinstance(raw, str) or self.item.type not in ("number", "text"):
+                self._show_stored()  # a choice that was not saved must not look chosen
             return
         self.last_raw = raw
         self.show_error(None)
         self.set_noncompliant(result.noncompliant)
+
+    def _show_stored(self) -> None:
+        self.editor.blockSignals(True)
+        self.editor.set_value(self.last_raw)  # type: ignore[arg-type]
+        self.editor.blockSignals(False)
 
     def check(self, raw: object) -> str | None:
         """Why what was typed cannot be saved, in the UI language; None when it can."""
@@ -237,6 +246,15 @@ class ItemRow(QFrame):
         self.guidance_button.setText(tr("Guidance"))
         self.note_label.setText(tr("Note"))
         self.note.setPlaceholderText(tr("Note for this item (optional)"))
-        self.hint.setText(tr("This answer suggests a finding."))
+        if getattr(self.editor, "violations", None):
+            self.hint.setText(
+                tr(
+                    "Zero-tolerance violation: raise a finding. The recommended outcome becomes "
+                    "termination, referred to IETP."
+                )
+            )
+            self.hint.setStyleSheet("color: #b00020; font-weight: bold;")
+        else:
+            self.hint.setText(tr("This answer suggests a finding."))
         self.raise_button.setText(tr("Raise finding…"))
         self.editor.retranslate()

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -26,6 +27,7 @@ from ietp_desktop.services.visits import attendees
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.draft_dialog import DraftDialog
 from ietp_desktop.ui.common.user_errors import user_errors
 
 COLUMNS = ("Name", "Role", "Senior management", "Opening meeting", "Closing meeting")
@@ -41,14 +43,21 @@ def senior_gate(people: tuple[AttendeeView, ...] | list[AttendeeView]) -> str | 
     return None
 
 
-class AttendeeDialog(QDialog):
+class AttendeeDialog(DraftDialog):
     def __init__(
         self,
         current: AttendeeView | None,
         on_save: Callable[[attendees.AttendeeInput, AttendeeView | None, AttendeeDialog], bool],
         parent: QWidget | None = None,
+        context: WorkspaceContext | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(
+            context.db if context else None,
+            context.visit_uuid if context else "",
+            "attendee",
+            str(current.id) if current else "new",
+            parent,
+        )
         self.current = current
         self.on_save = on_save
         self.setObjectName("attendee_dialog")
@@ -85,6 +94,22 @@ class AttendeeDialog(QDialog):
         form.addRow(self.closing)
         form.addRow(self.error)
         form.addRow(buttons)
+        self.start_draft()
+        for line in (self.name, self.role):
+            line.textEdited.connect(lambda _t: self.changed())
+        for box in (self.senior, self.opening, self.closing):
+            box.toggled.connect(lambda _c: self.changed())
+
+    def draft_values(self) -> dict[str, Any]:
+        data = self.data()
+        return dict(data.__dict__)
+
+    def apply_draft(self, values: dict[str, Any]) -> None:
+        self.name.setText(str(values.get("name", "")))
+        self.role.setText(str(values.get("role", "")))
+        self.senior.setChecked(bool(values.get("senior_management")))
+        self.opening.setChecked(bool(values.get("present_opening")))
+        self.closing.setChecked(bool(values.get("present_closing")))
 
     def accept(self) -> None:
         if self.on_save(self.data(), self.current, self):
@@ -174,7 +199,7 @@ class MeetingsPage(QWidget):
             self.gate.setStyleSheet("color: #2e7d32; font-weight: bold;")
 
     def _run_dialog(self, current: AttendeeView | None) -> AttendeeDialog:
-        self.dialog = AttendeeDialog(current, self.save, self)
+        self.dialog = AttendeeDialog(current, self.save, self, self.context)
         self.dialog.open()
         return self.dialog
 
@@ -211,10 +236,27 @@ class MeetingsPage(QWidget):
         if current is not None:
             self._run_dialog(current)
 
-    def remove_selected(self) -> None:
+    def remove_selected(self) -> QMessageBox | None:
+        """Asks first, naming the attendee; the safe answer is the default."""
         current = self._selected()
         if current is None:
-            return
+            return None
+        box = QMessageBox(self)
+        box.setObjectName("remove_attendee_box")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(tr("Remove attendee"))
+        box.setText(tr("Remove {name} from the attendees?", name=current.name))
+        remove = box.addButton(tr("Remove"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(tr("Keep"), QMessageBox.ButtonRole.RejectRole)
+        remove.setObjectName("confirm_remove")
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.buttonClicked.connect(lambda b: self.remove(current) if b is remove else None)
+        self.remove_box = box
+        box.open()
+        return box
+
+    def remove(self, current: AttendeeView) -> None:
         with user_errors(self.error.setText) as outcome:
             attendees.remove_attendee(self.context.db, self.context.visit_uuid, current.id)
         if outcome.failed:

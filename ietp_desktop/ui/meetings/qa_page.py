@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from typing import Any
+
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -17,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import tr
 from ietp_desktop.services.dto import QaView
-from ietp_desktop.services.visits import qa
+from ietp_desktop.services.visits import drafts, qa
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
@@ -27,6 +32,7 @@ from ietp_desktop.ui.common.user_errors import user_errors
 
 RAISED_BY_LABELS = {"factory": "Factory", "specialist": "Specialist"}
 COLUMNS = ("Question", "Answer", "Raised by", "Follow-up")
+DRAFT_DEBOUNCE_MS = 400
 
 
 class QaPage(QWidget):
@@ -80,7 +86,64 @@ class QaPage(QWidget):
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.error)
+        self.draft_restored = False
+        self.draft_timer = QTimer(self)
+        self.draft_timer.setSingleShot(True)
+        self.draft_timer.setInterval(DRAFT_DEBOUNCE_MS)
+        self.draft_timer.timeout.connect(self.keep_draft)
+        self._filling = False
+        for text in (self.question, self.answer):
+            text.textChanged.connect(self._typed)
+        self.raised_by.currentIndexChanged.connect(lambda _i: self._typed())
+        self.follow_up.toggled.connect(lambda _c: self._typed())
         self.retranslate()
+
+    # --- the draft: what is typed and not yet added survives a quit ---------------------
+
+    def _typed(self) -> None:
+        if not self._filling:
+            self.draft_timer.start()
+
+    def _form_values(self) -> dict[str, Any]:
+        entry = self._selected()
+        return {
+            "question": self.question.toPlainText(),
+            "answer": self.answer.toPlainText(),
+            "raised_by": self.raised_by.currentData(),
+            "follow_up": self.follow_up.isChecked(),
+            "entry": entry.id if entry else None,
+        }
+
+    def keep_draft(self) -> None:
+        self.draft_timer.stop()
+        values = self._form_values()
+        db, uuid = self.context.db, self.context.visit_uuid
+        with contextlib.suppress(UserError):
+            if values["question"].strip() or values["answer"].strip():
+                drafts.save_draft(db, uuid, "qa", "form", values)
+            else:
+                drafts.clear_draft(db, uuid, "qa", "form")
+
+    def flush(self) -> None:
+        if self.draft_timer.isActive():
+            self.keep_draft()
+
+    def _restore_draft(self) -> None:
+        self.draft_restored = True
+        try:
+            values = drafts.load_draft(self.context.db, self.context.visit_uuid, "qa", "form")
+        except UserError:
+            return
+        if not values:
+            return
+        self._filling = True
+        self.question.setPlainText(str(values.get("question", "")))
+        self.answer.setPlainText(str(values.get("answer", "")))
+        self.raised_by.setCurrentIndex(max(0, self.raised_by.findData(values.get("raised_by"))))
+        self.follow_up.setChecked(bool(values.get("follow_up")))
+        self._filling = False
+        self.error.setText(tr("Your unsaved Q&A text is back: add it or clear it."))
+        self.error.setStyleSheet("color: #8a4b00;")
 
     def title(self) -> str:
         return tr("Q&A")
@@ -103,6 +166,8 @@ class QaPage(QWidget):
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnToContents(2)
+        if not self.draft_restored:
+            self._restore_draft()
 
     def _values(self) -> tuple[str, str, str, bool]:
         return (
@@ -113,6 +178,10 @@ class QaPage(QWidget):
         )
 
     def _done(self, message: str) -> None:
+        self.draft_timer.stop()
+        with contextlib.suppress(UserError):
+            drafts.clear_draft(self.context.db, self.context.visit_uuid, "qa", "form")
+        self.error.setStyleSheet("color: #b00020;")
         self.error.setText("")
         self.context.events.sig_saved.emit(message)
         self.context.events.announce(Changes.QA)
@@ -139,10 +208,12 @@ class QaPage(QWidget):
         entry = self._selected()
         if entry is None:
             return
+        self._filling = True
         self.question.setPlainText(entry.question)
         self.answer.setPlainText(entry.answer)
         self.raised_by.setCurrentIndex(max(0, self.raised_by.findData(entry.raised_by)))
         self.follow_up.setChecked(entry.follow_up)
+        self._filling = False
 
     def update_selected(self) -> None:
         entry = self._selected()

@@ -27,7 +27,8 @@ class SignaturePad(QWidget):
         self.strokes: list[list[QPointF]] = []
         self._drawing = False
         self._stored: QImage | None = None
-        self.setMinimumSize(360, 140)
+        self.drawn_since_saved = False  # strokes the owner has not saved yet
+        self.setMinimumSize(300, 140)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_StaticContents, True)
@@ -42,11 +43,13 @@ class SignaturePad(QWidget):
     def clear(self) -> None:
         self.strokes.clear()
         self._stored = None
+        self.drawn_since_saved = False
         self.update()
         self.sig_changed.emit()
 
     def _begin(self, point: QPointF) -> None:
         self._drawing = True
+        self.drawn_since_saved = True
         self._stored = None
         self.strokes.append([point])
         self.update()
@@ -148,5 +151,6 @@ class SignaturePad(QWidget):
     def show_png(self, png: bytes) -> None:
         """Show a stored signature as the background until the pad is drawn on again."""
         self.strokes.clear()
+        self.drawn_since_saved = False
         self._stored = QImage.fromData(png)
         self.update()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -20,13 +22,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ietp_desktop.domain.findings import CATEGORY_LABELS, CLASSIFICATION_LABELS, Category
+from ietp_desktop.domain.findings import (
+    CATEGORY_LABELS,
+    CLASSIFICATION_LABELS,
+    Category,
+    Classification,
+)
 from ietp_desktop.i18n import current_language, tr
 from ietp_desktop.services.dto import FindingView
 from ietp_desktop.services.outcome import findings
 from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.draft_dialog import DraftDialog
 from ietp_desktop.ui.common.user_errors import user_errors
+from ietp_desktop.ui.outcome.zero_tolerance import confirm_zero_tolerance
 
 COLUMNS = (
     "Code",
@@ -57,8 +66,9 @@ def root_cause_label(key: str) -> str:
     return cause.label.get(current_language()) if cause else key
 
 
-class FindingEditDialog(QDialog):
-    """Add or edit a finding; the service's refusal is shown inside the dialog."""
+class FindingEditDialog(DraftDialog):
+    """Add or edit a finding; the service's refusal is shown inside the dialog. What is typed
+    is a draft until saved; making a finding zero-tolerance asks first."""
 
     def __init__(
         self,
@@ -66,8 +76,11 @@ class FindingEditDialog(QDialog):
         finding: FindingView | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(
+            context.db, context.visit_uuid, "finding", finding.code if finding else "new", parent
+        )
         self.setObjectName("finding_edit_dialog")
+        self.zero_tolerance_box: QMessageBox | None = None
         self.context = context
         self.finding = finding
         self.setWindowTitle(
@@ -84,8 +97,15 @@ class FindingEditDialog(QDialog):
         for cause in findings.root_causes():
             self.root_cause.addItem(cause.label.get(current_language()), cause.id)
         self.title_edit = QLineEdit()
+        self.title_edit.setObjectName("edit_title")
+        self.title_zh = QLineEdit()
+        self.title_zh.setObjectName("edit_title_zh")
         self.description = QPlainTextEdit()
+        self.description.setObjectName("edit_description")
         self.description.setTabChangesFocus(True)
+        self.description_zh = QPlainTextEdit()
+        self.description_zh.setObjectName("edit_description_zh")
+        self.description_zh.setTabChangesFocus(True)
         self.evidence = QPlainTextEdit()
         self.evidence.setTabChangesFocus(True)
         self.items = QLineEdit()
@@ -98,8 +118,10 @@ class FindingEditDialog(QDialog):
         form.addRow(tr("Classification"), self.classification)
         form.addRow(tr("Category"), self.category)
         form.addRow(tr("Root cause"), self.root_cause)
-        form.addRow(tr("Title"), self.title_edit)
-        form.addRow(tr("Description"), self.description)
+        form.addRow(tr("Title (English)"), self.title_edit)
+        form.addRow(tr("Title (中文)"), self.title_zh)
+        form.addRow(tr("Description (English)"), self.description)
+        form.addRow(tr("Description (中文)"), self.description_zh)
         form.addRow(tr("Evidence"), self.evidence)
         form.addRow(tr("Linked items"), self.items)
         buttons = QDialogButtonBox(
@@ -111,11 +133,53 @@ class FindingEditDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(560, 520)
+        self.resize(600, 600)
         if finding is not None:
             self._load(finding)
         else:
             self.category.setCurrentIndex(self.category.findData(Category.OTHER.value))
+        self.start_draft()
+        for line in (self.title_edit, self.title_zh, self.items):
+            line.textEdited.connect(lambda _t: self.changed())
+        for text in (self.description, self.description_zh, self.evidence):
+            text.textChanged.connect(self.changed)
+        for combo in (self.classification, self.category, self.root_cause):
+            combo.currentIndexChanged.connect(lambda _i: self.changed())
+
+    def draft_values(self) -> dict[str, Any]:
+        return {
+            "classification": self.classification.currentData(),
+            "category": self.category.currentData(),
+            "root_cause": self.root_cause.currentData(),
+            "title": self.title_edit.text(),
+            "title_zh": self.title_zh.text(),
+            "description": self.description.toPlainText(),
+            "description_zh": self.description_zh.toPlainText(),
+            "evidence": self.evidence.toPlainText(),
+            "items": self.items.text(),
+        }
+
+    def apply_draft(self, values: dict[str, Any]) -> None:
+        for combo, key in (
+            (self.classification, "classification"),
+            (self.category, "category"),
+            (self.root_cause, "root_cause"),
+        ):
+            index = combo.findData(values.get(key))
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        for line, key in (
+            (self.title_edit, "title"),
+            (self.title_zh, "title_zh"),
+            (self.items, "items"),
+        ):
+            line.setText(str(values.get(key, line.text())))
+        for text, key in (
+            (self.description, "description"),
+            (self.description_zh, "description_zh"),
+            (self.evidence, "evidence"),
+        ):
+            text.setPlainText(str(values.get(key, text.toPlainText())))
 
     def _load(self, finding: FindingView) -> None:
         for combo, value in (
@@ -125,7 +189,9 @@ class FindingEditDialog(QDialog):
         ):
             combo.setCurrentIndex(max(0, combo.findData(value)))
         self.title_edit.setText(finding.title)
+        self.title_zh.setText(finding.title_zh)
         self.description.setPlainText(finding.description)
+        self.description_zh.setPlainText(finding.description_zh)
         self.evidence.setPlainText(finding.evidence)
         self.items.setText(", ".join(finding.item_ids))
 
@@ -137,6 +203,8 @@ class FindingEditDialog(QDialog):
             classification=str(self.classification.currentData()),
             description=self.description.toPlainText(),
             title=self.title_edit.text(),
+            title_zh=self.title_zh.text(),
+            description_zh=self.description_zh.toPlainText(),
             category=str(self.category.currentData()),
             root_cause=str(self.root_cause.currentData()),
             evidence=self.evidence.toPlainText(),
@@ -145,6 +213,14 @@ class FindingEditDialog(QDialog):
         )
 
     def save(self) -> None:
+        zero = Classification.ZERO_TOLERANCE.value
+        was = self.finding.classification if self.finding else None
+        if self.classification.currentData() == zero and was != zero:
+            self.zero_tolerance_box = confirm_zero_tolerance(self, self.save_now)
+            return
+        self.save_now()
+
+    def save_now(self) -> None:
         db, uuid = self.context.db, self.context.visit_uuid
         with user_errors(self.error.setText) as outcome:
             if self.finding is None:
@@ -160,14 +236,15 @@ class MergeDialog(QDialog):
     def __init__(self, rows: tuple[FindingView, ...], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Merge findings"))
+        self.rows = rows
         self.keep = QComboBox()
+        self.keep.setObjectName("merge_keep")
         self.other = QComboBox()
+        self.other.setObjectName("merge_other")
         for finding in rows:
-            text = f"{finding.code} · {finding.title}"
-            self.keep.addItem(text, finding.code)
-            self.other.addItem(text, finding.code)
-        if len(rows) > 1:
-            self.other.setCurrentIndex(1)
+            self.keep.addItem(f"{finding.code} · {finding.title}", finding.code)
+        self.keep.currentIndexChanged.connect(lambda _i: self._fill_other())
+        self._fill_other()
         note = QLabel(
             tr(
                 "The second finding's checklist items, photos, CAP answers and remediation "
@@ -187,6 +264,17 @@ class MergeDialog(QDialog):
         layout.addWidget(note)
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+    def _fill_other(self) -> None:
+        """The finding to merge in is any finding but the one kept: never the same twice."""
+        keep, current = self.keep.currentData(), self.other.currentData()
+        self.other.blockSignals(True)
+        self.other.clear()
+        for finding in self.rows:
+            if finding.code != keep:
+                self.other.addItem(f"{finding.code} · {finding.title}", finding.code)
+        self.other.setCurrentIndex(max(0, self.other.findData(current)))
+        self.other.blockSignals(False)
 
 
 class FindingsPage(QWidget):

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -47,6 +47,7 @@ from ietp_desktop.ui.common.user_errors import user_errors
 from ietp_desktop.ui.outcome.findings_page import classification_label
 
 ERROR_STYLE = "color: #b00020;"
+AUTOSAVE_MS = 600
 OK_STYLE = "color: #1b5e20;"
 OUTCOME_COLOURS = {
     Outcome.PROGRESS_AUDIT_REQUIRED: "#8a4b00",
@@ -140,6 +141,9 @@ class OutcomePage(QWidget):
         self.setObjectName("outcome_page")
         self.context = context
         self.view: OutcomeView | None = None
+        self.agreed_name: str = ""
+        self.agreed_date: date | None = None
+        self.status: recommendation.OutcomeStatus | None = None
         self.lines: tuple[CapLine, ...] = ()
         self._loading = False
         body = QWidget()
@@ -167,6 +171,12 @@ class OutcomePage(QWidget):
         self.outcome_label = QLabel()
         self.outcome_label.setObjectName("outcome_label")
         self.outcome_label.setWordWrap(True)
+        self.provisional_label = QLabel()
+        self.provisional_label.setObjectName("outcome_provisional")
+        self.provisional_label.setWordWrap(True)
+        self.provisional_label.setStyleSheet(
+            "background: #fff4e5; color: #8a4b00; padding: 6px; font-weight: bold;"
+        )
         self.overridden_label = QLabel()
         self.overridden_label.setWordWrap(True)
         self.explanation = QLabel()
@@ -181,6 +191,7 @@ class OutcomePage(QWidget):
         layout = QVBoxLayout(self.recommendation_box)
         for widget in (
             self.outcome_label,
+            self.provisional_label,
             self.overridden_label,
             self.explanation,
             self.reason,
@@ -272,6 +283,12 @@ class OutcomePage(QWidget):
         self.agreed_on.setDisplayFormat("yyyy-MM-dd")
         self.agree_button = QPushButton()
         self.agree_button.clicked.connect(self.agree)
+        self.agree_button.hide()  # the agreement saves when the name or date is given
+        self.agreed_by.activated.connect(lambda _i: self._agreement_edited())
+        agreed_line = self.agreed_by.lineEdit()
+        assert agreed_line is not None
+        agreed_line.editingFinished.connect(self._agreement_edited)
+        self.agreed_on.dateChanged.connect(lambda _d: self._agreement_edited())
         self.agreed_label = QLabel()
         self.agreed_label.setObjectName("cap_agreed_label")
         self.agreed_caption = QLabel()
@@ -303,8 +320,17 @@ class OutcomePage(QWidget):
         self.day_rate.setObjectName("fee_day_rate")
         self.day_rate.setMaximumWidth(100)
         self.invoice_received = OptionalDate()
+        self.fee_timer = QTimer(self)
+        self.fee_timer.setSingleShot(True)
+        self.fee_timer.setInterval(AUTOSAVE_MS)
+        self.fee_timer.timeout.connect(self.save_fee)
+        for edit in (self.man_days, self.day_rate):
+            edit.textEdited.connect(lambda _t: self.fee_timer.start())
+            edit.editingFinished.connect(self._fee_edited)
+        self.invoice_received.sig_changed.connect(self.save_fee)
         self.fee_button = QPushButton()
         self.fee_button.clicked.connect(self.save_fee)
+        self.fee_button.hide()  # the fee note saves as it is typed
         self.fee_label = QLabel()
         self.fee_label.setObjectName("fee_note")
         self.fee_label.setWordWrap(True)
@@ -405,16 +431,21 @@ class OutcomePage(QWidget):
             self.lines = tuple(cap.list_cap_lines(db, uuid))
             earlier = cap.open_cap_lines_from_earlier_visits(db, uuid)
             seniors = cap.senior_managers_at_closing(db, uuid)
+            status = recommendation.outcome_status(db, uuid)
         if outcome.failed:
             return
         self.view = detail.outcome
+        self.status = status
         self._show_outcome(detail.outcome)
         self.refusal_box.setVisible(
             detail.summary.status in ("planned", "confirmed", "in_progress")
         )
         self._show_cap()
+        self._loading = True
+        self.agreed_name, self.agreed_date = detail.cap_agreed_by, detail.cap_agreed_on
         self.agreed_by.clear()
         self.agreed_by.addItems(seniors)
+        self.agreed_by.setCurrentText(detail.cap_agreed_by)
         if detail.cap_agreed_by:
             self.agreed_by.setCurrentText(detail.cap_agreed_by)
             self.agreed_label.setText(
@@ -428,15 +459,25 @@ class OutcomePage(QWidget):
                 self.agreed_on.setDate(qdate(detail.cap_agreed_on))
         else:
             self.agreed_label.setText(tr("Not agreed yet"))
+        self._loading = False
         self._show_fee_inputs(detail.man_days, detail.day_rate_usd, detail.fee)
         self._show_earlier(earlier)
 
     def _show_outcome(self, view: OutcomeView) -> None:
         final = Outcome(view.final)
-        self.outcome_label.setText(tr(OUTCOME_LABELS[final]))
-        self.outcome_label.setStyleSheet(
-            f"font-size: 20pt; font-weight: bold; color: {OUTCOME_COLOURS[final]};"
-        )
+        status = self.status
+        if status is not None and status.provisional:
+            self.outcome_label.setText(
+                tr("Provisional: {outcome}", outcome=tr(OUTCOME_LABELS[final]))
+            )
+            self.outcome_label.setStyleSheet("font-size: 16pt; font-weight: bold; color: #555;")
+            self.provisional_label.setText(self.provisional_text(status))
+        else:
+            self.outcome_label.setText(tr(OUTCOME_LABELS[final]))
+            self.outcome_label.setStyleSheet(
+                f"font-size: 20pt; font-weight: bold; color: {OUTCOME_COLOURS[final]};"
+            )
+        self.provisional_label.setVisible(status is not None and status.provisional)
         if view.overridden:
             self.overridden_label.setText(
                 tr(
@@ -463,6 +504,25 @@ class OutcomePage(QWidget):
         self.override_combo.setCurrentIndex(max(0, self.override_combo.findData(view.final)))
         if view.overridden and not self.override_reason.toPlainText().strip():
             self.override_reason.setPlainText(view.override_reason)
+
+    @staticmethod
+    def provisional_text(status: recommendation.OutcomeStatus) -> str:
+        open_points = []
+        if status.required_open:
+            open_points.append(
+                tr("{count} required item(s) unanswered", count=len(status.required_open))
+            )
+        if status.proposals_open:
+            open_points.append(
+                tr(
+                    "{count} proposed finding(s) from the records not reviewed",
+                    count=status.proposals_open,
+                )
+            )
+        text = tr("The visit is not completed: this outcome may still change.")
+        if open_points:
+            text += " " + tr("Still open: {points}.", points="; ".join(open_points))
+        return text
 
     def _show_cap(self) -> None:
         self._loading = True
@@ -751,7 +811,26 @@ class OutcomePage(QWidget):
         if name:
             self.import_from(Path(name))
 
+    def flush(self) -> None:
+        if self.fee_timer.isActive():
+            self.save_fee()
+
+    def _fee_edited(self) -> None:
+        if self.fee_timer.isActive():
+            self.save_fee()
+
+    def _agreement_edited(self) -> None:
+        """Naming who agreed (and when) records the agreement; nothing to press."""
+        if self._loading or not self.agreed_by.currentText().strip():
+            return
+        if self.agreed_by.currentText().strip() == self.agreed_name and (
+            py_date(self.agreed_on.date()) == self.agreed_date
+        ):
+            return
+        self.agree()
+
     def save_fee(self) -> bool:
+        self.fee_timer.stop()
         try:
             man_days = Decimal(self.man_days.text()) if self.man_days.text().strip() else None
             rate = Decimal(self.day_rate.text()) if self.day_rate.text().strip() else None

@@ -13,12 +13,14 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSplitter,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,10 +37,12 @@ from ietp_desktop.services.catalogue import definitions
 from ietp_desktop.services.dto import AnswerView, VisitDetail
 from ietp_desktop.services.evidence import attachments
 from ietp_desktop.services.visits import answers as answer_service
+from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.services.visits.answers import SavedAnswer
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.ui.checklist.item_row import ItemRow
 from ietp_desktop.ui.checklist.section_page import SectionPage
+from ietp_desktop.ui.common import read_only
 from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 from ietp_desktop.ui.common.operations import Task, run_op
@@ -49,6 +53,7 @@ from ietp_desktop.ui.meetings.meetings_page import MeetingsPage
 from ietp_desktop.ui.meetings.qa_page import QaPage
 from ietp_desktop.ui.outcome.finding_dialog import RaiseFindingDialog
 from ietp_desktop.ui.visits.details_page import DetailsPage
+from ietp_desktop.ui.workspace.page_stack import PageStack
 from ietp_desktop.ui.workspace.pages import load_optional_pages
 
 log = logging.getLogger(__name__)
@@ -68,8 +73,22 @@ def _dot(colour: str) -> QIcon:
     return QIcon(pixmap)
 
 
+LOCK_REASONS = {
+    "completed": "This visit is completed and read-only. Reopen it to change anything.",
+    "refused": "The factory refused this visit; it is read-only.",
+    "signed": "This visit is signed (revision {revision}) and read-only. To change it, open a "
+    "new revision with the reason for the change; the signed revision is kept.",
+    "exported": "This visit was sent to the office (revision {revision}) and is read-only. To "
+    "change it, open a new revision with the reason for the change; the office is sent the "
+    "new revision.",
+    "received": "The office has received this visit (revision {revision}); it is read-only. To "
+    "change it, open a new revision with the reason for the change.",
+}
+
+
 class VisitWorkspace(QWidget):
     sig_back = Signal()
+    sig_reopen = Signal()  # the visit became editable again: open it afresh
 
     def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,13 +108,13 @@ class VisitWorkspace(QWidget):
         self.nav = QListWidget(self)
         self.nav.setObjectName("workspace_nav")
         self.nav.setIconSize(QSize(14, 14))
-        self.nav.setMinimumWidth(230)
-        self.stack = QStackedWidget(self)
+        self.nav.setMinimumWidth(170)
+        self.stack = PageStack(self)
         self.section_pages: list[SectionPage] = []
         for section in self.form.sections:
             page = SectionPage(section, self, lambda: self.answers, self._noncompliant, self.stack)
             self.section_pages.append(page)
-            self.stack.addWidget(page)
+            self.stack.add_page(page)
         self.details_page = DetailsPage(context, self)
         self.meetings_page = MeetingsPage(context, self)
         self.evidence_page = EvidencePage(context, self, self)
@@ -110,7 +129,7 @@ class VisitWorkspace(QWidget):
         self.extra_pages += load_optional_pages(context, self)
         self.extra_pages.append(self.closing_page)
         for page in self.extra_pages:
-            self.stack.addWidget(page)
+            self.stack.add_page(page)
         self.dirty: set[int] = set()
 
         splitter = QSplitter(self)
@@ -122,11 +141,29 @@ class VisitWorkspace(QWidget):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([260, 900])
+        self.banner = QFrame(self)
+        self.banner.setObjectName("read_only_banner")
+        self.banner.setStyleSheet(
+            "QFrame#read_only_banner { background: #fff4e5; border: 1px solid #e0a100; }"
+        )
+        self.banner_text = QLabel(self.banner)
+        self.banner_text.setObjectName("read_only_text")
+        self.banner_text.setWordWrap(True)
+        self.unlock_button = QPushButton(self.banner)
+        self.unlock_button.setObjectName("read_only_unlock")
+        self.unlock_button.clicked.connect(self.unlock)
+        banner_row = QHBoxLayout(self.banner)
+        banner_row.setContentsMargins(8, 4, 8, 4)
+        banner_row.addWidget(self.banner_text, 1)
+        banner_row.addWidget(self.unlock_button)
+        self.banner.setVisible(False)
+        self.locked = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         head = QHBoxLayout()
         head.addWidget(self.header, 1)
         layout.addLayout(head)
+        layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
 
         for _ in range(self.stack.count()):
@@ -144,6 +181,83 @@ class VisitWorkspace(QWidget):
             app.focusChanged.connect(self._focus_changed)
         self._apply_visibility()
         self.retranslate()
+        self._update_lock()
+
+    # --- read-only ----------------------------------------------------------------------
+
+    def _status(self) -> str:
+        return self.detail.summary.status
+
+    def _update_lock(self) -> None:
+        """Completed, refused, signed, sent and received visits open read-only, saying why
+        and how to change them; editors cannot move, so nothing unsaved is ever shown."""
+        locked = self._status() in LOCK_REASONS
+        if self.locked and not locked:
+            self.sig_reopen.emit()
+            return
+        self.locked = locked
+        self.banner.setVisible(locked)
+        if not locked:
+            return
+        self._show_banner()
+        for index in range(self.stack.count()):
+            self._lock_page(self.stack.widget(index))
+
+    def _show_banner(self) -> None:
+        status = self._status()
+        if status not in LOCK_REASONS:
+            return
+        self.banner_text.setText(
+            "🔒 " + tr(LOCK_REASONS[status], revision=self.detail.summary.revision)
+        )
+        self.unlock_button.setVisible(status != "refused")
+        self.unlock_button.setText(
+            tr("Reopen visit") if status == "completed" else tr("Open a new revision…")
+        )
+
+    def _lock_page(self, page: QWidget | None) -> None:
+        if page is None or not self.locked or type(page).__name__ == "ReportPage":
+            return
+        if isinstance(page, SectionPage) and page.widget() is None:
+            return  # locked when it is built
+        read_only.lock(page)
+
+    def unlock(self) -> None:
+        if self._status() == "completed":
+            self._reopen()
+        else:
+            self.ask_revision_reason()
+
+    def _reopen(self) -> None:
+        with user_errors(self.context.events.sig_error.emit) as outcome:
+            lifecycle.reopen_visit(self.db, self.uuid)
+        if outcome.failed:
+            return
+        self.context.events.sig_saved.emit(tr("Visit reopened"))
+        self.sig_reopen.emit()
+
+    def ask_revision_reason(self) -> QInputDialog:
+        dialog = QInputDialog(self)
+        dialog.setObjectName("revision_reason_dialog")
+        dialog.setWindowTitle(tr("Open a new revision"))
+        dialog.setLabelText(
+            tr("What changes, and why? The signed revision is kept beside the new one.")
+        )
+        dialog.setOkButtonText(tr("Open revision"))
+        dialog.setCancelButtonText(tr("Cancel"))
+        dialog.textValueSelected.connect(self.open_revision)
+        dialog.open()
+        self.revision_dialog = dialog
+        return dialog
+
+    def open_revision(self, reason: str) -> bool:
+        with user_errors(self.context.events.sig_error.emit) as outcome:
+            revision = lifecycle.open_new_revision(self.db, self.uuid, reason)
+        if outcome.failed:
+            return False
+        self.context.events.sig_saved.emit(tr("Revision {revision} opened", revision=revision))
+        self.sig_reopen.emit()
+        return True
 
     # --- answers (RowController) --------------------------------------------------------
 
@@ -179,9 +293,16 @@ class VisitWorkspace(QWidget):
     def raise_finding(self, item_id: str) -> None:
         self.flush()
         item = self.form.item(item_id)
+        title = self.form.section_of(item_id).title
         dialog = RaiseFindingDialog(
-            self.context, item, self.values.get(item_id), self.answers.get(item_id), self
+            self.context,
+            item,
+            self.values.get(item_id),
+            self.answers.get(item_id),
+            self,
+            section_title=(title.en, title.zh),
         )
+        self.finding_dialog = dialog
         dialog.open()
 
     def drop_photos(
@@ -267,6 +388,7 @@ class VisitWorkspace(QWidget):
         else:
             self.dirty.discard(index)
             page.refresh()  # type: ignore[attr-defined]
+        self._lock_page(page)
         self.stack.setCurrentIndex(index)
         if isinstance(page, SectionPage):
             self._remember(page.section.id, self.current_item_in(page))
@@ -401,10 +523,15 @@ class VisitWorkspace(QWidget):
                 self.stack.widget(index).refresh(changes)  # type: ignore[attr-defined]
             else:
                 self.dirty.add(index)
+        self._update_lock()
 
     def flush(self) -> None:
         for page in self.section_pages:
             page.flush()
+        for extra in self.extra_pages:
+            flush = getattr(extra, "flush", None)
+            if callable(flush):
+                flush()
 
     def _update_header(self) -> None:
         summary = self.detail.summary
@@ -421,6 +548,8 @@ class VisitWorkspace(QWidget):
 
     def retranslate(self) -> None:
         self._update_header()
+        if self.locked:
+            self._show_banner()
         for page in self.section_pages:
             page.retranslate()
         for page in self.extra_pages:

@@ -17,6 +17,7 @@ from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import AuditEvent, Visit
+from tests.closing import sign_closing
 
 
 @pytest.fixture
@@ -166,6 +167,7 @@ def test_completion_keeps_the_override(workspace: tuple[Database, str]) -> None:
     with db.session() as session:
         form = definitions.form_by_sha(session, definitions.latest_form_sha(session))
     seed.answer_everything(db, uuid, form, date(2026, 9, 1))
+    sign_closing(db, uuid, "Chen")
     recommendation.override_outcome(
         db, uuid, "maintained", "Exit cleared before the closing meeting"
     )

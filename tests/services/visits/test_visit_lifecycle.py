@@ -20,6 +20,7 @@ from ietp_desktop.services.visits.read import VisitFilter, list_visits, load_det
 from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import AuditEvent, FormDefinition
+from tests.closing import sign_closing
 
 SENIOR = attendees.AttendeeInput("Chen Wei", "General Manager", True, True, True)
 
@@ -92,9 +93,12 @@ def test_completion_gates_list_every_reason(db: Database, started_visit: str) ->
     with pytest.raises(ValidationFailed) as refused:
         lifecycle.complete_visit(db, started_visit)
     assert refused.value.problems == [
-        "no senior manager attended both the opening and the closing meeting"
+        "no senior manager attended both the opening and the closing meeting",
+        "the specialist's signature is not saved",
+        "no senior manager's signature is saved",
     ]
     attendees.add_attendee(db, started_visit, SENIOR)
+    sign_closing(db, started_visit, SENIOR.name)
     assert lifecycle.complete_visit(db, started_visit) == "maintained"
     assert load_detail(db, started_visit).summary.status == "completed"
 
@@ -117,6 +121,7 @@ def test_outcome_follows_findings(db: Database, started_visit: str) -> None:
     findings.add_finding(
         db, started_visit, findings.FindingInput("zero_tolerance", "Second set of records")
     )
+    sign_closing(db, started_visit, SENIOR.name)
     assert lifecycle.complete_visit(db, started_visit) == "termination_zero_tolerance"
     detail = load_detail(db, started_visit)
     assert [d[0] for d in detail.outcome.drivers] == ["F02"]

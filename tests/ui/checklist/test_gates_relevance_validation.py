@@ -47,7 +47,11 @@ def test_completion_refused_with_reasons_until_gates_are_met(
     assert workspace.meetings_page.gate.text().endswith("No senior manager attended both meetings")
     workspace.go_to_page(page_index(workspace, closing))
     qtbot.mouseClick(closing.complete_button, Qt.MouseButton.LeftButton)
-    assert _reasons(closing) == ["No senior manager attended both meetings"]
+    assert _reasons(closing) == [
+        "No senior manager attended both meetings",
+        "The specialist's signature is not saved",
+        "No senior manager's signature is saved",
+    ]
     window.grab().save(str(shots / "gates_senior.png"))
     assert load_detail(db, uuid).summary.status == "in_progress"
 

@@ -12,6 +12,7 @@ from ietp_desktop.services.visits import attendees, lifecycle
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.storage.db import Database
 from ietp_desktop.ui.meetings.closing_page import ClosingPage
+from tests.closing import sign_closing
 from tests.ui.driver import open_in_window, page_index, visit_in_progress
 
 
@@ -20,14 +21,15 @@ def test_signature_pads_lock_once_the_visit_is_completed(qtbot: QtBot, db: Datab
     _window, workspace = open_in_window(qtbot, db, uuid)
     page = next(p for p in workspace.extra_pages if isinstance(p, ClosingPage))
     workspace.go_to_page(page_index(workspace, page))
-    assert all(box.pad.isEnabled() and box.save_button.isEnabled() for box in page.boxes)
+    assert all(box.pad.isEnabled() and box.clear_button.isEnabled() for box in page.boxes)
 
     form = definitions.form_definition(db, load_detail(db, uuid).form_sha256)
     answer_everything(db, uuid, form, date.today())
     attendees.add_attendee(
         db, uuid, attendees.AttendeeInput("Chen Wei", "General Manager", True, True, True)
     )
+    sign_closing(db, uuid, "Chen Wei")
     lifecycle.complete_visit(db, uuid)
     page.refresh()
-    assert not any(box.pad.isEnabled() or box.save_button.isEnabled() for box in page.boxes)
+    assert not any(box.pad.isEnabled() or box.clear_button.isEnabled() for box in page.boxes)
     assert "Visit completed" in page.result.text()

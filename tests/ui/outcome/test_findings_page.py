@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from ietp_desktop.services.outcome import findings
@@ -61,7 +62,9 @@ def test_table_and_edit_dialog(qtbot: QtBot, context: WorkspaceContext) -> None:
     edit = page.open_dialog(page.selected())
     assert edit.title_edit.text() == "Overtime above 36 h"
     edit.classification.setCurrentIndex(edit.classification.findData("zero_tolerance"))
-    edit.save()
+    edit.save()  # zero tolerance asks first, naming the consequence
+    assert "Termination" in edit.zero_tolerance_box.informativeText()  # type: ignore[union-attr]
+    edit.zero_tolerance_box.findChild(QPushButton, "confirm_zero_tolerance").click()  # type: ignore[union-attr]
     assert cells(page, 0)[1] == "Zero tolerance"
 
 

@@ -72,7 +72,7 @@ def test_recommendation_and_drivers_are_shown(
     for number, classification in enumerate(classifications, start=1):
         add(context.db, context.visit_uuid, classification, f"Finding {number}")
     page = page_for(qtbot, context)
-    assert page.outcome_label.text() == big_words
+    assert page.outcome_label.text() == f"Provisional: {big_words}"  # not completed yet
     assert page.explanation.text().startswith("The certificate stays in place") or (
         "IETP" in page.explanation.text()
     )
@@ -108,13 +108,13 @@ def test_override_needs_a_reason_then_both_are_shown_and_stored(
     assert page.override_message.text() == (
         "Write the reason for overriding the recommended outcome first."
     )
-    assert page.outcome_label.text() == "Status review — transparency; CAP required"
+    assert page.outcome_label.text() == "Provisional: Status review — transparency; CAP required"
 
     page.override_reason.setPlainText("Ledger was a training copy")
     with qtbot.waitSignal(context.events.sig_saved) as saved:
         assert page.apply_override()
     assert saved.args == ["Saved"]
-    assert page.outcome_label.text() == "Certificate maintained — CAP required"
+    assert page.outcome_label.text() == "Provisional: Certificate maintained — CAP required"
     assert page.overridden_label.text() == (
         "Overridden by the specialist. The rules recommended: Status review — transparency; "
         "CAP required. Reason: Ledger was a training copy"
@@ -122,7 +122,7 @@ def test_override_needs_a_reason_then_both_are_shown_and_stored(
     context.db.dispose()
     reopened = open_workspace(tmp_path / "data")
     fresh = page_for(qtbot, WorkspaceContext(reopened, context.visit_uuid, VisitEvents()))
-    assert fresh.outcome_label.text() == "Certificate maintained — CAP required"
+    assert fresh.outcome_label.text() == "Provisional: Certificate maintained — CAP required"
     assert "Ledger was a training copy" in fresh.overridden_label.text()
     assert not fresh.overridden_label.isHidden()
     reopened.dispose()

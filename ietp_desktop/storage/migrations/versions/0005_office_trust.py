@@ -1,7 +1,7 @@
 """office trust: the office's own catalogue and who owns each visit
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 
 An existing office database lists every definition it holds in its catalogue (what it had
 before this revision shipped); definitions arriving in bundles from now on are evidence only.
