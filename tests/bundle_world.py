@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import delete, func, select, text
 
-from ietp_desktop.demo.build import seed_demo
+from ietp_desktop.demo.seed import seed_demo_visits
 from ietp_desktop.office.folder import open_office_db
 from ietp_desktop.office.setup import enroll, init_office
 from ietp_desktop.paths import DataFolder
@@ -150,7 +150,9 @@ def _add_workers(db: Database, uuid: str) -> None:
 def world_template(tmp_path_factory: pytest.TempPathFactory) -> World:
     root = tmp_path_factory.mktemp("world")
     data_dir, office_dir = root / "laptop", root / "office"
-    result = seed_demo(data_dir)
+    # The demo's visits without its own office and specialist: this laptop is enrolled with
+    # the test office below, and every signed visit on it is signed under that enrolment.
+    result = seed_demo_visits(data_dir)
     init_office(office_dir, "Shenzhen Office")
     enrolment = root / "lin-mei.ietp-enrol"
     enroll(
@@ -160,10 +162,7 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> World:
         enrolment,
         specialist_passphrase=SPECIALIST_PASSPHRASE,
     )
-    identity_dir = DataFolder(data_dir).identity
-    if (identity_dir / "identity.json").exists():  # the demo may enrol its own specialist
-        shutil.rmtree(identity_dir)
-    import_enrolment(enrolment, identity_dir, SPECIALIST_PASSPHRASE)
+    import_enrolment(enrolment, DataFolder(data_dir).identity, SPECIALIST_PASSPHRASE)
     db = open_workspace(data_dir, actor="Lin Mei")
     uuid = result.visits["completed-cap"]
     second = result.visits["completed-clean"]

@@ -53,6 +53,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     assignments.add_argument("file", type=Path)
     assignments.set_defaults(handler=_import_assignments)
+    from ietp_desktop.cli import bundle_net_cmd
+
+    bundle_net_cmd.register(commands)
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -63,7 +63,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     assign.add_argument("--form", action="append", default=[], type=Path, metavar="FILE")
     assign.add_argument("--rules", action="append", default=[], type=Path, metavar="FILE")
     assign.add_argument("--db", help="SQLAlchemy URL of the office database")
-    assign.add_argument("--out", type=Path, required=True)
+    assign.add_argument("--out", type=Path, help="bundle file to write")
+    assign.add_argument(
+        "--publish",
+        action="store_true",
+        help="put the bundle where the specialist's laptop fetches it from the office server",
+    )
     assign.set_defaults(handler=_assign)
     revoke = commands.add_parser(
         "revoke", help="revoke a specialist's certificate (lost laptop, person left)"
@@ -77,6 +82,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing.add_argument("--db", help="SQLAlchemy URL of the office database")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_visits)
+    from ietp_desktop.cli import office_console_cmd
+
+    office_console_cmd.register(commands)
 
 
 def _office_secret() -> str | None:
@@ -84,9 +92,14 @@ def _office_secret() -> str | None:
 
 
 def _init(args: argparse.Namespace) -> int:
-    info = setup.init_office(args.office_dir, args.name, _office_secret(), args.db)
+    secret = _office_secret()
+    info = setup.init_office(args.office_dir, args.name, secret, args.db)
     print(f"office '{info.name}' created in {args.office_dir}")
     print(f"  CA fingerprint (compare it when a specialist enrols): {info.ca_fingerprint}")
+    from ietp_desktop.office.console.tls import issue_server_certificate
+
+    tls = issue_server_certificate(args.office_dir, None, secret)
+    print(f"  TLS certificate for the office server: {', '.join(tls.hosts)} ({tls.certificate})")
     if not info.keys_encrypted:
         print(f"  warning: the office keys are not encrypted (set {OFFICE_PASSPHRASE_ENV})")
     return 0
@@ -136,6 +149,8 @@ def _import(args: argparse.Namespace) -> int:
 def _assign(args: argparse.Namespace) -> int:
     if not (args.factory or args.visit or args.form or args.rules):
         raise UserError("nothing to assign: give --factory, --visit, --form or --rules")
+    if args.out is None and not args.publish:
+        raise UserError("say where the bundle goes: --out FILE, --publish, or both")
     result = assignments.assign(
         args.office_dir,
         args.specialist,
@@ -143,11 +158,19 @@ def _assign(args: argparse.Namespace) -> int:
         args.visit,
         args.form,
         args.rules,
-        args.out,
+        args.out or _temporary_bundle(args.office_dir),
         office_passphrase=_office_secret(),
         db_url=args.db,
     )
-    print(f"wrote {result.path} for {result.specialist} (bundle {result.bundle_id})")
+    if args.publish:
+        from ietp_desktop.office.console.outbox import publish
+
+        published = publish(args.office_dir, result.path, args.specialist)
+        if args.out is None:
+            result.path.unlink()
+        print(f"published {published.name} for {result.specialist}'s next 'bundle fetch'")
+    if args.out is not None:
+        print(f"wrote {result.path} for {result.specialist} (bundle {result.bundle_id})")
     print(
         f"  {len(result.factories)} factories, {len(result.visits)} visits, "
         f"forms: {', '.join(result.forms) or '-'}, rule sets: {', '.join(result.rule_sets) or '-'}"
@@ -189,3 +212,11 @@ def _visits(args: argparse.Namespace) -> int:
         ],
     )
     return 0
+
+
+def _temporary_bundle(office_dir: Path) -> Path:
+    import uuid
+
+    folder = Path(office_dir) / "outbox"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f".new-{uuid.uuid4().hex}.ietpbundle"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ietp_desktop.domain.errors import NotFound, UserError
@@ -116,6 +116,10 @@ class Office:
             cert.public_bytes(serialization.Encoding.PEM),
         )
         return SigningIdentity(key, cert, [self.ca_cert])
+
+    def sign_certificate(self, builder: x509.CertificateBuilder) -> x509.Certificate:
+        """Sign a certificate the caller built (the office server's TLS certificate)."""
+        return builder.issuer_name(self.ca_cert.subject).sign(self._ca_key, hashes.SHA256())
 
 
 def create_office(office_dir: Path, office_name: str, passphrase: bytes | str | None) -> OfficeInfo:

@@ -513,3 +513,7 @@ class VisitOwner(Base):
     cert_sha256: Mapped[str | None] = mapped_column(String(64))
     origin: Mapped[str] = mapped_column(String(20))  # assigned | first-import
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+# The office's own tables share this metadata (one schema, one migration chain).
+from ietp_desktop.storage import office_models as _office_models  # noqa: E402, F401

@@ -5,7 +5,7 @@ printed in its column of the bilingual report) and visits.findings_issued (the h
 number ever given in the visit, so a deleted or merged finding's code is never given again).
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0007
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0005"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Office users, roles, console sessions, sign-in throttling and the office audit trail."""
