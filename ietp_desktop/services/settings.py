@@ -41,6 +41,7 @@ LAST_VISIT = _text("ui.last_visit")
 LAST_SECTION = _text("ui.last_section")
 LAST_ITEM = _text("ui.last_item")
 IDENTITY_OFFERED = _flag("ui.identity_offered")
+WINDOW_GEOMETRY = _text("ui.window_geometry")  # Qt's saveGeometry(), base64
 
 
 def read(db: Database, setting: Setting[T]) -> T:

@@ -19,6 +19,7 @@ from ietp_desktop.domain.outcome import Outcome
 from ietp_desktop.domain.rules import rule_set_sha256
 from ietp_desktop.i18n import tr
 from ietp_desktop.sync.wire.base import (
+    MAX_REF,
     Base64Text,
     Day,
     DayRateUsd,
@@ -114,6 +115,8 @@ class VisitWire(WireModel):
     completed_at: UtcTime | None = None
     signed_at: UtcTime | None = None
     created_at: UtcTime | None = None
+    findings_issued: Annotated[int, Field(ge=0, le=MAX_REF)] = 0
+    sample_seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
@@ -185,6 +188,8 @@ class FindingWire(WireModel):
     code: Annotated[Str10, Required]
     title: Str300 = ""
     description: LongText = ""
+    title_zh: Str300 = ""
+    description_zh: LongText = ""
     classification: Classification
     category: Category = Category.OTHER
     root_cause: Str60 = ""
@@ -245,6 +250,8 @@ class WorkerWire(WireModel):
     wage_type: WAGE_TYPES = "monthly"
     base_rate: Money | None = None
     region: Str80 = ""
+    in_sample: bool = True
+    aliases: Str2000 = ""
     time_records: Annotated[list[TimeRecordWire], Field(max_length=20_000)] = Field(
         default_factory=list
     )

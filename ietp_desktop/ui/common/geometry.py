@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QWidget
 if TYPE_CHECKING:  # the opening window is placed before the database layer is imported
     from ietp_desktop.storage.db import Database
 
-PREF_GEOMETRY = "ui.window_geometry"
 COMFORTABLE = QSize(1280, 820)
 # Below this much room the first opening is maximised: the status bar and bottom buttons of a
 # 1280×820 window would not fit a 768-pixel laptop screen.
@@ -37,7 +36,7 @@ def place_window(window: QWidget, db: Database | None) -> bool:
     if db is not None:
         from ietp_desktop.services import settings
 
-        stored = settings.get_preference(db, PREF_GEOMETRY)
+        stored = settings.read(db, settings.WINDOW_GEOMETRY)
     if stored and window.restoreGeometry(QByteArray.fromBase64(stored.encode("ascii"))):
         if window.isMaximized():
             return True
@@ -81,4 +80,4 @@ def remember_geometry(window: QWidget, db: Database) -> None:
 
     text = bytes(window.saveGeometry().toBase64().data()).decode("ascii")
     with contextlib.suppress(UserError):
-        settings.set_preference(db, PREF_GEOMETRY, text)
+        settings.write(db, (settings.WINDOW_GEOMETRY, text))
