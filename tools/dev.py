@@ -83,7 +83,7 @@ def test(extra: list[str]) -> int:
         steps = [
             [str(python), "-m", "ruff", "check", "ietp_desktop", "tests", "benchmarks", "tools"],
             [str(python), "-m", "ruff", "format", "--check", "ietp_desktop", "tests", "benchmarks"],
-            [str(python), "-m", "mypy", "ietp_desktop/domain"],
+            [str(python), "-m", "mypy", "ietp_desktop"],
             measure_domain,
             domain_fully_covered,
             [str(python.parent / "lint-imports")],

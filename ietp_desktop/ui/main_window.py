@@ -303,7 +303,7 @@ class MainWindow(QMainWindow):
         box.setWindowTitle(tr("Keyboard shortcuts"))
         box.setText(f"<table cellspacing='6'>{rows}</table>")
         box.open()
-        self.dialog = box  # type: ignore[assignment]
+        self.dialog = box
 
     # --- lists ----------------------------------------------------------------------------
 
@@ -531,8 +531,8 @@ class MainWindow(QMainWindow):
         QApplication.postEvent(self.menuBar(), QEvent(QEvent.Type.LayoutRequest))
         for entry in SHORTCUTS:
             self.actions_by_key[entry.action].setText(tr(entry.label))
-        for label, action in self.sync_actions.items():
-            action.setText(tr(label))
+        for source_text, action in self.sync_actions.items():
+            action.setText(tr(source_text))
         self.visit_model.retranslate()
         self.factory_model.retranslate()
         self._update_count()

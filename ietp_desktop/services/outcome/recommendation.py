@@ -59,12 +59,12 @@ def outcome_status(db: Database, visit_ref: str | int) -> OutcomeStatus:
             b.item_id for b in completion.blockers_in(session, visit) if b.kind == "required_item"
         )
         has_records = bool(session.scalar(select(func.count()).where(Worker.visit_id == visit.id)))
-    proposals = 0
+    open_proposals = 0
     if has_records:
-        from ietp_desktop.services.hours import records  # the analysis is heavy; only if needed
+        from ietp_desktop.services.hours import proposals  # the analysis is heavy; only if needed
 
-        proposals = len(records.proposed_findings(db, visit_ref))
-    return OutcomeStatus(True, required, proposals)
+        open_proposals = len(proposals.proposed_findings(db, visit_ref))
+    return OutcomeStatus(True, required, open_proposals)
 
 
 def _require_unsigned(visit: Visit) -> None:

@@ -10,6 +10,11 @@ from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QWidget
 from ietp_desktop.i18n import tr
 
 
+def to_date(value: QDate) -> date:
+    """A QDate as a date (PySide6 types `QDate.toPython()` as returning `object`)."""
+    return date(value.year(), value.month(), value.day())
+
+
 class OptionalDate(QWidget):
     sig_changed = Signal()
 
@@ -36,7 +41,7 @@ class OptionalDate(QWidget):
     def value(self) -> date | None:
         if self.unset.isChecked():
             return None
-        return self.edit.date().toPython()  # type: ignore[no-any-return]
+        return to_date(self.edit.date())
 
     def set_value(self, value: date | None) -> None:
         self.blockSignals(True)

@@ -25,6 +25,7 @@ from ietp_desktop.i18n import tr
 from ietp_desktop.services.hours import workers
 from ietp_desktop.services.hours.workers import WorkerInput, WorkerView
 from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.date_field import to_date
 from ietp_desktop.ui.common.user_errors import user_errors
 
 GENDER_LABELS = {"": "Not recorded", "female": "Female", "male": "Male"}
@@ -119,8 +120,8 @@ class WorkerDialog(QDialog):
         except InvalidOperation:
             raise UserError("Base rate {value} is not a number", value=text) from None
         hired: date | None = (
-            self.hire_date.date().toPython() if self.hired_known.isChecked() else None
-        )  # type: ignore[assignment]
+            to_date(self.hire_date.date()) if self.hired_known.isChecked() else None
+        )
         return WorkerInput(
             code=self.code.text(),
             name=self.name.text(),

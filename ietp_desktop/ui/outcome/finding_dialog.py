@@ -78,8 +78,8 @@ class RaiseFindingDialog(DraftDialog):
         self.classification.setCurrentIndex(self.classification.findData(suggested.value))
         self.category = QComboBox()
         self.category.setObjectName("finding_category")
-        for key, label in CATEGORY_LABELS.items():
-            self.category.addItem(tr(label), key.value)
+        for category, label in CATEGORY_LABELS.items():
+            self.category.addItem(tr(label), category.value)
         self.category.setCurrentIndex(
             self.category.findData((item.category or Category.OTHER).value)
         )

@@ -96,7 +96,7 @@ class DetailsPage(QWidget):
                 field = tr(LABELS[name])
                 self.error.setText(tr("{field}: enter a number such as 1.5", field=field))
                 return
-            if value is not None and value < 0:  # type: ignore[operator]
+            if value is not None and value < 0:
                 self.error.setText(tr("{field}: cannot be negative", field=tr(LABELS[name])))
                 return
         if self._commit(name, value):

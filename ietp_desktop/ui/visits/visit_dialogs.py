@@ -23,6 +23,7 @@ from ietp_desktop.i18n import tr
 from ietp_desktop.services.dto import FactoryView, VisitSummary
 from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.storage.db import Database
+from ietp_desktop.ui.common.date_field import to_date
 from ietp_desktop.ui.common.user_errors import user_errors
 
 
@@ -131,7 +132,7 @@ class PlanVisitDialog(_Dialog):
     def _check(self) -> None:
         self.warning.setText(
             window_warning(
-                self.factory.window_opens, self.factory.window_closes, self.when.date().toPython()
+                self.factory.window_opens, self.factory.window_closes, to_date(self.when.date())
             )
         )
 
@@ -139,7 +140,7 @@ class PlanVisitDialog(_Dialog):
         planned = lifecycle.plan_visit(
             self.db,
             self.factory.id,
-            self.when.date().toPython(),
+            to_date(self.when.date()),
             specialist_name=self.specialist.text().strip(),
         )
         self.planned_uuid = planned.uuid
@@ -179,7 +180,7 @@ class ConfirmVisitDialog(_Dialog):
     def _check(self) -> None:
         self.warning.setText(
             window_warning(
-                self.visit.window_opens, self.visit.window_closes, self.agreed.date().toPython()
+                self.visit.window_opens, self.visit.window_closes, to_date(self.agreed.date())
             )
         )
 
@@ -187,8 +188,8 @@ class ConfirmVisitDialog(_Dialog):
         lifecycle.confirm_visit(
             self.db,
             self.visit.uuid,
-            self.agreed.date().toPython(),
-            self.announced.date().toPython(),
+            to_date(self.agreed.date()),
+            to_date(self.announced.date()),
         )
         return tr("Visit {visit} confirmed", visit=self.visit.short_id)
 

@@ -28,17 +28,17 @@ class PageStack(QStackedWidget):
             return None
         return self._pages.get(id(widget), widget)
 
-    def widget(self, index: int) -> QWidget | None:  # type: ignore[override]
+    def widget(self, index: int) -> QWidget | None:
         return self._page(super().widget(index))
 
-    def currentWidget(self) -> QWidget | None:  # type: ignore[override]
+    def currentWidget(self) -> QWidget | None:
         return self._page(super().currentWidget())
 
-    def indexOf(self, page: QWidget | None) -> int:  # type: ignore[override]
+    def indexOf(self, page: QWidget | None) -> int:
         for index in range(self.count()):
             if self.widget(index) is page:
                 return index
         return -1
 
-    def setCurrentWidget(self, page: QWidget) -> None:  # type: ignore[override]
+    def setCurrentWidget(self, page: QWidget) -> None:
         self.setCurrentIndex(self.indexOf(page))

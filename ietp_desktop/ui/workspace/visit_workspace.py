@@ -128,8 +128,8 @@ class VisitWorkspace(QWidget):
         ]
         self.extra_pages += load_optional_pages(context, self)
         self.extra_pages.append(self.closing_page)
-        for page in self.extra_pages:
-            self.stack.add_page(page)
+        for extra in self.extra_pages:
+            self.stack.add_page(extra)
         self.dirty: set[int] = set()
 
         splitter = QSplitter(self)
@@ -369,9 +369,9 @@ class VisitWorkspace(QWidget):
             entry.setText(f"{page.title()}\n    {state}")
             entry.setIcon(_dot(STATE_COLOURS[key]))
             entry.setData(Qt.ItemDataRole.UserRole, key)
-        for offset, page in enumerate(self.extra_pages):
+        for offset, extra in enumerate(self.extra_pages):
             entry = self.nav.item(len(self.section_pages) + offset)
-            entry.setText(page.title())  # type: ignore[attr-defined]
+            entry.setText(extra.title())  # type: ignore[attr-defined]
             entry.setIcon(_dot(STATE_COLOURS["page"]))
 
     # --- navigation ---------------------------------------------------------------------
@@ -387,7 +387,7 @@ class VisitWorkspace(QWidget):
             page.ensure_built()
         else:
             self.dirty.discard(index)
-            page.refresh()  # type: ignore[attr-defined]
+            _refresh(page)
         self._lock_page(page)
         self.stack.setCurrentIndex(index)
         if isinstance(page, SectionPage):
@@ -448,8 +448,8 @@ class VisitWorkspace(QWidget):
             if page.section.id == section_id:
                 self.go_to_page(index)
                 return True
-        for offset, page in enumerate(self.extra_pages):
-            if section_id == f"page:{type(page).__name__}":
+        for offset, extra in enumerate(self.extra_pages):
+            if section_id == f"page:{type(extra).__name__}":
                 self.go_to_page(len(self.section_pages) + offset)
                 return True
         return False
@@ -461,10 +461,9 @@ class VisitWorkspace(QWidget):
             return False
         self.go_to_section(section.id)
         row = self._row(item_id)
-        if row is None or not row.isVisibleTo(self.stack.currentWidget()):
-            return False
         page = self.stack.currentWidget()
-        assert isinstance(page, SectionPage)
+        if row is None or not isinstance(page, SectionPage) or not row.isVisibleTo(page):
+            return False
         page.ensureWidgetVisible(row, 0, 40)
         row.editor.focus_target().setFocus(Qt.FocusReason.ShortcutFocusReason)
         self._set_current(item_id)
@@ -520,7 +519,7 @@ class VisitWorkspace(QWidget):
         current = self.stack.currentIndex()
         for index in range(len(self.section_pages), self.stack.count()):
             if index == current:
-                self.stack.widget(index).refresh(changes)  # type: ignore[attr-defined]
+                _refresh(self.stack.widget(index), changes)
             else:
                 self.dirty.add(index)
         self._update_lock()
@@ -552,8 +551,15 @@ class VisitWorkspace(QWidget):
             self._show_banner()
         for page in self.section_pages:
             page.retranslate()
-        for page in self.extra_pages:
-            retranslate = getattr(page, "retranslate", None)
+        for extra in self.extra_pages:
+            retranslate = getattr(extra, "retranslate", None)
             if callable(retranslate):
                 retranslate()
         self._update_nav()
+
+
+def _refresh(page: QWidget | None, changes: Changes = Changes.ALL) -> None:
+    """Every workspace page besides the checklist sections has `refresh(changes)`."""
+    refresh = getattr(page, "refresh", None)
+    if callable(refresh):
+        refresh(changes)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.services.hours import proposals, records
-from ietp_desktop.services.outcome import findings
+from ietp_desktop.services.outcome import findings, recommendation
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import ProposalDecision, Visit
@@ -98,3 +98,15 @@ def test_accepting_a_proposal_is_all_or_nothing(
     assert first.key in {p.key for p in still_open}
     accepted = proposals.accept_proposal(db, started_visit, first)  # and it can be accepted
     assert [f.code for f in load_detail(db, started_visit).findings] == [*before, accepted.code]
+
+
+def test_the_outcome_stays_provisional_while_proposals_from_the_records_are_open(
+    db: Database, started_visit: str, tmp_path: Path
+) -> None:
+    imported(db, started_visit, tmp_path)
+    open_now = proposals.proposed_findings(db, started_visit)
+    assert open_now
+    status = recommendation.outcome_status(db, started_visit)
+    assert status.provisional and status.proposals_open == len(open_now)
+    proposals.dismiss_proposal(db, started_visit, open_now[0], "seen in the payroll")
+    assert recommendation.outcome_status(db, started_visit).proposals_open == len(open_now) - 1
