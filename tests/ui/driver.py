@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -23,6 +24,7 @@ from ietp_desktop.ui.checklist.item_editors import (
 )
 from ietp_desktop.ui.checklist.item_row import ItemRow
 from ietp_desktop.ui.checklist.section_page import SectionPage
+from ietp_desktop.ui.common import operations
 from ietp_desktop.ui.main_window import MainWindow
 from ietp_desktop.ui.workspace.visit_workspace import VisitWorkspace
 
@@ -137,9 +139,20 @@ def visit_in_progress(db: Database) -> str:
 
 def activate(window: QWidget) -> None:
     """Make the window active, so shortcuts and focus behave as on a desktop."""
-    window.windowHandle().requestActivate()
-    QApplication.processEvents()
-    assert QApplication.activeWindow() is window
+    for _ in range(500):
+        window.raise_()
+        window.activateWindow()
+        window.windowHandle().requestActivate()
+        QApplication.processEvents()
+        if QApplication.activeWindow() is window and not operations.busy():
+            return
+        QTest.qWait(10)
+    active = QApplication.activeWindow()
+    raise AssertionError(
+        f"{window!r} is not active: {active!r} is"
+        f" (visible {active.isVisible() if active else None}, label"
+        f" {getattr(active, 'labelText', lambda: '')()!r}); operations running: {operations.busy()}"
+    )
 
 
 def open_in_window(qtbot: QtBot, db: Database, uuid: str) -> tuple[MainWindow, VisitWorkspace]:

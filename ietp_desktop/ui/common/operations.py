@@ -151,6 +151,8 @@ class Operation(Generic[T]):
             self.dialog = QProgressDialog(label, button, 0, 1000, parent)
             self.dialog.setObjectName("operation_progress")
             self.dialog.setWindowModality(Qt.WindowModality.NonModal)
+            # Typing goes on in the window while the work runs: the dialog never takes focus.
+            self.dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
             self.dialog.setMinimumDuration(300)
             self.dialog.setAutoClose(True)
             if cancellable:
@@ -187,6 +189,7 @@ class Operation(Generic[T]):
         if self.dialog is not None and shiboken6.isValid(self.dialog):
             self.dialog.setValue(1000)
             self.dialog.close()
+            self.dialog.deleteLater()  # one per operation: they would pile up on the page
         if outcome.error is None and self.changes and self._announcer_alive():
             assert self.announce_to is not None
             self.announce_to.announce(self.changes)
@@ -214,6 +217,11 @@ class Operation(Generic[T]):
         if target is None:
             return False
         return not isinstance(target, QObject) or shiboken6.isValid(target)
+
+
+def busy() -> bool:
+    """Whether any operation is still running (tests wait on this before driving the window)."""
+    return bool(_running)
 
 
 def run_op(
