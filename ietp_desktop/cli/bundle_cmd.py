@@ -24,7 +24,9 @@ def passphrase(env: str, prompt: str, *, required: bool) -> str | None:
     if sys.stdin.isatty():
         return getpass.getpass(prompt)
     if required:
-        raise UserError(f"a passphrase is needed: set {env} or run the command in a terminal")
+        raise UserError(
+            "a passphrase is needed: set {env} or run the command in a terminal", env=env
+        )
     return None
 
 

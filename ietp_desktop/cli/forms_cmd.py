@@ -35,7 +35,7 @@ def _check(args: argparse.Namespace) -> int:
     try:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read {args.file}: {exc}") from exc
+        raise UserError("cannot read {file}: {reason}", file=args.file, reason=exc) from exc
     form = parse_form(text, args.file.name)
     print(f"{args.file.name}: form {form.form_id} {form.version}, {len(form.items())} items, ok")
     return 0

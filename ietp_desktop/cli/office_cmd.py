@@ -142,7 +142,7 @@ def _import(args: argparse.Namespace) -> int:
         if outcome.receipt:
             print(f"  receipt: {outcome.receipt}")
     if failed:
-        raise UserError(f"{failed} of {len(outcomes)} bundles refused")
+        raise UserError("{failed} of {count} bundles refused", failed=failed, count=len(outcomes))
     return 0
 
 

@@ -128,7 +128,10 @@ def _new_password(prompt: str) -> str:
     if value:
         return value
     if not sys.stdin.isatty():
-        raise UserError(f"a password is needed: set {USER_PASSWORD_ENV} or run in a terminal")
+        raise UserError(
+            "a password is needed: set {env} or run in a terminal",
+            env=USER_PASSWORD_ENV,
+        )
     first = getpass.getpass(prompt)
     if getpass.getpass("Again: ") != first:
         raise UserError("the two passwords differ")
@@ -234,11 +237,13 @@ def _specialist_revoke(args: argparse.Namespace) -> int:
         ]
         matches = [r for r in matches if r.state != "revoked"] or matches
         if not matches:
-            raise UserError(f"no certificate of this office matches '{args.who}'")
+            raise UserError("no certificate of this office matches '{who}'", who=args.who)
         if len(matches) > 1:
             raise UserError(
-                f"'{args.who}' matches {len(matches)} certificates; give the fingerprint "
-                f"({', '.join(m.fingerprint[:16] for m in matches)})"
+                "'{who}' matches {count} certificates; give the fingerprint ({names})",
+                who=args.who,
+                count=len(matches),
+                names=", ".join(m.fingerprint[:16] for m in matches),
             )
         revoked = specialists.revoke(
             args.office_dir, database, matches[0].fingerprint, args.reason, actor=cli_actor()

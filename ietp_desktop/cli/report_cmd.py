@@ -58,12 +58,21 @@ def _read_passphrase(args: argparse.Namespace) -> str:
         try:
             text = Path(args.passphrase_file).read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise UserError(f"passphrase file {args.passphrase_file} does not exist") from None
+            raise UserError(
+                "passphrase file {passphrase_file} does not exist",
+                passphrase_file=args.passphrase_file,
+            ) from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(f"cannot read passphrase file {args.passphrase_file}: {exc}") from exc
+            raise UserError(
+                "cannot read passphrase file {passphrase_file}: {reason}",
+                passphrase_file=args.passphrase_file,
+                reason=exc,
+            ) from exc
         lines = text.splitlines()
         if not lines or not lines[0]:
-            raise UserError(f"passphrase file {args.passphrase_file} is empty")
+            raise UserError(
+                "passphrase file {passphrase_file} is empty", passphrase_file=args.passphrase_file
+            )
         return lines[0]
     if not sys.stdin.isatty():
         raise UserError(

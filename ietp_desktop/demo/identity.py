@@ -115,7 +115,9 @@ def seed_demo_identity(result: DemoResult, today: date | None = None) -> list[st
     try:
         made = factories.list_factories(db)
         if len(made) < 2:
-            raise UserError(f"{data_dir} holds no demo factories to sign visits for")
+            raise UserError(
+                "{data_dir} holds no demo factories to sign visits for", data_dir=data_dir
+            )
         signer = reports.unlock_signer(db, DEMO_PASSPHRASE)
 
         def sign(uuid: str) -> None:

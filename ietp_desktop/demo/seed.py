@@ -186,7 +186,9 @@ def seed_demo_visits(data_dir: Path, today: date | None = None) -> DemoResult:
     today = today or date.today()
     db = open_workspace(data_dir, actor="demo")
     if factories.list_factories(db):
-        raise UserError(f"{data_dir} already holds data; choose an empty folder for the demo")
+        raise UserError(
+            "{data_dir} already holds data; choose an empty folder for the demo", data_dir=data_dir
+        )
     made = []
     for offset, data in zip((75, 100, 140, 80, 170), FACTORIES, strict=True):
         seal = today - timedelta(days=offset)

@@ -67,7 +67,7 @@ def coerce_answer(item: Item, raw: object) -> AnswerValue:
 
 
 def _fail(item: Item, detail: str) -> ValidationFailed:
-    return ValidationFailed(f"item {item.id}: {detail}")
+    return ValidationFailed("item {id}: {detail}", id=item.id, detail=detail)
 
 
 def _match_choice(item: Item, raw: str) -> str:

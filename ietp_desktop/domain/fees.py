@@ -35,9 +35,11 @@ def fee_note(
 ) -> FeeNote:
     """`add_working_days(start, n)` skips weekends and the rule set's public holidays."""
     if man_days <= 0:
-        raise ValidationFailed(f"man-days must be more than 0 (got {man_days}).")
+        raise ValidationFailed("man-days must be more than 0 (got {man_days}).", man_days=man_days)
     if day_rate_usd < 0:
-        raise ValidationFailed(f"the day rate cannot be negative (got {day_rate_usd} USD).")
+        raise ValidationFailed(
+            "the day rate cannot be negative (got {day_rate_usd} USD).", day_rate_usd=day_rate_usd
+        )
     uncapped = (man_days * day_rate_usd).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     due = (
         add_working_days(invoice_received_on, PAYMENT_WORKING_DAYS) if invoice_received_on else None

@@ -31,7 +31,7 @@ def add_working_days(start: date, n: int, rules: RuleSet) -> date:
     """The n-th working day after `start` (the count starts the day after; n = 0 gives
     `start`). Used for due dates such as "15 working days after receipt"."""
     if n < 0:
-        raise UserError(f"a number of working days cannot be negative (got {n})")
+        raise UserError("a number of working days cannot be negative (got {n})", n=n)
     day = start
     while n:
         day += _DAY

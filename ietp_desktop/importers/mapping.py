@@ -300,7 +300,9 @@ def load_mapping(path: Path, known_fields: dict[str, tuple[str, ...]]) -> Column
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"{path.name}: cannot read the column mapping: {exc}") from None
+        raise UserError(
+            "{path}: cannot read the column mapping: {reason}", path=path.name, reason=exc
+        ) from None
     return mapping_from_dict(data, known_fields, path.name)
 
 
@@ -312,30 +314,38 @@ def mapping_from_dict(
         extra = {k: v for k, v in data.items() if k != "fields"}
         data = data["fields"]
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise UserError(f"{name}: a column mapping is an object of field: column header")
+        raise UserError("{name}: a column mapping is an object of field: column header", name=name)
     known = set(known_fields) | (set(PUNCH_FIELDS) if "in_1" in known_fields else set())
     constants = extra.pop("constants", {}) or {}
     if not isinstance(constants, dict) or not all(isinstance(v, str) for v in constants.values()):
-        raise UserError(f'{name}: "constants" is an object of field: value')
+        raise UserError('{name}: "constants" is an object of field: value', name=name)
     unknown = sorted((set(data) | set(constants)) - known)
     if unknown:
         raise UserError(
-            f"{name}: unknown field {unknown[0]!r} in the column mapping "
-            f"(fields: {', '.join(known_fields)})"
+            "{name}: unknown field {unknown!r} in the column mapping (fields: {names})",
+            name=name,
+            unknown=unknown[0],
+            names=", ".join(known_fields),
         )
     layout = extra.pop("layout", None)
     if layout is not None and layout not in LAYOUT_NAMES:
-        raise UserError(f"{name}: unknown layout {layout!r} (layouts: {', '.join(LAYOUT_NAMES)})")
+        raise UserError(
+            "{name}: unknown layout {layout!r} (layouts: {names})",
+            name=name,
+            layout=layout,
+            names=", ".join(LAYOUT_NAMES),
+        )
     sheet = extra.pop("sheet", None)
     rows = extra.pop("header_rows", []) or []
     if not isinstance(rows, list) or not all(isinstance(r, int) and r > 0 for r in rows):
-        raise UserError(f'{name}: "header_rows" is a list of row numbers, e.g. [3, 4]')
+        raise UserError('{name}: "header_rows" is a list of row numbers, e.g. [3, 4]', name=name)
     if sheet is not None and not isinstance(sheet, str):
-        raise UserError(f'{name}: "sheet" is a sheet name')
+        raise UserError('{name}: "sheet" is a sheet name', name=name)
     if extra:
         raise UserError(
-            f"{name}: unknown key {sorted(extra)[0]!r} (keys: layout, sheet, header_rows, "
-            f"fields, constants)"
+            "{name}: unknown key {keys!r} (keys: layout, sheet, header_rows, fields, constants)",
+            name=name,
+            keys=sorted(extra)[0],
         )
     return ColumnMapping(
         dict(data),

@@ -62,7 +62,9 @@ def downscale(
             img.save(out, "JPEG", quality=quality)
             return PreparedImage(out.getvalue(), img.width, img.height)
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise UserError(f"{what} is not a readable PNG or JPEG image ({exc})") from exc
+        raise UserError(
+            "{what} is not a readable PNG or JPEG image ({reason})", what=what, reason=exc
+        ) from exc
 
 
 def downscale_all(

@@ -123,13 +123,15 @@ def _identity_from_p12(signer_p12: Path | bytes, passphrase: bytes) -> SigningId
         try:
             data = Path(signer_p12).read_bytes()
         except FileNotFoundError as exc:
-            raise NotFound(f"specialist key file {what} does not exist") from exc
+            raise NotFound("specialist key file {what} does not exist", what=what) from exc
     try:
         key, cert, others = pkcs12.load_key_and_certificates(data, passphrase)
     except ValueError as exc:
-        raise UserError(f"wrong passphrase for {what} (or it is not a PKCS#12 key file)") from exc
+        raise UserError(
+            "wrong passphrase for {what} (or it is not a PKCS#12 key file)", what=what
+        ) from exc
     if cert is None or not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
-        raise UserError(f"{what} holds no RSA or EC signing key with its certificate")
+        raise UserError("{what} holds no RSA or EC signing key with its certificate", what=what)
     return SigningIdentity(key, cert, list(others))
 
 
@@ -238,12 +240,12 @@ def sign_pdf_with_identity(
     try:
         source = Path(src).read_bytes()
     except FileNotFoundError as exc:
-        raise NotFound(f"report {src} does not exist") from exc
+        raise NotFound("report {src} does not exist", src=src) from exc
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(source), strict=False)
         last_page = int(writer.root["/Pages"]["/Count"]) - 1
     except (PdfError, KeyError, ValueError) as exc:
-        raise UserError(f"{src} is not a readable PDF ({exc})") from exc
+        raise UserError("{src} is not a readable PDF ({reason})", src=src, reason=exc) from exc
     lines = stamp_lines(
         language,
         signer_name=signer_name,
@@ -337,7 +339,9 @@ def _trust_roots(trusted_ca_pem: bytes | None) -> list[x509.Certificate]:
         for _type, _headers, der in pem.unarmor(trusted_ca_pem, multiple=True):
             roots.append(x509.Certificate.load(der))
     except (ValueError, TypeError) as exc:
-        raise UserError(f"the office CA file is not a PEM certificate ({exc})") from exc
+        raise UserError(
+            "the office CA file is not a PEM certificate ({reason})", reason=exc
+        ) from exc
     if not roots:
         raise UserError("the office CA file holds no certificate")
     return roots
@@ -349,14 +353,14 @@ def verify_pdf(path: Path, trusted_ca_pem: bytes | None) -> SignatureVerdict:
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError as exc:
-        raise NotFound(f"{path} does not exist") from exc
+        raise NotFound("{path} does not exist", path=path) from exc
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = reader.embedded_regular_signatures
     except (PdfError, KeyError, ValueError, TypeError) as exc:
         return _damaged(path, exc)
     if not embedded:
-        raise UserError(f"{Path(path).name} has no digital signature")
+        raise UserError("{name} has no digital signature", name=Path(path).name)
     context = ValidationContext(
         trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail"
     )

@@ -98,9 +98,13 @@ def _check_writable_dir(data_dir: Path) -> None:
     try:
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
-        raise UserError(f"cannot create the data folder {data_dir}: {exc.strerror}") from exc
+        raise UserError(
+            "cannot create the data folder {data_dir}: {reason}",
+            data_dir=data_dir,
+            reason=exc.strerror,
+        ) from exc
     if not os.access(data_dir, os.W_OK | os.X_OK):
-        raise UserError(f"the data folder {data_dir} is not writable")
+        raise UserError("the data folder {data_dir} is not writable", data_dir=data_dir)
     owner_only(data_dir)
 
 
@@ -136,8 +140,10 @@ def _check_readable_sqlite(path: Path) -> None:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
         raise UserError(
-            f"{path} is not a readable database ({exc}); restore it from the backups folder "
-            f"beside it, or move it away to start afresh"
+            "{path} is not a readable database ({reason}); restore it from "
+            "the backups folder beside it, or move it away to start afresh",
+            path=path,
+            reason=exc,
         ) from exc
 
 
@@ -172,7 +178,11 @@ def open_url(
                 conn.execute(text("SELECT 1"))
     except DatabaseError as exc:
         engine.dispose()
-        raise UserError(f"cannot open the database {location}: {exc.orig or exc}") from exc
+        raise UserError(
+            "cannot open the database {location}: {reason}",
+            location=location,
+            reason=exc.orig or exc,
+        ) from exc
     except UserError:
         engine.dispose()
         raise

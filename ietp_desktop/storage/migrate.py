@@ -80,11 +80,17 @@ def upgrade_to_head(engine: Engine, *, backup_dir: Path | None = None) -> Path |
         known = {rev.revision for rev in script.walk_revisions()}
         if current not in known:
             raise UserError(
-                f"the database {location} was written by a newer version of IETP PV Desktop "
-                f"(schema {current}); install the newer program to open it"
+                "the database {location} was written by a newer version of "
+                "IETP PV Desktop (schema {current}); install the newer "
+                "program to open it",
+                location=location,
+                current=current,
             )
     elif inspect(engine).get_table_names():
-        raise UserError(f"{location} is not an IETP PV Desktop database (it has no schema version)")
+        raise UserError(
+            "{location} is not an IETP PV Desktop database (it has no schema version)",
+            location=location,
+        )
     backup = None
     if current is not None and backup_dir is not None and engine.url.get_backend_name() == "sqlite":
         backup = _backup_sqlite(engine, backup_dir, current)

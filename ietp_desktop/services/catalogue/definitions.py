@@ -53,8 +53,12 @@ def install_form_text(session: Session, text: str, source: str) -> DefinitionRef
         ).first()
         if clash is not None:
             raise UserError(
-                f"{source}: form {form.form_id} version {form.version} is already installed "
-                f"with different content; give the changed form a new version"
+                "{source}: form {form_id} version {version} is already "
+                "installed with different content; give the changed form a "
+                "new version",
+                source=source,
+                form_id=form.form_id,
+                version=form.version,
             )
         session.add(
             FormDefinition(
@@ -84,7 +88,7 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read {path}: {exc}") from exc
+        raise UserError("cannot read {path}: {reason}", path=path, reason=exc) from exc
 
 
 def install_shipped_definitions(db: Database) -> list[DefinitionRef]:
@@ -111,7 +115,7 @@ def latest_form_sha(session: Session, form_id: str = DEFAULT_FORM_ID) -> str:
         )
     ).all()
     if not rows:
-        raise NotFound(f"no checklist form {form_id!r} is installed")
+        raise NotFound("no checklist form {form_id!r} is installed", form_id=form_id)
     return str(max(rows, key=lambda row: _version_key(row.version)).sha256)
 
 
@@ -126,7 +130,7 @@ def form_by_sha(session: Session, sha256: str) -> Form:
     if sha256 not in _FORMS:
         definition = session.get(FormDefinition, sha256)
         if definition is None:
-            raise NotFound(f"checklist form {sha256[:12]} is not installed")
+            raise NotFound("checklist form {sha256} is not installed", sha256=sha256[:12])
         _FORMS[sha256] = parse_form(definition.content, definition.source)
     return _FORMS[sha256]
 
@@ -135,7 +139,7 @@ def rules_by_sha(session: Session, sha256: str) -> RuleSet:
     if sha256 not in _RULES:
         definition = session.get(RuleSetDefinition, sha256)
         if definition is None:
-            raise NotFound(f"rule set {sha256[:12]} is not installed")
+            raise NotFound("rule set {sha256} is not installed", sha256=sha256[:12])
         _RULES[sha256] = parse_rule_set(definition.content, definition.source)
     return _RULES[sha256]
 

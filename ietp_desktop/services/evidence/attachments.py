@@ -44,9 +44,13 @@ def prepare_image(source: Path) -> PreparedImage:
     try:
         raw = source.read_bytes()
     except OSError as exc:
-        raise UserError(f"cannot read {source}: {exc.strerror}") from exc
+        raise UserError(
+            "cannot read {source}: {reason}", source=source, reason=exc.strerror
+        ) from exc
     if len(raw) > MAX_FILE_BYTES:
-        raise ValidationFailed(f"{source.name} is larger than {MAX_FILE_BYTES // 2**20} MB")
+        raise ValidationFailed(
+            "{source} is larger than {limit} MB", source=source.name, limit=MAX_FILE_BYTES // 2**20
+        )
     original_sha = hashlib.sha256(raw).hexdigest()
     try:
         with Image.open(io.BytesIO(raw)) as opened:
@@ -69,7 +73,9 @@ def prepare_image(source: Path) -> PreparedImage:
                 width, height = image.size
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
         raise ValidationFailed(
-            f"{source.name} is not a photo this program can read ({exc})"
+            "{source} is not a photo this program can read ({reason})",
+            source=source.name,
+            reason=exc,
         ) from exc
     return PreparedImage(
         data=data,
@@ -89,7 +95,9 @@ def _store_file(db: Database, prepared: PreparedImage) -> None:
             atomic_write_bytes(target, prepared.data)
         except OSError as exc:
             raise UserError(
-                f"could not store the photo in {target.parent}: {exc.strerror}"
+                "could not store the photo in {parent}: {reason}",
+                parent=target.parent,
+                reason=exc.strerror,
             ) from exc
 
 
@@ -167,7 +175,7 @@ def add_photo(
 def _attachment(session: Session, visit: Visit, attachment_id: int) -> Attachment:
     attachment = session.get(Attachment, attachment_id)
     if attachment is None or attachment.visit_id != visit.id:
-        raise NotFound(f"no photo {attachment_id} in this visit")
+        raise NotFound("no photo {attachment_id} in this visit", attachment_id=attachment_id)
     return attachment
 
 

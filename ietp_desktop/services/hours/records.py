@@ -561,7 +561,9 @@ def _bulk_insert(
 def _worker_id(lookup: dict[str, Worker], code: str, file: str) -> int:
     worker = lookup.get(code)
     if worker is None:
-        raise UserError(f"{file}: worker {code} is no longer in the sample; preview again")
+        raise UserError(
+            "{file}: worker {code} is no longer in the sample; preview again", file=file, code=code
+        )
     return worker.id
 
 
@@ -635,8 +637,9 @@ def _rows(
 def visit_rules(session: Session, visit: Visit) -> RuleSet:
     if not visit.rule_set_sha256:
         raise UserError(
-            f"visit {short_id(visit.uuid)} has no rule set for hours and wages; install one "
-            f"in forms/rules and plan the visit again"
+            "visit {visit} has no rule set for hours and wages; install one "
+            "in forms/rules and plan the visit again",
+            visit=short_id(visit.uuid),
         )
     return definitions.rules_by_sha(session, visit.rule_set_sha256)
 

@@ -197,10 +197,15 @@ def _check_unique(session: Session, visit: Visit, data: WorkerInput, own_id: int
         if other.id == own_id:
             continue
         if other.code == data.code:
-            raise ValidationFailed(f"{label}: the sample already has a worker {data.code}")
+            raise ValidationFailed(
+                "{label}: the sample already has a worker {code}", label=label, code=data.code
+            )
         if data.employee_no and data.employee_no == other.employee_no:
             raise ValidationFailed(
-                f"{label}: employee number {data.employee_no} is already {other.code}"
+                "{label}: employee number {employee_no} is already {code}",
+                label=label,
+                employee_no=data.employee_no,
+                code=other.code,
             )
 
 
@@ -244,7 +249,9 @@ def resolve_worker(session: Session, visit: Visit, ref: str | int) -> Worker:
     if worker is None and text.isdigit():
         worker = session.scalars(query.where(Worker.id == int(text))).first()
     if worker is None:
-        raise NotFound(f"visit {short_id(visit.uuid)} has no sampled worker {text!r}")
+        raise NotFound(
+            "visit {visit} has no sampled worker {text!r}", visit=short_id(visit.uuid), text=text
+        )
     return worker
 
 

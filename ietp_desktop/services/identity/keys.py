@@ -90,7 +90,7 @@ def import_identity(
 def unlock(identity: SpecialistIdentity, passphrase: str) -> SigningIdentity:
     """The key, unlocked in memory; a wrong passphrase raises UserError naming the key file."""
     if not passphrase:
-        raise UserError(f"type the passphrase of {identity.pkcs12_path}")
+        raise UserError("type the passphrase of {pkcs12_path}", pkcs12_path=identity.pkcs12_path)
     check_can_sign(identity.certificate)
     return identity.unlock(passphrase)
 

@@ -131,7 +131,10 @@ def list_cap_lines(db: Database, visit_ref: str | int) -> list[CapLine]:
 def check_status(status: str, where: str) -> None:
     if status not in CAP_STATUSES:
         raise ValidationFailed(
-            f"{where}: status {status!r} is not one of {', '.join(CAP_STATUSES)}"
+            "{where}: status {status!r} is not one of {names}",
+            where=where,
+            status=status,
+            names=", ".join(CAP_STATUSES),
         )
 
 
@@ -141,8 +144,10 @@ def _action(
     finding = resolve_finding(session, visit, finding_ref)
     if finding.corrective_action is None:
         raise NotFound(
-            f"visit {short_id(visit.uuid)}: finding {finding.code} is a "
-            f"{finding.classification.replace('_', ' ')} and has no CAP line"
+            "visit {visit}: finding {code} is a {classification} and has no CAP line",
+            visit=short_id(visit.uuid),
+            code=finding.code,
+            classification=finding.classification.replace("_", " "),
         )
     return finding, finding.corrective_action
 
@@ -171,7 +176,8 @@ def update_cap_line(
             check_status(changes.status, f"visit {short_id(visit.uuid)}, CAP line {finding.code}")
         if changes.responsible is not None and len(changes.responsible.strip()) > 120:
             raise ValidationFailed(
-                f"CAP line {finding.code}: the responsible person is longer than 120 characters"
+                "CAP line {code}: the responsible person is longer than 120 characters",
+                code=finding.code,
             )
         apply_changes(action, changes)
         session.flush()
@@ -190,9 +196,15 @@ def _store_attachment(db: Database, session: Session, visit: Visit, source: Path
         try:
             data = source.read_bytes()
         except OSError as exc:
-            raise UserError(f"cannot read {source}: {exc.strerror}") from exc
+            raise UserError(
+                "cannot read {source}: {reason}", source=source, reason=exc.strerror
+            ) from exc
         if len(data) > MAX_FILE_BYTES:
-            raise ValidationFailed(f"{source.name} is larger than {MAX_FILE_BYTES // 2**20} MB")
+            raise ValidationFailed(
+                "{source} is larger than {limit} MB",
+                source=source.name,
+                limit=MAX_FILE_BYTES // 2**20,
+            )
         original = hashlib.sha256(data).hexdigest()
     sha = hashlib.sha256(data).hexdigest()
     target = Path(attachment_path(db, sha))
@@ -201,7 +213,12 @@ def _store_attachment(db: Database, session: Session, visit: Visit, source: Path
         try:
             atomic_write_bytes(target, data)
         except OSError as exc:
-            raise UserError(f"could not store {source.name} in {target.parent}: {exc}") from exc
+            raise UserError(
+                "could not store {source} in {parent}: {reason}",
+                source=source.name,
+                parent=target.parent,
+                reason=exc,
+            ) from exc
     existing = session.scalars(
         select(Attachment).where(Attachment.visit_id == visit.id, Attachment.sha256 == sha)
     ).first()
@@ -254,7 +271,11 @@ def delete_remediation_record(db: Database, visit_ref: str | int, record_id: int
         visit = resolve_visit(session, visit_ref)
         record = session.get(RemediationRecord, record_id)
         if record is None or record.visit_id != visit.id:
-            raise NotFound(f"visit {short_id(visit.uuid)} has no remediation record {record_id}")
+            raise NotFound(
+                "visit {visit} has no remediation record {record_id}",
+                visit=short_id(visit.uuid),
+                record_id=record_id,
+            )
         session.delete(record)
 
 
@@ -279,9 +300,11 @@ def agree_cap(db: Database, visit_ref: str | int, by_name: str, on: date) -> Non
         visit = resolve_visit(session, visit_ref)
         label = f"visit {short_id(visit.uuid)}"
         if VisitStatus(visit.status).content_locked:
-            raise UserError(f"{label} is signed; open a new revision to change the CAP agreement")
+            raise UserError(
+                "{label} is signed; open a new revision to change the CAP agreement", label=label
+            )
         if not name:
-            raise ValidationFailed(f"{label}: say which senior manager agreed the CAP")
+            raise ValidationFailed("{label}: say which senior manager agreed the CAP", label=label)
         seniors = [
             a.name
             for a in session.scalars(
@@ -294,12 +317,18 @@ def agree_cap(db: Database, visit_ref: str | int, by_name: str, on: date) -> Non
         if name not in seniors:
             known = ", ".join(seniors) if seniors else "none is recorded yet"
             raise ValidationFailed(
-                f"{label}: {name} is not recorded as a senior manager at the closing meeting "
-                f"({known}); record the attendee first"
+                "{label}: {name} is not recorded as a senior manager at the "
+                "closing meeting ({known}); record the attendee first",
+                label=label,
+                name=name,
+                known=known,
             )
         if visit.visit_start and on < visit.visit_start:
             raise ValidationFailed(
-                f"{label}: the CAP cannot be agreed on {on}, before the visit ({visit.visit_start})"
+                "{label}: the CAP cannot be agreed on {on}, before the visit ({visit_start})",
+                label=label,
+                on=on,
+                visit_start=visit.visit_start,
             )
         visit.cap_agreed_by = name
         visit.cap_agreed_on = on

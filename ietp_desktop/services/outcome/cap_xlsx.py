@@ -244,7 +244,9 @@ def export_cap_xlsx(db: Database, visit_ref: str | int, out: Path) -> Path:
         visit = resolve_visit(session, visit_ref)
         findings = cap_findings(session, visit.id)
         if not findings:
-            raise UserError(f"visit {short_id(visit.uuid)} has no CAP line (no non-compliance)")
+            raise UserError(
+                "visit {visit} has no CAP line (no non-compliance)", visit=short_id(visit.uuid)
+            )
         workbook = build_cap_workbook(visit, findings)
         buffer = io.BytesIO()
         workbook.save(buffer)
@@ -252,7 +254,9 @@ def export_cap_xlsx(db: Database, visit_ref: str | int, out: Path) -> Path:
             out.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(out, buffer.getvalue())
         except OSError as exc:
-            raise UserError(f"could not write {out}: {exc.strerror or exc}") from exc
+            raise UserError(
+                "could not write {out}: {reason}", out=out, reason=exc.strerror or exc
+            ) from exc
         record_event(session, visit.id, "CorrectiveAction", "export", out.name)
     return out
 
@@ -286,44 +290,60 @@ def _check_package(path: Path) -> None:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise UserError(
-            f"{path.name} is {size:,} bytes; a CAP form is at most {MAX_FILE_BYTES:,}; "
-            "nothing was imported"
+            "{path} is {size:,} bytes; a CAP form is at most "
+            "{limit:,}; nothing was imported",
+            path=path.name,
+            size=size,
+            limit=MAX_FILE_BYTES,
         )
     try:
         with zipfile.ZipFile(path) as package:
             infos = package.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise UserError(
-            f"{path.name} is not an XLSX file or is damaged ({exc}); nothing was imported"
+            "{path} is not an XLSX file or is damaged ({reason}); nothing was imported",
+            path=path.name,
+            reason=exc,
         ) from exc
     unpacked = sum(info.file_size for info in infos)
     if len(infos) > MAX_PARTS or unpacked > MAX_UNPACKED_BYTES:
         raise UserError(
-            f"{path.name} unpacks to {unpacked:,} bytes in {len(infos)} parts; a CAP form is "
-            f"at most {MAX_UNPACKED_BYTES:,} bytes; nothing was imported"
+            "{path} unpacks to {unpacked:,} bytes in {count} parts; a CAP "
+            "form is at most {limit:,} bytes; nothing was "
+            "imported",
+            path=path.name,
+            unpacked=unpacked,
+            count=len(infos),
+            limit=MAX_UNPACKED_BYTES,
         )
     if any(info.filename.startswith("xl/externalLinks/") for info in infos):
         raise UserError(
-            f"{path.name} links to other workbooks or programs (external links or DDE); "
-            "remove the links and send the form again. Nothing was imported"
+            "{path} links to other workbooks or programs (external links or "
+            "DDE); remove the links and send the form again. Nothing was "
+            "imported",
+            path=path.name,
         )
 
 
 def _open(path: Path) -> Workbook:
     if not path.exists():
-        raise NotFound(f"{path} does not exist")
+        raise NotFound("{path} does not exist", path=path)
     _check_package(path)
     try:
         # formulas are read as formulas (and refused), never through their cached values
         return load_workbook(path, data_only=False, keep_links=False)
     except (zipfile.BadZipFile, OSError) as exc:
         raise UserError(
-            f"{path.name} is not an XLSX file or is damaged ({exc}); nothing was imported"
+            "{path} is not an XLSX file or is damaged ({reason}); nothing was imported",
+            path=path.name,
+            reason=exc,
         ) from exc
     except Exception as exc:  # openpyxl raises many kinds on a broken package
         raise UserError(
-            f"{path.name} cannot be read as a CAP form ({type(exc).__name__}: {exc}); "
-            "nothing was imported"
+            "{path} cannot be read as a CAP form ({kind}: {reason}); nothing was imported",
+            path=path.name,
+            kind=type(exc).__name__,
+            reason=exc,
         ) from exc
 
 
@@ -344,8 +364,10 @@ def _read_meta(workbook: Workbook, name: str) -> _Meta:
                 findings[str(row[2])] = int(str(row[1]))
             except (TypeError, ValueError):
                 raise UserError(
-                    f"{name}: the finding id {row[1]!r} in the hidden data sheet "
-                    "was changed; nothing was imported"
+                    "{name}: the finding id {row!r} in the hidden data sheet "
+                    "was changed; nothing was imported",
+                    name=name,
+                    row=row[1],
                 ) from None
         else:
             values[str(row[0])] = row[1] if len(row) > 1 else None
@@ -396,8 +418,11 @@ def _read_rows(
     seen: dict[str, int] = {}
     if sheet.max_row > FIRST_ROW + MAX_ROWS:
         raise UserError(
-            f"{name} has {sheet.max_row:,} rows; a CAP form has at most {MAX_ROWS:,} lines; "
-            "nothing was imported"
+            "{name} has {max_row:,} rows; a CAP form has at most {limit:,}"
+            " lines; nothing was imported",
+            name=name,
+            max_row=sheet.max_row,
+            limit=MAX_ROWS,
         )
     for number, row_cells in enumerate(
         sheet.iter_rows(min_row=FIRST_ROW, max_col=len(COLUMNS)),
@@ -420,9 +445,13 @@ def _read_rows(
         code = code.upper()
         if code not in known:
             raise UserError(
-                f"{name}, row {number}: finding {code!r} is not one of the findings this form "
-                f"was exported with ({', '.join(known) or 'none'}); the finding codes must not be "
-                "changed. Nothing was imported"
+                "{name}, row {number}: finding {code!r} is not one of the "
+                "findings this form was exported with ({names}); the finding "
+                "codes must not be changed. Nothing was imported",
+                name=name,
+                number=number,
+                code=code,
+                names=", ".join(known) or "none",
             )
         if code in seen:
             problems.append(
@@ -499,8 +528,11 @@ def import_cap_xlsx(db: Database, visit_ref: str | int, path: Path) -> CapImport
         visit = resolve_visit(session, visit_ref)
         if meta.visit_uuid != visit.uuid:
             raise UserError(
-                f"{path.name} is the CAP form of visit {short_id(meta.visit_uuid)}, not of visit "
-                f"{short_id(visit.uuid)}; nothing was imported"
+                "{path} is the CAP form of visit {visit}, not of visit "
+                "{visit2}; nothing was imported",
+                path=path.name,
+                visit=short_id(meta.visit_uuid),
+                visit2=short_id(visit.uuid),
             )
         if meta.revision is not None and meta.revision != visit.revision:
             notes.append(
@@ -512,9 +544,13 @@ def import_cap_xlsx(db: Database, visit_ref: str | int, path: Path) -> CapImport
             finding = by_id.get(finding_id)
             if finding is None or finding.code != code:
                 raise UserError(
-                    f"{path.name}: finding {code} (id {finding_id}) of this form is no longer a "
-                    f"CAP line of visit {short_id(visit.uuid)}; export a new CAP form. Nothing "
-                    "was imported"
+                    "{path}: finding {code} (id {finding_id}) of this form is"
+                    " no longer a CAP line of visit {visit}; export a new CAP"
+                    " form. Nothing was imported",
+                    path=path.name,
+                    code=code,
+                    finding_id=finding_id,
+                    visit=short_id(visit.uuid),
                 )
         for row in rows:
             finding = by_id[meta.findings[row.code]]

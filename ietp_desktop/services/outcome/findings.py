@@ -197,7 +197,9 @@ def resolve_finding(session: Session, visit: Visit, ref: str | int) -> Finding:
         query = query.where(Finding.id == int(text))
     finding = session.scalars(query).first() if text else None
     if finding is None:
-        raise NotFound(f"visit {short_id(visit.uuid)} has no finding {text!r}")
+        raise NotFound(
+            "visit {visit} has no finding {text!r}", visit=short_id(visit.uuid), text=text
+        )
     return finding
 
 
@@ -269,7 +271,9 @@ def merge_findings(
         other = resolve_finding(session, visit, other_ref)
         if keep.id == other.id:
             raise ValidationFailed(
-                f"visit {short_id(visit.uuid)}: cannot merge {keep.code} with itself"
+                "visit {visit}: cannot merge {code} with itself",
+                visit=short_id(visit.uuid),
+                code=keep.code,
             )
         moving = other.corrective_action
         keep_cls, other_cls = (
@@ -278,9 +282,13 @@ def merge_findings(
         )
         if moving is not None and moving.records and not keep_cls.needs_cap:
             raise ValidationFailed(
-                f"visit {short_id(visit.uuid)}: {other.code} has remediation records but "
-                f"{keep.code} is a {keep_cls.value.replace('_', ' ')} without a CAP line; "
-                f"keep {other.code} and merge {keep.code} into it instead"
+                "visit {visit}: {code} has remediation records but {code2} is"
+                " a {classification} without a CAP line; keep {code} and "
+                "merge {code2} into it instead",
+                visit=short_id(visit.uuid),
+                code=other.code,
+                code2=keep.code,
+                classification=keep_cls.value.replace("_", " "),
             )
         if _SEVERITY.index(other_cls) < _SEVERITY.index(keep_cls):
             keep.classification = other_cls.value  # the merged finding keeps the worse grade

@@ -196,8 +196,11 @@ def _photos(detail: VisitDetail, photo_refs: dict[int, str]) -> tuple[ReportPhot
             image = Path(attachment.path).read_bytes()
         except OSError as exc:
             raise UserError(
-                f"photo {photo_refs[attachment.id]} ({attachment.filename}) is missing from "
-                f"{attachment.path}: {exc.strerror}"
+                "photo {photo_refs} ({filename}) is missing from {path}: {reason}",
+                photo_refs=photo_refs[attachment.id],
+                filename=attachment.filename,
+                path=attachment.path,
+                reason=exc.strerror,
             ) from exc
         photos.append(
             ReportPhoto(
@@ -415,8 +418,9 @@ def preparation_letter_data(
     first_day = s.confirmed_date or s.planned_date
     if first_day is None:
         raise UserError(
-            f"visit {s.short_id} has no date yet; plan or confirm it before writing the "
-            "preparation letter"
+            "visit {visit} has no date yet; plan or confirm it before writing"
+            " the preparation letter",
+            visit=s.short_id,
         )
     days = int((detail.man_days or Decimal(1)).to_integral_value(rounding="ROUND_CEILING"))
     return PreparationLetterData(
@@ -443,7 +447,9 @@ def cap_form_data(
     s = detail.summary
     lines = _cap_lines(detail, language)
     if not lines:
-        raise UserError(f"visit {s.short_id} has no finding that needs a corrective action")
+        raise UserError(
+            "visit {visit} has no finding that needs a corrective action", visit=s.short_id
+        )
     with_cap = {line.finding_code for line in lines}
     photo_refs = _photo_refs(detail)
     dues = [line.due_date for line in lines if line.due_date is not None]

@@ -79,7 +79,9 @@ def stored_report_path(db: Database, uuid: str, revision: int) -> Path:
 
 def _check_language(language: str) -> Language:
     if language not in LANGUAGES:
-        raise UserError(f"unknown report language {language!r}; choose en, zh or both")
+        raise UserError(
+            "unknown report language {language!r}; choose en, zh or both", language=language
+        )
     return language
 
 
@@ -92,14 +94,18 @@ def _copy_signed(db: Database, ref: str | int, out: Path) -> BuiltReport:
         data = stored.read_bytes()
     except FileNotFoundError:
         raise UserError(
-            f"{label} but its signed report is missing from {stored}; open a new revision "
-            "with a reason to sign it again"
+            "{label} but its signed report is missing from {stored}; open a "
+            "new revision with a reason to sign it again",
+            label=label,
+            stored=stored,
         ) from None
     with db.session() as session:
         expected = resolve_visit(session, ref).report_sha256
     digest = hashlib.sha256(data).hexdigest()
     if expected and digest != expected:
-        raise UserError(f"{label} but {stored} was changed since it was signed")
+        raise UserError(
+            "{label} but {stored} was changed since it was signed", label=label, stored=stored
+        )
     if Path(out).resolve() != stored.resolve():
         atomic_write_bytes(out, data)
     return BuiltReport(
@@ -135,8 +141,9 @@ def build_report(
         return _copy_signed(db, uuid, out)
     if status not in SIGNABLE:
         raise UserError(
-            f"visit {short_id(uuid)} is {status.label.lower()}; complete it before building "
-            "the signed report"
+            "visit {visit} is {status}; complete it before building the signed report",
+            visit=short_id(uuid),
+            status=status.label.lower(),
         )
     report(0.0)
     signer = passphrase if isinstance(passphrase, UnlockedSigner) else unlock_signer(db, passphrase)
@@ -169,7 +176,9 @@ def build_report(
     with db.session() as session:
         row = resolve_visit(session, uuid)
         if row.revision != revision:
-            raise UserError(f"visit {short_id(uuid)} changed while its report was being built")
+            raise UserError(
+                "visit {visit} changed while its report was being built", visit=short_id(uuid)
+            )
         check_transition(VisitStatus(row.status), VisitStatus.SIGNED, short_id(uuid))
         row.status = VisitStatus.SIGNED.value
         row.signed_at = signed_at
@@ -206,9 +215,11 @@ def read_ca_file(path: Path | str) -> bytes:
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:
-        raise NotFound(f"office CA file {path} does not exist") from None
+        raise NotFound("office CA file {path} does not exist", path=path) from None
     except OSError as exc:
-        raise UserError(f"cannot read office CA file {path}: {exc.strerror}") from exc
+        raise UserError(
+            "cannot read office CA file {path}: {reason}", path=path, reason=exc.strerror
+        ) from exc
 
 
 def verify_report(path: Path | str, ca_pem: bytes | None = None) -> SignatureVerdict:

@@ -52,17 +52,25 @@ def record_answer(
         try:
             item = form.item(item_id)
         except KeyError:
-            raise NotFound(f"{label}: no such item in form {form.form_id} {form.version}") from None
+            raise NotFound(
+                "{label}: no such item in form {form_id} {version}",
+                label=label,
+                form_id=form.form_id,
+                version=form.version,
+            ) from None
         value = coerce_answer(item, raw_value)
         problem = validate_answer(item, value) if value not in (None, "", []) else None
         if problem is not None:
-            raise ValidationFailed(f"{label}: {problem.text()}", [problem.text()])
+            raise ValidationFailed(
+                "{label}: {text}", [problem.text()], label=label, text=problem.text()
+            )
         if visit.status == VisitStatus.CONFIRMED.value:
             visit.status = VisitStatus.IN_PROGRESS.value
             visit.visit_start = visit.visit_start or utcnow().date()
         elif visit.status == VisitStatus.PLANNED.value:
             raise ValidationFailed(
-                f"{label}: the visit is only planned; confirm the date with the factory first"
+                "{label}: the visit is only planned; confirm the date with the factory first",
+                label=label,
             )
         row = session.scalars(
             select(Answer).where(Answer.visit_id == visit.id, Answer.item_id == item_id)
@@ -94,7 +102,10 @@ def set_note(db: Database, visit_ref: str | int, item_id: str, note: str) -> Non
             form.item(item_id)
         except KeyError:
             raise NotFound(
-                f"visit {short_id(visit.uuid)}: no item {item_id} in form {form.form_id}"
+                "visit {visit}: no item {item_id} in form {form_id}",
+                visit=short_id(visit.uuid),
+                item_id=item_id,
+                form_id=form.form_id,
             ) from None
         row = session.scalars(
             select(Answer).where(Answer.visit_id == visit.id, Answer.item_id == item_id)

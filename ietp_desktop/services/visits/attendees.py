@@ -32,7 +32,7 @@ def _check(data: AttendeeInput) -> None:
     if not data.name.strip():
         raise ValidationFailed("an attendee needs a name")
     if data.senior_management and not data.role.strip():
-        raise ValidationFailed(f"attendee {data.name}: give the senior manager's role")
+        raise ValidationFailed("attendee {name}: give the senior manager's role", name=data.name)
 
 
 def add_attendee(db: Database, visit_ref: str | int, data: AttendeeInput) -> AttendeeView:
@@ -51,7 +51,7 @@ def _attendee(session: Session, visit_ref: str | int, attendee_id: int) -> Atten
     require_editable(visit)
     attendee = session.get(Attendee, attendee_id)
     if attendee is None or attendee.visit_id != visit.id:
-        raise NotFound(f"no attendee {attendee_id} in this visit")
+        raise NotFound("no attendee {attendee_id} in this visit", attendee_id=attendee_id)
     return attendee
 
 

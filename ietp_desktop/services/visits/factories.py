@@ -70,7 +70,7 @@ def resolve_factory(session: Session, ref: str | int) -> Factory:
     if factory is None:
         factory = session.scalars(select(Factory).where(Factory.ietp_id == str(ref))).first()
     if factory is None:
-        raise NotFound(f"no factory with id or IETP id {ref!r}")
+        raise NotFound("no factory with id or IETP id {ref!r}", ref=ref)
     return factory
 
 
@@ -78,7 +78,7 @@ def add_factory(db: Database, data: FactoryInput) -> FactoryView:
     _validate(data)
     with db.session() as session:
         if session.scalars(select(Factory).where(Factory.ietp_id == data.ietp_id)).first():
-            raise UserError(f"a factory with IETP id {data.ietp_id} already exists")
+            raise UserError("a factory with IETP id {ietp_id} already exists", ietp_id=data.ietp_id)
         factory = Factory(**{f.name: getattr(data, f.name) for f in fields(data)})
         session.add(factory)
         session.flush()
@@ -89,7 +89,7 @@ def update_factory(db: Database, ref: str | int, **changes: object) -> FactoryVi
     allowed = {f.name for f in fields(FactoryInput)}
     unknown = set(changes) - allowed
     if unknown:
-        raise UserError(f"unknown factory field(s): {', '.join(sorted(unknown))}")
+        raise UserError("unknown factory field(s): {names}", names=", ".join(sorted(unknown)))
     with db.session() as session:
         factory = resolve_factory(session, ref)
         current = FactoryInput(**{name: getattr(factory, name) for name in allowed})

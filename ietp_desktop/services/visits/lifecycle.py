@@ -92,8 +92,10 @@ def confirm_visit(
     """Date agreed with the factory; returns a warning if it falls outside the PV window."""
     if announcement_sent_on and announcement_sent_on > confirmed_date:
         raise ValidationFailed(
-            f"the announcement ({announcement_sent_on}) must be sent before the visit date "
-            f"({confirmed_date})"
+            "the announcement ({announcement_sent_on}) must be sent before "
+            "the visit date ({confirmed_date})",
+            announcement_sent_on=announcement_sent_on,
+            confirmed_date=confirmed_date,
         )
     with db.session() as session:
         visit = resolve_visit(session, ref)
@@ -186,7 +188,8 @@ def open_new_revision(db: Database, ref: str | int, reason: str) -> int:
         visit = resolve_visit(session, ref)
         if not VisitStatus(visit.status).content_locked:
             raise UserError(
-                f"visit {short_id(visit.uuid)} is not signed; it can be changed as it is"
+                "visit {visit} is not signed; it can be changed as it is",
+                visit=short_id(visit.uuid),
             )
         session.add(
             VisitRevision(
@@ -223,12 +226,13 @@ def set_visit_fields(db: Database, ref: str | int, **changes: object) -> None:
     }
     unknown = set(changes) - allowed
     if unknown:
-        raise UserError(f"unknown visit field(s): {', '.join(sorted(unknown))}")
+        raise UserError("unknown visit field(s): {names}", names=", ".join(sorted(unknown)))
     with db.session() as session:
         visit = resolve_visit(session, ref)
         if VisitStatus(visit.status).content_locked:
             raise UserError(
-                f"visit {short_id(visit.uuid)} is signed; open a new revision to change it"
+                "visit {visit} is signed; open a new revision to change it",
+                visit=short_id(visit.uuid),
             )
         for name, value in changes.items():
             setattr(visit, name, value)

@@ -18,7 +18,9 @@ def _check(question: str, raised_by: str) -> None:
         raise ValidationFailed("a Q&A entry needs a question")
     if raised_by not in RAISED_BY:
         raise ValidationFailed(
-            f"raised by must be one of {', '.join(RAISED_BY)} (got {raised_by!r})"
+            "raised by must be one of {names} (got {raised_by!r})",
+            names=", ".join(RAISED_BY),
+            raised_by=raised_by,
         )
 
 
@@ -69,7 +71,7 @@ def update_qa(
         require_editable(visit)
         entry = session.get(QaEntry, qa_id)
         if entry is None or entry.visit_id != visit.id:
-            raise NotFound(f"no Q&A entry {qa_id} in this visit")
+            raise NotFound("no Q&A entry {qa_id} in this visit", qa_id=qa_id)
         entry.question, entry.answer = question.strip(), answer.strip()
         entry.raised_by, entry.follow_up = raised_by, follow_up
         session.flush()
@@ -82,5 +84,5 @@ def remove_qa(db: Database, visit_ref: str | int, qa_id: int) -> None:
         require_editable(visit)
         entry = session.get(QaEntry, qa_id)
         if entry is None or entry.visit_id != visit.id:
-            raise NotFound(f"no Q&A entry {qa_id} in this visit")
+            raise NotFound("no Q&A entry {qa_id} in this visit", qa_id=qa_id)
         session.delete(entry)

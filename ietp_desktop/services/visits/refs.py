@@ -23,7 +23,7 @@ def _by_prefix(session: Session, text: str) -> Visit | None:
         session.scalars(select(Visit).where(Visit.uuid.startswith(text.lower())).limit(2))
     )
     if len(matches) > 1:
-        raise UserError(f"visit id {text!r} is ambiguous; type more of it")
+        raise UserError("visit id {text!r} is ambiguous; type more of it", text=text)
     return matches[0] if matches else None
 
 
@@ -41,7 +41,9 @@ def resolve_visit(session: Session, ref: str | int) -> Visit:
     if visit is None and text.isdigit() and len(text) >= SHORT_ID_LENGTH:
         visit = session.get(Visit, int(text))
     if visit is None:
-        raise NotFound(f"no visit {text!r} (use a number or an id from 'ietp-desktop visits list')")
+        raise NotFound(
+            "no visit {text!r} (use a number or an id from 'ietp-desktop visits list')", text=text
+        )
     return visit
 
 
@@ -50,10 +52,15 @@ def require_editable(visit: Visit) -> None:
     status = VisitStatus(visit.status)
     if status.content_locked:
         raise UserError(
-            f"visit {short_id(visit.uuid)} is {status.label.lower()} (revision {visit.revision}); "
-            f"open a new revision with a reason to change it"
+            "visit {visit} is {status} (revision {revision}); open a new "
+            "revision with a reason to change it",
+            visit=short_id(visit.uuid),
+            status=status.label.lower(),
+            revision=visit.revision,
         )
     if status in (VisitStatus.COMPLETED, VisitStatus.REFUSED):
         raise UserError(
-            f"visit {short_id(visit.uuid)} is {status.label.lower()}; reopen it to change it"
+            "visit {visit} is {status}; reopen it to change it",
+            visit=short_id(visit.uuid),
+            status=status.label.lower(),
         )

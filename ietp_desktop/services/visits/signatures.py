@@ -23,11 +23,15 @@ def save_signature(
     signer_role: str = "",
 ) -> None:
     if role not in ROLES:
-        raise ValidationFailed(f"signature role must be one of {', '.join(ROLES)} (got {role!r})")
+        raise ValidationFailed(
+            "signature role must be one of {names} (got {role!r})",
+            names=", ".join(ROLES),
+            role=role,
+        )
     if not signer_name.strip():
-        raise ValidationFailed(f"the {role} signature needs the signer's name")
+        raise ValidationFailed("the {role} signature needs the signer's name", role=role)
     if not png.startswith(PNG_MAGIC):
-        raise ValidationFailed(f"the {role} signature is not a PNG image")
+        raise ValidationFailed("the {role} signature is not a PNG image", role=role)
     with db.session() as session:
         visit = resolve_visit(session, visit_ref)
         require_editable(visit)
