@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ietp_desktop.domain.errors import ValidationFailed
-from ietp_desktop.domain.findings import Classification as C
+from ietp_desktop.domain.findings import Classification as C  # noqa: N817 (short: the tables below use it on every line)
 from ietp_desktop.domain.outcome import (
     OUTCOME_EXPLANATIONS,
     OUTCOME_LABELS,

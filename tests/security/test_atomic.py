@@ -17,7 +17,7 @@ def test_atomic_write_replaces_whole_file(tmp_path: Path) -> None:
 
 def test_exception_leaves_nothing_under_final_name(tmp_path: Path) -> None:
     target = tmp_path / "bundle.ietpbundle"
-    with pytest.raises(RuntimeError), atomic_writer(target) as stream:
+    with pytest.raises(RuntimeError), atomic_writer(target) as stream:  # noqa: PT012 (a crash mid-write)
         stream.write(b"x" * 1000)
         raise RuntimeError("killed half way")
     assert list(tmp_path.iterdir()) == []
@@ -26,7 +26,7 @@ def test_exception_leaves_nothing_under_final_name(tmp_path: Path) -> None:
 def test_exception_keeps_the_old_file(tmp_path: Path) -> None:
     target = tmp_path / "data.json"
     target.write_bytes(b"old")
-    with pytest.raises(KeyboardInterrupt), atomic_writer(target) as stream:
+    with pytest.raises(KeyboardInterrupt), atomic_writer(target) as stream:  # noqa: PT012
         stream.write(b"new but incomplete")
         raise KeyboardInterrupt
     assert target.read_bytes() == b"old"

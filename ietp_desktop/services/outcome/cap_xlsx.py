@@ -290,8 +290,7 @@ def _check_package(path: Path) -> None:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise UserError(
-            "{path} is {size:,} bytes; a CAP form is at most "
-            "{limit:,}; nothing was imported",
+            "{path} is {size:,} bytes; a CAP form is at most {limit:,}; nothing was imported",
             path=path.name,
             size=size,
             limit=MAX_FILE_BYTES,
