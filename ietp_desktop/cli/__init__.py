@@ -10,14 +10,14 @@ import argparse
 import importlib
 import logging
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
 from ietp_desktop import __version__
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.paths import DataFolder, resolve_data_dir
+from ietp_desktop.error_log import write_error
+from ietp_desktop.paths import resolve_data_dir
 
 # Command name → (module in ietp_desktop.cli, help). Only the module of the command asked for
 # is imported: `ietp-desktop visits list` does not load reportlab, and the window does not
@@ -84,17 +84,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _log_internal_error(data_dir: Path | None) -> Path | None:
-    if data_dir is None:
-        return None
-    try:
-        path = DataFolder(data_dir).error_log
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(traceback.format_exc() + "\n")
-        return path
-    except OSError:
-        return None
+def _log_internal_error(args: argparse.Namespace, exc: Exception) -> Path | None:
+    """The office's errors go to the office folder, the laptop's to its data folder."""
+    folder = getattr(args, "office_dir", None) or args.data_dir_path
+    return write_error(Path(folder), exc) if folder else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -118,7 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("ietp-desktop: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # never a traceback on screen; keep it for a bug report
-        log = _log_internal_error(data_dir)
+        log = _log_internal_error(args, exc)
         where = f"; details in {log}" if log else ""
-        print(f"ietp-desktop: internal error: {type(exc).__name__}: {exc}{where}", file=sys.stderr)
+        # The exception's text may carry a worker's name or wage: only its kind is shown.
+        print(f"ietp-desktop: internal error: {type(exc).__name__}{where}", file=sys.stderr)
         return EXIT_INTERNAL

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
+from PySide6 import __version__ as qt_version
 from PySide6.QtCore import (
     QMessageLogContext,
     QObject,
@@ -36,8 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from ietp_desktop.domain.errors import UserError
+from ietp_desktop.error_log import error_details, log_path, open_error_log
 from ietp_desktop.i18n import tr
-from ietp_desktop.ui.common.error_log import error_details, log_path, open_error_log
 
 log = logging.getLogger(__name__)
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
@@ -170,7 +171,7 @@ class ErrorPath(QObject):
     # --- reporting ------------------------------------------------------------------------
 
     def report(self, exc: BaseException) -> None:
-        details = error_details(exc)
+        details = error_details(exc, f"Qt {qt_version}")
         self.logger.error("unexpected %s\n%s", type(exc).__name__, details)
         problem = str(exc) if isinstance(exc, UserError) else ""
         if QApplication.instance() is not None:

@@ -1,4 +1,5 @@
-"""`logs/errors.log` in the data folder: what an unexpected exception leaves for a bug report.
+"""`logs/errors.log` in the data or office folder: what an unexpected exception leaves for a
+bug report, written the same way by the window and the command line.
 
 A record names the program version, the exception type and the frames of the traceback, and
 nothing the exception carries: the text of an exception may hold a worker's name or a value
@@ -61,15 +62,15 @@ def _exception_lines(exc: BaseException, seen: set[int]) -> list[str]:
     return lines
 
 
-def error_details(exc: BaseException) -> str:
+def error_details(exc: BaseException, toolkit: str = "") -> str:
     """The text logged and offered by "Copy details": version, type, frames; no message."""
-    from PySide6 import __version__ as qt_version
-
-    head = (
-        f"IETP PV Desktop {ietp_desktop.__version__} · Python {platform.python_version()} · "
-        f"Qt {qt_version} · {platform.system()} {platform.release()}"
-    )
-    return "\n".join([head, *_exception_lines(exc, set())])
+    parts = [
+        f"IETP PV Desktop {ietp_desktop.__version__}",
+        f"Python {platform.python_version()}",
+        *([toolkit] if toolkit else []),
+        f"{platform.system()} {platform.release()}",
+    ]
+    return "\n".join([" · ".join(parts), *_exception_lines(exc, set())])
 
 
 class _OwnerOnlyRotatingHandler(logging.handlers.RotatingFileHandler):
@@ -86,6 +87,7 @@ class _OwnerOnlyRotatingHandler(logging.handlers.RotatingFileHandler):
 
 
 def open_error_log(data_dir: Path) -> logging.Handler:
+    """A handler writing `logs/errors.log` of `data_dir` (a data folder or an office folder)."""
     path = log_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     if sys.platform != "win32":
@@ -97,3 +99,20 @@ def open_error_log(data_dir: Path) -> logging.Handler:
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     return handler
+
+
+def write_error(folder: Path, exc: BaseException) -> Path | None:
+    """Log `exc` in `folder`'s error log; None when the log cannot be written."""
+    logger = logging.getLogger("ietp_desktop.internal_errors")
+    logger.propagate = False  # the file only: the screen gets one line from the caller
+    try:
+        handler = open_error_log(folder)
+    except OSError:
+        return None
+    logger.addHandler(handler)
+    try:
+        logger.error("%s", error_details(exc))
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    return log_path(folder)
