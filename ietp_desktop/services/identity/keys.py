@@ -20,6 +20,7 @@ from ietp_desktop.security.certificates import SigningIdentity
 from ietp_desktop.security.enrolment import SpecialistIdentity, import_enrolment, load_identity
 from ietp_desktop.security.expiry import check_can_sign, expiry_warning
 from ietp_desktop.storage.db import Database
+from ietp_desktop.sync import revocation_list
 
 OFFICE_CA_FILE = "office-ca.pem"
 
@@ -92,6 +93,7 @@ def unlock(identity: SpecialistIdentity, passphrase: str) -> SigningIdentity:
     if not passphrase:
         raise UserError("type the passphrase of {pkcs12_path}", pkcs12_path=identity.pkcs12_path)
     check_can_sign(identity.certificate)
+    revocation_list.check_not_revoked(identity.directory, identity.office_ca, identity.certificate)
     return identity.unlock(passphrase)
 
 

@@ -39,6 +39,7 @@ from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import Export, Factory, FormDefinition, ReceivedBundle, Visit
 from ietp_desktop.storage.types import utcnow
 from ietp_desktop.sync import manifest as mf
+from ietp_desktop.sync import revocation_list
 from ietp_desktop.sync import visit_payload as vp
 from ietp_desktop.sync.bundle import (
     BundleRefused,
@@ -221,6 +222,7 @@ def export_visits(
             raise UserError("the specialist key passphrase is needed to sign the bundle")
         signer = identity.unlock(passphrase)
     check_can_sign(signer.certificate)
+    revocation_list.check_not_revoked(identity.directory, identity.office_ca, signer.certificate)
     sources: list[PayloadSource] = []
     sizes: dict[str, int] = {}
     whats: dict[str, str] = {}
@@ -489,6 +491,10 @@ def import_assignments(
         if session.get(ReceivedBundle, bundle.bundle_id) is not None:
             return AssignmentsResult(bundle.bundle_id, bundle.signer.organisation, True)
     document = _parse_assignments(bundle)
+    if document.get("revocations"):  # kept even if the rest is refused: the office signed it
+        revocation_list.keep_newer(
+            identity.directory, document["revocations"], identity.office_ca, bundle.path.name
+        )
     result = AssignmentsResult(bundle.bundle_id, str(document.get("office", "")), False)
     try:
         with db.session() as session:

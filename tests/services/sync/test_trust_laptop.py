@@ -129,3 +129,44 @@ def test_6_an_expired_certificate_signs_and_exports_nothing(
         assert not (tmp_path / "x.ietpbundle").exists()
     finally:
         db.dispose()
+
+
+def test_6_a_laptop_told_of_its_revocation_signs_and_exports_nothing(
+    world: World, tmp_path: Path
+) -> None:
+    from ietp_desktop.cli import main
+    from ietp_desktop.services.identity import keys
+
+    ietp_id = _factory_known_at_the_office(world, tmp_path)
+    args = ["office", "revoke", "--office-dir", str(world.office_dir)]
+    assert main([*args, "--specialist", "lin.mei@example.org", "--reason", "laptop stolen"]) == 0
+    bundle = _assignments(world, tmp_path, "with-list.ietpbundle", ietp_id)
+    kept = DataFolder(world.data_dir).identity / "revocations.ietp-crl"
+    db = world.laptop()
+    try:
+        export_visits(  # not told yet: the laptop still signs (the office refuses it)
+            db, [world.second_uuid], tmp_path / "before.ietpbundle",
+            passphrase=SPECIALIST_PASSPHRASE,
+        )  # fmt: skip
+        import_assignments(db, bundle, passphrase=SPECIALIST_PASSPHRASE)
+        assert kept.is_file()
+        with pytest.raises(UserError, match=r"revoked this laptop's signing certificate on .*"
+                           r"\(laptop stolen\).*enrol you again"):  # fmt: skip
+            export_visits(
+                db, [world.visit_uuid], tmp_path / "after.ietpbundle",
+                passphrase=SPECIALIST_PASSPHRASE,
+            )  # fmt: skip
+        assert not (tmp_path / "after.ietpbundle").exists()
+        with pytest.raises(UserError, match="revoked"):  # the report's signing path
+            keys.unlock(keys.require_identity(db), SPECIALIST_PASSPHRASE)
+    finally:
+        db.dispose()
+
+
+def test_6_a_forged_list_in_an_assignments_bundle_is_refused(world: World, tmp_path: Path) -> None:
+    from ietp_desktop.sync import revocation_list
+
+    folder = DataFolder(world.data_dir).identity
+    with pytest.raises(UserError, match="the revocation list is damaged"):
+        revocation_list.keep_newer(folder, "not base64!", world.office().ca_cert, "a.ietpbundle")
+    assert not (folder / "revocations.ietp-crl").exists()
