@@ -5,7 +5,12 @@ An enrolment file (`*.ietp-enrol`) is UTF-8 JSON:
     {"format": "ietp-enrolment", "format_version": "1.0",
      "office_name": str, "specialist": {"name": str, "email": str},
      "pkcs12": base64 (specialist key + certificate, PBES2/AES-256, passphrase chosen at enrolment),
-     "office_ca": PEM, "office_encryption": PEM, "office_signing": PEM}
+     "office_ca": PEM, "office_encryption": PEM, "office_signing": PEM,
+     "signature": base64}
+
+`signature` is the office signing key's signature over the canonical JSON of every other
+field (sorted keys, no spaces), so nothing in the file can be swapped without the office's key;
+the signing certificate must be issued by the file's CA.
 
 The laptop trusts the CA in the file on first use; `SpecialistIdentity.ca_fingerprint` is shown so
 the specialist can compare it with the office out of band. On the laptop the identity folder holds
@@ -18,13 +23,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from ietp_desktop.domain.errors import NotFound, UserError
 from ietp_desktop.i18n import tr
@@ -35,7 +41,7 @@ from ietp_desktop.security.office_ca import Office
 from ietp_desktop.security.pkcs12 import dump_pkcs12, load_pkcs12
 
 ENROLMENT_FORMAT = "ietp-enrolment"
-ENROLMENT_VERSION = "1.0"
+ENROLMENT_VERSION = "1.1"
 ENROLMENT_SUFFIX = ".ietp-enrol"
 MAX_ENROLMENT_BYTES = 1 << 20
 
@@ -111,10 +117,53 @@ def write_enrolment(
         "office_encryption": _pem(office.encryption_cert),
         "office_signing": _pem(office.signing.certificate),
     }
+    document["signature"] = base64.b64encode(
+        _sign(office.signing.private_key, _signed_bytes(document))
+    ).decode("ascii")
     atomic_write_bytes(out, json.dumps(document, indent=2).encode("utf-8"))
     return EnrolmentInfo(
         Path(out), name.strip(), email.strip(), certs.fingerprint(identity.certificate)
     )
+
+
+def _signed_bytes(document: Mapping[str, object]) -> bytes:
+    body = {key: value for key, value in document.items() if key != "signature"}
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _sign(key: object, data: bytes) -> bytes:
+    if isinstance(key, rsa.RSAPrivateKey):
+        return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        return key.sign(data, ec.ECDSA(hashes.SHA256()))
+    raise TypeError(f"cannot sign with a {type(key).__name__}")
+
+
+def _check_signature(document: Mapping[str, object], signer: x509.Certificate, file: Path) -> None:
+    try:
+        signature = base64.b64decode(str(document["signature"]), validate=True)
+    except KeyError as exc:
+        raise UserError(
+            "{file} is not signed by the office; ask the office for a new enrolment file",
+            file=file,
+        ) from exc
+    except (ValueError, binascii.Error) as exc:
+        raise UserError("{file} is damaged: {error}", file=file, error=exc) from exc
+    data = _signed_bytes(document)
+    key = signer.public_key()
+    try:
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+        else:
+            raise InvalidSignature
+    except InvalidSignature as exc:
+        raise UserError(
+            "{file} was changed after the office signed it; ask the office for a new "
+            "enrolment file",
+            file=file,
+        ) from exc
 
 
 def _parse_enrolment(path: Path) -> dict[str, object]:
@@ -171,6 +220,7 @@ def import_enrolment(
     certs.check_issued_by(loaded.certificate, ca, Role.SPECIALIST, what=what)
     certs.check_issued_by(office_certs["office_encryption"], ca, Role.OFFICE_ENCRYPTION, what=what)
     certs.check_issued_by(office_certs["office_signing"], ca, Role.OFFICE_SIGNING, what=what)
+    _check_signature(document, office_certs["office_signing"], file)
     if not isinstance(office_certs["office_encryption"].public_key(), rsa.RSAPublicKey):
         raise UserError("{file}: the office encryption certificate is not RSA", file=file)
     if loaded.private_key.public_key().public_numbers() != (

@@ -190,3 +190,20 @@ def test_unencrypted_demo_office(tmp_path: Path) -> None:
     assert not info.keys_encrypted
     assert load_office(tmp_path, None).name == "Demo Office"
     assert OFFICE_PASSPHRASE  # the session office, by contrast, is encrypted
+
+
+def test_an_enrolment_file_changed_after_signing_is_refused(
+    enrolment: EnrolmentInfo, tmp_path: Path
+) -> None:
+    document = json.loads(enrolment.path.read_text())
+    document["office_name"] = "Shenzhen Office (fake)"  # everything else still chains to the CA
+    changed = tmp_path / "changed.ietp-enrol"
+    changed.write_text(json.dumps(document))
+    with pytest.raises(UserError, match="was changed after the office signed it"):
+        import_enrolment(changed, tmp_path / "identity", SPECIALIST_PASSPHRASE)
+    del document["signature"]
+    unsigned = tmp_path / "unsigned.ietp-enrol"
+    unsigned.write_text(json.dumps(document))
+    with pytest.raises(UserError, match="is not signed by the office"):
+        import_enrolment(unsigned, tmp_path / "identity", SPECIALIST_PASSPHRASE)
+    assert not (tmp_path / "identity").exists()
