@@ -7,7 +7,7 @@ import csv
 import io
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from ietp_desktop.office.folder import open_office_db
@@ -162,3 +162,32 @@ def test_a_form_without_its_csrf_token_is_refused(
     # The password did not change: signing in with the old one still works.
     page.context.clear_cookies()
     sign_in(page, browser_office.url, "coordinator")
+
+
+PHONE_PAGES = ("/inbox", "/specialists", "/users", "/audit", "/account/password")
+
+
+def test_no_page_scrolls_sideways_on_a_phone(
+    browser: Browser, browser_office: BrowserOffice
+) -> None:
+    phone = browser.new_context(
+        ignore_https_errors=True,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    try:
+        page = phone.new_page()
+        sign_in(page, browser_office.url)
+        wide = {}
+        for lang in ("en", "zh"):
+            page.goto(f"{browser_office.url}/lang/{lang}?next=/inbox")
+            paths = [*PHONE_PAGES, f"/visits/{browser_office.world.visit_uuid}"]
+            for path in paths:
+                page.goto(f"{browser_office.url}{path}")
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > 390:
+                    wide[f"{lang} {path}"] = width
+        assert wide == {}, "pages wider than a 390 px phone screen"
+    finally:
+        phone.close()
