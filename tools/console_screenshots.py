@@ -216,6 +216,10 @@ def photograph(url: str, visit: str, review: Path | None) -> None:
                         if wide > viewport["width"]:
                             print(f"{shot.name}: {wide} px wide, wider than the screen")
                     elif name in ("inbox", "visit", "specialists"):
+                        if name == "specialists":  # show the revocation's confirmation step
+                            row = page.locator("tr").filter(has_text="Zhang Wei")
+                            row.locator("summary").click()
+                            row.locator("input[name=reason]").fill("left the office")
                         png = small_png(page.screenshot())
                         (README_DIR / f"console-{name}.png").write_bytes(png)
                         print(f"docs/screenshots/console-{name}.png  {len(png) // 1024} KB")
