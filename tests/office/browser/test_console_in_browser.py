@@ -191,3 +191,21 @@ def test_no_page_scrolls_sideways_on_a_phone(
         assert wide == {}, "pages wider than a 390 px phone screen"
     finally:
         phone.close()
+
+
+def test_refusals_are_in_the_language_of_the_page(
+    page: Page, browser_office: BrowserOffice
+) -> None:
+    page.goto(f"{browser_office.url}/lang/zh?next=/signin")
+    page.get_by_label("用户名").fill("rex")
+    page.get_by_label("密码").fill("not the password at all")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("alert")).to_have_text("用户名或密码错误")
+    sign_in_zh = page.get_by_label("用户名")
+    sign_in_zh.fill("ada")
+    page.get_by_label("密码").fill("admin passphrase 2026")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{browser_office.url}/inbox")
+    missing = "00000000-0000-4000-8000-000000000000"
+    page.goto(f"{browser_office.url}/visits/{missing}")
+    expect(page.locator("main")).to_contain_text(f"没有访问 {missing}")
