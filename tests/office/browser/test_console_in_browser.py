@@ -209,3 +209,19 @@ def test_refusals_are_in_the_language_of_the_page(
     missing = "00000000-0000-4000-8000-000000000000"
     page.goto(f"{browser_office.url}/visits/{missing}")
     expect(page.locator("main")).to_contain_text(f"没有访问 {missing}")
+
+
+def test_typing_in_the_inbox_search_filters_the_rows_in_place(
+    page: Page, browser_office: BrowserOffice
+) -> None:
+    world = browser_office.world
+    sign_in(page, browser_office.url)
+    rows = page.locator("#rows table.list tbody tr")
+    expect(rows).to_have_count(2)
+    page.get_by_label("Search").press_sequentially(world.second_uuid[:8])
+    expect(rows).to_have_count(1)  # htmx swapped the rows, no page load
+    expect(rows).to_contain_text(world.second_uuid[:8])
+    expect(page).to_have_url(re.compile(rf"/inbox\?.*q={world.second_uuid[:8]}"))
+    page.get_by_label("Search").fill("no factory is called this")
+    page.get_by_label("Search").press("End")
+    expect(page.locator("#rows")).to_contain_text("No received visit matches.")
