@@ -7,6 +7,7 @@ import csv
 import io
 import re
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
@@ -15,6 +16,8 @@ from ietp_desktop.storage.models import Factory, Visit
 from ietp_desktop.storage.office_models import OfficeRevocation
 
 from .conftest import SECOND_SPECIALIST, BrowserOffice, sign_in
+
+pytestmark = pytest.mark.browser
 
 
 def _factory_name(office: BrowserOffice, uuid: str) -> str:
