@@ -14,7 +14,15 @@ from ietp_desktop.i18n import catalogue
 
 PACKAGE = Path(ietp_desktop.__file__).parent
 # tr() and both() translate; user errors carry a message template rendered where shown.
-MESSAGE_CALLS = ("tr", "both", "UserError", "NotFound", "ValidationFailed", "CertificateRejected")
+MESSAGE_CALLS = (
+    "tr",
+    "both",
+    "UserError",
+    "NotFound",
+    "ValidationFailed",
+    "CertificateRejected",
+    "SignInRefused",
+)
 
 
 def _msgids() -> dict[str, str]:

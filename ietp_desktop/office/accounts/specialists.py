@@ -17,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import NotFound, UserError
-from ietp_desktop.i18n import tr
 from ietp_desktop.office import setup
 from ietp_desktop.office.accounts.audit import record
 from ietp_desktop.security import certificates as certs
@@ -60,10 +59,10 @@ def issued_certificates(office_dir: Path) -> list[x509.Certificate]:
 
 def enrolment_file(office_dir: Path, fingerprint: str) -> Path:
     if len(fingerprint) != 64 or any(c not in "0123456789abcdef" for c in fingerprint):
-        raise NotFound(tr("there is no specialist certificate {id}", id=fingerprint[:16]))
+        raise NotFound("there is no specialist certificate {id}", id=fingerprint[:16])
     path = Path(office_dir) / ENROLMENTS_DIR / f"{fingerprint}{ENROLMENT_SUFFIX}"
     if not path.is_file():
-        raise NotFound(tr("the office kept no enrolment file for this certificate"))
+        raise NotFound("the office kept no enrolment file for this certificate")
     return path
 
 
@@ -143,13 +142,13 @@ def revoke(
         (c for c in issued_certificates(office_dir) if certs.fingerprint(c) == fingerprint), None
     )
     if cert is None:
-        raise NotFound(tr("there is no specialist certificate {id}", id=fingerprint[:16]))
+        raise NotFound("there is no specialist certificate {id}", id=fingerprint[:16])
     reason = reason.strip()
     if not reason:
-        raise UserError(tr("say why the certificate is revoked"))
+        raise UserError("say why the certificate is revoked")
     with database.session() as session:
         if session.get(OfficeRevocation, fingerprint) is not None:
-            raise UserError(tr("this certificate is already revoked"))
+            raise UserError("this certificate is already revoked")
         session.add(
             OfficeRevocation(
                 fingerprint=fingerprint,

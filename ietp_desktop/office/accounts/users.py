@@ -78,10 +78,10 @@ def _view(user: OfficeUser) -> UserView:
 
 def check_password_policy(password: str, username: str = "") -> None:
     if len(password) < MIN_PASSWORD:
-        raise UserError(tr("a password needs at least {n} characters", n=MIN_PASSWORD))
+        raise UserError("a password needs at least {n} characters", n=MIN_PASSWORD)
     lowered = password.lower()
     if lowered in _COMMON or len(set(password)) < 4 or (username and username in lowered):
-        raise UserError(tr("this password is too easy to guess; choose another"))
+        raise UserError("this password is too easy to guess; choose another")
 
 
 def _check_role(role: str) -> None:
@@ -110,7 +110,7 @@ def add_user(
     check_password_policy(password, username)
     with database.session() as session:
         if session.scalars(select(OfficeUser).where(OfficeUser.username == username)).first():
-            raise UserError(tr("there is already a user '{name}'", name=username))
+            raise UserError("there is already a user '{name}'", name=username)
         now = utcnow()
         user = OfficeUser(
             username=username,
@@ -136,7 +136,7 @@ def get_user(database: Database, user_id: int) -> UserView:
     with database.session() as session:
         user = session.get(OfficeUser, user_id)
         if user is None:
-            raise NotFound(tr("there is no user {id}", id=user_id))
+            raise NotFound("there is no user {id}", id=user_id)
         return _view(user)
 
 
@@ -145,7 +145,7 @@ def _by_name(session: Session, username: str) -> OfficeUser:
         select(OfficeUser).where(OfficeUser.username == username.strip().lower())
     ).first()
     if user is None:
-        raise NotFound(tr("there is no user '{name}'", name=username))
+        raise NotFound("there is no user '{name}'", name=username)
     return user
 
 
@@ -168,11 +168,11 @@ def change_own_password(
     with database.session() as session:
         user = session.get(OfficeUser, user_id)
         if user is None:
-            raise NotFound(tr("there is no user {id}", id=user_id))
+            raise NotFound("there is no user {id}", id=user_id)
         try:
             _hasher.verify(user.password_hash, current)
         except (VerificationError, InvalidHashError) as exc:
-            raise UserError(tr("the current password is wrong")) from exc
+            raise UserError("the current password is wrong") from exc
         check_password_policy(new, user.username)
         user.password_hash = _hasher.hash(new)
         user.password_changed_at = utcnow()
@@ -193,7 +193,7 @@ def set_disabled(
                 )
             )
             if not others:
-                raise UserError(tr("the last active administrator cannot be disabled"))
+                raise UserError("the last active administrator cannot be disabled")
         user.disabled = disabled
         if disabled:
             session.execute(delete(OfficeSession).where(OfficeSession.user_id == user.id))
@@ -218,7 +218,7 @@ def set_role(
                 )
             )
             if not others:
-                raise UserError(tr("the last active administrator must stay an administrator"))
+                raise UserError("the last active administrator must stay an administrator")
         old = user.role
         user.role = role
         record(session, actor, "user.role", user.username, f"{old} → {role}", remote)
@@ -251,7 +251,7 @@ def authenticate(database: Database, username: str, password: str, *, remote: st
             minutes = max(1, int(wait.total_seconds() // 60) + 1)
             record(session, name, "signin.throttled", name, "", remote)
             refusal = SignInRefused(
-                tr("too many wrong passwords; try again in {minutes} minutes", minutes=minutes)
+                "too many wrong passwords; try again in {minutes} minutes", minutes=minutes
             )
         else:
             user = session.scalars(select(OfficeUser).where(OfficeUser.username == name)).first()
@@ -263,7 +263,7 @@ def authenticate(database: Database, username: str, password: str, *, remote: st
             if not ok or user is None:
                 session.add(OfficeLoginFailure(username=name, remote=remote[:64], at=now))
                 record(session, name, "signin.failed", name, "", remote)
-                refusal = SignInRefused(tr("wrong user name or password"))
+                refusal = SignInRefused("wrong user name or password")
             else:
                 session.execute(
                     delete(OfficeLoginFailure).where(OfficeLoginFailure.username == name)

@@ -18,7 +18,6 @@ from openpyxl.cell import WriteOnlyCell
 from starlette.responses import Response
 
 from ietp_desktop.domain.errors import NotFound
-from ietp_desktop.i18n import tr
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -65,7 +64,7 @@ def download(
     kind: str, name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> Response:
     if kind not in ("csv", "xlsx"):
-        raise NotFound(tr("lists download as .csv or .xlsx"))
+        raise NotFound("lists download as .csv or .xlsx")
     if kind == "xlsx":
         return Response(
             xlsx_bytes(name, header, rows),

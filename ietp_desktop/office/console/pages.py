@@ -62,7 +62,7 @@ def signin(ctx: Ctx) -> Response:
             ctx.db, ctx.field("username"), ctx.field("password"), remote=ctx.remote
         )
     except UserError as exc:
-        return signin_form(ctx, str(exc), 400)
+        return signin_form(ctx, exc.text(ctx.lang), 400)
     token = sessions.start(ctx.db, user.id)
     response = _see_other(local_target(ctx.field("next")))
     set_cookie(
@@ -300,7 +300,7 @@ def specialist_enrol(ctx: Ctx) -> Response:
             remote=ctx.remote,
         )
     except UserError as exc:
-        return specialists_page(ctx, str(exc), 400)
+        return specialists_page(ctx, exc.text(ctx.lang), 400)
     return _see_other(f"/specialists?done=enrolled#s-{enrolled.fingerprint[:16]}")
 
 
@@ -327,7 +327,7 @@ def specialist_revoke(ctx: Ctx) -> Response:
             remote=ctx.remote,
         )
     except UserError as exc:
-        return specialists_page(ctx, str(exc), 400)
+        return specialists_page(ctx, exc.text(ctx.lang), 400)
     return _see_other("/specialists?done=revoked")
 
 
@@ -372,7 +372,7 @@ def user_add(ctx: Ctx) -> Response:
             remote=ctx.remote,
         )
     except UserError as exc:
-        return users_page(ctx, str(exc), 400)
+        return users_page(ctx, exc.text(ctx.lang), 400)
     return _see_other("/users?done=user-added")
 
 
@@ -393,7 +393,7 @@ def user_change(ctx: Ctx) -> Response:
         else:
             raise UserError(ctx.t("Unknown action."))
     except UserError as exc:
-        return users_page(ctx, str(exc), 400)
+        return users_page(ctx, exc.text(ctx.lang), 400)
     return _see_other(f"/users?done=user-changed#u-{quote(name)}")
 
 

@@ -21,7 +21,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.i18n import tr
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.atomic import atomic_write_bytes
 from ietp_desktop.security.office_ca import load_office
@@ -54,7 +53,7 @@ def _general_name(host: str) -> x509.GeneralName:
         return x509.IPAddress(ipaddress.ip_address(host))
     except ValueError:
         if not host or any(c.isspace() or c in "/\\:" for c in host):
-            raise UserError(tr("'{host}' is not a host name or an IP address", host=host)) from None
+            raise UserError("'{host}' is not a host name or an IP address", host=host) from None
         return x509.DNSName(host.lower())
 
 

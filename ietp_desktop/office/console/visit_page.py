@@ -10,7 +10,6 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ietp_desktop.domain.errors import NotFound, UserError
-from ietp_desktop.i18n import tr
 from ietp_desktop.office.console.report_check import ReportStatus, check
 from ietp_desktop.reports.model import ReportData
 from ietp_desktop.services.reporting.report_data import report_data
@@ -53,13 +52,13 @@ class VisitPage:
 
 def require_visit_id(database: Database, uuid: str) -> int:
     if not UUID.match(uuid):
-        raise NotFound(tr("there is no visit {id}", id=uuid[:40]))
+        raise NotFound("there is no visit {id}", id=uuid[:40])
     with database.session() as session:
         visit_id = session.scalars(
             select(Visit.id).where(Visit.uuid == uuid, Visit.received_at.is_not(None))
         ).first()
     if visit_id is None:
-        raise NotFound(tr("there is no visit {id}", id=uuid[:40]))
+        raise NotFound("there is no visit {id}", id=uuid[:40])
     return int(visit_id)
 
 
@@ -119,7 +118,7 @@ def load_page(
 def photo_file(database: Database, office_dir: Path, uuid: str, sha256: str) -> tuple[Path, str]:
     visit_id = require_visit_id(database, uuid)
     if not SHA256.match(sha256):
-        raise NotFound(tr("this visit has no such photo"))
+        raise NotFound("this visit has no such photo")
     with database.session() as session:
         media = session.scalars(
             select(Attachment.media_type).where(
@@ -128,7 +127,7 @@ def photo_file(database: Database, office_dir: Path, uuid: str, sha256: str) -> 
         ).first()
     path = Path(office_dir) / "attachments" / sha256[:2] / sha256
     if media is None or not path.is_file():
-        raise NotFound(tr("this visit has no such photo"))
+        raise NotFound("this visit has no such photo")
     return path, str(media)
 
 
@@ -136,5 +135,5 @@ def report_file(database: Database, office_dir: Path, uuid: str, revision: int) 
     require_visit_id(database, uuid)
     path = Path(office_dir) / "reports" / f"{uuid}-r{int(revision)}.pdf"
     if not path.is_file():
-        raise NotFound(tr("the office holds no report for revision {revision}", revision=revision))
+        raise NotFound("the office holds no report for revision {revision}", revision=revision)
     return path

@@ -231,7 +231,7 @@ def guarded(
         try:
             return await run_in_threadpool(handler, ctx)
         except NotFound as exc:
-            return _error(ctx, 404, str(exc))
+            return _error(ctx, 404, exc.text(ctx.lang))
 
     return endpoint
 
@@ -242,4 +242,4 @@ def _error(ctx: Ctx, status: int, message: str) -> Response:
 
 def refuse(ctx: Ctx, template: str, exc: UserError, **values: Any) -> HTMLResponse:
     """Show the page again with the one-line reason a form was refused."""
-    return ctx.render(template, status=400, error=str(exc), **values)
+    return ctx.render(template, status=400, error=exc.text(ctx.lang), **values)
