@@ -63,6 +63,8 @@ ALLOWED: dict[VisitStatus, frozenset[VisitStatus]] = {
 def check_transition(current: VisitStatus, target: VisitStatus, visit_label: str) -> None:
     if target not in ALLOWED[current]:
         raise UserError(
-            f"visit {visit_label} is {current.label.lower()}; it cannot become "
-            f"{target.label.lower()}."
+            "visit {visit_label} is {status}; it cannot become {status2}.",
+            visit_label=visit_label,
+            status=current.label.lower(),
+            status2=target.label.lower(),
         )

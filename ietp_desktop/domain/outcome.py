@@ -124,6 +124,7 @@ def decide(
         return Decision(recommendation, recommendation.outcome, None)
     if not reason or not reason.strip():
         raise ValidationFailed(
-            f"Overriding the recommended outcome ({recommendation.label}) needs a written reason."
+            "Overriding the recommended outcome ({label}) needs a written reason.",
+            label=recommendation.label,
         )
     return Decision(recommendation, override, reason.strip())

@@ -163,14 +163,23 @@ class RuleSet(_Model):
         if not entries:
             known = ", ".join(sorted(self.regions))
             raise UserError(
-                f"rule set {self.rule_set_id} has no minimum wage for region {region} on "
-                f"{on.isoformat()} (regions: {known})"
+                "rule set {rule_set_id} has no minimum wage for region "
+                "{region} on {day} (regions: {known})",
+                rule_set_id=self.rule_set_id,
+                region=region,
+                day=on.isoformat(),
+                known=known,
             )
         entry = max(entries, key=lambda e: e.effective_from)
         if entry.amount is None:
             raise UserError(
-                f"rule set {self.rule_set_id}: the minimum wage for {region} changed on "
-                f"{entry.effective_from.isoformat()} but the figure is not entered ({entry.source})"
+                "rule set {rule_set_id}: the minimum wage for {region} "
+                "changed on {day} but the figure is not entered "
+                "({source})",
+                rule_set_id=self.rule_set_id,
+                region=region,
+                day=entry.effective_from.isoformat(),
+                source=entry.source,
             )
         return MinimumWage(
             region=region,
@@ -190,7 +199,11 @@ def parse_rule_set(text: str, source: str) -> RuleSet:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValidationFailed(
-            f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+            "{source}: not valid JSON (line {lineno}, column {colno}): {reason}",
+            source=source,
+            lineno=exc.lineno,
+            colno=exc.colno,
+            reason=exc.msg,
         ) from None
     try:
         return RuleSet.model_validate(data)

@@ -105,12 +105,15 @@ def open_table(
         _drain(reader)  # an unreadable file says so before "no header row"
         if override and override.header_rows:
             raise UserError(
-                f"{name}: the mapping's header rows {list(override.header_rows)} are not "
-                f"among the first {HEADER_SEARCH_ROWS} rows"
+                "{name}: the mapping's header rows {rows} are not among the first {limit} rows",
+                name=name,
+                rows=list(override.header_rows),
+                limit=HEADER_SEARCH_ROWS,
             )
         raise UserError(
-            f"{name}: no header row found in the first rows (expected columns such as "
-            f"工号/Employee ID and 日期/Date); give a column mapping file"
+            "{name}: no header row found in the first rows (expected columns "
+            "such as 工号/Employee ID and 日期/Date); give a column mapping file",
+            name=name,
         )
     last = found.positions[-1]
     header_numbers = tuple(head[p][0] for p in found.positions)

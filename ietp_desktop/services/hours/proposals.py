@@ -137,8 +137,9 @@ def accept_proposal(
         decision = _decisions(session, visit).get(key)
         if decision is not None and decision.decision == "accepted":
             raise UserError(
-                f"visit {short_id(visit.uuid)}: this proposal was already accepted as "
-                f"finding {decision.finding_code}"
+                "visit {visit}: this proposal was already accepted as finding {finding_code}",
+                visit=short_id(visit.uuid),
+                finding_code=decision.finding_code,
             )
         view = insert_finding(
             session,

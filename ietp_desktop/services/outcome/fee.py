@@ -58,8 +58,8 @@ def set_fee(
         locked = VisitStatus(visit.status).content_locked
         if locked and (man_days is not _UNSET or day_rate_usd is not _UNSET):
             raise UserError(
-                f"visit {short_id(visit.uuid)} is signed; open a new revision to change "
-                "man-days or the day rate"
+                "visit {visit} is signed; open a new revision to change man-days or the day rate",
+                visit=short_id(visit.uuid),
             )
         if not isinstance(man_days, _Unset):
             visit.man_days = man_days

@@ -70,7 +70,8 @@ def outcome_status(db: Database, visit_ref: str | int) -> OutcomeStatus:
 def _require_unsigned(visit: Visit) -> None:
     if VisitStatus(visit.status).content_locked:
         raise UserError(
-            f"visit {short_id(visit.uuid)} is signed; open a new revision to change its outcome"
+            "visit {visit} is signed; open a new revision to change its outcome",
+            visit=short_id(visit.uuid),
         )
 
 
@@ -98,9 +99,12 @@ def override_outcome(
         else:
             if not reason.strip():
                 raise ValidationFailed(
-                    f"visit {short_id(visit.uuid)}: overriding the recommended outcome "
-                    f"({OUTCOME_LABELS[recommended]}) with {OUTCOME_LABELS[chosen]} needs a "
-                    "written reason"
+                    "visit {visit}: overriding the recommended outcome "
+                    "({recommended}) with {chosen} needs a "
+                    "written reason",
+                    visit=short_id(visit.uuid),
+                    recommended=OUTCOME_LABELS[recommended],
+                    chosen=OUTCOME_LABELS[chosen],
                 )
             visit.outcome_recommended = recommended.value
             visit.outcome_final = chosen.value
