@@ -264,7 +264,7 @@ def pa_deadline(escalation: OfficeEscalation, days: int) -> date | None:
 
 def _query(
     flt: EscalationFilter, today: date, pa_days: int
-) -> Select[tuple[OfficeEscalation, Visit, Factory]]:
+) -> Select[OfficeEscalation, Visit, Factory]:
     query = (
         select(OfficeEscalation, Visit, Factory)
         .join(Visit, Visit.id == OfficeEscalation.visit_id)

@@ -332,7 +332,7 @@ def pay(
 
 def _query(
     flt: InvoiceFilter, today: date, grace_days: int
-) -> Select[tuple[OfficeInvoice, Visit, Factory]]:
+) -> Select[OfficeInvoice, Visit, Factory]:
     query = (
         select(OfficeInvoice, Visit, Factory)
         .join(Visit, Visit.id == OfficeInvoice.visit_id)
