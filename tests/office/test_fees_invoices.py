@@ -169,20 +169,22 @@ def test_bad_input_is_refused_and_nothing_is_stored(
         with office_db.session() as session:
             invoices.send(session, number, date(2026, 9, 24), "cora", TODAY)
     before = database_state(office_db)
-    with pytest.raises(UserError, match=re.escape(message)) as refused:
-        with office_db.session() as session:
-            if step in ("receive-before-send", "received-before-sent"):
-                invoices.receive(session, number, date(2026, 9, 23), "cora", TODAY)
-            elif step == "paid-above":
-                invoices.pay(session, number, date(2026, 10, 1), Decimal("1275.01"), "c", TODAY)
-            elif step == "paid-before-sent":
-                invoices.pay(session, number, date(2026, 9, 20), Decimal("10"), "c", TODAY)
-            elif step == "sent-before-visit":
-                invoices.send(session, number, date(2026, 9, 1), "cora", TODAY)
-            elif step == "future-receipt":
-                invoices.receive(session, number, date(2026, 12, 3), "cora", TODAY)
-            else:
-                invoices.pay(session, number, date(2026, 10, 1), Decimal("-5"), "c", TODAY)
+    with (
+        pytest.raises(UserError, match=re.escape(message)) as refused,
+        office_db.session() as session,
+    ):
+        if step in ("receive-before-send", "received-before-sent"):
+            invoices.receive(session, number, date(2026, 9, 23), "cora", TODAY)
+        elif step == "paid-above":
+            invoices.pay(session, number, date(2026, 10, 1), Decimal("1275.01"), "c", TODAY)
+        elif step == "paid-before-sent":
+            invoices.pay(session, number, date(2026, 9, 20), Decimal("10"), "c", TODAY)
+        elif step == "sent-before-visit":
+            invoices.send(session, number, date(2026, 9, 1), "cora", TODAY)
+        elif step == "future-receipt":
+            invoices.receive(session, number, date(2026, 12, 3), "cora", TODAY)
+        else:
+            invoices.pay(session, number, date(2026, 10, 1), Decimal("-5"), "c", TODAY)
     assert number in str(refused.value)
     assert database_state(office_db) == before
 
@@ -193,8 +195,7 @@ def test_a_setting_out_of_range_is_refused(office_db: Database) -> None:
         (settings.TERMINATION_GRACE_DAYS, "2.5"),
         (settings.PA_ARRANGE_DAYS, "soon"),
     ):
-        with pytest.raises(UserError, match="is not a"):
-            with office_db.session() as session:
-                settings.write(session, setting, text, "ada")
+        with pytest.raises(UserError, match="is not a"), office_db.session() as session:
+            settings.write(session, setting, text, "ada")
     with office_db.session() as session:
         assert settings.read(session, settings.FUND_SHARE_PERCENT) == Decimal("10")
