@@ -62,9 +62,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     fund.set_defaults(handler=_fund)
 
     escalation = commands.add_parser("escalation", help="zero tolerance, PA required, review")
-    eactions = escalation.add_subparsers(
-        dest="escalation_command", metavar="ACTION", required=True
-    )
+    eactions = escalation.add_subparsers(dest="escalation_command", metavar="ACTION", required=True)
     elist = eactions.add_parser("list", help="the escalation queues")
     elist.add_argument(
         "--queue", choices=["zero_tolerance", "progress_audit", "status_review"], default=""

@@ -79,6 +79,8 @@ def test_an_invoice_from_sending_to_payment_in_the_console(
     page = cora.get(f"/invoices/{uuid}?done=received")
     assert "The receipt date is recorded and the due date computed." in page.text
     assert "Unpaid" in page.text
+    reminder = clients["read-only"].get(f"/invoices/{uuid}/reminder.pdf")
+    assert reminder.status_code == 200 and reminder.content.startswith(b"%PDF")
 
     # bad input: clear refusal, nothing stored
     db = open_office_db(money_world.office_dir)
@@ -117,9 +119,9 @@ def test_an_invoice_from_sending_to_payment_in_the_console(
     assert invoice_pdf.status_code == 200 and invoice_pdf.content.startswith(b"%PDF")
     assert invoice_pdf.headers["content-type"] == "application/pdf"
     reminder = clients["read-only"].get(f"/invoices/{uuid}/reminder.pdf")
-    assert reminder.content.startswith(b"%PDF")
+    assert reminder.status_code == 400 and "there is nothing to remind" in reminder.text
     audit = clients["administrator"].get("/audit?action=invoice.pay").text
-    assert number in audit and "1275 USD on" in audit
+    assert number in audit and "1275.00 USD on" in audit
 
 
 def test_roles_and_csrf_on_the_money_routes(

@@ -156,6 +156,12 @@ def _pdf(ctx: Ctx, kind: str) -> Response:
     today = date.today()
     with ctx.db.session() as session:
         row = invoices.invoice_row(session, ctx.request.path_params["uuid"], today)
+        if kind == "reminder" and row.status in ("draft", "paid"):
+            message = ctx.t(
+                "Invoice {number} is not owed (not sent or paid): there is nothing to remind.",
+                number=row.number,
+            )
+            return ctx.render("error.html", status=400, status_code=400, message=message)
         factory = session.get(Factory, invoices.find(session, row.number).factory_id)
         assert factory is not None
         to = invoice_pdf.Addressee(

@@ -99,7 +99,7 @@ def chart_bars(months: list[MonthIncome]) -> list[Bar]:
     if not months:
         return []
     top = max(m.amount_usd for m in months) or Decimal(1)
-    slot = CHART_WIDTH / len(months)
+    slot = CHART_WIDTH / max(len(months), 12)  # a year's width, so one month is not a wall
     usable = CHART_HEIGHT - CHART_BOTTOM - 16
     bars = []
     for index, m in enumerate(months):

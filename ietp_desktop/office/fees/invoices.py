@@ -103,7 +103,7 @@ def issue_for_visit(
             man_days=note.man_days,
             day_rate_usd=note.day_rate_usd,
             amount_usd=note.total_usd,
-            amount_paid_usd=Decimal("0"),
+            amount_paid_usd=Decimal("0.00"),
             settled=False,
         )
         session.add(invoice)
@@ -310,7 +310,8 @@ def pay(
             outstanding=outstanding,
             total=invoice.amount_usd,
         )
-    invoice.amount_paid_usd = invoice.amount_paid_usd + amount
+    amount = amount.quantize(CENT)
+    invoice.amount_paid_usd = (invoice.amount_paid_usd + amount).quantize(CENT)
     invoice.paid_on = paid_on
     invoice.settled = invoice.amount_paid_usd == invoice.amount_usd
     audit.record(
@@ -391,8 +392,8 @@ def row_of(
         received_on=invoice.received_on,
         due_on=invoice.due_on,
         paid_on=invoice.paid_on,
-        amount_paid_usd=invoice.amount_paid_usd,
-        outstanding_usd=invoice.amount_usd - invoice.amount_paid_usd,
+        amount_paid_usd=invoice.amount_paid_usd.quantize(CENT),
+        outstanding_usd=(invoice.amount_usd - invoice.amount_paid_usd).quantize(CENT),
         status=status,
         days_overdue=overdue,
     )
