@@ -14,7 +14,7 @@ from ietp_desktop.domain.errors import NotFound
 from ietp_desktop.office.escalations import certificate, queue
 from ietp_desktop.office.fees import invoices, settings
 from ietp_desktop.storage.models import CorrectiveAction, Factory, Finding, Visit
-from ietp_desktop.storage.office_money_models import OfficeEscalation, OfficeInvoice
+from ietp_desktop.storage.office_money_models import OfficeEscalation
 
 
 @dataclass(frozen=True)
@@ -81,16 +81,9 @@ def load(session: Session, ietp_id: str, today: date) -> FactoryOverview:
         )
         .order_by(CorrectiveAction.due_date, Finding.code)
     ).all()
-    grace = settings.read_days(session, settings.TERMINATION_GRACE_DAYS)
-    invoice_rows = [
-        invoices.row_of(i, v, factory, today, grace)
-        for i, v in session.execute(
-            select(OfficeInvoice, Visit)
-            .join(Visit, Visit.id == OfficeInvoice.visit_id)
-            .where(OfficeInvoice.factory_id == factory.id)
-            .order_by(OfficeInvoice.id.desc())
-        )
-    ]
+    invoice_rows = invoices.list_invoices(
+        session, invoices.InvoiceFilter(factory_id=factory.id), today
+    )
     pa_days = settings.read_days(session, settings.PA_ARRANGE_DAYS)
     escalation_rows = [
         queue.row_of(session, e, v, factory, today, pa_days)

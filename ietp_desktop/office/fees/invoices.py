@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
@@ -29,7 +30,7 @@ LISTS = ("unpaid", "overdue", "termination_risk", "paid")
 MAX_ROWS = 50_000
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: building thousands of rows for a list stays cheap
 class InvoiceRow:
     number: str
     visit_uuid: str
@@ -56,18 +57,26 @@ class InvoiceFilter:
     text: str = ""  # factory id or name, invoice number
     due_from: date | None = None
     due_to: date | None = None
+    factory_id: int | None = None
 
 
-def invoice_status(invoice: OfficeInvoice, today: date, grace_days: int) -> str:
-    if invoice.settled:
+def status_of(
+    settled: bool,
+    sent_on: date | None,
+    received_on: date | None,
+    due_on: date | None,
+    today: date,
+    grace_days: int,
+) -> str:
+    if settled:
         return "paid"
-    if invoice.sent_on is None:
+    if sent_on is None:
         return "draft"
-    if invoice.received_on is None or invoice.due_on is None:
+    if received_on is None or due_on is None:
         return "sent"
-    if today <= invoice.due_on:
+    if today <= due_on:
         return "unpaid"
-    if today > invoice.due_on + timedelta(days=grace_days):
+    if today > due_on + timedelta(days=grace_days):
         return "termination_risk"
     return "overdue"
 
@@ -331,14 +340,36 @@ def pay(
 # --- lists -----------------------------------------------------------------------------------
 
 
-def _query(
-    flt: InvoiceFilter, today: date, grace_days: int
-) -> Select[OfficeInvoice, Visit, Factory]:
+# Only the columns a list shows: loading whole Visit rows (and their ORM bookkeeping) made the
+# overdue list of 10,000 invoices several times slower than the bare SELECT.
+_COLUMNS = (
+    OfficeInvoice.id,
+    OfficeInvoice.number,
+    OfficeInvoice.man_days,
+    OfficeInvoice.day_rate_usd,
+    OfficeInvoice.amount_usd,
+    OfficeInvoice.sent_on,
+    OfficeInvoice.received_on,
+    OfficeInvoice.due_on,
+    OfficeInvoice.paid_on,
+    OfficeInvoice.amount_paid_usd,
+    OfficeInvoice.settled,
+    Visit.uuid,
+    Visit.visit_start,
+    Factory.ietp_id,
+    Factory.name_en,
+    Factory.name_zh,
+)
+
+
+def _query(flt: InvoiceFilter, today: date, grace_days: int) -> Select[*tuple[Any, ...]]:
     query = (
-        select(OfficeInvoice, Visit, Factory)
+        select(*_COLUMNS)
         .join(Visit, Visit.id == OfficeInvoice.visit_id)
         .join(Factory, Factory.id == OfficeInvoice.factory_id)
     )
+    if flt.factory_id is not None:
+        query = query.where(OfficeInvoice.factory_id == flt.factory_id)
     if flt.show == "paid":
         query = query.where(OfficeInvoice.settled.is_(True))
     elif flt.show == "unpaid":
@@ -369,34 +400,14 @@ def _query(
     return query.order_by(OfficeInvoice.id.desc())
 
 
-def row_of(
-    invoice: OfficeInvoice, visit: Visit, factory: Factory, today: date, grace: int
-) -> InvoiceRow:
-    status = invoice_status(invoice, today, grace)
-    overdue = (
-        (today - invoice.due_on).days
-        if invoice.due_on and status in ("overdue", "termination_risk")
-        else 0
-    )
+def _row(r: Any, today: date, grace: int) -> InvoiceRow:
+    (_, number, man_days, rate, amount, sent, received, due, paid_on, paid, settled) = r[:11]
+    status = status_of(settled, sent, received, due, today, grace)
+    overdue = (today - due).days if status in ("overdue", "termination_risk") else 0
     return InvoiceRow(
-        number=invoice.number,
-        visit_uuid=visit.uuid,
-        factory_ietp_id=factory.ietp_id,
-        factory_en=factory.name_en,
-        factory_zh=factory.name_zh,
-        visit_start=visit.visit_start,
-        man_days=invoice.man_days,
-        day_rate_usd=invoice.day_rate_usd,
-        amount_usd=invoice.amount_usd,
-        sent_on=invoice.sent_on,
-        received_on=invoice.received_on,
-        due_on=invoice.due_on,
-        paid_on=invoice.paid_on,
-        amount_paid_usd=invoice.amount_paid_usd.quantize(CENT),
-        outstanding_usd=(invoice.amount_usd - invoice.amount_paid_usd).quantize(CENT),
-        status=status,
-        days_overdue=overdue,
-    )
+        number, r[11], r[13], r[14], r[15], r[12], man_days, rate, amount, sent, received, due,
+        paid_on, paid, amount - paid, status, overdue,
+    )  # fmt: skip
 
 
 def list_invoices(
@@ -404,16 +415,16 @@ def list_invoices(
 ) -> list[InvoiceRow]:
     grace = settings.read_days(session, settings.TERMINATION_GRACE_DAYS)
     rows = session.execute(_query(flt, today, grace).limit(limit)).all()
-    return [row_of(i, v, f, today, grace) for i, v, f in rows]
+    return [_row(r, today, grace) for r in rows]
 
 
 def invoice_row(session: Session, ref: str, today: date) -> InvoiceRow:
     invoice = find(session, ref)
-    visit = session.get(Visit, invoice.visit_id)
-    factory = session.get(Factory, invoice.factory_id)
-    assert visit is not None and factory is not None
     grace = settings.read_days(session, settings.TERMINATION_GRACE_DAYS)
-    return row_of(invoice, visit, factory, today, grace)
+    row = session.execute(
+        _query(InvoiceFilter(), today, grace).where(OfficeInvoice.id == invoice.id)
+    ).one()
+    return _row(row, today, grace)
 
 
 EXPORT_HEADER = [
