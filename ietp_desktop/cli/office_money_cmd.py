@@ -71,6 +71,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     _office(elist)
     _json(elist)
     elist.set_defaults(handler=_escalation_list)
+    missing = eactions.add_parser(
+        "open-missing", help="queue received visits that arrived before the queues existed"
+    )
+    _office(missing)
+    missing.set_defaults(handler=_escalation_open_missing)
     decide = eactions.add_parser("decide", help="record IETP's decision on an escalation")
     decide.add_argument("visit", help="visit id (at least its first 8 characters)")
     decide.add_argument(
@@ -288,4 +293,17 @@ def _escalation_decide(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     _print_escalations(rows, args.json)
+    return 0
+
+
+def _escalation_open_missing(args: argparse.Namespace) -> int:
+    from ietp_desktop.office.escalations import queue
+
+    db = _database(args)
+    try:
+        with db.session() as session:
+            opened = queue.open_missing(session, cli_actor(), date.today())
+    finally:
+        db.dispose()
+    print(f"{opened} escalation(s) opened")
     return 0

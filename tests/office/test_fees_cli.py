@@ -84,6 +84,8 @@ def test_escalation_commands(money_world: World, capsys: pytest.CaptureFixture[s
         money_followup.visits_received(session, [money_world.visit_uuid])
     db.dispose()
     office = ["--office-dir", str(money_world.office_dir)]
+    code, out, err = run(capsys, "office", "escalation", "open-missing", *office)
+    assert (code, out.strip()) == (0, "0 escalation(s) opened")  # intake queued it already
     code, out, err = run(capsys, "office", "escalation", "list", "--state", "open", *office)
     assert code == 0, err
     assert "zero_tolerance" in out and money_world.visit_uuid[:8] in out
