@@ -41,7 +41,7 @@ def _required_day(ctx: Ctx, name: str, what: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise UserError(
-            "{what}: “{text}” is not a date (YYYY-MM-DD)", what=what, text=text[:40]
+            "{what}: “{text}” is not a date (YYYY-MM-DD)", what=ctx.t(what), text=text[:40]
         ) from None
 
 
