@@ -85,14 +85,15 @@ def load(session: Session, ietp_id: str, today: date) -> FactoryOverview:
         session, invoices.InvoiceFilter(factory_id=factory.id), today
     )
     pa_days = settings.read_days(session, settings.PA_ARRANGE_DAYS)
+    escalations = session.execute(
+        select(OfficeEscalation, Visit)
+        .join(Visit, Visit.id == OfficeEscalation.visit_id)
+        .where(OfficeEscalation.factory_id == factory.id)
+        .order_by(OfficeEscalation.opened_on.desc(), OfficeEscalation.id.desc())
+    ).all()
+    findings = queue.findings_of(session, (v.id for _, v in escalations))
     escalation_rows = [
-        queue.row_of(session, e, v, factory, today, pa_days)
-        for e, v in session.execute(
-            select(OfficeEscalation, Visit)
-            .join(Visit, Visit.id == OfficeEscalation.visit_id)
-            .where(OfficeEscalation.factory_id == factory.id)
-            .order_by(OfficeEscalation.opened_on.desc(), OfficeEscalation.id.desc())
-        )
+        queue.row_of(e, v, factory, today, pa_days, findings) for e, v in escalations
     ]
     return FactoryOverview(
         ietp_id=factory.ietp_id,

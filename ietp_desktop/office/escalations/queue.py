@@ -296,23 +296,38 @@ def _query(
     )
 
 
-def _findings_text(session: Session, visit_id: int, kind: str) -> str:
-    wanted = {
-        ZERO_TOLERANCE: Classification.ZERO_TOLERANCE.value,
-        STATUS_REVIEW: Classification.TRANSPARENCY.value,
-    }.get(kind)
-    if wanted is None:
-        return ""
-    rows = session.execute(
-        select(Finding.code, Finding.title)
-        .where(Finding.visit_id == visit_id, Finding.classification == wanted)
-        .order_by(Finding.code)
-    ).all()
-    return "; ".join(f"{code} {title}".strip() for code, title in rows)
+_QUEUE_CLASSIFICATION = {
+    ZERO_TOLERANCE: Classification.ZERO_TOLERANCE.value,
+    STATUS_REVIEW: Classification.TRANSPARENCY.value,
+}
+Findings = dict[tuple[int, str], list[str]]  # (visit id, classification) → "F01 title"
+
+
+def findings_of(session: Session, visit_ids: Iterable[int]) -> Findings:
+    """The findings that put visits in the queues, in one query per 500 visits."""
+    ids = sorted(set(visit_ids))
+    found: Findings = {}
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(Finding.visit_id, Finding.classification, Finding.code, Finding.title)
+            .where(
+                Finding.visit_id.in_(ids[start : start + 500]),
+                Finding.classification.in_(tuple(_QUEUE_CLASSIFICATION.values())),
+            )
+            .order_by(Finding.visit_id, Finding.code)
+        )
+        for visit_id, classification, code, title in rows:
+            found.setdefault((visit_id, classification), []).append(f"{code} {title}".strip())
+    return found
 
 
 def row_of(
-    session: Session, e: OfficeEscalation, visit: Visit, factory: Factory, today: date, pa_days: int
+    e: OfficeEscalation,
+    visit: Visit,
+    factory: Factory,
+    today: date,
+    pa_days: int,
+    findings: Findings,
 ) -> EscalationRow:
     deadline = pa_deadline(e, pa_days)
     risk = (
@@ -340,7 +355,7 @@ def row_of(
         termination_risk=risk,
         decided_by=e.decided_by,
         decided_at=e.decided_at,
-        findings=_findings_text(session, visit.id, e.kind),
+        findings="; ".join(findings.get((visit.id, _QUEUE_CLASSIFICATION.get(e.kind, "")), [])),
     )
 
 
@@ -349,7 +364,8 @@ def list_escalations(
 ) -> list[EscalationRow]:
     pa_days = settings.read_days(session, settings.PA_ARRANGE_DAYS)
     rows = session.execute(_query(flt, today, pa_days).limit(limit)).all()
-    return [row_of(session, e, v, f, today, pa_days) for e, v, f in rows]
+    findings = findings_of(session, (v.id for _, v, _ in rows))
+    return [row_of(e, v, f, today, pa_days, findings) for e, v, f in rows]
 
 
 EXPORT_HEADER = [
