@@ -140,6 +140,8 @@ def test_roles_and_csrf_on_the_money_routes(
         response = _post(client, f"/escalations/{uuid}/decide", {"kind": "zero_tolerance"})
         assert response.status_code == 403  # type: ignore[attr-defined]
         assert client.get("/follow-up/settings").status_code == 403
+    for path in ("/invoices/%25%25%25%25%25%25%25%25", "/invoices/PV-1999-0001", "/factories/x"):
+        assert clients["reviewer"].get(path).status_code == 404, path
     admin = clients["administrator"]
     for forged in ({}, {"csrf": "forged"}):
         response = admin.post(f"/invoices/{uuid}/send", data={**data, **forged})

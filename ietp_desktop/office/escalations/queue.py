@@ -10,6 +10,7 @@ A decision sets the factory's certificate status (kept as a history) in the same
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -151,6 +152,9 @@ def open_missing(session: Session, actor: str, today: date, remote: str = "") ->
 # --- deciding --------------------------------------------------------------------------------
 
 
+_VISIT_PREFIX = re.compile(r"[0-9a-f-]{8,36}")
+
+
 def find(session: Session, visit_ref: str, kind: str) -> OfficeEscalation:
     if kind not in KINDS:
         raise UserError(
@@ -163,7 +167,7 @@ def find(session: Session, visit_ref: str, kind: str) -> OfficeEscalation:
             .join(Visit, Visit.id == OfficeEscalation.visit_id)
             .where(Visit.uuid.like(text[:36] + "%"), OfficeEscalation.kind == kind)
         ).first()
-        if len(text) >= 8
+        if _VISIT_PREFIX.fullmatch(text)
         else None
     )
     if escalation is None:

@@ -7,6 +7,7 @@ a refused change raises UserError before anything is written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -164,13 +165,16 @@ def issue_for_uuids(session: Session, uuids: Iterable[str], actor: str, today: d
 # --- finding one -----------------------------------------------------------------------------
 
 
+_VISIT_PREFIX = re.compile(r"[0-9a-f-]{8,36}")
+
+
 def find(session: Session, ref: str) -> OfficeInvoice:
     """An invoice by its number (PV-2026-0001) or its visit's id."""
     text = ref.strip()
     invoice = session.scalars(
         select(OfficeInvoice).where(OfficeInvoice.number == text.upper())
     ).first()
-    if invoice is None and len(text) >= 8:
+    if invoice is None and len(text) >= 8 and _VISIT_PREFIX.fullmatch(text.lower()):
         invoice = session.scalars(
             select(OfficeInvoice)
             .join(Visit, Visit.id == OfficeInvoice.visit_id)
