@@ -64,6 +64,7 @@ class EscalationRow:
     decided_by: str
     decided_at: datetime | None
     findings: str  # the codes and titles that put the visit in the queue
+    findings_zh: str  # the same with the Chinese titles where the specialist wrote them
 
 
 @dataclass(frozen=True)
@@ -304,7 +305,8 @@ _QUEUE_CLASSIFICATION = {
     ZERO_TOLERANCE: Classification.ZERO_TOLERANCE.value,
     STATUS_REVIEW: Classification.TRANSPARENCY.value,
 }
-Findings = dict[tuple[int, str], list[str]]  # (visit id, classification) → "F01 title"
+# (visit id, classification) → ("F01 title", "F01 中文标题")
+Findings = dict[tuple[int, str], list[tuple[str, str]]]
 
 
 def findings_of(session: Session, visit_ids: Iterable[int]) -> Findings:
@@ -313,15 +315,23 @@ def findings_of(session: Session, visit_ids: Iterable[int]) -> Findings:
     found: Findings = {}
     for start in range(0, len(ids), 500):
         rows = session.execute(
-            select(Finding.visit_id, Finding.classification, Finding.code, Finding.title)
+            select(
+                Finding.visit_id,
+                Finding.classification,
+                Finding.code,
+                Finding.title,
+                Finding.title_zh,
+            )
             .where(
                 Finding.visit_id.in_(ids[start : start + 500]),
                 Finding.classification.in_(tuple(_QUEUE_CLASSIFICATION.values())),
             )
             .order_by(Finding.visit_id, Finding.code)
         )
-        for visit_id, classification, code, title in rows:
-            found.setdefault((visit_id, classification), []).append(f"{code} {title}".strip())
+        for visit_id, classification, code, title, title_zh in rows:
+            found.setdefault((visit_id, classification), []).append(
+                (f"{code} {title}".strip(), f"{code} {title_zh or title}".strip())
+            )
     return found
 
 
@@ -334,6 +344,7 @@ def row_of(
     findings: Findings,
 ) -> EscalationRow:
     deadline = pa_deadline(e, pa_days)
+    queued = findings.get((visit.id, _QUEUE_CLASSIFICATION.get(e.kind, "")), [])
     risk = (
         e.kind == PROGRESS_AUDIT
         and e.state == "open"
@@ -359,7 +370,8 @@ def row_of(
         termination_risk=risk,
         decided_by=e.decided_by,
         decided_at=e.decided_at,
-        findings="; ".join(findings.get((visit.id, _QUEUE_CLASSIFICATION.get(e.kind, "")), [])),
+        findings="; ".join(en for en, _ in queued),
+        findings_zh="; ".join(zh for _, zh in queued),
     )
 
 
@@ -390,6 +402,7 @@ EXPORT_HEADER = [
     "decided by",
     "decided at",
     "findings",
+    "findings (zh)",
 ]
 
 
@@ -413,4 +426,5 @@ def export_rows(rows: Iterable[EscalationRow]) -> Iterable[list[object]]:
             r.decided_by,
             r.decided_at,
             r.findings,
+            r.findings_zh,
         ]
