@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import tr
+from ietp_desktop.office import money_followup
 from ietp_desktop.office.evidence import StagedFiles, ca_pem
 from ietp_desktop.office.folder import (
     open_office_db,
@@ -493,6 +494,9 @@ def _import_verified(
                     )
                 )
                 session.flush()
+                money_followup.visits_received(
+                    session, [o.uuid for o in outcomes if o.result != "unchanged"]
+                )
                 staged.place()
         except BaseException:
             staged.remove_placed()

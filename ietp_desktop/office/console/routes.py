@@ -10,7 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ietp_desktop.office.accounts.users import ADMINISTRATOR, COORDINATOR, READ_ONLY, REVIEWER
-from ietp_desktop.office.console import api, pages
+from ietp_desktop.office.console import (
+    api,
+    escalation_pages,
+    factory_overview_page,
+    invoice_pages,
+    pages,
+)
 from ietp_desktop.office.console.web import PUBLIC, SPECIALIST
 
 STAFF = frozenset({ADMINISTRATOR, COORDINATOR, REVIEWER, READ_ONLY})
@@ -84,4 +90,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "/api/v1/assignments/{name}", ("GET",), SPECIALIST, api.assignments_get, "api_assignment"
     ),
+    *(Route(*r) for r in invoice_pages.ROUTES),
+    *(Route(*r) for r in escalation_pages.ROUTES),
+    *(Route(*r) for r in factory_overview_page.ROUTES),
 )
