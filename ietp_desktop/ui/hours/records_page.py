@@ -145,11 +145,12 @@ class RecordsPage(QWidget):
         self.coverage: SampleCoverage | None = None
         self.results: Results | None = None
         self.dialog: RecordsImportDialog | None = None
+        self.check_error: str | None = None  # the last check failed: shown instead of results
 
-        self.heading = QLabel(f"<h2>{tr('Hours & wages')}</h2>")
-        self.import_time = QPushButton(tr("Import time records…"))
-        self.import_pay = QPushButton(tr("Import pay records…"))
-        self.recheck = QPushButton(tr("Check again"))
+        self.heading = QLabel()
+        self.import_time = QPushButton()
+        self.import_pay = QPushButton()
+        self.recheck = QPushButton()
         self.import_time.clicked.connect(lambda: self.choose_file("time"))
         self.import_pay.clicked.connect(lambda: self.choose_file("pay"))
         self.recheck.clicked.connect(lambda: self.refresh())
@@ -162,18 +163,49 @@ class RecordsPage(QWidget):
             top.addWidget(button)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._sample_tab(), tr("Worker sample"))
-        self.tabs.addTab(self._results_tab(), tr("Results"))
-        self.tabs.addTab(self._proposals_tab(), tr("Proposed findings"))
+        self.tabs.addTab(self._sample_tab(), "")
+        self.tabs.addTab(self._results_tab(), "")
+        self.tabs.addTab(self._proposals_tab(), "")
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
+        self.retranslate()
         self.refresh()
 
     def title(self) -> str:
         return tr("Hours & wages")
+
+    def retranslate(self) -> None:
+        self.heading.setText(f"<h2>{self.title()}</h2>")
+        self.import_time.setText(tr("Import time records…"))
+        self.import_pay.setText(tr("Import pay records…"))
+        self.recheck.setText(tr("Check again"))
+        self.tabs.setTabText(0, tr("Worker sample"))
+        self.tabs.setTabText(1, tr("Results"))
+        self.sample_table.setHorizontalHeaderLabels([tr(c) for c in SAMPLE_COLUMNS])
+        self.add_button.setText(tr("Add worker…"))
+        self.edit_button.setText(tr("Edit…"))
+        self.remove_button.setText(tr("Remove"))
+        self.results_table.setHorizontalHeaderLabels([tr(c[0]) for c in RESULT_COLUMNS])
+        self.show_handled.setText(tr("Show accepted and dismissed proposals"))
+        self.accept_button.setText(tr("Accept"))
+        self.edit_proposal_button.setText(tr("Edit and accept…"))
+        # what was loaded is shown again in the new language, keeping the rows chosen
+        worker, result, proposal = (
+            self.sample_table.currentRow(),
+            self.results_table.currentRow(),
+            self.proposal_list.currentRow(),
+        )
+        self._fill_sample()
+        self._fill_results()
+        self.sample_table.selectRow(worker)
+        if result >= 0:
+            self.results_table.selectRow(result)
+        self.proposal_list.setCurrentRow(proposal)
+        if self.check_error is not None:
+            self._check_failed(self.check_error)
 
     # --- building -------------------------------------------------------------------------
 
@@ -184,11 +216,10 @@ class RecordsPage(QWidget):
         self.gaps_label.setWordWrap(True)
         self.gaps_label.setStyleSheet(GAP_STYLE)
         self.sample_table = _table(len(SAMPLE_COLUMNS))
-        self.sample_table.setHorizontalHeaderLabels([tr(c) for c in SAMPLE_COLUMNS])
         self.sample_table.doubleClicked.connect(lambda _index: self.edit_worker())
-        self.add_button = QPushButton(tr("Add worker…"))
-        self.edit_button = QPushButton(tr("Edit…"))
-        self.remove_button = QPushButton(tr("Remove"))
+        self.add_button = QPushButton()
+        self.edit_button = QPushButton()
+        self.remove_button = QPushButton()
         self.add_button.clicked.connect(self.add_worker)
         self.edit_button.clicked.connect(self.edit_worker)
         self.remove_button.clicked.connect(self.remove_worker)
@@ -205,13 +236,12 @@ class RecordsPage(QWidget):
         return tab
 
     def _results_tab(self) -> QWidget:
-        self.summary_label = QLabel(tr("No records imported yet."))
+        self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         self.notes_label = QLabel()
         self.notes_label.setWordWrap(True)
         self.notes_label.setStyleSheet(GAP_STYLE)
         self.results_table = _table(len(RESULT_COLUMNS))
-        self.results_table.setHorizontalHeaderLabels([tr(c[0]) for c in RESULT_COLUMNS])
         self.results_table.horizontalHeader().setStretchLastSection(True)
         self.results_table.itemSelectionChanged.connect(self._show_worker)
         self.chart = WeeklyHoursChart()
@@ -243,11 +273,11 @@ class RecordsPage(QWidget):
         self.proposal_list.currentRowChanged.connect(self._show_proposal)
         self.proposal_text = QPlainTextEdit()
         self.proposal_text.setReadOnly(True)
-        self.show_handled = QCheckBox(tr("Show accepted and dismissed proposals"))
+        self.show_handled = QCheckBox()
         self.show_handled.toggled.connect(lambda _on: self._fill_proposals())
-        self.accept_button = QPushButton(tr("Accept"))
-        self.edit_proposal_button = QPushButton(tr("Edit and accept…"))
-        self.dismiss_button = QPushButton(tr("Dismiss"))
+        self.accept_button = QPushButton()
+        self.edit_proposal_button = QPushButton()
+        self.dismiss_button = QPushButton()
         self.accept_button.clicked.connect(lambda: self.accept_proposal())
         self.edit_proposal_button.clicked.connect(self.edit_proposal)
         self.dismiss_button.clicked.connect(self.dismiss_proposal)
@@ -280,7 +310,7 @@ class RecordsPage(QWidget):
             return
         self._fill_sample()
         if not records.list_imports(db, uuid):
-            self.results = None
+            self.results, self.check_error = None, None
             self._fill_results()
             return
         self.recheck.setEnabled(False)
@@ -306,9 +336,11 @@ class RecordsPage(QWidget):
 
     def _loaded(self, results: Results) -> None:
         self.results = results
+        self.check_error = None
         self._fill_results()
 
     def _check_failed(self, message: str) -> None:
+        self.check_error = message
         self.summary_label.setText(message)
         self.summary_label.setStyleSheet(ERROR_STYLE)
 
