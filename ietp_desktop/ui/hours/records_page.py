@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -128,6 +129,15 @@ def _table(columns: int) -> QTableWidget:
     return table
 
 
+def _fill_height(widget: QWidget, minimum: int) -> QWidget:
+    """A view that takes the height left over rather than asking for its preferred height:
+    the workspace's scroll area gives a page with wrapped labels its preferred height, and
+    the tables and the chart would make this page taller than a 1366×768 screen."""
+    widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+    widget.setMinimumHeight(minimum)
+    return widget
+
+
 def figure_text(figures: WorkerFigures, name: str) -> str:
     value = getattr(figures, name)
     if name in ("min_wage_shortfall", "premium_shortfall"):
@@ -231,7 +241,7 @@ class RecordsPage(QWidget):
         layout = QVBoxLayout(tab)
         layout.addWidget(self.coverage_label)
         layout.addWidget(self.gaps_label)
-        layout.addWidget(self.sample_table, 1)
+        layout.addWidget(_fill_height(self.sample_table, 160), 1)
         layout.addLayout(buttons)
         return tab
 
@@ -263,7 +273,7 @@ class RecordsPage(QWidget):
         layout = QVBoxLayout(tab)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.notes_label)
-        layout.addWidget(split, 1)
+        layout.addWidget(_fill_height(split, 320), 1)
         return tab
 
     def _proposals_tab(self) -> QWidget:
@@ -293,7 +303,7 @@ class RecordsPage(QWidget):
         split.setStretchFactor(1, 3)
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        layout.addWidget(split, 1)
+        layout.addWidget(_fill_height(split, 200), 1)
         layout.addLayout(buttons)
         return tab
 
