@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -164,8 +165,14 @@ class VisitWorkspace(QWidget):
         self.unlock_button = QPushButton(self.banner)
         self.unlock_button.setObjectName("read_only_unlock")
         self.unlock_button.clicked.connect(self.unlock)
+        # a drawn icon, not the 🔒 emoji: laptops without an emoji font showed an empty box
+        lock_icon = QLabel(self.banner)
+        lock_icon.setPixmap(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(16, 16)
+        )
         banner_row = QHBoxLayout(self.banner)
         banner_row.setContentsMargins(8, 4, 8, 4)
+        banner_row.addWidget(lock_icon)
         banner_row.addWidget(self.banner_text, 1)
         banner_row.addWidget(self.unlock_button)
         self.banner.setVisible(False)
@@ -219,9 +226,7 @@ class VisitWorkspace(QWidget):
         status = self._status()
         if status not in LOCK_REASONS:
             return
-        self.banner_text.setText(
-            "🔒 " + tr(LOCK_REASONS[status], revision=self.detail.summary.revision)
-        )
+        self.banner_text.setText(tr(LOCK_REASONS[status], revision=self.detail.summary.revision))
         self.unlock_button.setVisible(status != "refused")
         self.unlock_button.setText(
             tr("Reopen visit") if status == "completed" else tr("Open a new revision…")
