@@ -5,9 +5,12 @@ Chinese one."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -23,8 +26,11 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from ietp_desktop.demo.seed import seed_demo_visits
 from ietp_desktop.i18n import catalogue
 from ietp_desktop.services.hours import workers
+from ietp_desktop.services.visits.read import load_detail
+from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import Database
 from ietp_desktop.ui.hours.records_page import RecordsPage
 from ietp_desktop.ui.reporting.report_page import ReportPage
@@ -197,3 +203,42 @@ def test_switching_language_live_retranslates_every_page(qtbot: QtBot, db: Datab
     again = walk_pages(qtbot, workspace)
     assert leftovers(again, chinese_patterns, user_data) == []
     assert again == english
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's visits: records, proposals, findings, CAP, signatures, read-only states."""
+    folder = tmp_path_factory.mktemp("demo") / "data"
+    labels = seed_demo_visits(folder).visits
+    (folder / "labels.json").write_text(json.dumps(labels))
+    return folder
+
+
+@pytest.mark.parametrize("label", ["in-progress", "completed-cap"])
+def test_the_page_on_screen_follows_a_live_switch(qtbot: QtBot, demo_dir: Path, label: str) -> None:
+    """Each page beside the checklist, switched while it is on screen, without showing it
+    again (pages refresh when shown, which would hide a missing retranslation)."""
+    db = open_workspace(demo_dir)
+    uuid = json.loads((demo_dir / "labels.json").read_text())[label]
+    window, workspace = open_in_window(qtbot, db, uuid)
+    detail = load_detail(db, uuid)
+    zh = {en: text for en, text in catalogue("zh").items() if text != en}
+    bilingual = list(localized_texts(workspace.form.model_dump()))
+    user_data = (
+        {en for en, _ in bilingual}
+        | {text for _, text in bilingual}
+        | {f.title for f in detail.findings}  # typed, or accepted from a proposal in English
+    )
+    english_patterns = stale_patterns(set(zh), user_data)
+    chinese_patterns = stale_patterns(set(zh.values()), user_data)
+    found: list[str] = []
+    for page in workspace.extra_pages:
+        assert isinstance(page, QWidget)
+        name = type(page).__name__
+        workspace.go_to_page(page_index(workspace, page))
+        window.language_actions["zh"].trigger()
+        found += leftovers({f"{name} zh": shown_texts(page)}, english_patterns, user_data)
+        window.language_actions["en"].trigger()
+        found += leftovers({f"{name} en": shown_texts(page)}, chinese_patterns, user_data)
+    db.dispose()
+    assert found == []
