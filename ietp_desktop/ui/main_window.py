@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -278,9 +280,9 @@ class MainWindow(QMainWindow):
             return
         IdentityDialog(self.db.data_dir, self).exec()
 
-    def _in_workspace(self, call: object) -> None:
+    def _in_workspace(self, call: Callable[[VisitWorkspace], object]) -> None:
         if self.workspace is not None and self.stack.currentWidget() is self.workspace:
-            call(self.workspace)  # type: ignore[operator]
+            call(self.workspace)
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         return [

@@ -195,7 +195,7 @@ class NumberEditor(ItemEditor):
         self.edit.setObjectName(f"number_{item.id}")
         self.edit.setMaximumWidth(160)
         self.edit.setClearButtonEnabled(True)
-        self.unit = QLabel(item.unit or "", self)
+        self.unit = QLabel(self)
         self.range = QLabel(self)
         self.range.setStyleSheet("color: #666;")
         for widget in (self.edit, self.unit, self.range):
@@ -219,6 +219,7 @@ class NumberEditor(ItemEditor):
         low = "" if self.item.min is None else format_number(self.item.min)
         high = "" if self.item.max is None else format_number(self.item.max)
         self.range.setText(tr("range {low} – {high}", low=low, high=high) if low or high else "")
+        self.unit.setText(tr(self.item.unit) if self.item.unit else "")
         self.edit.setPlaceholderText(tr("number"))
 
 

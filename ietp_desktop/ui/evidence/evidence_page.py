@@ -51,6 +51,8 @@ class FindingDropList(QListWidget):
         self.dropper = dropper
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
+        self.setWordWrap(True)  # long finding titles wrap in the narrow column, not cut off
+        self.setSpacing(2)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if dropped_files(event):

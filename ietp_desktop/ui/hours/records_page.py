@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -128,6 +129,15 @@ def _table(columns: int) -> QTableWidget:
     return table
 
 
+def _fill_height(widget: QWidget, minimum: int) -> QWidget:
+    """A view that takes the height left over rather than asking for its preferred height:
+    the workspace's scroll area gives a page with wrapped labels its preferred height, and
+    the tables and the chart would make this page taller than a 1366×768 screen."""
+    widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+    widget.setMinimumHeight(minimum)
+    return widget
+
+
 def figure_text(figures: WorkerFigures, name: str) -> str:
     value = getattr(figures, name)
     if name in ("min_wage_shortfall", "premium_shortfall"):
@@ -145,11 +155,12 @@ class RecordsPage(QWidget):
         self.coverage: SampleCoverage | None = None
         self.results: Results | None = None
         self.dialog: RecordsImportDialog | None = None
+        self.check_error: str | None = None  # the last check failed: shown instead of results
 
-        self.heading = QLabel(f"<h2>{tr('Hours & wages')}</h2>")
-        self.import_time = QPushButton(tr("Import time records…"))
-        self.import_pay = QPushButton(tr("Import pay records…"))
-        self.recheck = QPushButton(tr("Check again"))
+        self.heading = QLabel()
+        self.import_time = QPushButton()
+        self.import_pay = QPushButton()
+        self.recheck = QPushButton()
         self.import_time.clicked.connect(lambda: self.choose_file("time"))
         self.import_pay.clicked.connect(lambda: self.choose_file("pay"))
         self.recheck.clicked.connect(lambda: self.refresh())
@@ -162,18 +173,49 @@ class RecordsPage(QWidget):
             top.addWidget(button)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._sample_tab(), tr("Worker sample"))
-        self.tabs.addTab(self._results_tab(), tr("Results"))
-        self.tabs.addTab(self._proposals_tab(), tr("Proposed findings"))
+        self.tabs.addTab(self._sample_tab(), "")
+        self.tabs.addTab(self._results_tab(), "")
+        self.tabs.addTab(self._proposals_tab(), "")
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
+        self.retranslate()
         self.refresh()
 
     def title(self) -> str:
         return tr("Hours & wages")
+
+    def retranslate(self) -> None:
+        self.heading.setText(f"<h2>{self.title()}</h2>")
+        self.import_time.setText(tr("Import time records…"))
+        self.import_pay.setText(tr("Import pay records…"))
+        self.recheck.setText(tr("Check again"))
+        self.tabs.setTabText(0, tr("Worker sample"))
+        self.tabs.setTabText(1, tr("Results"))
+        self.sample_table.setHorizontalHeaderLabels([tr(c) for c in SAMPLE_COLUMNS])
+        self.add_button.setText(tr("Add worker…"))
+        self.edit_button.setText(tr("Edit…"))
+        self.remove_button.setText(tr("Remove"))
+        self.results_table.setHorizontalHeaderLabels([tr(c[0]) for c in RESULT_COLUMNS])
+        self.show_handled.setText(tr("Show accepted and dismissed proposals"))
+        self.accept_button.setText(tr("Accept"))
+        self.edit_proposal_button.setText(tr("Edit and accept…"))
+        # what was loaded is shown again in the new language, keeping the rows chosen
+        worker, result, proposal = (
+            self.sample_table.currentRow(),
+            self.results_table.currentRow(),
+            self.proposal_list.currentRow(),
+        )
+        self._fill_sample()
+        self._fill_results()
+        self.sample_table.selectRow(worker)
+        if result >= 0:
+            self.results_table.selectRow(result)
+        self.proposal_list.setCurrentRow(proposal)
+        if self.check_error is not None:
+            self._check_failed(self.check_error)
 
     # --- building -------------------------------------------------------------------------
 
@@ -184,11 +226,10 @@ class RecordsPage(QWidget):
         self.gaps_label.setWordWrap(True)
         self.gaps_label.setStyleSheet(GAP_STYLE)
         self.sample_table = _table(len(SAMPLE_COLUMNS))
-        self.sample_table.setHorizontalHeaderLabels([tr(c) for c in SAMPLE_COLUMNS])
         self.sample_table.doubleClicked.connect(lambda _index: self.edit_worker())
-        self.add_button = QPushButton(tr("Add worker…"))
-        self.edit_button = QPushButton(tr("Edit…"))
-        self.remove_button = QPushButton(tr("Remove"))
+        self.add_button = QPushButton()
+        self.edit_button = QPushButton()
+        self.remove_button = QPushButton()
         self.add_button.clicked.connect(self.add_worker)
         self.edit_button.clicked.connect(self.edit_worker)
         self.remove_button.clicked.connect(self.remove_worker)
@@ -200,18 +241,17 @@ class RecordsPage(QWidget):
         layout = QVBoxLayout(tab)
         layout.addWidget(self.coverage_label)
         layout.addWidget(self.gaps_label)
-        layout.addWidget(self.sample_table, 1)
+        layout.addWidget(_fill_height(self.sample_table, 160), 1)
         layout.addLayout(buttons)
         return tab
 
     def _results_tab(self) -> QWidget:
-        self.summary_label = QLabel(tr("No records imported yet."))
+        self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         self.notes_label = QLabel()
         self.notes_label.setWordWrap(True)
         self.notes_label.setStyleSheet(GAP_STYLE)
         self.results_table = _table(len(RESULT_COLUMNS))
-        self.results_table.setHorizontalHeaderLabels([tr(c[0]) for c in RESULT_COLUMNS])
         self.results_table.horizontalHeader().setStretchLastSection(True)
         self.results_table.itemSelectionChanged.connect(self._show_worker)
         self.chart = WeeklyHoursChart()
@@ -233,7 +273,7 @@ class RecordsPage(QWidget):
         layout = QVBoxLayout(tab)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.notes_label)
-        layout.addWidget(split, 1)
+        layout.addWidget(_fill_height(split, 320), 1)
         return tab
 
     def _proposals_tab(self) -> QWidget:
@@ -243,11 +283,11 @@ class RecordsPage(QWidget):
         self.proposal_list.currentRowChanged.connect(self._show_proposal)
         self.proposal_text = QPlainTextEdit()
         self.proposal_text.setReadOnly(True)
-        self.show_handled = QCheckBox(tr("Show accepted and dismissed proposals"))
+        self.show_handled = QCheckBox()
         self.show_handled.toggled.connect(lambda _on: self._fill_proposals())
-        self.accept_button = QPushButton(tr("Accept"))
-        self.edit_proposal_button = QPushButton(tr("Edit and accept…"))
-        self.dismiss_button = QPushButton(tr("Dismiss"))
+        self.accept_button = QPushButton()
+        self.edit_proposal_button = QPushButton()
+        self.dismiss_button = QPushButton()
         self.accept_button.clicked.connect(lambda: self.accept_proposal())
         self.edit_proposal_button.clicked.connect(self.edit_proposal)
         self.dismiss_button.clicked.connect(self.dismiss_proposal)
@@ -263,7 +303,7 @@ class RecordsPage(QWidget):
         split.setStretchFactor(1, 3)
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        layout.addWidget(split, 1)
+        layout.addWidget(_fill_height(split, 200), 1)
         layout.addLayout(buttons)
         return tab
 
@@ -280,7 +320,7 @@ class RecordsPage(QWidget):
             return
         self._fill_sample()
         if not records.list_imports(db, uuid):
-            self.results = None
+            self.results, self.check_error = None, None
             self._fill_results()
             return
         self.recheck.setEnabled(False)
@@ -306,9 +346,11 @@ class RecordsPage(QWidget):
 
     def _loaded(self, results: Results) -> None:
         self.results = results
+        self.check_error = None
         self._fill_results()
 
     def _check_failed(self, message: str) -> None:
+        self.check_error = message
         self.summary_label.setText(message)
         self.summary_label.setStyleSheet(ERROR_STYLE)
 

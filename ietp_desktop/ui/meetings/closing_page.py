@@ -5,6 +5,7 @@ needs doing, and asks before completing over open CAP points."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -40,6 +41,19 @@ ERROR_STYLE = "color: #b00020; font-weight: bold;"
 OK_STYLE = "color: #2e7d32;"
 TARGET_ROLE = Qt.ItemDataRole.UserRole
 NAME_DEBOUNCE_MS = 600
+
+
+class ClosingWorkspace(Protocol):
+    """What the page asks of the workspace around it: save typing, follow a reason's link,
+    show the new status."""
+
+    def flush(self) -> None: ...
+
+    def go_to_item(self, item_id: str) -> bool: ...
+
+    def go_to_section(self, section_id: str) -> bool: ...
+
+    def refresh(self, changes: Changes = Changes.ALL) -> None: ...
 
 
 class SignatureBox(QGroupBox):
@@ -204,7 +218,7 @@ class SignatureBox(QGroupBox):
 
 class ClosingPage(QScrollArea):
     def __init__(
-        self, context: WorkspaceContext, workspace: QWidget, parent: QWidget | None = None
+        self, context: WorkspaceContext, workspace: ClosingWorkspace, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("closing_page")
@@ -290,11 +304,6 @@ class ClosingPage(QScrollArea):
 
     # --- completion ---------------------------------------------------------------------
 
-    def _flush(self) -> None:
-        flush = getattr(self.workspace, "flush", None)
-        if callable(flush):
-            flush()
-
     def _form(self) -> Form | None:
         if self.detail is None:
             return None
@@ -322,13 +331,9 @@ class ClosingPage(QScrollArea):
         target = str(entry.data(TARGET_ROLE) or "")
         kind, _sep, value = target.partition(":")
         if kind == "item":
-            go_to_item = getattr(self.workspace, "go_to_item", None)
-            if callable(go_to_item):
-                go_to_item(value)
+            self.workspace.go_to_item(value)
         elif kind == "page":
-            go_to_section = getattr(self.workspace, "go_to_section", None)
-            if callable(go_to_section):
-                go_to_section(target)
+            self.workspace.go_to_section(target)
         elif kind == "signature":
             box = next((b for b in self.boxes if b.role == value), None)
             if box is not None:
@@ -337,7 +342,7 @@ class ClosingPage(QScrollArea):
 
     def complete(self) -> None:
         """Refused with every reason while a rule is not met; asks first over open CAP points."""
-        self._flush()
+        self.workspace.flush()
         for box in self.boxes:
             if box.has_unsaved_drawing():
                 box.autosave()
@@ -371,9 +376,7 @@ class ClosingPage(QScrollArea):
             if button is complete:
                 proceed()
             else:
-                go_to_section = getattr(self.workspace, "go_to_section", None)
-                if callable(go_to_section):
-                    go_to_section("page:OutcomePage")
+                self.workspace.go_to_section("page:OutcomePage")
 
         box.buttonClicked.connect(chosen)
         self.warning_box = box
@@ -416,9 +419,7 @@ class ClosingPage(QScrollArea):
             tr("Visit completed ({outcome})", outcome=tr(detail.outcome.final_label))
         )
         self.context.events.announce(Changes.VISIT_STATUS)
-        refresh = getattr(self.workspace, "refresh", None)
-        if callable(refresh):
-            refresh()  # header and states show "Completed" at once
+        self.workspace.refresh()  # header and states show "Completed" at once
 
     def retranslate(self) -> None:
         self.heading.setText(self.title())

@@ -3,6 +3,7 @@ and open a new revision of a signed visit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -25,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from ietp_desktop.i18n import tr
 from ietp_desktop.reports.signing import SignatureVerdict
+from ietp_desktop.services.dto import VisitDetail
 from ietp_desktop.services.identity import keys
+from ietp_desktop.services.identity.keys import IdentityView
 from ietp_desktop.services.reporting import reports
 from ietp_desktop.services.reporting.reports import BuiltReport
 from ietp_desktop.services.visits import lifecycle
@@ -73,10 +76,12 @@ class ReportPage(QWidget):
         self.status = "completed"
         self.last_built: BuiltReport | None = None
         self.last_verdict: SignatureVerdict | None = None
+        self.shown: tuple[IdentityView | None, VisitDetail] | None = None
+        self.result_text: Callable[[], str] = str  # the last result, in the current language
 
         self.identity_label = QLabel()
         self.identity_label.setWordWrap(True)
-        self.identity_button = QPushButton(tr("Set up signing identity…"))
+        self.identity_button = QPushButton()
         self.identity_button.clicked.connect(self.set_up_identity)
         identity_row = QHBoxLayout()
         identity_row.addWidget(self.identity_label, 1)
@@ -85,19 +90,20 @@ class ReportPage(QWidget):
         self.state_label = QLabel()
         self.state_label.setWordWrap(True)
         self.language = QComboBox()
-        for key, label in LANGUAGE_CHOICES:
-            self.language.addItem(tr(label), key)
-        self.build_button = QPushButton(tr("Build signed report…"))
+        for key, _label in LANGUAGE_CHOICES:
+            self.language.addItem("", key)
+        self.language_label = QLabel()
+        self.build_button = QPushButton()
         self.build_button.clicked.connect(self._build_clicked)
-        self.revision_button = QPushButton(tr("Open new revision…"))
+        self.revision_button = QPushButton()
         self.revision_button.clicked.connect(self._revision_clicked)
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        report_box = QGroupBox(tr("Visit report"))
-        report_form = QFormLayout(report_box)
+        self.report_box = QGroupBox()
+        report_form = QFormLayout(self.report_box)
         report_form.addRow(self.state_label)
-        report_form.addRow(tr("Language"), self.language)
+        report_form.addRow(self.language_label, self.language)
         buttons = QHBoxLayout()
         buttons.addWidget(self.build_button)
         buttons.addWidget(self.revision_button)
@@ -105,22 +111,22 @@ class ReportPage(QWidget):
         report_form.addRow(buttons)
         report_form.addRow(self.result_label)
 
-        self.letter_button = QPushButton(tr("Preparation letter…"))
+        self.letter_button = QPushButton()
         self.letter_button.clicked.connect(self._letter_clicked)
-        self.cap_button = QPushButton(tr("CAP form…"))
+        self.cap_button = QPushButton()
         self.cap_button.clicked.connect(self._cap_clicked)
-        documents_box = QGroupBox(tr("Documents for the factory"))
-        documents = QHBoxLayout(documents_box)
+        self.documents_box = QGroupBox()
+        documents = QHBoxLayout(self.documents_box)
         documents.addWidget(self.letter_button)
         documents.addWidget(self.cap_button)
         documents.addStretch(1)
 
-        self.verify_button = QPushButton(tr("Open a PDF and verify…"))
+        self.verify_button = QPushButton()
         self.verify_button.clicked.connect(self._verify_clicked)
         self.verdict_label = QLabel()
         self.verdict_label.setWordWrap(True)
-        verify_box = QGroupBox(tr("Verify a signed report"))
-        verify_layout = QVBoxLayout(verify_box)
+        self.verify_box = QGroupBox()
+        verify_layout = QVBoxLayout(self.verify_box)
         verify_row = QHBoxLayout()
         verify_row.addWidget(self.verify_button)
         verify_row.addStretch(1)
@@ -129,14 +135,32 @@ class ReportPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(identity_row)
-        layout.addWidget(report_box)
-        layout.addWidget(documents_box)
-        layout.addWidget(verify_box)
+        layout.addWidget(self.report_box)
+        layout.addWidget(self.documents_box)
+        layout.addWidget(self.verify_box)
         layout.addStretch(1)
+        self.retranslate()
         self.refresh()
 
     def title(self) -> str:
         return tr("Report")
+
+    def retranslate(self) -> None:
+        self.identity_button.setText(tr("Set up signing identity…"))
+        for index, (_key, label) in enumerate(LANGUAGE_CHOICES):
+            self.language.setItemText(index, tr(label))
+        self.language_label.setText(tr("Language"))
+        self.revision_button.setText(tr("Open new revision…"))
+        self.report_box.setTitle(tr("Visit report"))
+        self.letter_button.setText(tr("Preparation letter…"))
+        self.cap_button.setText(tr("CAP form…"))
+        self.documents_box.setTitle(tr("Documents for the factory"))
+        self.verify_button.setText(tr("Open a PDF and verify…"))
+        self.verify_box.setTitle(tr("Verify a signed report"))
+        self._show_state()
+        self.result_label.setText(self.result_text())
+        if self.last_verdict is not None:
+            self._show_verdict(self.last_verdict)
 
     # --- state ------------------------------------------------------------------------------
     def refresh(self, changes: Changes = Changes.ALL) -> None:
@@ -154,6 +178,14 @@ class ReportPage(QWidget):
             detail = load_detail(db, self.context.visit_uuid)
         if outcome.failed:
             return
+        self.shown = who, detail
+        self._show_state()
+
+    def _show_state(self) -> None:
+        if self.shown is None:
+            self.build_button.setText(tr("Build signed report…"))
+            return
+        who, detail = self.shown
         if who is None:
             self.identity_label.setText(tr("No signing identity on this device yet."))
         else:
@@ -242,10 +274,12 @@ class ReportPage(QWidget):
                     self.context.events.sig_error.emit(
                         tr("This device has no keyring; the passphrase was not remembered.")
                     )
-            self.result_label.setText(
-                tr("Signed report saved to {path}", path=built.path)
-                + "\n"
-                + tr("A copy is kept in {path}", path=built.stored_path)
+            self._show_result(
+                lambda: (
+                    tr("Signed report saved to {path}", path=built.path)
+                    + "\n"
+                    + tr("A copy is kept in {path}", path=built.stored_path)
+                )
             )
             self.context.events.sig_saved.emit(tr("Report signed (revision {n})", n=built.revision))
 
@@ -267,8 +301,12 @@ class ReportPage(QWidget):
         )
 
     def _problem(self, message: str) -> None:
-        self.result_label.setText(message)
+        self._show_result(lambda: message)
         self.context.events.sig_error.emit(message)
+
+    def _show_result(self, text: Callable[[], str]) -> None:
+        self.result_text = text
+        self.result_label.setText(text())
 
     # --- revision ---------------------------------------------------------------------------
     def _revision_clicked(self) -> None:
@@ -285,7 +323,7 @@ class ReportPage(QWidget):
             revision = lifecycle.open_new_revision(self.context.db, self.context.visit_uuid, reason)
         if outcome.failed:
             return False
-        self.result_label.setText(tr("Revision {n} is open for changes.", n=revision))
+        self._show_result(lambda: tr("Revision {n} is open for changes.", n=revision))
         self.context.events.announce(Changes.VISIT_STATUS)
         self.refresh()
         return True
@@ -320,7 +358,7 @@ class ReportPage(QWidget):
             return reports.build_cap_form(db, uuid, out, language)
 
         def done(path: Path) -> None:
-            self.result_label.setText(tr("Saved to {path}", path=path))
+            self._show_result(lambda: tr("Saved to {path}", path=path))
 
         run_op(self, tr("Writing the PDF…"), work, done, self._problem)
 
@@ -340,12 +378,15 @@ class ReportPage(QWidget):
             self.verdict_label.setStyleSheet("color: #b42318")
             return None
         self.last_verdict = verdict
+        self._show_verdict(verdict)
+        return verdict
+
+    def _show_verdict(self, verdict: SignatureVerdict) -> None:
         self.verdict_label.setText(
             f"<b>{_escape(verdict.headline())}</b><br>"
             + "<br>".join(_escape(line) for line in verdict.lines())
         )
         self.verdict_label.setStyleSheet("color: #1e7b3a" if verdict.ok else "color: #b42318")
-        return verdict
 
 
 def _escape(text: str) -> str:

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ietp_desktop.i18n import tr
+from ietp_desktop.services.dto import VisitDetail
 from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.ui.common.changes import Changes
@@ -66,6 +67,7 @@ class DetailsPage(QWidget):
         layout.addWidget(self.error)
         layout.addStretch(1)
         self.saved_text: dict[str, str] = {}
+        self.detail: VisitDetail | None = None
         self.retranslate()
 
     def title(self) -> str:
@@ -128,6 +130,13 @@ class DetailsPage(QWidget):
             if not edit.hasFocus():
                 edit.setText(texts[name])
                 self.saved_text[name] = texts[name]
+        self.detail = detail
+        self._show_info()
+
+    def _show_info(self) -> None:
+        if self.detail is None:
+            return
+        detail, summary = self.detail, self.detail.summary
         window = (
             f"{summary.window_opens} – {summary.window_closes}" if summary.window_opens else "–"
         )
@@ -154,3 +163,4 @@ class DetailsPage(QWidget):
             label.setText(tr(LABELS[name]))
         for field in self.dates.values():
             field.retranslate()
+        self._show_info()

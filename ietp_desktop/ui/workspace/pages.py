@@ -1,39 +1,32 @@
-"""Pages other engineers write, loaded only when their module is present.
+"""What the workspace asks of the pages beside the checklist sections.
 
-Each is a QWidget subclass constructed as `Page(context, parent)` with `title() -> str`
-(translated) and `refresh() -> None`.
+Each is a QWidget built as `Page(context, parent)`; the workspace keeps them in a
+`list[WorkspacePage]`, so mypy checks every page class against these protocols.
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
+from typing import Protocol
 
-from PySide6.QtWidgets import QWidget
-
-from ietp_desktop.ui.common.context import WorkspaceContext
-
-log = logging.getLogger(__name__)
-
-OPTIONAL_PAGES: list[tuple[str, str]] = [
-    ("ietp_desktop.ui.outcome.findings_page", "FindingsPage"),
-    ("ietp_desktop.ui.outcome.outcome_page", "OutcomePage"),
-    ("ietp_desktop.ui.hours.records_page", "RecordsPage"),
-    ("ietp_desktop.ui.reporting.report_page", "ReportPage"),
-]
+from ietp_desktop.ui.common.changes import Changes
 
 
-def load_optional_pages(context: WorkspaceContext, parent: QWidget) -> list[QWidget]:
-    pages: list[QWidget] = []
-    for module_name, class_name in OPTIONAL_PAGES:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as exc:  # includes ModuleNotFoundError: the page is not written yet
-            log.info("optional page %s not available: %s", module_name, exc)
-            continue
-        page_class = getattr(module, class_name, None)
-        if page_class is None:
-            log.warning("%s has no %s; page hidden", module_name, class_name)
-            continue
-        pages.append(page_class(context, parent))
-    return pages
+class WorkspacePage(Protocol):
+    def title(self) -> str:
+        """The entry in the workspace's list, in the current language."""
+        ...
+
+    def refresh(self, changes: Changes = Changes.ALL) -> None:
+        """Reload what `changes` touch; all of it when the page is shown."""
+        ...
+
+    def retranslate(self) -> None:
+        """Set every text again after a live language switch."""
+        ...
+
+
+class HoldsTyping(Protocol):
+    """A page whose editors save when left: the workspace flushes it before the language
+    changes, a dialog opens or the visit closes."""
+
+    def flush(self) -> None: ...

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -48,13 +49,17 @@ from ietp_desktop.ui.common.context import WorkspaceContext
 from ietp_desktop.ui.common.operations import Task, run_op
 from ietp_desktop.ui.common.user_errors import user_errors
 from ietp_desktop.ui.evidence.evidence_page import EvidencePage
+from ietp_desktop.ui.hours.records_page import RecordsPage
 from ietp_desktop.ui.meetings.closing_page import ClosingPage
 from ietp_desktop.ui.meetings.meetings_page import MeetingsPage
 from ietp_desktop.ui.meetings.qa_page import QaPage
 from ietp_desktop.ui.outcome.finding_dialog import RaiseFindingDialog
+from ietp_desktop.ui.outcome.findings_page import FindingsPage
+from ietp_desktop.ui.outcome.outcome_page import OutcomePage
+from ietp_desktop.ui.reporting.report_page import ReportPage
 from ietp_desktop.ui.visits.details_page import DetailsPage
 from ietp_desktop.ui.workspace.page_stack import PageStack
-from ietp_desktop.ui.workspace.pages import load_optional_pages
+from ietp_desktop.ui.workspace.pages import HoldsTyping, WorkspacePage
 
 log = logging.getLogger(__name__)
 
@@ -119,17 +124,25 @@ class VisitWorkspace(QWidget):
         self.meetings_page = MeetingsPage(context, self)
         self.evidence_page = EvidencePage(context, self, self)
         self.qa_page = QaPage(context, self)
+        self.findings_page = FindingsPage(context, self)
+        self.outcome_page = OutcomePage(context, self)
+        self.records_page = RecordsPage(context, self)
+        self.report_page = ReportPage(context, self)
         self.closing_page = ClosingPage(context, self, self)
-        self.extra_pages: list[QWidget] = [
+        self.extra_pages: list[WorkspacePage] = [
             self.details_page,
             self.meetings_page,
             self.evidence_page,
             self.qa_page,
+            self.findings_page,
+            self.outcome_page,
+            self.records_page,
+            self.report_page,
+            self.closing_page,
         ]
-        self.extra_pages += load_optional_pages(context, self)
-        self.extra_pages.append(self.closing_page)
+        self.typing_pages: list[HoldsTyping] = [self.qa_page, self.outcome_page]
         for extra in self.extra_pages:
-            self.stack.add_page(extra)
+            self.stack.add_page(_widget(extra))
         self.dirty: set[int] = set()
 
         splitter = QSplitter(self)
@@ -152,8 +165,14 @@ class VisitWorkspace(QWidget):
         self.unlock_button = QPushButton(self.banner)
         self.unlock_button.setObjectName("read_only_unlock")
         self.unlock_button.clicked.connect(self.unlock)
+        # a drawn icon, not the 🔒 emoji: laptops without an emoji font showed an empty box
+        lock_icon = QLabel(self.banner)
+        lock_icon.setPixmap(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(16, 16)
+        )
         banner_row = QHBoxLayout(self.banner)
         banner_row.setContentsMargins(8, 4, 8, 4)
+        banner_row.addWidget(lock_icon)
         banner_row.addWidget(self.banner_text, 1)
         banner_row.addWidget(self.unlock_button)
         self.banner.setVisible(False)
@@ -207,16 +226,14 @@ class VisitWorkspace(QWidget):
         status = self._status()
         if status not in LOCK_REASONS:
             return
-        self.banner_text.setText(
-            "🔒 " + tr(LOCK_REASONS[status], revision=self.detail.summary.revision)
-        )
+        self.banner_text.setText(tr(LOCK_REASONS[status], revision=self.detail.summary.revision))
         self.unlock_button.setVisible(status != "refused")
         self.unlock_button.setText(
             tr("Reopen visit") if status == "completed" else tr("Open a new revision…")
         )
 
     def _lock_page(self, page: QWidget | None) -> None:
-        if page is None or not self.locked or type(page).__name__ == "ReportPage":
+        if page is None or not self.locked or page is self.report_page:
             return
         if isinstance(page, SectionPage) and page.widget() is None:
             return  # locked when it is built
@@ -371,7 +388,7 @@ class VisitWorkspace(QWidget):
             entry.setData(Qt.ItemDataRole.UserRole, key)
         for offset, extra in enumerate(self.extra_pages):
             entry = self.nav.item(len(self.section_pages) + offset)
-            entry.setText(extra.title())  # type: ignore[attr-defined]
+            entry.setText(extra.title())
             entry.setIcon(_dot(STATE_COLOURS["page"]))
 
     # --- navigation ---------------------------------------------------------------------
@@ -387,7 +404,7 @@ class VisitWorkspace(QWidget):
             page.ensure_built()
         else:
             self.dirty.discard(index)
-            _refresh(page)
+            self.extra_pages[index - len(self.section_pages)].refresh()
         self._lock_page(page)
         self.stack.setCurrentIndex(index)
         if isinstance(page, SectionPage):
@@ -517,9 +534,9 @@ class VisitWorkspace(QWidget):
         self._update_header()
         self._update_nav()
         current = self.stack.currentIndex()
-        for index in range(len(self.section_pages), self.stack.count()):
+        for index, extra in enumerate(self.extra_pages, start=len(self.section_pages)):
             if index == current:
-                _refresh(self.stack.widget(index), changes)
+                extra.refresh(changes)
             else:
                 self.dirty.add(index)
         self._update_lock()
@@ -527,10 +544,8 @@ class VisitWorkspace(QWidget):
     def flush(self) -> None:
         for page in self.section_pages:
             page.flush()
-        for extra in self.extra_pages:
-            flush = getattr(extra, "flush", None)
-            if callable(flush):
-                flush()
+        for typing_page in self.typing_pages:
+            typing_page.flush()
 
     def _update_header(self) -> None:
         summary = self.detail.summary
@@ -552,14 +567,12 @@ class VisitWorkspace(QWidget):
         for page in self.section_pages:
             page.retranslate()
         for extra in self.extra_pages:
-            retranslate = getattr(extra, "retranslate", None)
-            if callable(retranslate):
-                retranslate()
+            extra.retranslate()
         self._update_nav()
 
 
-def _refresh(page: QWidget | None, changes: Changes = Changes.ALL) -> None:
-    """Every workspace page besides the checklist sections has `refresh(changes)`."""
-    refresh = getattr(page, "refresh", None)
-    if callable(refresh):
-        refresh(changes)
+def _widget(page: WorkspacePage) -> QWidget:
+    """The page as the stack holds it (every workspace page is a QWidget)."""
+    if not isinstance(page, QWidget):
+        raise TypeError(f"{type(page).__name__} is not a QWidget")
+    return page
