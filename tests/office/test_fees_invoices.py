@@ -169,7 +169,7 @@ def test_bad_input_is_refused_and_nothing_is_stored(
         with office_db.session() as session:
             invoices.send(session, number, date(2026, 9, 24), "cora", TODAY)
     before = database_state(office_db)
-    with (
+    with (  # noqa: PT012 (the session must be inside: its rollback is what is checked)
         pytest.raises(UserError, match=re.escape(message)) as refused,
         office_db.session() as session,
     ):
