@@ -62,6 +62,7 @@ def _values(world: World) -> dict[str, str]:
         sha = session.scalars(
             select(Attachment.sha256).where(Attachment.visit_id == visit.id)
         ).first()
+        ietp_id = visit.factory.ietp_id
     zhang = next(
         s for s in specialists.list_specialists(world.office_dir, db) if s.has_enrolment_file
     )
@@ -76,6 +77,7 @@ def _values(world: World) -> dict[str, str]:
         "code": "zh",
         "upload_id": "0" * 32,
         "name": "x.ietpbundle",
+        "ietp_id": ietp_id,
     }
 
 
@@ -136,7 +138,8 @@ def test_every_route_checks_the_role(received: World, clients: dict[str, TestCli
                     assert response.status_code == 403, (route.name, role, response.status_code)
                     assert "Your role may not open this page." in response.text
                 checked += 1
-    assert checked == 4 * 20 - 11  # every staff route and role, less the skipped POSTs
+    # every staff route and role, less the skipped POSTs; + 6 factory routes (planning)
+    assert checked == 4 * (20 + 6) - 11
 
 
 def test_signed_out_pages_lead_to_sign_in_and_posts_are_refused(received: World) -> None:
