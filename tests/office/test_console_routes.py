@@ -78,6 +78,7 @@ def _values(world: World) -> dict[str, str]:
         "upload_id": "0" * 32,
         "name": "x.ietpbundle",
         "ietp_id": ietp_id,
+        "period_id": "999999",
     }
 
 
@@ -138,8 +139,8 @@ def test_every_route_checks_the_role(received: World, clients: dict[str, TestCli
                     assert response.status_code == 403, (route.name, role, response.status_code)
                     assert "Your role may not open this page." in response.text
                 checked += 1
-    # every staff route and role, less the skipped POSTs; + 6 factory routes (planning)
-    assert checked == 4 * (20 + 6) - 11
+    # every staff route and role, less the skipped POSTs; + 6 factory and 12 planning routes
+    assert checked == 4 * (20 + 6 + 12) - 11
 
 
 def test_signed_out_pages_lead_to_sign_in_and_posts_are_refused(received: World) -> None:

@@ -304,8 +304,8 @@ def blackout_add(ctx: Ctx) -> Response:
         calendar.add_blackout(
             ctx.db,
             ctx.field("name"),
-            _day(ctx, "starts", ctx.t("From")),
-            _day(ctx, "ends", ctx.t("To")),
+            _day(ctx, "starts", ctx.t("First day")),
+            _day(ctx, "ends", ctx.t("Last day")),
             actor=ctx.actor,
             remote=ctx.remote,
         )
@@ -329,8 +329,8 @@ def unavailable_add(ctx: Ctx) -> Response:
         calendar.add_unavailable(
             ctx.db,
             ctx.field("ietp_id").strip(),
-            _day(ctx, "starts", ctx.t("From")),
-            _day(ctx, "ends", ctx.t("To")),
+            _day(ctx, "starts", ctx.t("First day")),
+            _day(ctx, "ends", ctx.t("Last day")),
             ctx.field("reason"),
             actor=ctx.actor,
             remote=ctx.remote,

@@ -95,11 +95,11 @@ def all_plans(session: Session, since: date | None = None) -> list[PlanView]:
     query = _query().order_by(OfficePlannedVisit.id)
     if since is not None:
         query = query.where(OfficePlannedVisit.proposed_date >= since)
-    return [_view(*row._tuple()) for row in session.execute(query)]
+    return [_view(row[0], row[1], row[2], row[3], row[4]) for row in session.execute(query)]
 
 
 def get_plan(session: Session, uuid: str) -> PlanView:
     row = session.execute(_query().where(OfficePlannedVisit.visit_uuid == uuid)).first()
     if row is None:
         raise NotFound("there is no planned visit {id}", id=uuid[:36])
-    return _view(*row._tuple())
+    return _view(row[0], row[1], row[2], row[3], row[4])
