@@ -48,6 +48,7 @@ from ietp_desktop.sync.bundle import (
     write_bundle,
 )
 from ietp_desktop.sync.errors import SourceChanged
+from ietp_desktop.sync.wire import confirmations as confirmations_wire
 from ietp_desktop.sync.wire.assignments import AssignmentsDocument
 from ietp_desktop.sync.wire.base import WireViolation, parse_json
 
@@ -194,6 +195,24 @@ def _visit_sources(
     return sources, sizes
 
 
+def _confirmations(session: Session) -> list[confirmations_wire.ConfirmationWire]:
+    """Visits whose date the specialist agreed with the factory and that have not started."""
+    return [
+        confirmations_wire.ConfirmationWire(
+            uuid=visit.uuid,
+            confirmed_date=visit.confirmed_date,
+            announcement_sent_on=visit.announcement_sent_on,
+        )
+        for visit in session.scalars(
+            select(Visit)
+            .where(Visit.status == VisitStatus.CONFIRMED.value, Visit.confirmed_date.is_not(None))
+            .order_by(Visit.id)
+            .limit(confirmations_wire.MAX_CONFIRMATIONS)
+        )
+        if visit.confirmed_date is not None
+    ]
+
+
 def manifest_sha256(bundle: Path) -> str:
     with zipfile.ZipFile(bundle) as archive:
         return hashlib.sha256(archive.read(mf.MANIFEST_NAME)).hexdigest()
@@ -231,6 +250,11 @@ def export_visits(
             for v in visits
         ]
         seen: set[str] = set()
+        confirmations = _confirmations(session)
+        if confirmations:  # dates agreed with factories travel with the next results
+            data = confirmations_wire.encode(confirmations)
+            sources.append(PayloadSource.from_bytes(confirmations_wire.CONFIRMATIONS_ENTRY, data))
+            sizes[confirmations_wire.CONFIRMATIONS_ENTRY] = len(data)
         for visit in visits:
             visit_sources, visit_sizes = _visit_sources(db, session, visit, whats)
             for source in visit_sources:
