@@ -251,9 +251,10 @@ def test_read_only_sees_the_board_and_the_letter_but_cannot_assign(
         specialist=LIN,
         date=str(TODAY + timedelta(days=7)),
     )
-    page = reader.get("/planning")
+    page = reader.get("/planning?assign=CN-P3")
     assert page.status_code == 200 and "CN-P3" in page.text
-    assert "Send to the laptop" not in page.text
+    assert "Send to the laptop" not in page.text and "Change date" not in page.text
+    assert "Send to the laptop" in coordinator.get("/planning?assign=CN-P3").text
     refused = reader.post(
         "/planning/assign",
         data={

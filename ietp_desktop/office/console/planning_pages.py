@@ -22,6 +22,7 @@ from ietp_desktop.office.planning.plans import PLAN_STATE_LABELS
 
 STAFF = frozenset({ADMINISTRATOR, COORDINATOR, REVIEWER, READ_ONLY})
 MANAGERS = frozenset({ADMINISTRATOR, COORDINATOR})
+PAGE_ROWS = 200  # a region filter or the next page shows the rest
 BOARD_STATES = {"unplanned": "Not planned", **PLAN_STATE_LABELS}
 DONE = {
     "assigned": "The visit is assigned and sent: the laptop receives it at its next fetch.",
@@ -81,6 +82,20 @@ def _day(ctx: Ctx, name: str, what: str) -> date:
         ) from None
 
 
+def _page_of(
+    regions: list[tuple[str, list[board.BoardRow]]], skip: int, take: int
+) -> list[tuple[str, list[board.BoardRow]]]:
+    """`take` rows after the first `skip`, still grouped by region."""
+    kept = []
+    for region, rows in regions:
+        part = rows[max(0, skip) : max(0, skip) + take]
+        skip -= len(rows)
+        if part and take > 0:
+            kept.append((region, part))
+            take -= len(part)
+    return kept
+
+
 def board_page(
     ctx: Ctx, error: str = "", status: int = 200, proposal: Proposal | None = None
 ) -> Response:
@@ -91,10 +106,29 @@ def board_page(
         view = board.build_board(session, today, flt)
         loads = board.specialist_loads(session, specialists, today)
         region_choices = regions(session)
+    wanted = ctx.request.query_params.get("assign", "") or (proposal.ietp_id if proposal else "")
+    chosen = None
+    if wanted and ctx.user is not None and ctx.user.role in MANAGERS:
+        chosen = next(
+            (r for _, rows in view.regions for r in rows if r.factory.ietp_id == wanted), None
+        )
+    total = view.count
+    page = max(1, _int(ctx.request.query_params.get("page", "1"), 1))
+    pages = max(1, -(-total // PAGE_ROWS))
+    page = min(page, pages)
+    view.regions = _page_of(view.regions, (page - 1) * PAGE_ROWS, PAGE_ROWS)
     return ctx.render(
         "planning_board.html",
         status=status,
         board=view,
+        total=total,
+        page=page,
+        pages=pages,
+        chosen=chosen,
+        state_texts={k: ctx.t(v) for k, v in STATE_LABELS.items()},
+        plan_texts={k: ctx.t(v) for k, v in BOARD_STATES.items()},
+        confirmed_text=ctx.t("confirmed"),
+        proposed_text=ctx.t("proposed"),
         loads=loads,
         flt=flt,
         region_choices=region_choices,

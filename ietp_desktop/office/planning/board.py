@@ -7,11 +7,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.pv_window import add_months
-from ietp_desktop.office.factories.register import FactoryRow, last_visits_subquery, row_of
+from ietp_desktop.office.factories.register import (
+    FACTORY_COLUMNS,
+    FactoryRow,
+    last_visits_subquery,
+    row_of,
+)
 from ietp_desktop.office.factories.states import FactoryState, factory_state
 from ietp_desktop.office.planning import calendar
 from ietp_desktop.office.planning.calendar import DateWarning, Period
@@ -83,25 +88,40 @@ def build_board(session: Session, today: date, flt: BoardFilter = BoardFilter())
     ]
     plans = _latest_plans(all_plans(session, since=today - timedelta(days=400)))
     last = last_visits_subquery()
+    # a window opening after the horizon cannot be on the board (two months are at least 59
+    # days: the SQL keeps a superset, the exact test is below), nor a visited factory unplanned
+    latest_seal = horizon - timedelta(days=40)
     query = (
-        select(Factory, last.c.last_visit_on)
+        select(*FACTORY_COLUMNS, last.c.last_visit_on)
         .outerjoin(last, last.c.factory_id == Factory.id)
-        .where(Factory.seal_issued_on.is_not(None))
+        .where(
+            Factory.seal_issued_on.is_not(None),
+            or_(
+                Factory.id.in_(list(plans)) if plans else false(),
+                and_(
+                    Factory.seal_issued_on <= latest_seal,
+                    or_(
+                        last.c.last_visit_on.is_(None),
+                        last.c.last_visit_on < Factory.seal_issued_on,
+                    ),
+                ),
+            ),
+        )
         .order_by(Factory.region, Factory.ietp_id)
     )
     if flt.region:
         query = query.where(Factory.region == flt.region)
     chosen: list[tuple[FactoryRow, PlanView | None]] = []
-    for factory, last_visit_on in session.execute(query):
-        state = factory_state(factory.seal_issued_on, last_visit_on, today)
-        plan = plans.get(factory.id)
+    for values in session.execute(query):
+        state = factory_state(values.seal_issued_on, values.last_visit_on, today)
+        plan = plans.get(values.id)
         if (
             plan is not None
-            and factory.seal_issued_on
-            and plan.proposed_date < factory.seal_issued_on
+            and values.seal_issued_on
+            and plan.proposed_date < values.seal_issued_on
         ):
             plan = None  # planned for an earlier seal
-        row = row_of(factory, last_visit_on, state)
+        row = row_of(values, state)
         if plan is not None and plan.state is PlanState.VISITED:
             if plan.day < today - timedelta(days=RECENT_DAYS):
                 continue

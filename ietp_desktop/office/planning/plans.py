@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -48,46 +49,48 @@ class PlanView:
         return self.visit_start or self.confirmed_date or self.proposed_date
 
 
-def _query() -> Select[OfficePlannedVisit, str, datetime | None, date | None, date | None]:
+def _query() -> Select[*tuple[Any, ...]]:
+    """Plain columns (a board reads hundreds of plans), the received visit beside each."""
     return (
         select(
-            OfficePlannedVisit,
+            OfficePlannedVisit.visit_uuid,
+            OfficePlannedVisit.factory_id,
+            OfficePlannedVisit.specialist_email,
+            OfficePlannedVisit.specialist_name,
+            OfficePlannedVisit.proposed_date,
+            OfficePlannedVisit.confirmed_date,
+            OfficePlannedVisit.man_days,
+            OfficePlannedVisit.sent_at,
             Factory.ietp_id,
             Visit.received_at,
             Visit.visit_start,
-            Visit.confirmed_date,
+            Visit.confirmed_date.label("visit_confirmed"),
         )
         .join(Factory, Factory.id == OfficePlannedVisit.factory_id)
         .outerjoin(Visit, Visit.uuid == OfficePlannedVisit.visit_uuid)
     )
 
 
-def _view(
-    plan: OfficePlannedVisit,
-    ietp_id: str,
-    received_at: datetime | None,
-    visit_start: date | None,
-    visit_confirmed: date | None,
-) -> PlanView:
-    confirmed = plan.confirmed_date or visit_confirmed
-    if received_at is not None:
+def _view(row: Any) -> PlanView:
+    confirmed = row.confirmed_date or row.visit_confirmed
+    if row.received_at is not None:
         state = PlanState.VISITED
     elif confirmed is not None:
         state = PlanState.CONFIRMED
     else:
         state = PlanState.PLANNED
     return PlanView(
-        uuid=plan.visit_uuid,
-        factory_id=plan.factory_id,
-        factory_ietp_id=ietp_id,
-        specialist_email=plan.specialist_email,
-        specialist_name=plan.specialist_name,
-        proposed_date=plan.proposed_date,
+        uuid=row.visit_uuid,
+        factory_id=row.factory_id,
+        factory_ietp_id=row.ietp_id,
+        specialist_email=row.specialist_email,
+        specialist_name=row.specialist_name,
+        proposed_date=row.proposed_date,
         confirmed_date=confirmed,
-        man_days=plan.man_days,
+        man_days=row.man_days,
         state=state,
-        visit_start=visit_start if received_at is not None else None,
-        sent_at=plan.sent_at,
+        visit_start=row.visit_start if row.received_at is not None else None,
+        sent_at=row.sent_at,
     )
 
 
@@ -95,11 +98,11 @@ def all_plans(session: Session, since: date | None = None) -> list[PlanView]:
     query = _query().order_by(OfficePlannedVisit.id)
     if since is not None:
         query = query.where(OfficePlannedVisit.proposed_date >= since)
-    return [_view(row[0], row[1], row[2], row[3], row[4]) for row in session.execute(query)]
+    return [_view(row) for row in session.execute(query)]
 
 
 def get_plan(session: Session, uuid: str) -> PlanView:
     row = session.execute(_query().where(OfficePlannedVisit.visit_uuid == uuid)).first()
     if row is None:
         raise NotFound("there is no planned visit {id}", id=uuid[:36])
-    return _view(row[0], row[1], row[2], row[3], row[4])
+    return _view(row)
