@@ -104,7 +104,7 @@ def board_page(
     specialists = assigning.active_specialists(ctx.console.config.office_dir, ctx.db)
     with ctx.db.session() as session:
         view = board.build_board(session, today, flt)
-        loads = board.specialist_loads(session, specialists, today)
+        loads = board.specialist_loads(session, specialists, today, plans=view.plans)
         region_choices = regions(session)
     wanted = ctx.request.query_params.get("assign", "") or (proposal.ietp_id if proposal else "")
     chosen = None

@@ -63,6 +63,7 @@ class Board:
     regions: list[tuple[str, list[BoardRow]]] = field(default_factory=list)
     blackouts: list[Period] = field(default_factory=list)
     week_starts: list[date] = field(default_factory=list)
+    plans: list[PlanView] = field(default_factory=list)  # every plan the board read
 
     @property
     def count(self) -> int:
@@ -86,7 +87,8 @@ def build_board(session: Session, today: date, flt: BoardFilter = BoardFilter())
     board.blackouts = [
         b for b in calendar.blackouts(session) if b.ends_on >= today - timedelta(days=31)
     ]
-    plans = _latest_plans(all_plans(session, since=today - timedelta(days=400)))
+    board.plans = all_plans(session, since=today - timedelta(days=400))
+    plans = _latest_plans(board.plans)
     last = last_visits_subquery()
     # a window opening after the horizon cannot be on the board (two months are at least 59
     # days: the SQL keeps a superset, the exact test is below), nor a visited factory unplanned
@@ -163,6 +165,7 @@ def specialist_loads(
     specialists: list[tuple[str, str]],
     today: date,
     weeks: int = LOAD_WEEKS,
+    plans: list[PlanView] | None = None,
 ) -> list[SpecialistLoad]:
     """Visits each specialist has on the board per week (planned or confirmed, not yet
     received), from this week's Monday. `specialists`: (e-mail, name) of those enrolled."""
@@ -172,7 +175,9 @@ def specialist_loads(
         r.specialist_email: r.region for r in session.scalars(select(OfficeSpecialistRegion))
     }
     counts: dict[str, list[int]] = {email.lower(): [0] * weeks for email, _ in specialists}
-    for plan in all_plans(session, since=first - timedelta(days=120)):
+    if plans is None:
+        plans = all_plans(session, since=first - timedelta(days=120))
+    for plan in plans:
         if plan.state is PlanState.VISITED or not first <= plan.day < end:
             continue
         key = plan.specialist_email.lower()
