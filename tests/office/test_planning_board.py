@@ -50,7 +50,8 @@ def test_a_date_in_a_blackout_or_outside_the_window_warns() -> None:
     assert texts == [
         "2027-03-09: the factory is unavailable from 2027-03-08 to 2027-03-09 (brand audit)"
     ]
-    assert "春节" not in calendar.date_warnings(date(2027, 2, 10), seal, new_year, [])[0].text("zh")
+    zh = calendar.date_warnings(date(2027, 2, 10), seal, new_year, [])[0].text("zh")
+    assert zh == "2027-02-10 在暂停期 Chinese New Year（2027-02-01 至 2027-02-20）内"
 
 
 def _add_factory(world: World, ietp_id: str, region: str = "Guangdong", seal: date = SEAL) -> int:
@@ -280,3 +281,26 @@ def test_read_only_sees_the_board_and_the_letter_but_cannot_assign(
         reader.get("/planning/visits/00000000-0000-0000-0000-000000000000/letter.pdf").status_code
         == 404
     )
+
+
+def test_the_least_loaded_specialist_of_the_factorys_region_is_offered_first() -> None:
+    from ietp_desktop.office.console.planning_pages import _suggested
+    from ietp_desktop.office.factories.register import FactoryRow
+    from ietp_desktop.office.factories.states import FactoryState
+
+    factory = FactoryRow(
+        1, "CN-X", "X", "", "", "", "江苏", None, SEAL, "", "", None, FactoryState.DUE, None
+    )
+    loads = [
+        board.SpecialistLoad("a@example.org", "A", "广东", [0] * 8, 0),
+        board.SpecialistLoad("b@example.org", "B", "江苏", [3] + [0] * 7, 3),
+        board.SpecialistLoad("c@example.org", "C", "江苏", [1] + [0] * 7, 4),
+    ]
+    row = board.BoardRow(factory, None, [], [])
+    assert _suggested(row, loads) == "c@example.org"  # in the region, fewer this week
+    elsewhere = board.BoardRow(
+        FactoryRow(2, "CN-Y", "Y", "", "", "", "福建", None, SEAL, "", "", None,
+                   FactoryState.DUE, None),
+        None, [], [],
+    )  # fmt: skip
+    assert _suggested(elsewhere, loads) == "a@example.org"  # nobody there: least loaded

@@ -82,6 +82,16 @@ def _day(ctx: Ctx, name: str, what: str) -> date:
         ) from None
 
 
+def _suggested(row: board.BoardRow, loads: list[board.SpecialistLoad]) -> str:
+    """The specialist offered first: the one already assigned, else the least loaded in the
+    factory's region, else the least loaded of all."""
+    if row.plan is not None:
+        return row.plan.specialist_email
+    local = [s for s in loads if s.region and s.region == row.factory.region]
+    pool = local or loads
+    return min(pool, key=lambda s: (s.weeks[0] if s.weeks else 0, s.total)).email if pool else ""
+
+
 def _page_of(
     regions: list[tuple[str, list[board.BoardRow]]], skip: int, take: int
 ) -> list[tuple[str, list[board.BoardRow]]]:
@@ -112,6 +122,7 @@ def board_page(
         chosen = next(
             (r for _, rows in view.regions for r in rows if r.factory.ietp_id == wanted), None
         )
+    suggested = _suggested(chosen, loads) if chosen is not None else ""
     total = view.count
     page = max(1, _int(ctx.request.query_params.get("page", "1"), 1))
     pages = max(1, -(-total // PAGE_ROWS))
@@ -125,6 +136,7 @@ def board_page(
         page=page,
         pages=pages,
         chosen=chosen,
+        suggested=suggested,
         state_texts={k: ctx.t(v) for k, v in STATE_LABELS.items()},
         plan_texts={k: ctx.t(v) for k, v in BOARD_STATES.items()},
         confirmed_text=ctx.t("confirmed"),
