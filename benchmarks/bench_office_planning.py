@@ -1,7 +1,7 @@
 """Planning board with a national register: 2,000 factories, ~7,000 received visits, 600 plans.
 
     .venv/bin/python benchmarks/bench_office_planning.py [--factories 2000] [--rounds 30]
-        [--db postgresql+psycopg://…]
+        [--db postgresql+psycopg://…/an_empty_database]
 
 Rows: the board as the office computes it (`build_board`: factories, latest received visit,
 plans, blackouts, unavailable dates, warnings, grouping) and the /planning page over HTTP

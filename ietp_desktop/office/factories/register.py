@@ -84,10 +84,11 @@ def list_factories(
         query = query.where(Factory.region == flt.region)
     rows = []
     for values in session.execute(query):
-        state = factory_state(values.seal_issued_on, values.last_visit_on, today)
+        window = window_of(values.seal_issued_on)
+        state = factory_state(values.seal_issued_on, values.last_visit_on, today, window)
         if flt.state and state != flt.state:
             continue
-        rows.append(row_of(values, state))
+        rows.append(row_of(values, state, window))
         if len(rows) >= limit:
             break
     return rows
@@ -109,7 +110,7 @@ FACTORY_COLUMNS = (
 )
 
 
-def row_of(values: Any, state: FactoryState) -> FactoryRow:
+def row_of(values: Any, state: FactoryState, window: PvWindow | None) -> FactoryRow:
     """A FactoryRow from a row of FACTORY_COLUMNS and `last_visit_on`."""
     return FactoryRow(
         id=values.id,
@@ -123,7 +124,7 @@ def row_of(values: Any, state: FactoryState) -> FactoryRow:
         seal_issued_on=values.seal_issued_on,
         contact_name=values.contact_name,
         contact_email=values.contact_email,
-        window=window_of(values.seal_issued_on),
+        window=window,
         state=state,
         last_visit_on=values.last_visit_on,
     )

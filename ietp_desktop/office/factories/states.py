@@ -30,14 +30,18 @@ def window_of(seal_issued_on: date | None) -> PvWindow | None:
 
 
 def factory_state(
-    seal_issued_on: date | None, last_visit_on: date | None, today: date
+    seal_issued_on: date | None,
+    last_visit_on: date | None,
+    today: date,
+    window: PvWindow | None = None,
 ) -> FactoryState:
-    """`last_visit_on`: the first day of the latest visit the office received for it."""
+    """`last_visit_on`: the first day of the latest visit the office received for it;
+    `window`: the seal's window when the caller has it already."""
     if seal_issued_on is None:
         return FactoryState.VISITED if last_visit_on else FactoryState.NO_SEAL
     if last_visit_on is not None and last_visit_on >= seal_issued_on:
         return FactoryState.VISITED
-    due = pv_window(seal_issued_on).due_state(today)
+    due = (window or pv_window(seal_issued_on)).due_state(today)
     return {
         DueState.NOT_YET_DUE: FactoryState.NOT_YET_DUE,
         DueState.DUE: FactoryState.DUE,

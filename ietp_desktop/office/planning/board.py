@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.pv_window import add_months
@@ -17,12 +17,15 @@ from ietp_desktop.office.factories.register import (
     last_visits_subquery,
     row_of,
 )
-from ietp_desktop.office.factories.states import FactoryState, factory_state
+from ietp_desktop.office.factories.states import FactoryState, factory_state, window_of
 from ietp_desktop.office.planning import calendar
 from ietp_desktop.office.planning.calendar import DateWarning, Period
 from ietp_desktop.office.planning.plans import PlanState, PlanView, all_plans
 from ietp_desktop.storage.models import Factory
-from ietp_desktop.storage.office_planning_models import OfficeSpecialistRegion
+from ietp_desktop.storage.office_planning_models import (
+    OfficePlannedVisit,
+    OfficeSpecialistRegion,
+)
 
 LOAD_WEEKS = 8
 RECENT_DAYS = 45  # visited plans stay on the board this long after their date
@@ -99,7 +102,11 @@ def build_board(session: Session, today: date, flt: BoardFilter = BoardFilter())
         .where(
             Factory.seal_issued_on.is_not(None),
             or_(
-                Factory.id.in_(list(plans)) if plans else false(),
+                Factory.id.in_(
+                    select(OfficePlannedVisit.factory_id).where(
+                        OfficePlannedVisit.proposed_date >= today - timedelta(days=400)
+                    )
+                ),
                 and_(
                     Factory.seal_issued_on <= latest_seal,
                     or_(
@@ -115,7 +122,8 @@ def build_board(session: Session, today: date, flt: BoardFilter = BoardFilter())
         query = query.where(Factory.region == flt.region)
     chosen: list[tuple[FactoryRow, PlanView | None]] = []
     for values in session.execute(query):
-        state = factory_state(values.seal_issued_on, values.last_visit_on, today)
+        window = window_of(values.seal_issued_on)
+        state = factory_state(values.seal_issued_on, values.last_visit_on, today, window)
         plan = plans.get(values.id)
         if (
             plan is not None
@@ -123,7 +131,7 @@ def build_board(session: Session, today: date, flt: BoardFilter = BoardFilter())
             and plan.proposed_date < values.seal_issued_on
         ):
             plan = None  # planned for an earlier seal
-        row = row_of(values, state)
+        row = row_of(values, state, window)
         if plan is not None and plan.state is PlanState.VISITED:
             if plan.day < today - timedelta(days=RECENT_DAYS):
                 continue
