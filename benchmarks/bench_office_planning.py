@@ -109,7 +109,8 @@ def populate(office_dir: Path, db_url: str | None, count: int, today: date) -> N
             [
                 {"year": 2027, "name": "Chinese New Year", "starts_on": date(2027, 1, 30),
                  "ends_on": date(2027, 2, 20)},
-                {"year": today.year, "name": "National Day", "starts_on": today + timedelta(days=20),
+                {"year": today.year, "name": "National Day",
+                 "starts_on": today + timedelta(days=20),
                  "ends_on": today + timedelta(days=27)},
             ],
         )  # fmt: skip
