@@ -151,3 +151,45 @@ def test_the_laptop_fetches_the_boards_assignment_over_https(
     finally:
         laptop.dispose()
     assert [f.result.visits_added for f in fetched] == [[uuid]]
+
+
+def test_a_date_agreed_with_nothing_signed_travels_on_its_own(
+    office: World, tmp_path: Path
+) -> None:
+    from ietp_desktop.domain.errors import UserError
+    from ietp_desktop.services.sync.bundles import apply_receipt
+
+    laptop = office.laptop()
+    try:
+        export_visits(
+            laptop, None, tmp_path / "signed.ietpbundle", passphrase=SPECIALIST_PASSPHRASE
+        )
+    finally:
+        laptop.dispose()
+    day = TODAY + timedelta(days=9)
+    uuid = _plan(office, "CN-S4", day)
+    published = sorted((office.office_dir / "outbox").rglob("*.ietpbundle"))
+    laptop = office.laptop()
+    try:
+        import_assignments(laptop, published[-1], passphrase=SPECIALIST_PASSPHRASE)
+        lifecycle.confirm_visit(laptop, uuid, day, TODAY)
+        result = export_visits(
+            laptop, None, tmp_path / "dates.ietpbundle", passphrase=SPECIALIST_PASSPHRASE
+        )
+        assert result.visits == []  # no visit, only the agreed date
+    finally:
+        laptop.dispose()
+    (outcome,) = import_bundles(office.office_dir, [tmp_path / "dates.ietpbundle"])
+    assert outcome.status == "imported", outcome.message
+    assert _state(office, uuid) == (PlanState.CONFIRMED, day)
+    laptop = office.laptop()
+    try:
+        assert outcome.receipt is not None
+        receipt = apply_receipt(laptop, outcome.receipt)
+        assert (receipt.status, receipt.received) == ("imported", [])
+        with pytest.raises(UserError, match="no signed visit waiting"):  # sent already
+            export_visits(
+                laptop, None, tmp_path / "again.ietpbundle", passphrase=SPECIALIST_PASSPHRASE
+            )
+    finally:
+        laptop.dispose()
