@@ -88,6 +88,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     from ietp_desktop.cli import office_money_cmd
 
     office_money_cmd.register(commands)
+    from ietp_desktop.cli import office_planning_cmd
+
+    office_planning_cmd.register_commands(commands)
+    office_planning_cmd.register_plan_commands(commands)
 
 
 def _office_secret() -> str | None:

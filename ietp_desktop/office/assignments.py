@@ -49,6 +49,7 @@ class AssignedVisit:
     factory_ietp_id: str
     planned_date: date | None
     man_days: Decimal | None = None
+    uuid: str | None = None  # a visit planned on the board keeps its uuid when sent again
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def assign(
                         docs.append(_definition(row.content, kind, row.source))
             visit_docs = [
                 {
-                    "uuid": str(uuid_module.uuid4()),
+                    "uuid": v.uuid or str(uuid_module.uuid4()),
                     "factory_ietp_id": v.factory_ietp_id,
                     "planned_date": v.planned_date.isoformat() if v.planned_date else None,
                     "man_days": str(v.man_days) if v.man_days is not None else None,
@@ -166,6 +167,8 @@ def assign(
                 for v in visits
             ]
             for doc in visit_docs:  # only this specialist may send results for these visits
+                if session.get(VisitOwner, doc["uuid"]) is not None:
+                    continue  # sent before (a changed date): the owner stays as recorded
                 session.add(
                     VisitOwner(
                         visit_uuid=doc["uuid"],

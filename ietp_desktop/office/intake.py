@@ -32,6 +32,7 @@ from ietp_desktop.office.folder import (
     open_office_db,
 )
 from ietp_desktop.office.ownership import check_sender, record_first_sender
+from ietp_desktop.office.planning.confirmations import apply_confirmations, read_confirmations
 from ietp_desktop.office.revocation import read_revocations, revoked_at
 from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security.office_ca import (
@@ -71,6 +72,7 @@ from ietp_desktop.sync.bundle import (
     VerifiedBundle,
     open_bundle,
 )
+from ietp_desktop.sync.wire.confirmations import CONFIRMATIONS_ENTRY
 
 Progress = Callable[[float], None]
 
@@ -111,6 +113,7 @@ def _check_entries(bundle: VerifiedBundle, documents: dict[str, dict[str, Any]])
         if isinstance(report, dict):
             expected.add(str(report.get("entry", "")))
     present = set(bundle.names())
+    expected.update(present & {CONFIRMATIONS_ENTRY})  # dates agreed, see office/planning
     for name in sorted(expected - present):
         raise _refuse(
             bundle.path, tr("entry '{name}' named by the visit data is missing", name=name)
@@ -448,6 +451,10 @@ def _import_verified(
     path = bundle.path
     documents = _read_documents(bundle)
     _check_entries(bundle, documents)
+    try:
+        confirmations = read_confirmations(bundle)
+    except UserError as exc:
+        raise _refuse(path, str(exc)) from exc
     with database.session() as session:
         for document in documents.values():
             visit = document["visit"]
@@ -483,6 +490,8 @@ def _import_verified(
                         raise
                     except UserError as exc:
                         raise _refuse(path, str(exc)) from exc
+                if confirmations is not None:
+                    apply_confirmations(session, bundle, confirmations)
                 session.add(
                     ReceivedBundle(
                         bundle_id=bundle.bundle_id,

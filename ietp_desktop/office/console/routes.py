@@ -14,8 +14,10 @@ from ietp_desktop.office.console import (
     api,
     escalation_pages,
     factory_overview_page,
+    factory_pages,
     invoice_pages,
     pages,
+    planning_pages,
 )
 from ietp_desktop.office.console.web import PUBLIC, SPECIALIST
 
@@ -93,4 +95,6 @@ ROUTES: tuple[Route, ...] = (
     *(Route(*r) for r in invoice_pages.ROUTES),
     *(Route(*r) for r in escalation_pages.ROUTES),
     *(Route(*r) for r in factory_overview_page.ROUTES),
+    *(Route(*r) for r in factory_pages.ROUTES),
+    *(Route(*r) for r in planning_pages.ROUTES),
 )

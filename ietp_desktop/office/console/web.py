@@ -216,7 +216,9 @@ def guarded(
         if request.method not in SAFE_METHODS:
             try:
                 ctx.form = await request.form(
-                    max_files=0, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FORM_PART
+                    max_files=getattr(handler, "max_files", 0),  # set on upload handlers
+                    max_fields=MAX_FORM_FIELDS,
+                    max_part_size=MAX_FORM_PART,
                 )
             except (HTTPException, ValueError, KeyError):
                 return _error(ctx, 400, tr("The form could not be read.", language=lang))

@@ -36,7 +36,14 @@ from ietp_desktop.services.visits.read import attachment_path
 from ietp_desktop.services.visits.refs import resolve_visit, short_id
 from ietp_desktop.storage.audit import record_event
 from ietp_desktop.storage.db import Database
-from ietp_desktop.storage.models import Export, Factory, FormDefinition, ReceivedBundle, Visit
+from ietp_desktop.storage.models import (
+    AuditEvent,
+    Export,
+    Factory,
+    FormDefinition,
+    ReceivedBundle,
+    Visit,
+)
 from ietp_desktop.storage.types import utcnow
 from ietp_desktop.sync import manifest as mf
 from ietp_desktop.sync import revocation_list
@@ -49,11 +56,13 @@ from ietp_desktop.sync.bundle import (
     write_bundle,
 )
 from ietp_desktop.sync.errors import SourceChanged
+from ietp_desktop.sync.wire import confirmations as confirmations_wire
 from ietp_desktop.sync.wire.assignments import AssignmentsDocument
 from ietp_desktop.sync.wire.base import WireViolation, parse_json
 
 BUNDLE_SUFFIX = ".ietpbundle"
 EXPORTABLE = (VisitStatus.SIGNED.value, VisitStatus.EXPORTED.value)
+CONFIRMATION_SENT = "confirmation-sent"  # audit event: a bundle carried this agreed date
 Progress = Callable[[float], None]
 
 
@@ -195,6 +204,38 @@ def _visit_sources(
     return sources, sizes
 
 
+def _confirmations(
+    session: Session, *, unsent_only: bool = False
+) -> list[confirmations_wire.ConfirmationWire]:
+    """Visits whose date the specialist agreed with the factory and that have not started
+    (`unsent_only`: whose agreed date no bundle has carried yet)."""
+    sent: set[tuple[int | None, str | None]] = set()
+    if unsent_only:
+        sent = {
+            (e.visit_id, e.new_value)
+            for e in session.scalars(
+                select(AuditEvent).where(
+                    AuditEvent.entity == "Visit", AuditEvent.field == CONFIRMATION_SENT
+                )
+            )
+        }
+    return [
+        confirmations_wire.ConfirmationWire(
+            uuid=visit.uuid,
+            confirmed_date=visit.confirmed_date,
+            announcement_sent_on=visit.announcement_sent_on,
+        )
+        for visit in session.scalars(
+            select(Visit)
+            .where(Visit.status == VisitStatus.CONFIRMED.value, Visit.confirmed_date.is_not(None))
+            .order_by(Visit.id)
+            .limit(confirmations_wire.MAX_CONFIRMATIONS)
+        )
+        if visit.confirmed_date is not None
+        and (visit.id, visit.confirmed_date.isoformat()) not in sent
+    ]
+
+
 def manifest_sha256(bundle: Path) -> str:
     with zipfile.ZipFile(bundle) as archive:
         return hashlib.sha256(archive.read(mf.MANIFEST_NAME)).hexdigest()
@@ -227,12 +268,24 @@ def export_visits(
     sizes: dict[str, int] = {}
     whats: dict[str, str] = {}
     with db.session() as session:
-        visits = _select_visits(session, visit_refs)
+        confirmations = _confirmations(session)
+        try:
+            visits = _select_visits(session, visit_refs)
+        except UserError:
+            # nothing signed yet: dates agreed since the last bundle go on their own
+            confirmations = _confirmations(session, unsent_only=True)
+            if visit_refs or not confirmations:
+                raise
+            visits = []
         exported = [
             ExportedVisit(v.uuid, v.revision, v.factory.name_en or v.factory.ietp_id)
             for v in visits
         ]
         seen: set[str] = set()
+        if confirmations:  # dates agreed with factories travel with the next results
+            data = confirmations_wire.encode(confirmations)
+            sources.append(PayloadSource.from_bytes(confirmations_wire.CONFIRMATIONS_ENTRY, data))
+            sizes[confirmations_wire.CONFIRMATIONS_ENTRY] = len(data)
         for visit in visits:
             visit_sources, visit_sizes = _visit_sources(db, session, visit, whats)
             for source in visit_sources:
@@ -277,6 +330,15 @@ def export_visits(
                     visit.status = VisitStatus.EXPORTED.value
                 visit.exported_at = now
                 record_event(session, visit.id, "Visit", "exported", f"bundle {info.bundle_id}")
+            for confirmation in confirmations:
+                confirmed = resolve_visit(session, confirmation.uuid)
+                record_event(
+                    session,
+                    confirmed.id,
+                    "Visit",
+                    CONFIRMATION_SENT,
+                    confirmation.confirmed_date.isoformat(),
+                )
     except BaseException:
         out.unlink(missing_ok=True)  # unrecorded: the visits stay "signed", nothing was sent
         raise
@@ -294,6 +356,10 @@ def apply_receipt(
     refused: list[str] = []
     with db.session() as session:
         exports = list(session.scalars(select(Export).where(Export.bundle_id == receipt.bundle_id)))
+        if not exports and not receipt.visits:  # a bundle of confirmed dates only
+            return ReceiptResult(
+                receipt.bundle_id, receipt.office, receipt.status, receipt.message, [], []
+            )
         if not exports:
             raise NotFound(
                 "receipt {file} is for bundle {id}, which this laptop did not export",
