@@ -1,7 +1,7 @@
 """office planning: planned visits, blackout periods, factory unavailable dates, specialist regions
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import ietp_desktop.storage.types
 
 revision: str = "0012"
-down_revision: str | None = "0009"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
