@@ -1,5 +1,6 @@
-""""Send to office…" and "Fetch from office…" against a real office server on 127.0.0.1 (TLS
-from the office CA), as a specialist uses them: progress, cancel, resume, receipt, refusal."""
+"""The "Send to office…" and "Fetch from office…" dialogs against a real office server on
+127.0.0.1 (TLS from the office CA), as a specialist uses them: progress, cancel, resume,
+receipt, refusal."""
 
 from __future__ import annotations
 
@@ -125,7 +126,8 @@ def test_cancel_then_send_again_resumes_where_the_office_stopped(
     [result] = again.results
     assert result.bundle == waiting
     assert waiting.stat().st_size // 3 <= result.resumed_from < waiting.stat().st_size
-    assert "Resumed from" in again.last_message and "2 visits marked received." in again.last_message
+    assert "Resumed from" in again.last_message
+    assert "2 visits marked received." in again.last_message
     assert any("(resumed from" in line for line in statuses)
     assert _status(laptop, world.visit_uuid) == "received"
     assert office_link.pending_bundles(laptop) == []
@@ -173,16 +175,11 @@ def test_fetch_imports_what_the_office_published(
         visit = session.scalars(select(Visit).where(Visit.uuid == world.visit_uuid)).one()
         ietp_id = visit.factory.ietp_id
     office_db.dispose()
-    assert (
-        main(
-            [
-                "office", "assign", "--office-dir", str(world.office_dir),
-                "--specialist", "lin.mei@example.org", "--visit", f"{ietp_id}:2027-01-12",
-                "--publish",
-            ]
-        )  # fmt: skip
-        == 0
-    )
+    assign = [
+        "office", "assign", "--office-dir", str(world.office_dir),
+        "--specialist", "lin.mei@example.org", "--visit", f"{ietp_id}:2027-01-12", "--publish",
+    ]  # fmt: skip
+    assert main(assign) == 0
     dialog = FetchDialog(laptop)
     qtbot.addWidget(dialog)
     assert dialog.url_edit.text() == ""
