@@ -82,6 +82,7 @@ class _OfficeDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr(self.action))
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr("Close"))
         self.buttons.accepted.connect(self.start)
         self.buttons.rejected.connect(self.reject)
         self.layout_.addWidget(self.buttons)
@@ -150,7 +151,20 @@ class SendDialog(_OfficeDialog):
         self.visit_list = QListWidget()
         self.visit_list.setObjectName("office_visits")
         self.body.addWidget(self.visit_list)
-        for summary in list_visits(db):
+        self._fill_visits(chosen)
+        if self.visit_list.count() == 0:
+            self.body.addWidget(QLabel(tr("No visit is signed yet: sign a visit report first.")))
+        self.waiting_label = QLabel("")
+        self.waiting_label.setObjectName("office_waiting")
+        self.waiting_label.setWordWrap(True)
+        self.body.addWidget(self.waiting_label)
+        self._refresh_waiting()
+        self.resize(620, 460)
+
+    def _fill_visits(self, chosen: list[str] | None = None) -> None:
+        """Signed visits; checked: those `chosen`, else those not yet sent or received."""
+        self.visit_list.clear()
+        for summary in list_visits(self.db):
             if summary.status not in bundles.EXPORTABLE:
                 continue
             label = f"{summary.short_id}  {summary.factory_name_en}  r{summary.revision}"
@@ -161,14 +175,6 @@ class SendDialog(_OfficeDialog):
             wanted = summary.uuid in chosen if chosen is not None else not summary.sync_state
             item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
             self.visit_list.addItem(item)
-        if self.visit_list.count() == 0:
-            self.body.addWidget(QLabel(tr("No visit is signed yet: sign a visit report first.")))
-        self.waiting_label = QLabel("")
-        self.waiting_label.setObjectName("office_waiting")
-        self.waiting_label.setWordWrap(True)
-        self.body.addWidget(self.waiting_label)
-        self._refresh_waiting()
-        self.resize(620, 460)
 
     def _refresh_waiting(self) -> None:
         waiting = office_link.pending_bundles(self.db)
@@ -178,8 +184,8 @@ class SendDialog(_OfficeDialog):
         size = sum(path.stat().st_size for path in waiting)
         self.waiting_label.setText(
             tr(
-                "{n} bundles ({mb} MB) wait for the office's receipt; they are sent first and "
-                "an interrupted upload continues where it stopped.",
+                "Waiting for the office's receipt: {n} bundle(s), {mb} MB. They are sent "
+                "first; an interrupted upload continues where it stopped.",
                 n=len(waiting),
                 mb=megabytes(size),
             )
@@ -239,6 +245,7 @@ class SendDialog(_OfficeDialog):
 
     def _finished(self) -> None:
         self._busy(False)
+        self._fill_visits()  # what was sent is now "sent" or "received", and unchecked
         self._refresh_waiting()
 
     def _cancel_message(self) -> str:

@@ -113,7 +113,8 @@ def test_cancel_then_send_again_resumes_where_the_office_stopped(
     assert _status(laptop, world.visit_uuid) == "exported"  # not received
     [waiting] = office_link.pending_bundles(laptop)
     assert dialog.waiting_label.isVisible() or not dialog.isVisible()
-    assert "1 bundles" in dialog.waiting_label.text()
+    assert "1 bundle(s)" in dialog.waiting_label.text()
+    assert dialog.chosen() == []  # the visits are in the waiting bundle
 
     monkeypatch.setattr(office_link, "send_waiting", original)
     statuses: list[str] = []
