@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import UserError
@@ -502,6 +502,24 @@ def _import_verified(
     return ImportOutcome(path, "imported", tr("imported"), bundle.bundle_id, signer, outcomes)
 
 
+CONCURRENT_ATTEMPTS = 3
+
+
+def _import_retrying(
+    office: Office, database: Database, path: Path, progress: Progress | None
+) -> ImportOutcome:
+    """`_import_one`, again when another server process committed a row this import also
+    inserts (a form definition, a factory, this very bundle) while it ran: the transaction
+    was rolled back whole, and the next attempt finds that row and uses it."""
+    for attempt in range(1, CONCURRENT_ATTEMPTS + 1):
+        try:
+            return _import_one(office, database, path, progress)
+        except IntegrityError:
+            if attempt == CONCURRENT_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
 def _database_refusal(path: Path, exc: SQLAlchemyError) -> str:
     """One line naming the database's reason, never the values (they may be personal data)."""
     reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
@@ -541,7 +559,7 @@ def import_bundles(
                     progress((index + fraction) / len(files))
 
             try:
-                outcome = _import_one(office, database, path, step)
+                outcome = _import_retrying(office, database, path, step)
             except UserError as exc:
                 results.append(ImportOutcome(path, "refused", str(exc)))
                 continue
