@@ -258,7 +258,8 @@ def test_bundles_sent_to_both_servers_at_once_are_each_imported_once(
     try:
         with office.session() as session:
             assert session.scalar(select(func.count()).select_from(ReceivedBundle)) == 2
-            received = set(session.scalars(select(Visit.uuid).where(Visit.received_at.is_not(None))))
+            arrived = select(Visit.uuid).where(Visit.received_at.is_not(None))
+            received = set(session.scalars(arrived))
     finally:
         office.dispose()
     assert {world.visit_uuid, world.second_uuid} <= received
