@@ -24,10 +24,12 @@ Nothing is asserted; `ROW` lines go into run_all.py's table.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import hashlib
 import http.client
 import http.server
+import json
 import os
 import re
 import shutil
@@ -206,7 +208,7 @@ def floor_copy(bundles: list[Path]) -> tuple[float, list[float]]:
     thread.start()
 
     def put(path: Path) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120, blocksize=1 << 20)
         with open(path, "rb") as body:
             connection.request(
                 "PUT", "/", body=body, headers={"Content-Length": str(path.stat().st_size)}
@@ -308,7 +310,8 @@ def run(
                 uploaded = client.upload(path)
                 statuses.append(uploaded.status)
                 if uploaded.status != "imported":
-                    print(f"{path.name}: {uploaded.status}: {uploaded.receipt[:600]!r}")
+                    body = json.loads(base64.b64decode(json.loads(uploaded.receipt)["body"]))
+                    print(f"{path.name}: {uploaded.status}: {body.get('message')}")
 
         wall, latencies = concurrent(bundles, upload)
         assert statuses.count("imported") == len(bundles), statuses

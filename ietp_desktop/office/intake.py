@@ -15,13 +15,14 @@ content, is refused. Import order per bundle (DESIGN.md): limits → signature a
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import UserError
@@ -407,6 +408,8 @@ def _import_one(
     try:
         return _import_verified(bundle, database, office, digest, signer, progress)
     except UserError as exc:  # signed by a trusted specialist, yet refused: tell the laptop
+        if _database_busy(exc):
+            raise  # not the bundle's fault: tried again, never a signed refusal
         return ImportOutcome(
             path,
             "refused",
@@ -502,21 +505,32 @@ def _import_verified(
     return ImportOutcome(path, "imported", tr("imported"), bundle.bundle_id, signer, outcomes)
 
 
-CONCURRENT_ATTEMPTS = 3
+CONCURRENT_ATTEMPTS = 5
+
+
+def _database_busy(exc: BaseException) -> bool:
+    """SQLite's "database is locked": another writer held the file longer than the busy
+    timeout, or committed after this transaction first read (WAL snapshot)."""
+    cause = exc if isinstance(exc, OperationalError) else exc.__cause__
+    return isinstance(cause, OperationalError) and "locked" in str(cause.orig or cause)
 
 
 def _import_retrying(
     office: Office, database: Database, path: Path, progress: Progress | None
 ) -> ImportOutcome:
-    """`_import_one`, again when another server process committed a row this import also
-    inserts (a form definition, a factory, this very bundle) while it ran: the transaction
-    was rolled back whole, and the next attempt finds that row and uses it."""
+    """`_import_one`, again when another import ran at the same time: another server process
+    committed a row this import also inserts (a form definition, a factory, this very bundle),
+    or held SQLite's write lock. The transaction was rolled back whole; the next attempt finds
+    that row and uses it."""
     for attempt in range(1, CONCURRENT_ATTEMPTS + 1):
         try:
             return _import_one(office, database, path, progress)
-        except IntegrityError:
+        except (IntegrityError, UserError, OperationalError) as exc:
+            if isinstance(exc, UserError) and not _database_busy(exc):
+                raise
             if attempt == CONCURRENT_ATTEMPTS:
                 raise
+            time.sleep(0.2 * attempt)
     raise AssertionError("unreachable")
 
 

@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 import zipfile
 from collections.abc import Iterator
@@ -36,11 +37,12 @@ from typing import Any
 
 from cryptography import x509
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
+from ietp_desktop.domain.errors import UserError
 from ietp_desktop.office import intake
 from ietp_desktop.office.accounts import audit
 from ietp_desktop.office.accounts.specialists import revocation_of
@@ -356,6 +358,16 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+_SQLITE_IMPORTS = threading.Lock()
+
+
+def _one_import_at_a_time(console: Console) -> contextlib.AbstractContextManager[object]:
+    """SQLite has one writer at a time: this process's imports queue instead of colliding on
+    its lock (another process's are retried by the import). PostgreSQL runs them together."""
+    url = console.config.db_url
+    return _SQLITE_IMPORTS if url is None or url.startswith("sqlite") else contextlib.nullcontext()
+
+
 def _finish_sync(
     console: Console, folder: Path, meta: dict[str, Any], who: Specialist, remote: str
 ) -> Response:
@@ -387,12 +399,13 @@ def _finish_sync(
                     "wrong-signer",
                     "a bundle is accepted only from the specialist who signed it",
                 )
-            outcome = intake.import_bundles(
-                console.config.office_dir,
-                [bundle],
-                console.config.db_url,
-                office_passphrase=console.config.office_passphrase,
-            )[0]
+            with _one_import_at_a_time(console):
+                outcome = intake.import_bundles(
+                    console.config.office_dir,
+                    [bundle],
+                    console.config.db_url,
+                    office_passphrase=console.config.office_passphrase,
+                )[0]
         except ApiRefusal:
             shutil.rmtree(folder, ignore_errors=True)
             raise
@@ -420,20 +433,24 @@ def _finish_sync(
 
 
 def _check_reports(console: Console, outcome: intake.ImportOutcome) -> None:
-    """Verify each report that arrived now, so the inbox shows its status from the start."""
+    """Verify each report that arrived now, so the inbox shows its status from the start.
+
+    Only a head start: the visit page verifies a report the first time it is opened. So a
+    check that cannot be stored now (another import holds SQLite's write lock; another
+    server process stored the same check first) never turns an import into an error.
+    """
     from sqlalchemy import select
 
     from ietp_desktop.office.console.report_check import check
     from ietp_desktop.storage.models import Visit
 
-    with console.database.session() as session:
-        for visit in outcome.visits:
-            if visit.result == "refused":
-                continue
+    for visit in outcome.visits:
+        if visit.result == "refused":
+            continue
+        with contextlib.suppress(UserError, SQLAlchemyError), console.database.session() as session:
             visit_id = session.scalars(select(Visit.id).where(Visit.uuid == visit.uuid)).first()
             if visit_id is not None:
-                with contextlib.suppress(IntegrityError), session.begin_nested():
-                    check(session, console.config.office_dir, visit_id, visit.uuid, visit.revision)
+                check(session, console.config.office_dir, visit_id, visit.uuid, visit.revision)
 
 
 async def upload_finish(console: Console, request: Request) -> Response:
