@@ -28,7 +28,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.i18n import tr
+from ietp_desktop.i18n import catalogue, tr
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.certificates import SigningIdentity
 from ietp_desktop.sync.request_signature import EMPTY_SHA256, sign_request
@@ -57,6 +57,22 @@ REFUSALS = {
     "not-found": "the office does not know this upload or file",
     "busy": "the office is still receiving this bundle from another connection; try again",
 }
+
+
+def _reason(document: dict[str, Any]) -> str:
+    """The office's reason in this laptop's language: the office sends its English template
+    and values, and a template this program knows is translated here (anything else is shown
+    as the office wrote it)."""
+    reason = str(document.get("reason", ""))
+    template, params = document.get("template"), document.get("params")
+    if not isinstance(template, str) or not isinstance(params, dict):
+        return reason
+    if template not in catalogue("zh"):  # only our own messages, never a stranger's format
+        return reason
+    try:
+        return tr(template, **{str(k): str(v) for k, v in params.items()})
+    except (KeyError, IndexError, ValueError):
+        return reason
 
 
 class OfficeUnreachable(UserError):
@@ -209,7 +225,7 @@ class OfficeClient:
         if status >= 400:
             if not isinstance(document, dict) or "code" not in document:
                 raise OfficeRefused("", tr("HTTP status {status}", status=status))
-            raise OfficeRefused(str(document.get("code")), str(document.get("reason", "")))
+            raise OfficeRefused(str(document.get("code")), _reason(document))
         if not isinstance(document, dict):
             raise OfficeRefused("", tr("the office answered something unexpected"))
         return document

@@ -67,15 +67,23 @@ NONCE_KEEP = timedelta(minutes=15)
 
 
 class ApiRefusal(Exception):
-    def __init__(self, status: int, code: str, reason: str) -> None:
-        super().__init__(reason)
+    """A refusal the laptop shows: `reason` is an English template with `params`, sent with
+    them so the laptop can show it in its user's language (the catalogue is shared)."""
+
+    def __init__(self, status: int, code: str, reason: str, **params: object) -> None:
+        self.template = reason
+        self.params = {name: str(value) for name, value in params.items()}
+        self.reason = reason.format(**params) if params else reason
+        super().__init__(self.reason)
         self.status = status
         self.code = code
-        self.reason = reason
 
 
 def refusal(exc: ApiRefusal) -> JSONResponse:
-    return JSONResponse({"code": exc.code, "reason": exc.reason}, status_code=exc.status)
+    return JSONResponse(
+        {"code": exc.code, "reason": exc.reason, "template": exc.template, "params": exc.params},
+        status_code=exc.status,
+    )
 
 
 @dataclass(frozen=True)
@@ -111,7 +119,10 @@ def _authenticate_sync(console: Console, request: Request) -> Specialist:
     skew = abs(time.time() - signed.timestamp)
     if skew > console.config.clock_skew_seconds:
         raise ApiRefusal(
-            401, "clock", f"the laptop's clock is {int(skew)} s away from the office's"
+            401,
+            "clock",
+            "the laptop's clock is {seconds} s away from the office's",
+            seconds=int(skew),
         )
     cert = signed.certificate
     try:
@@ -125,7 +136,10 @@ def _authenticate_sync(console: Console, request: Request) -> Specialist:
             revoked = revocation_of(session, fingerprint)
             if revoked is not None:
                 raise ApiRefusal(
-                    403, "revoked", f"this certificate was revoked on {revoked.revoked_at:%Y-%m-%d}"
+                    403,
+                    "revoked",
+                    "this certificate was revoked on {date}",
+                    date=f"{revoked.revoked_at:%Y-%m-%d}",
                 )
             session.execute(
                 delete(OfficeRequestNonce).where(OfficeRequestNonce.at < now - NONCE_KEEP)
@@ -232,7 +246,8 @@ async def upload_create(console: Console, request: Request) -> Response:
             raise ApiRefusal(
                 413,
                 "too-large",
-                f"a bundle may have at most {console.config.max_bundle_bytes} bytes",
+                "a bundle may have at most {limit} bytes",
+                limit=console.config.max_bundle_bytes,
             )
         upload_id = hashlib.sha256(f"{who.fingerprint}:{sha}".encode()).hexdigest()[:32]
         folder = console.config.office_dir / UPLOADS_DIR / upload_id
@@ -290,7 +305,10 @@ async def upload_chunk(console: Console, request: Request) -> Response:
             raise ApiRefusal(411, "malformed", "give ?offset= and a Content-Length") from exc
         if length > console.config.max_chunk_bytes:
             raise ApiRefusal(
-                413, "too-large", f"a chunk may have at most {console.config.max_chunk_bytes} bytes"
+                413,
+                "too-large",
+                "a chunk may have at most {limit} bytes",
+                limit=console.config.max_chunk_bytes,
             )
         if offset + length > int(meta["size"]):
             raise ApiRefusal(413, "too-large", "the chunk goes past the announced size")
@@ -382,7 +400,13 @@ def _finish_sync(
         part = folder / "data.part"
         size = part.stat().st_size if part.exists() else 0
         if size != int(meta["size"]):
-            raise ApiRefusal(409, "incomplete", f"the office holds {size} of {meta['size']} bytes")
+            raise ApiRefusal(
+                409,
+                "incomplete",
+                "the office holds {size} of {total} bytes",
+                size=size,
+                total=meta["size"],
+            )
         if _file_sha256(part) != meta["sha256"]:
             shutil.rmtree(folder, ignore_errors=True)
             raise ApiRefusal(

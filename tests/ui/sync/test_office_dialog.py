@@ -151,6 +151,8 @@ def test_a_refusal_is_shown_in_chinese(
     _send(qtbot, dialog)
     assert dialog.failed
     assert "办公室已吊销本笔记本的证书" in dialog.last_message
+    assert "此证书已于" in dialog.last_message  # the office's reason, translated here too
+    assert "revoked on" not in dialog.last_message
     assert _status(laptop, world.visit_uuid) == "exported"
     _fits_the_screen(dialog, tmp_path / "send-refused-zh.png")
 
