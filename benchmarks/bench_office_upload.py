@@ -273,7 +273,10 @@ def main() -> None:
     parser.add_argument("--db", help="office database URL (default: SQLite in the office)")
     parser.add_argument("--workers", type=int, default=1, help="server processes (1)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--quick", action="store_true", help="4 laptops, 1 MB, 500 visits, 32 MB")
     args = parser.parse_args()
+    if args.quick:
+        args.laptops, args.bundle_mb, args.visits, args.large_mb = 4, 1, 500, 32
 
     root = Path(tempfile.mkdtemp(prefix="bench-office-"))
     try:
