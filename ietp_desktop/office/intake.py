@@ -553,6 +553,8 @@ def import_bundles(
     *,
     office_passphrase: bytes | str | None = None,
     progress: Progress | None = None,
+    office: Office | None = None,
+    database: Database | None = None,
 ) -> list[ImportOutcome]:
     """Import each bundle in its own transaction; a refused bundle changes nothing.
 
@@ -561,8 +563,11 @@ def import_bundles(
     before that (damaged, untrusted, not for this office) gets none, as nobody vouches for it.
     """
     office_dir = Path(office_dir)
-    office = load_office(office_dir, office_passphrase)
-    database = open_office_db(office_dir, db_url)
+    # A server passes the office it loaded once and its own connection pool: loading the keys
+    # (PKCS#12) and opening an engine cost more than a small bundle's whole import.
+    office = office or load_office(office_dir, office_passphrase)
+    own_database = database is None
+    database = database or open_office_db(office_dir, db_url)
     results: list[ImportOutcome] = []
     try:
         for index, file in enumerate(files):
@@ -602,5 +607,6 @@ def import_bundles(
                 )
             )
     finally:
-        database.dispose()
+        if own_database:
+            database.dispose()
     return results

@@ -50,7 +50,7 @@ from ietp_desktop.office.console.outbox import outbox_dir
 from ietp_desktop.office.console.web import Console, remote_of
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.certificates import CertificateRejected, Role
-from ietp_desktop.security.office_ca import load_office_certificate
+from ietp_desktop.security.office_ca import Office, load_office, load_office_certificate
 from ietp_desktop.storage.office_models import OfficeRequestNonce
 from ietp_desktop.storage.types import utcnow
 from ietp_desktop.sync import manifest as mf
@@ -377,6 +377,14 @@ def _file_sha256(path: Path) -> str:
 
 
 _SQLITE_IMPORTS = threading.Lock()
+_OFFICES: dict[Path, Office] = {}  # the office's keys, loaded once per process (read-only)
+
+
+def _office(console: Console) -> Office:
+    folder = console.config.office_dir
+    if folder not in _OFFICES:
+        _OFFICES[folder] = load_office(folder, console.config.office_passphrase)
+    return _OFFICES[folder]
 
 
 def _one_import_at_a_time(console: Console) -> contextlib.AbstractContextManager[object]:
@@ -428,7 +436,8 @@ def _finish_sync(
                     console.config.office_dir,
                     [bundle],
                     console.config.db_url,
-                    office_passphrase=console.config.office_passphrase,
+                    office=_office(console),
+                    database=console.database,
                 )[0]
         except ApiRefusal:
             shutil.rmtree(folder, ignore_errors=True)
