@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -193,3 +194,22 @@ def test_fetch_imports_what_the_office_published(
     assert not dialog.failed, dialog.last_message
     assert "1 new visits" in dialog.last_message
     _fits_the_screen(dialog, tmp_path / "fetch-done.png")
+
+
+def test_the_export_dialog_hands_its_visits_to_send_to_office(
+    qtbot: QtBot, world: World, laptop: Database
+) -> None:
+    from ietp_desktop.ui.sync.bundle_page import ExportDialog
+
+    export = ExportDialog(laptop)
+    qtbot.addWidget(export)
+    for index in range(export.visit_list.count()):
+        item = export.visit_list.item(index)
+        if item.data(Qt.ItemDataRole.UserRole) == world.second_uuid:
+            item.setCheckState(Qt.CheckState.Unchecked)
+    export.send_button.click()
+    sending = export.send_dialog
+    assert isinstance(sending, SendDialog)
+    qtbot.addWidget(sending)
+    assert sending.chosen() == [world.visit_uuid]
+    assert sending.windowTitle() == "Send to office"
