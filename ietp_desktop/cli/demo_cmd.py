@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 
 from ietp_desktop.demo.build import seed_demo
+from ietp_desktop.demo.identity import DEMO_PASSPHRASE, OFFICE_DIR
+from ietp_desktop.demo.office_admin import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USER
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,4 +28,9 @@ def _demo(args: argparse.Namespace) -> int:
     )
     for label, uuid in result.visits.items():
         print(f"  {uuid[:8]}  {label}")
+    print(
+        f"demo office in {result.data_dir / OFFICE_DIR}: console user {DEMO_ADMIN_USER}, "
+        f"password {DEMO_ADMIN_PASSWORD}"
+    )
+    print(f"demo specialist key passphrase: {DEMO_PASSPHRASE}")
     return 0

@@ -15,13 +15,14 @@ content, is refused. Import order per bundle (DESIGN.md): limits → signature a
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import UserError
@@ -411,6 +412,8 @@ def _import_one(
     try:
         return _import_verified(bundle, database, office, digest, signer, progress)
     except UserError as exc:  # signed by a trusted specialist, yet refused: tell the laptop
+        if _database_busy(exc):
+            raise  # not the bundle's fault: tried again, never a signed refusal
         return ImportOutcome(
             path,
             "refused",
@@ -515,6 +518,35 @@ def _import_verified(
     return ImportOutcome(path, "imported", tr("imported"), bundle.bundle_id, signer, outcomes)
 
 
+CONCURRENT_ATTEMPTS = 5
+
+
+def _database_busy(exc: BaseException) -> bool:
+    """SQLite's "database is locked": another writer held the file longer than the busy
+    timeout, or committed after this transaction first read (WAL snapshot)."""
+    cause = exc if isinstance(exc, OperationalError) else exc.__cause__
+    return isinstance(cause, OperationalError) and "locked" in str(cause.orig or cause)
+
+
+def _import_retrying(
+    office: Office, database: Database, path: Path, progress: Progress | None
+) -> ImportOutcome:
+    """`_import_one`, again when another import ran at the same time: another server process
+    committed a row this import also inserts (a form definition, a factory, this very bundle),
+    or held SQLite's write lock. The transaction was rolled back whole; the next attempt finds
+    that row and uses it."""
+    for attempt in range(1, CONCURRENT_ATTEMPTS + 1):
+        try:
+            return _import_one(office, database, path, progress)
+        except (IntegrityError, UserError, OperationalError) as exc:
+            if isinstance(exc, UserError) and not _database_busy(exc):
+                raise
+            if attempt == CONCURRENT_ATTEMPTS:
+                raise
+            time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
+
+
 def _database_refusal(path: Path, exc: SQLAlchemyError) -> str:
     """One line naming the database's reason, never the values (they may be personal data)."""
     reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
@@ -534,6 +566,8 @@ def import_bundles(
     *,
     office_passphrase: bytes | str | None = None,
     progress: Progress | None = None,
+    office: Office | None = None,
+    database: Database | None = None,
 ) -> list[ImportOutcome]:
     """Import each bundle in its own transaction; a refused bundle changes nothing.
 
@@ -542,8 +576,11 @@ def import_bundles(
     before that (damaged, untrusted, not for this office) gets none, as nobody vouches for it.
     """
     office_dir = Path(office_dir)
-    office = load_office(office_dir, office_passphrase)
-    database = open_office_db(office_dir, db_url)
+    # A server passes the office it loaded once and its own connection pool: loading the keys
+    # (PKCS#12) and opening an engine cost more than a small bundle's whole import.
+    office = office or load_office(office_dir, office_passphrase)
+    own_database = database is None
+    database = database or open_office_db(office_dir, db_url)
     results: list[ImportOutcome] = []
     try:
         for index, file in enumerate(files):
@@ -554,7 +591,7 @@ def import_bundles(
                     progress((index + fraction) / len(files))
 
             try:
-                outcome = _import_one(office, database, path, step)
+                outcome = _import_retrying(office, database, path, step)
             except UserError as exc:
                 results.append(ImportOutcome(path, "refused", str(exc)))
                 continue
@@ -583,5 +620,6 @@ def import_bundles(
                 )
             )
     finally:
-        database.dispose()
+        if own_database:
+            database.dispose()
     return results

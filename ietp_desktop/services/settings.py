@@ -42,6 +42,7 @@ LAST_SECTION = _text("ui.last_section")
 LAST_ITEM = _text("ui.last_item")
 IDENTITY_OFFERED = _flag("ui.identity_offered")
 WINDOW_GEOMETRY = _text("ui.window_geometry")  # Qt's saveGeometry(), base64
+OFFICE_URL = _text("sync.office_url")  # the office server "Send to office" talks to
 
 
 def read(db: Database, setting: Setting[T]) -> T:

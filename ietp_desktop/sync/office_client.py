@@ -28,13 +28,15 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.i18n import tr
+from ietp_desktop.i18n import catalogue, tr
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.certificates import SigningIdentity
 from ietp_desktop.sync.request_signature import EMPTY_SHA256, sign_request
 
 CHUNK_BYTES = 8 << 20
 RETRIES = 6
+BUSY_WAITS = 120  # × BUSY_SECONDS: how long to wait for another connection writing the upload
+BUSY_SECONDS = 0.5
 TIMEOUT_SECONDS = 120.0
 Progress = Callable[[int, int], None]  # bytes the office holds, total
 
@@ -55,6 +57,22 @@ REFUSALS = {
     "not-found": "the office does not know this upload or file",
     "busy": "the office is still receiving this bundle from another connection; try again",
 }
+
+
+def _reason(document: dict[str, Any]) -> str:
+    """The office's reason in this laptop's language: the office sends its English template
+    and values, and a template this program knows is translated here (anything else is shown
+    as the office wrote it)."""
+    reason = str(document.get("reason", ""))
+    template, params = document.get("template"), document.get("params")
+    if not isinstance(template, str) or not isinstance(params, dict):
+        return reason
+    if template not in catalogue("zh"):  # only our own messages, never a stranger's format
+        return reason
+    try:
+        return tr(template, **{str(k): str(v) for k, v in params.items()})
+    except (KeyError, IndexError, ValueError):
+        return reason
 
 
 class OfficeUnreachable(UserError):
@@ -207,7 +225,7 @@ class OfficeClient:
         if status >= 400:
             if not isinstance(document, dict) or "code" not in document:
                 raise OfficeRefused("", tr("HTTP status {status}", status=status))
-            raise OfficeRefused(str(document.get("code")), str(document.get("reason", "")))
+            raise OfficeRefused(str(document.get("code")), _reason(document))
         if not isinstance(document, dict):
             raise OfficeRefused("", tr("the office answered something unexpected"))
         return document
@@ -237,6 +255,7 @@ class OfficeClient:
         upload_id = str(state["upload"])
         offset = int(state["offset"])
         started = offset
+        busy = 0
         resumed_at: list[int] = []
         with open(path, "rb") as stream:
             while True:
@@ -253,15 +272,16 @@ class OfficeClient:
                             "application/octet-stream",
                         )
                         if status == 409:  # the office holds another amount: go on from there
-                            offset = int(self._offset_of(data))
+                            offset, busy = self._after_conflict(upload_id, data, busy)
                             continue
                         offset = int(self._decode(status, data)["offset"])
+                        busy = 0
                         continue
                     status, headers, data = self.request(
                         "POST", f"/api/v1/uploads/{upload_id}/finish"
                     )
                     if status == 409:
-                        offset = int(self._json("GET", f"/api/v1/uploads/{upload_id}")["offset"])
+                        offset, busy = self._after_conflict(upload_id, data, busy)
                         continue
                     if status >= 400:
                         self._decode(status, data)  # raises OfficeRefused with the reason
@@ -276,12 +296,28 @@ class OfficeClient:
                     except OfficeUnreachable:
                         continue
 
-    @staticmethod
-    def _offset_of(data: bytes) -> int:
+    def _after_conflict(self, upload_id: str, data: bytes, busy: int) -> tuple[int, int]:
+        """Where to go on after a 409, and how many times the upload was busy in a row.
+
+        The office answers 409 when it holds another amount than the chunk assumed (its
+        offset is in the answer), when a finish came too early, and when another connection
+        (or another server process) is writing the same upload at this moment ("busy"): then
+        wait a little and ask again, for a bounded time.
+        """
         try:
-            return int(json.loads(data)["offset"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise OfficeRefused("", tr("the office answered something unexpected")) from exc
+            document = json.loads(data)
+        except ValueError:
+            document = None
+        if not isinstance(document, dict):
+            raise OfficeRefused("", tr("the office answered something unexpected"))
+        if document.get("code") == "busy":
+            if busy >= BUSY_WAITS:
+                raise OfficeRefused("busy", "")
+            time.sleep(BUSY_SECONDS)
+            busy += 1
+        elif "offset" in document:
+            return int(document["offset"]), busy
+        return int(self._json("GET", f"/api/v1/uploads/{upload_id}")["offset"]), busy
 
     @staticmethod
     def _wait(retries: int) -> int:

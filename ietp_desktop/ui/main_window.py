@@ -227,6 +227,8 @@ class MainWindow(QMainWindow):
         for key, handler in (
             ("Export for office…", self.export_for_office),
             ("Import receipt / assignments…", self.import_from_office),
+            ("Send to office…", self.send_to_office),
+            ("Fetch from office…", self.fetch_from_office),
             ("Signing identity…", self.set_up_identity),
         ):
             action = QAction(self)
@@ -265,13 +267,31 @@ class MainWindow(QMainWindow):
         from ietp_desktop.ui.sync.bundle_page import open_export_dialog
 
         dialog = open_export_dialog(self, self.db)
-        dialog.finished.connect(lambda _r: self.reload_lists())
+        dialog.finished.connect(lambda _r: self._export_closed(dialog))
+
+    def _export_closed(self, dialog: QDialog) -> None:
+        self.reload_lists()
+        sending = getattr(dialog, "send_dialog", None)
+        if sending is not None:  # "Send to office…" from the export dialog
+            sending.finished.connect(lambda _r: self.reload_lists())
 
     def import_from_office(self) -> None:
         from ietp_desktop.ui.sync.bundle_page import open_import_dialog
 
         open_import_dialog(self, self.db)
         self.reload_lists()
+
+    def send_to_office(self) -> None:
+        from ietp_desktop.ui.sync.office_dialog import open_send_dialog
+
+        dialog = open_send_dialog(self, self.db)
+        dialog.finished.connect(lambda _r: self.reload_lists())
+
+    def fetch_from_office(self) -> None:
+        from ietp_desktop.ui.sync.office_dialog import open_fetch_dialog
+
+        dialog = open_fetch_dialog(self, self.db)
+        dialog.finished.connect(lambda _r: self.reload_lists())
 
     def set_up_identity(self) -> None:
         from ietp_desktop.ui.reporting.identity_dialog import IdentityDialog

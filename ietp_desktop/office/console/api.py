@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 import zipfile
 from collections.abc import Iterator
@@ -36,11 +37,12 @@ from typing import Any
 
 from cryptography import x509
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
+from ietp_desktop.domain.errors import UserError
 from ietp_desktop.office import intake
 from ietp_desktop.office.accounts import audit
 from ietp_desktop.office.accounts.specialists import revocation_of
@@ -48,7 +50,7 @@ from ietp_desktop.office.console.outbox import outbox_dir
 from ietp_desktop.office.console.web import Console, remote_of
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.certificates import CertificateRejected, Role
-from ietp_desktop.security.office_ca import load_office_certificate
+from ietp_desktop.security.office_ca import Office, load_office, load_office_certificate
 from ietp_desktop.storage.office_models import OfficeRequestNonce
 from ietp_desktop.storage.types import utcnow
 from ietp_desktop.sync import manifest as mf
@@ -65,15 +67,23 @@ NONCE_KEEP = timedelta(minutes=15)
 
 
 class ApiRefusal(Exception):
-    def __init__(self, status: int, code: str, reason: str) -> None:
-        super().__init__(reason)
+    """A refusal the laptop shows: `reason` is an English template with `params`, sent with
+    them so the laptop can show it in its user's language (the catalogue is shared)."""
+
+    def __init__(self, status: int, code: str, reason: str, **params: object) -> None:
+        self.template = reason
+        self.params = {name: str(value) for name, value in params.items()}
+        self.reason = reason.format(**params) if params else reason
+        super().__init__(self.reason)
         self.status = status
         self.code = code
-        self.reason = reason
 
 
 def refusal(exc: ApiRefusal) -> JSONResponse:
-    return JSONResponse({"code": exc.code, "reason": exc.reason}, status_code=exc.status)
+    return JSONResponse(
+        {"code": exc.code, "reason": exc.reason, "template": exc.template, "params": exc.params},
+        status_code=exc.status,
+    )
 
 
 @dataclass(frozen=True)
@@ -109,7 +119,10 @@ def _authenticate_sync(console: Console, request: Request) -> Specialist:
     skew = abs(time.time() - signed.timestamp)
     if skew > console.config.clock_skew_seconds:
         raise ApiRefusal(
-            401, "clock", f"the laptop's clock is {int(skew)} s away from the office's"
+            401,
+            "clock",
+            "the laptop's clock is {seconds} s away from the office's",
+            seconds=int(skew),
         )
     cert = signed.certificate
     try:
@@ -123,7 +136,10 @@ def _authenticate_sync(console: Console, request: Request) -> Specialist:
             revoked = revocation_of(session, fingerprint)
             if revoked is not None:
                 raise ApiRefusal(
-                    403, "revoked", f"this certificate was revoked on {revoked.revoked_at:%Y-%m-%d}"
+                    403,
+                    "revoked",
+                    "this certificate was revoked on {date}",
+                    date=f"{revoked.revoked_at:%Y-%m-%d}",
                 )
             session.execute(
                 delete(OfficeRequestNonce).where(OfficeRequestNonce.at < now - NONCE_KEEP)
@@ -230,7 +246,8 @@ async def upload_create(console: Console, request: Request) -> Response:
             raise ApiRefusal(
                 413,
                 "too-large",
-                f"a bundle may have at most {console.config.max_bundle_bytes} bytes",
+                "a bundle may have at most {limit} bytes",
+                limit=console.config.max_bundle_bytes,
             )
         upload_id = hashlib.sha256(f"{who.fingerprint}:{sha}".encode()).hexdigest()[:32]
         folder = console.config.office_dir / UPLOADS_DIR / upload_id
@@ -288,7 +305,10 @@ async def upload_chunk(console: Console, request: Request) -> Response:
             raise ApiRefusal(411, "malformed", "give ?offset= and a Content-Length") from exc
         if length > console.config.max_chunk_bytes:
             raise ApiRefusal(
-                413, "too-large", f"a chunk may have at most {console.config.max_chunk_bytes} bytes"
+                413,
+                "too-large",
+                "a chunk may have at most {limit} bytes",
+                limit=console.config.max_chunk_bytes,
             )
         if offset + length > int(meta["size"]):
             raise ApiRefusal(413, "too-large", "the chunk goes past the announced size")
@@ -356,6 +376,24 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+_SQLITE_IMPORTS = threading.Lock()
+_OFFICES: dict[Path, Office] = {}  # the office's keys, loaded once per process (read-only)
+
+
+def _office(console: Console) -> Office:
+    folder = console.config.office_dir
+    if folder not in _OFFICES:
+        _OFFICES[folder] = load_office(folder, console.config.office_passphrase)
+    return _OFFICES[folder]
+
+
+def _one_import_at_a_time(console: Console) -> contextlib.AbstractContextManager[object]:
+    """SQLite has one writer at a time: this process's imports queue instead of colliding on
+    its lock (another process's are retried by the import). PostgreSQL runs them together."""
+    url = console.config.db_url
+    return _SQLITE_IMPORTS if url is None or url.startswith("sqlite") else contextlib.nullcontext()
+
+
 def _finish_sync(
     console: Console, folder: Path, meta: dict[str, Any], who: Specialist, remote: str
 ) -> Response:
@@ -370,7 +408,13 @@ def _finish_sync(
         part = folder / "data.part"
         size = part.stat().st_size if part.exists() else 0
         if size != int(meta["size"]):
-            raise ApiRefusal(409, "incomplete", f"the office holds {size} of {meta['size']} bytes")
+            raise ApiRefusal(
+                409,
+                "incomplete",
+                "the office holds {size} of {total} bytes",
+                size=size,
+                total=meta["size"],
+            )
         if _file_sha256(part) != meta["sha256"]:
             shutil.rmtree(folder, ignore_errors=True)
             raise ApiRefusal(
@@ -387,12 +431,14 @@ def _finish_sync(
                     "wrong-signer",
                     "a bundle is accepted only from the specialist who signed it",
                 )
-            outcome = intake.import_bundles(
-                console.config.office_dir,
-                [bundle],
-                console.config.db_url,
-                office_passphrase=console.config.office_passphrase,
-            )[0]
+            with _one_import_at_a_time(console):
+                outcome = intake.import_bundles(
+                    console.config.office_dir,
+                    [bundle],
+                    console.config.db_url,
+                    office=_office(console),
+                    database=console.database,
+                )[0]
         except ApiRefusal:
             shutil.rmtree(folder, ignore_errors=True)
             raise
@@ -420,20 +466,24 @@ def _finish_sync(
 
 
 def _check_reports(console: Console, outcome: intake.ImportOutcome) -> None:
-    """Verify each report that arrived now, so the inbox shows its status from the start."""
+    """Verify each report that arrived now, so the inbox shows its status from the start.
+
+    Only a head start: the visit page verifies a report the first time it is opened. So a
+    check that cannot be stored now (another import holds SQLite's write lock; another
+    server process stored the same check first) never turns an import into an error.
+    """
     from sqlalchemy import select
 
     from ietp_desktop.office.console.report_check import check
     from ietp_desktop.storage.models import Visit
 
-    with console.database.session() as session:
-        for visit in outcome.visits:
-            if visit.result == "refused":
-                continue
+    for visit in outcome.visits:
+        if visit.result == "refused":
+            continue
+        with contextlib.suppress(UserError, SQLAlchemyError), console.database.session() as session:
             visit_id = session.scalars(select(Visit.id).where(Visit.uuid == visit.uuid)).first()
             if visit_id is not None:
-                with contextlib.suppress(IntegrityError), session.begin_nested():
-                    check(session, console.config.office_dir, visit_id, visit.uuid, visit.revision)
+                check(session, console.config.office_dir, visit_id, visit.uuid, visit.revision)
 
 
 async def upload_finish(console: Console, request: Request) -> Response:

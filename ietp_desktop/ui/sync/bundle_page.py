@@ -43,6 +43,7 @@ class ExportDialog(QDialog):
         self.db = db
         self.result_path: Path | None = None
         self.last_message = ""
+        self.send_dialog: QDialog | None = None
         self.setWindowTitle(tr("Export for office"))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(tr("Signed visits to send to the office:")))
@@ -82,6 +83,11 @@ class ExportDialog(QDialog):
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Export"))
         self.buttons.accepted.connect(self.start_export)
+        self.send_button = self.buttons.addButton(
+            tr("Send to office…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.send_button.setObjectName("send_to_office")
+        self.send_button.clicked.connect(self.send_to_office)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.resize(560, 420)
@@ -92,6 +98,14 @@ class ExportDialog(QDialog):
             for item in (self.visit_list.item(i) for i in range(self.visit_list.count()))
             if item.checkState() == Qt.CheckState.Checked
         ]
+
+    def send_to_office(self) -> None:
+        """The same visits, to the office server over the network instead of a file."""
+        from ietp_desktop.ui.sync.office_dialog import open_send_dialog
+
+        chosen = self.chosen()
+        self.send_dialog = open_send_dialog(self.parentWidget(), self.db, chosen)
+        self.accept()
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
