@@ -517,3 +517,4 @@ class VisitOwner(Base):
 
 # The office's own tables share this metadata (one schema, one migration chain).
 from ietp_desktop.storage import office_models as _office_models  # noqa: E402, F401
+from ietp_desktop.storage import office_review_models as _office_review_models  # noqa: E402, F401

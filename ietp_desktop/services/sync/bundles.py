@@ -48,6 +48,7 @@ from ietp_desktop.sync.bundle import (
     write_bundle,
 )
 from ietp_desktop.sync.errors import SourceChanged
+from ietp_desktop.services.visits.review_returns import apply_review_returns
 from ietp_desktop.sync.wire.assignments import AssignmentsDocument
 from ietp_desktop.sync.wire.base import WireViolation, parse_json
 
@@ -353,6 +354,8 @@ class AssignmentsResult:
     visits_updated: list[str] = field(default_factory=list)
     visits_kept_form: list[str] = field(default_factory=list)  # started: form unchanged
     definitions: list[str] = field(default_factory=list)
+    reviews_returned: list[str] = field(default_factory=list)  # uuids returned with comments
+    reviews_unknown: list[str] = field(default_factory=list)  # returned visits not on this laptop
 
 
 def _parse_assignments(bundle: VerifiedBundle) -> dict[str, Any]:
@@ -443,6 +446,12 @@ def _apply_assignments(
             result.visits_updated.append(visit.uuid)
         else:  # a visit already started keeps the form version it started with
             result.visits_kept_form.append(visit.uuid)
+    session.flush()
+    stored, unknown = apply_review_returns(
+        session, document.get("reviews", []), str(document.get("office", ""))
+    )
+    result.reviews_returned.extend(stored)
+    result.reviews_unknown.extend(unknown)
 
 
 def _refuse_stale(session: Session, bundle: VerifiedBundle, sequence: int) -> None:
