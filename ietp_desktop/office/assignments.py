@@ -22,8 +22,8 @@ from ietp_desktop.office import catalogue
 from ietp_desktop.office.folder import (
     open_office_db,
 )
-from ietp_desktop.office.revocation import signed_list
 from ietp_desktop.office.review.returns import open_returns
+from ietp_desktop.office.revocation import signed_list
 from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.office_ca import (

@@ -31,7 +31,9 @@ from ietp_desktop.domain.outcome import OUTCOME_LABELS
 from ietp_desktop.i18n import tr
 from ietp_desktop.office.accounts import sessions
 from ietp_desktop.office.accounts.sessions import SignedIn
+from ietp_desktop.office.cap_followup.tracker import STATUS_LABELS as CAP_TRACKER_LABELS
 from ietp_desktop.office.console.config import ConsoleConfig
+from ietp_desktop.office.review.decisions import STATE_LABELS as REVIEW_STATE_LABELS
 from ietp_desktop.paths import resources_dir
 from ietp_desktop.storage.db import Database
 
@@ -118,6 +120,8 @@ LABELS: dict[str, dict[str, str]] = {
         "missing": "No report",
     },
     "specialist": {"active": "Active", "expired": "Expired", "revoked": "Revoked"},
+    "review": dict(REVIEW_STATE_LABELS),
+    "cap": dict(CAP_TRACKER_LABELS),
     "role": {
         "administrator": "Administrator",
         "coordinator": "Coordinator",

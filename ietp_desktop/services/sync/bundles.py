@@ -34,6 +34,7 @@ from ietp_desktop.services.catalogue.definitions import install_form_text, insta
 from ietp_desktop.services.sync.receipt_file import Receipt, read_receipt
 from ietp_desktop.services.visits.read import attachment_path
 from ietp_desktop.services.visits.refs import resolve_visit, short_id
+from ietp_desktop.services.visits.review_returns import apply_review_returns
 from ietp_desktop.storage.audit import record_event
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import Export, Factory, FormDefinition, ReceivedBundle, Visit
@@ -48,7 +49,6 @@ from ietp_desktop.sync.bundle import (
     write_bundle,
 )
 from ietp_desktop.sync.errors import SourceChanged
-from ietp_desktop.services.visits.review_returns import apply_review_returns
 from ietp_desktop.sync.wire.assignments import AssignmentsDocument
 from ietp_desktop.sync.wire.base import WireViolation, parse_json
 

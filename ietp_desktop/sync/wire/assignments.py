@@ -74,7 +74,7 @@ class AssignmentsDocument(WireModel):
     rule_sets: Annotated[list[RuleSetWire], Field(max_length=20)]
     certificates: OfficeCertificatesWire | None = None
     revocations: Base64Text | None = None  # a signed revocation list, security/revocation
-    reviews: Annotated[list[ReviewReturnWire], Field(max_length=5_000)] = []
+    reviews: Annotated[list[ReviewReturnWire], Field(max_length=5_000)] = Field(default=[])
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
