@@ -55,6 +55,7 @@ from ietp_desktop.ui.outcome.finding_dialog import RaiseFindingDialog
 from ietp_desktop.ui.visits.details_page import DetailsPage
 from ietp_desktop.ui.workspace.page_stack import PageStack
 from ietp_desktop.ui.workspace.pages import load_optional_pages
+from ietp_desktop.ui.workspace.review_banner import ReviewBanner
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +165,8 @@ class VisitWorkspace(QWidget):
         head.addWidget(self.header, 1)
         layout.addLayout(head)
         layout.addWidget(self.banner)
+        self.review_banner = ReviewBanner(self)
+        layout.addWidget(self.review_banner)
         layout.addWidget(splitter, 1)
 
         for _ in range(self.stack.count()):
@@ -180,6 +183,7 @@ class VisitWorkspace(QWidget):
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
         self._apply_visibility()
+        self.review_banner.load(self.db, self.uuid)
         self.retranslate()
         self._update_lock()
 
@@ -516,6 +520,7 @@ class VisitWorkspace(QWidget):
         if outcome.failed:
             return
         self._update_header()
+        self.review_banner.load(self.db, self.uuid)
         self._update_nav()
         current = self.stack.currentIndex()
         for index in range(len(self.section_pages), self.stack.count()):
@@ -548,6 +553,7 @@ class VisitWorkspace(QWidget):
 
     def retranslate(self) -> None:
         self._update_header()
+        self.review_banner.retranslate()
         if self.locked:
             self._show_banner()
         for page in self.section_pages:
