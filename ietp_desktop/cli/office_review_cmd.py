@@ -6,13 +6,16 @@ The console pages call the same functions (office/review, office/cap_followup).
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import TypeVar
 
 from ietp_desktop.cli.bundle_cmd import passphrase
 from ietp_desktop.cli.common import print_json, print_table
 from ietp_desktop.cli.office_console_cmd import cli_actor
+from ietp_desktop.domain.errors import UserError
 from ietp_desktop.office.folder import open_office_db
 from ietp_desktop.office.review import decisions
 from ietp_desktop.storage.db import Database
@@ -58,6 +61,159 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                 help="do not publish the comments now (they go with the next assignments)",
             )
         action.set_defaults(handler=_review_action, review_action=name)
+    _register_cap(commands)
+
+
+def _register_cap(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cap = commands.add_parser("cap", help="follow the CAP lines of received visits to closure")
+    actions = cap.add_subparsers(dest="cap_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="every CAP line with its follow-up status")
+    _office_dir(listing)
+    listing.add_argument("--overdue", action="store_true", help="only lines past their due date")
+    listing.add_argument("--week", action="store_true", help="only lines due this week")
+    listing.add_argument("--factory", default="", metavar="IETP_ID")
+    listing.add_argument("--specialist", default="")
+    listing.add_argument("--root-cause", default="")
+    listing.add_argument("--visit", default="", metavar="UUID")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_cap_list)
+    imp = actions.add_parser(
+        "import", help="take in the factory's returned CAP workbook and evidence files"
+    )
+    imp.add_argument("visit", help="the visit's uuid")
+    imp.add_argument("workbook", type=Path, help="the CAP workbook the factory filled in")
+    imp.add_argument(
+        "evidence",
+        nargs="*",
+        metavar="EVIDENCE",
+        help="CODE=FILE, or a file whose name starts with the finding code (F01-payroll.pdf)",
+    )
+    _office_dir(imp)
+    imp.add_argument("--json", action="store_true")
+    imp.set_defaults(handler=_cap_import)
+    decide = actions.add_parser("decide", help="accept (close) or reject a CAP line")
+    decide.add_argument("visit", help="the visit's uuid")
+    decide.add_argument("finding", help="the finding code of the line (F01)")
+    decide.add_argument("decision", choices=["accept", "reject"])
+    decide.add_argument("--comment", default="")
+    _office_dir(decide)
+    decide.set_defaults(handler=_cap_decide)
+
+
+def _cap_list(args: argparse.Namespace) -> int:
+    from ietp_desktop.office.cap_followup import tracker
+
+    flt = tracker.CapFilter(
+        overdue=args.overdue,
+        due_this_week=args.week,
+        factory=args.factory,
+        specialist=args.specialist,
+        root_cause=args.root_cause,
+        visit=args.visit,
+    )
+
+    def query(db: Database) -> list[tracker.TrackerLine]:
+        with db.session() as session:
+            return tracker.query_lines(session, flt)
+
+    rows = _with_db(args, query)
+    if args.json:
+        print_json([{k: v for k, v in asdict(r).items() if k != "factory_id"} for r in rows])
+        return 0
+    print_table(
+        ["factory", "visit", "line", "class", "responsible", "due", "status", "files", "decision"],
+        [
+            [
+                r.factory_ietp_id,
+                r.visit_uuid[:8],
+                r.finding_code,
+                r.classification,
+                r.responsible,
+                r.due_date.isoformat() if r.due_date else "",
+                r.status,
+                str(r.evidence),
+                r.decision,
+            ]
+            for r in rows
+        ],
+    )
+    return 0
+
+
+def _evidence_arg(text: str) -> tuple[str, Path]:
+    code, sep, rest = text.partition("=")
+    if sep and code.strip():
+        return code.strip().upper(), Path(rest)
+    path = Path(text)
+    found = re.match(r"^([A-Za-z]+\d+)(?=[-_ .])", path.name)
+    if not found:
+        raise UserError(
+            "{file}: say which CAP line it is evidence for, as CODE=FILE (F01=photo.jpg) or "
+            "with the code at the start of its name (F01-photo.jpg)",
+            file=text,
+        )
+    return found.group(1).upper(), path
+
+
+def _cap_import(args: argparse.Namespace) -> int:
+    from ietp_desktop.office.cap_followup.evidence_files import MAX_EVIDENCE_BYTES
+    from ietp_desktop.office.cap_followup.factory_returns import import_cap
+
+    evidence: list[tuple[str, str, bytes]] = []
+    for text in args.evidence:
+        code, path = _evidence_arg(text)
+        try:
+            with path.open("rb") as stream:
+                content = stream.read(MAX_EVIDENCE_BYTES + 1)
+        except OSError as exc:
+            raise UserError("cannot read {file}: {error}", file=path, error=exc.strerror) from exc
+        evidence.append((code, path.name, content))
+    result = _with_db(
+        args,
+        lambda db: import_cap(
+            db,
+            args.office_dir,
+            args.visit,
+            args.workbook,
+            evidence,
+            actor=cli_actor(),
+            role=decisions.CLI_ROLE,
+        ),
+    )
+    if args.json:
+        print_json(result)
+        return 0
+    print(f"{result.file}: visit {result.visit_uuid[:8]}, {len(result.changes)} change(s)")
+    for note in result.notes:
+        print(f"  note: {note}")
+    for change in result.changes:
+        print(f"  {change.finding_code} {change.field}: {change.old!r} -> {change.new!r}")
+    for row, reason in result.problems:
+        print(f"  row {row} not taken: {reason}")
+    for item in result.evidence:
+        held = " (already held)" if item.already_held else ""
+        print(f"  evidence {item.finding_code}: {item.filename} {item.sha256[:12]}{held}")
+    return 0
+
+
+def _cap_decide(args: argparse.Namespace) -> int:
+    from ietp_desktop.office.cap_followup.decisions import decide_line
+
+    decision = "accepted" if args.decision == "accept" else "rejected"
+    _with_db(
+        args,
+        lambda db: decide_line(
+            db,
+            args.visit,
+            args.finding,
+            decision,
+            args.comment,
+            actor=cli_actor(),
+            role=decisions.CLI_ROLE,
+        ),
+    )
+    print(f"visit {args.visit[:8]} line {args.finding.upper()}: {decision}")
+    return 0
 
 
 def _review_list(args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ from ietp_desktop.office.console.web import PUBLIC, SPECIALIST
 from ietp_desktop.office.folder import open_office_db
 from ietp_desktop.office.intake import import_bundles
 from ietp_desktop.services.sync.bundles import export_visits
-from ietp_desktop.storage.models import Attachment, Factory, Finding, Visit
+from ietp_desktop.storage.models import Attachment, CorrectiveAction, Factory, Finding, Visit
 
 from ..bundle_world import SPECIALIST_PASSPHRASE, World
 from .conftest import PASSWORDS, USERNAMES, csrf_of, sign_in
@@ -62,6 +62,11 @@ def _values(world: World) -> dict[str, str]:
         sha = session.scalars(
             select(Attachment.sha256).where(Attachment.visit_id == visit.id)
         ).first()
+        finding = session.scalars(
+            select(Finding.code)
+            .join(CorrectiveAction, CorrectiveAction.finding_id == Finding.id)
+            .where(Finding.visit_id == visit.id)
+        ).first()
     zhang = next(
         s for s in specialists.list_specialists(world.office_dir, db) if s.has_enrolment_file
     )
@@ -76,6 +81,7 @@ def _values(world: World) -> dict[str, str]:
         "code": "zh",
         "upload_id": "0" * 32,
         "name": "x.ietpbundle",
+        "finding": finding or "F01",
     }
 
 

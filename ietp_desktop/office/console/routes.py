@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ietp_desktop.office.accounts.users import ADMINISTRATOR, COORDINATOR, READ_ONLY, REVIEWER
-from ietp_desktop.office.console import api, pages, review_pages
+from ietp_desktop.office.console import api, cap_pages, pages, review_pages
 from ietp_desktop.office.console.web import PUBLIC, SPECIALIST
 
 STAFF = frozenset({ADMINISTRATOR, COORDINATOR, REVIEWER, READ_ONLY})
@@ -86,3 +86,4 @@ ROUTES: tuple[Route, ...] = (
     ),
 )
 ROUTES += tuple(Route(*row) for row in review_pages.ROUTES)
+ROUTES += tuple(Route(*row) for row in cap_pages.ROUTES)

@@ -122,6 +122,7 @@ LABELS: dict[str, dict[str, str]] = {
     "specialist": {"active": "Active", "expired": "Expired", "revoked": "Revoked"},
     "review": dict(REVIEW_STATE_LABELS),
     "cap": dict(CAP_TRACKER_LABELS),
+    "decision": {"accepted": "Accepted", "rejected": "Rejected"},
     "role": {
         "administrator": "Administrator",
         "coordinator": "Coordinator",
@@ -218,9 +219,14 @@ def guarded(
             if user.role not in roles:
                 return _error(ctx, 403, tr("Your role may not open this page.", language=lang))
         if request.method not in SAFE_METHODS:
+            # a handler that takes files says how many and how large a request may be
+            max_files = int(getattr(handler, "max_files", 0))
+            max_body = int(getattr(handler, "max_body", 0))
+            if max_body and int(request.headers.get("content-length") or 0) > max_body:
+                return _error(ctx, 413, tr("The upload is too large.", language=lang))
             try:
                 ctx.form = await request.form(
-                    max_files=0, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FORM_PART
+                    max_files=max_files, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FORM_PART
                 )
             except (HTTPException, ValueError, KeyError):
                 return _error(ctx, 400, tr("The form could not be read.", language=lang))
