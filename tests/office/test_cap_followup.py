@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import timedelta
+import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select
 
+from ietp_desktop.cli import main
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.office.accounts import audit
 from ietp_desktop.office.cap_followup import decisions, line_view, tracker
@@ -21,9 +23,9 @@ from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.services.outcome.cap_xlsx import COLUMN, FIRST_ROW, export_cap_xlsx
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import Factory, Finding, Visit
-from ietp_desktop.storage.office_review_models import OfficeCapEvidence
+from ietp_desktop.storage.office_review_models import OfficeCapEvidence, OfficeCapLine
 
-from ..bundle_world import World
+from ..bundle_world import World, office_state
 from .review_world import office_db, receive
 
 WHO = {"actor": "rex", "role": "reviewer"}
@@ -175,3 +177,155 @@ def test_exif_before_the_finding_and_reused_files_are_flagged(
         assert len(codes) > 1 and "reused-line" in flags
     finally:
         db.dispose()
+
+
+def _meta_finding_row(book: object) -> int:
+    meta = book["ietp_meta"]  # type: ignore[index]
+    return next(i for i, r in enumerate(meta.iter_rows(values_only=True), 1) if r[0] == "finding")
+
+
+def test_bad_input_is_refused_and_nothing_is_stored(received: World, tmp_path: Path) -> None:
+    db = office_db(received)
+    uuid = received.visit_uuid
+    try:
+        code = cap_codes(db, uuid)[0]
+        good = factory_workbook(received, tmp_path)
+        before = office_state(received.office_dir)
+        evidence_dir = OfficeFolder(received.office_dir).cap_evidence
+
+        def refused(match: str, workbook: Path | None, files: list[tuple[str, str, bytes]]) -> None:
+            with pytest.raises(UserError, match=match):
+                import_cap(db, received.office_dir, uuid, workbook, files, **WHO)
+            assert office_state(received.office_dir) == before
+            assert not evidence_dir.exists() or not any(evidence_dir.rglob("*"))
+
+        # another visit's form (the office holds the second visit too)
+        with pytest.raises(
+            UserError,
+            match=rf"cap-returned.xlsx, sheet ietp_meta: the workbook is the CAP form of factory "
+            rf"[\w-]+ \(visit {uuid[:8]}\), not of factory [\w-]+ "
+            rf"\(visit {received.second_uuid[:8]}\)",
+        ):
+            import_cap(db, received.office_dir, received.second_uuid, good, [], **WHO)
+        assert office_state(received.office_dir) == before
+
+        # a changed finding id in the hidden sheet
+        book = load_workbook(good)
+        row = _meta_finding_row(book)
+        book["ietp_meta"].cell(row, 2, 999_999)
+        changed = tmp_path / "changed-id.xlsx"
+        book.save(changed)
+        refused(
+            rf"changed-id.xlsx, sheet ietp_meta, row {row}: finding \w+ has id 999999",
+            changed,
+            [],
+        )
+
+        # a formula typed by the factory is not taken (the row is reported, not applied)
+        book = load_workbook(good)
+        book["CAP"].cell(FIRST_ROW, COLUMN["responsible"], '=HYPERLINK("http://x","y")')
+        formula = tmp_path / "formula.xlsx"
+        book.save(formula)
+        result = import_cap(db, received.office_dir, uuid, formula, [], **WHO)
+        assert result.problems and "holds a formula" in result.problems[0][1]
+        assert result.problems[0][0] == FIRST_ROW
+        assert all(c.finding_code != code for c in result.changes)
+        before = office_state(received.office_dir)
+
+        # evidence: too large, not an allowed type, a name that lies, a line the visit lacks
+        refused("is not one of the evidence types", good, [(code, "tool.exe", b"MZ\x90\x00")])
+        refused("is named like another type than it holds", None, [(code, "scan.jpg", PDF)])
+        refused(
+            "an evidence file is at most",
+            None,
+            [(code, "big.pdf", PDF + b"0" * (20 << 20))],
+        )
+        refused("has no CAP line F77", None, [("F77", "x.pdf", PDF)])
+        with pytest.raises(UserError, match="read-only user may not take in CAP answers"):
+            import_cap(db, received.office_dir, uuid, good, [], actor="rory", role="read-only")
+        # a good file together with a bad one: nothing of either is kept
+        refused(
+            "is not one of the evidence types",
+            good,
+            [(code, "good.pdf", PDF), (code, "bad.png", b"\x89PNX\x00 broken")],
+        )
+        assert office_state(received.office_dir) == before
+    finally:
+        db.dispose()
+
+
+def test_overdue_and_due_this_week_and_the_cap_commands(
+    received: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = office_db(received)
+    uuid = received.visit_uuid
+    today = date.today()
+    try:
+        codes = cap_codes(db, uuid)
+        with db.session() as session:
+            visit_id = session.scalars(select(Visit.id).where(Visit.uuid == uuid)).one()
+            session.add(
+                OfficeCapLine(
+                    visit_id=visit_id,
+                    finding_code=codes[0],
+                    due_date=today - timedelta(days=1),
+                    decision="",
+                    decision_comment="",
+                    decided_by="",
+                )
+            )
+            session.add(
+                OfficeCapLine(
+                    visit_id=visit_id,
+                    finding_code=codes[1],
+                    due_date=tracker.week_end(today),
+                    decision="",
+                    decision_comment="",
+                    decided_by="",
+                )
+            )
+        with db.session() as session:
+            overdue = tracker.query_lines(session, tracker.CapFilter(overdue=True), today=today)
+            week = tracker.query_lines(session, tracker.CapFilter(due_this_week=True), today=today)
+        assert [r.finding_code for r in overdue] == [codes[0]]
+        assert overdue[0].status == "overdue"
+        assert codes[1] in [r.finding_code for r in week]
+    finally:
+        db.dispose()
+    office = str(received.office_dir)
+    assert main(["office", "cap", "list", "--overdue", "--json", "--office-dir", office]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["finding_code"], r["status"]) for r in rows] == [(codes[0], "overdue")]
+
+    workbook = factory_workbook(received, tmp_path)
+    photo = tmp_path / f"{codes[0]}-exit.jpg"
+    photo.write_bytes(jpeg())
+    pdf = tmp_path / "scan.pdf"
+    pdf.write_bytes(PDF)
+    code = main(
+        [
+            "office",
+            "cap",
+            "import",
+            uuid,
+            str(workbook),
+            str(photo),
+            f"{codes[0]}={pdf}",
+            "--office-dir",
+            office,
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert f"{codes[0]} responsible: '' -> 'HR manager Li'" in out or "responsible" in out
+    assert f"evidence {codes[0]}: {photo.name}" in out
+    assert (
+        main(["office", "cap", "import", uuid, str(workbook), str(pdf), "--office-dir", office])
+        == 1
+    )
+    assert "say which CAP line it is evidence for" in capsys.readouterr().err
+    assert main(["office", "cap", "decide", uuid, codes[0], "accept", "--office-dir", office]) == 0
+    capsys.readouterr()
+    assert main(["office", "cap", "list", "--office-dir", office]) == 0
+    table = capsys.readouterr().out
+    assert "closed" in table and "accepted" in table
