@@ -123,6 +123,7 @@ LABELS: dict[str, dict[str, str]] = {
     "review": dict(REVIEW_STATE_LABELS),
     "cap": dict(CAP_TRACKER_LABELS),
     "decision": {"accepted": "Accepted", "rejected": "Rejected"},
+    "cap_factory": {"open": "Open", "in_progress": "In progress", "closed": "Closed"},
     "role": {
         "administrator": "Administrator",
         "coordinator": "Coordinator",
