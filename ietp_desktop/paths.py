@@ -121,6 +121,11 @@ class OfficeFolder:
     def cap_evidence_file(self, sha256: str) -> Path:
         return _content_path(self.cap_evidence, sha256)
 
+    @property
+    def smtp_config(self) -> Path:
+        """The office's mail server for reminders (absent: reminders are kept, not sent)."""
+        return self.root / "smtp.json"
+
     def report(self, uuid: str, revision: int) -> Path:
         return self.reports / f"{uuid}-r{revision}.pdf"
 

@@ -98,6 +98,19 @@ def _register_cap(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     decide.add_argument("--comment", default="")
     _office_dir(decide)
     decide.set_defaults(handler=_cap_decide)
+    remind = actions.add_parser(
+        "remind", help="write reminders to factories with open CAP lines and send them"
+    )
+    _office_dir(remind)
+    remind.add_argument("--factory", default="", metavar="IETP_ID", help="only this factory")
+    remind.add_argument(
+        "--letters", type=Path, metavar="DIR", help="also save each reminder letter (PDF) here"
+    )
+    remind.set_defaults(handler=_cap_remind)
+    sent = actions.add_parser("outbox", help="the reminders written, sent or not")
+    _office_dir(sent)
+    sent.add_argument("--json", action="store_true")
+    sent.set_defaults(handler=_cap_outbox)
 
 
 def _cap_list(args: argparse.Namespace) -> int:
@@ -266,4 +279,64 @@ def _review_action(args: argparse.Namespace) -> int:
             ),
         )
         print(f"  the comments wait for the specialist's laptop in {published.name}")
+    return 0
+
+
+def _cap_remind(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from ietp_desktop.office.cap_followup import reminders
+
+    today = date.today()
+
+    def work(db: Database) -> list[reminders.OutboxRow]:
+        if args.letters is not None:
+            args.letters.mkdir(parents=True, exist_ok=True)
+            for reminder in reminders.due_reminders(db, args.factory, today):
+                path = args.letters / f"cap-reminder-{reminder.factory_ietp_id}.pdf"
+                path.write_bytes(reminders.letter_pdf(reminder, today))
+                print(f"letter for {reminder.factory_ietp_id}: {path}")
+        return reminders.send_reminders(
+            db,
+            args.office_dir,
+            actor=cli_actor(),
+            role=decisions.CLI_ROLE,
+            factory=args.factory,
+            today=today,
+        )
+
+    rows = _with_db(args, work)
+    for row in rows:
+        why = f" ({row.problem})" if row.problem else ""
+        print(
+            f"{row.factory_ietp_id}: {row.status}{why} to {row.recipient or '-'}: "
+            f"{row.open_lines} open, {row.overdue_lines} overdue"
+        )
+    if not rows:
+        print("no factory has an open CAP line")
+    return 0
+
+
+def _cap_outbox(args: argparse.Namespace) -> int:
+    from ietp_desktop.office.cap_followup import reminders
+
+    rows = _with_db(args, reminders.outbox)
+    if args.json:
+        print_json(rows)
+        return 0
+    print_table(
+        ["when (UTC)", "factory", "to", "open", "overdue", "status", "problem"],
+        [
+            [
+                f"{r.at:%Y-%m-%d %H:%M}",
+                r.factory_ietp_id,
+                r.recipient,
+                str(r.open_lines),
+                str(r.overdue_lines),
+                r.status,
+                r.problem[:60],
+            ]
+            for r in rows
+        ],
+    )
     return 0

@@ -100,3 +100,21 @@ class ReviewReturn(Base):
     reviewer: Mapped[str] = mapped_column(String(120), default="")
     returned_at: Mapped[datetime] = mapped_column(UtcDateTime)
     office: Mapped[str] = mapped_column(String(200), default="")
+
+
+class OfficeReminder(Base):
+    """One CAP reminder written for a factory: sent through the office's SMTP server, or kept
+    when none is configured or the server refused it."""
+
+    __tablename__ = "office_reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    factory_id: Mapped[int] = mapped_column(ForeignKey("factories.id"), index=True)
+    recipient: Mapped[str] = mapped_column(String(200), default="")
+    subject: Mapped[str] = mapped_column(String(300))
+    open_lines: Mapped[int] = mapped_column(Integer)
+    overdue_lines: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))  # sent | not-sent | failed
+    problem: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)

@@ -16,7 +16,13 @@ from ietp_desktop.domain.errors import NotFound, UserError
 from ietp_desktop.office.accounts import audit
 from ietp_desktop.office.accounts.users import ADMINISTRATOR, COORDINATOR, REVIEWER
 from ietp_desktop.office.cap_followup import decisions as cap_decisions
-from ietp_desktop.office.cap_followup import evidence_files, factory_returns, line_view, tracker
+from ietp_desktop.office.cap_followup import (
+    evidence_files,
+    factory_returns,
+    line_view,
+    reminders,
+    tracker,
+)
 from ietp_desktop.office.console import exports
 from ietp_desktop.office.console.web import Ctx
 from ietp_desktop.office.review.decisions import may_act
@@ -277,4 +283,65 @@ ROUTES += (
     ("/cap/visits/{uuid}/import", ("POST",), REVIEWERS, import_upload, "cap_import"),
     ("/cap/visits/{uuid}/lines/{finding}", ("GET",), STAFF, line_page, "cap_line"),
     ("/cap/visits/{uuid}/lines/{finding}", ("POST",), REVIEWERS, line_decide, "cap_decide"),
+)
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+
+def reminders_page(ctx: Ctx, error: str = "", status: int = 200) -> Response:
+    assert ctx.user is not None
+    return ctx.render(
+        "cap_reminders.html",
+        status=status,
+        due=reminders.due_reminders(ctx.db, today=_today(ctx)),
+        sent=reminders.outbox(ctx.db, 500),
+        configured=reminders.smtp_config(ctx.console.config.office_dir) is not None,
+        can_send=may_act(ctx.user.role),
+        error=error,
+        done=ctx.t("The reminders are written; the outbox shows which were sent.")
+        if ctx.request.query_params.get("done") == "sent"
+        else "",
+    )
+
+
+def reminder_letter(ctx: Ctx) -> Response:
+    factory = ctx.request.query_params.get("factory", "")[:40]
+    if not factory:
+        return reminders_page(ctx, ctx.t("Choose a factory."), 400)
+    today = _today(ctx)
+    reminder = reminders.reminder_for(ctx.db, factory, today)
+    audit.log(ctx.db, ctx.actor, "cap.reminder-letter", factory, "", ctx.remote)
+    return Response(
+        reminders.letter_pdf(reminder, today),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="cap-reminder-{quote(factory)}.pdf"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def reminders_send(ctx: Ctx) -> Response:
+    assert ctx.user is not None
+    try:
+        reminders.send_reminders(
+            ctx.db,
+            ctx.console.config.office_dir,
+            actor=ctx.actor,
+            role=ctx.user.role,
+            factory=ctx.field("factory")[:40],
+            today=_today(ctx),
+            remote=ctx.remote,
+        )
+    except UserError as exc:
+        return reminders_page(ctx, exc.text(ctx.lang), 400)
+    return RedirectResponse("/cap/reminders?done=sent", 303)
+
+
+ROUTES += (
+    ("/cap/reminders", ("GET",), STAFF, reminders_page, "cap_reminders"),
+    ("/cap/reminders", ("POST",), REVIEWERS, reminders_send, "cap_reminders_send"),
+    ("/cap/reminders/letter", ("GET",), STAFF, reminder_letter, "cap_reminder_letter"),
 )

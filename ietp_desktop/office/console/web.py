@@ -124,6 +124,7 @@ LABELS: dict[str, dict[str, str]] = {
     "cap": dict(CAP_TRACKER_LABELS),
     "decision": {"accepted": "Accepted", "rejected": "Rejected"},
     "cap_factory": {"open": "Open", "in_progress": "In progress", "closed": "Closed"},
+    "reminder": {"sent": "Sent", "not-sent": "Not sent", "failed": "Failed"},
     "role": {
         "administrator": "Administrator",
         "coordinator": "Coordinator",

@@ -1,5 +1,5 @@
 """office review of received visits, CAP follow-up (factory answers, decisions, evidence,
-imported workbooks) and, on the laptop, reviews returned by the office
+imported workbooks, reminders sent) and, on the laptop, reviews returned by the office
 
 Revision ID: 0010
 Revises: 0009
@@ -103,7 +103,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_review_returns_visit_id"), ["visit_id"], unique=False)
 
 
+    op.create_table(
+        "office_reminders",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("factory_id", sa.Integer(), nullable=False),
+        sa.Column("recipient", sa.String(length=200), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("open_lines", sa.Integer(), nullable=False),
+        sa.Column("overdue_lines", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("problem", sa.Text(), nullable=False),
+        sa.Column("created_by", sa.String(length=120), nullable=False),
+        sa.Column("created_at", UTC(), nullable=False),
+        sa.ForeignKeyConstraint(["factory_id"], ["factories.id"], name=op.f("fk_office_reminders_factory_id_factories")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_office_reminders")),
+    )
+    with op.batch_alter_table("office_reminders", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_office_reminders_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_office_reminders_factory_id"), ["factory_id"], unique=False)
+
+
 def downgrade() -> None:
+    op.drop_table("office_reminders")
     op.drop_table("review_returns")
     op.drop_table("office_cap_imports")
     op.drop_table("office_cap_evidence")
