@@ -108,3 +108,35 @@ def test_a_refusing_server_is_listed_as_failed_and_the_commands(
     rows = json.loads(capsys.readouterr().out)
     assert [(r["factory_ietp_id"], r["status"]) for r in rows] == [(FACTORY, "failed")]
     assert rows[0]["problem"]
+
+
+def test_reminders_page_per_role(received: World) -> None:
+    from starlette.testclient import TestClient
+
+    from ietp_desktop.office.console.app import create_app
+    from ietp_desktop.office.console.config import ConsoleConfig
+
+    from .conftest import csrf_of, sign_in
+
+    app = create_app(ConsoleConfig(received.office_dir, secure_cookies=False))
+    with (
+        TestClient(app, base_url="http://127.0.0.1") as reader,
+        TestClient(app, base_url="http://127.0.0.1") as coordinator,
+    ):
+        sign_in(reader, "read-only")
+        sign_in(coordinator, "coordinator")
+        page = reader.get("/cap/reminders").text
+        assert FACTORY in page and "No SMTP server is configured" in page
+        assert "Send to every factory" not in page
+        letter = reader.get(f"/cap/reminders/letter?factory={FACTORY}")
+        assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
+        assert reader.get("/cap/reminders/letter?factory=NOPE").status_code == 404
+        refused = reader.post("/cap/reminders", data={"csrf": csrf_of(page)})
+        assert refused.status_code == 403
+        form = coordinator.get("/cap/reminders").text
+        assert "Send to every factory" in form
+        forged = coordinator.post("/cap/reminders", data={"csrf": "x"})
+        assert forged.status_code == 403
+        done = coordinator.post("/cap/reminders", data={"csrf": csrf_of(form), "factory": FACTORY})
+        assert "the outbox shows which were sent" in done.text
+        assert "Not sent" in done.text and "hr@hongda.example" in done.text
