@@ -97,3 +97,44 @@ def test_returned_comments_reach_the_laptop(
         assert review_returns(laptop, received.second_uuid) == []
     finally:
         laptop.dispose()
+
+
+def test_the_specialist_answers_with_a_revision_and_the_visit_is_new_again(
+    received: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ietp_desktop.office.intake import import_bundles
+    from ietp_desktop.office.review.returns import open_returns, send_returns
+    from ietp_desktop.services.sync.bundles import export_visits
+    from ietp_desktop.services.visits import lifecycle
+
+    from ..bundle_world import sign_visit, signed_report
+
+    uuid = received.visit_uuid
+    db = office_db(received)
+    try:
+        decisions.start_review(db, uuid, actor="rex", role="reviewer")
+        decisions.return_visit(db, uuid, "Add the exit photo", actor="rex", role="reviewer")
+    finally:
+        db.dispose()
+    bundle = send_returns(received.office_dir, uuid)
+    laptop = received.laptop()
+    try:
+        import_assignments(laptop, bundle, passphrase=SPECIALIST_PASSPHRASE)
+        lifecycle.open_new_revision(laptop, uuid, "Exit photo added as the office asked")
+        assert not review_returns(laptop, uuid)[0].answered  # shown while the revision is open
+        lifecycle.complete_visit(laptop, uuid)
+        sign_visit(laptop, uuid, signed_report(received.data_dir, "r2"))
+        assert review_returns(laptop, uuid)[0].answered
+        export_visits(laptop, [uuid], tmp_path / "r2.ietpbundle", passphrase=SPECIALIST_PASSPHRASE)
+    finally:
+        laptop.dispose()
+    [outcome] = import_bundles(received.office_dir, [tmp_path / "r2.ietpbundle"])
+    assert outcome.status == "imported", outcome.message
+    db = office_db(received)
+    try:
+        status = decisions.review_status(db, uuid)
+        assert (status.revision, status.state, status.comment) == (2, "new", "")
+        with db.session() as session:
+            assert open_returns(session, "lin.mei@example.org") == []
+    finally:
+        db.dispose()
