@@ -57,6 +57,7 @@ class TrackerLine:
     category: str
     root_cause: str
     finding: str
+    finding_zh: str
     finding_created_at: Any
     corrective_action: str
     preventive_action: str
@@ -131,6 +132,8 @@ def query_lines(
             Finding.title,
             Finding.description,
             Finding.created_at,
+            Finding.title_zh,
+            Finding.description_zh,
             func.coalesce(OfficeCapLine.corrective_action, CorrectiveAction.corrective_action),
             func.coalesce(OfficeCapLine.preventive_action, CorrectiveAction.preventive_action),
             func.coalesce(OfficeCapLine.responsible, CorrectiveAction.responsible),
@@ -170,18 +173,19 @@ def query_lines(
             category=r[9],
             root_cause=r[10],
             finding=r[11] or r[12],
+            finding_zh=r[14] or r[15] or "",
             finding_created_at=r[13],
-            corrective_action=r[14] or "",
-            preventive_action=r[15] or "",
-            responsible=r[16] or "",
-            due_date=r[17],
-            factory_status=r[18] or "",
-            factory_remark=r[19] or "",
-            decision=r[20] or "",
-            decision_comment=r[21] or "",
-            decided_by=r[22] or "",
-            evidence=int(r[23] or 0),
-            status=str(r[24]),
+            corrective_action=r[16] or "",
+            preventive_action=r[17] or "",
+            responsible=r[18] or "",
+            due_date=r[19],
+            factory_status=r[20] or "",
+            factory_remark=r[21] or "",
+            decision=r[22] or "",
+            decision_comment=r[23] or "",
+            decided_by=r[24] or "",
+            evidence=int(r[25] or 0),
+            status=str(r[26]),
         )
         for r in rows
     ]
