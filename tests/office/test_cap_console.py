@@ -93,6 +93,15 @@ def test_cap_round_trip_on_the_console(
     assert bad.status_code == 400
     assert "run.pdf (line " + first + ") is not one of the evidence types" in bad.text
 
+    sneaky = reviewer.post(
+        f"/cap/visits/{uuid}/import",
+        data={"csrf": csrf_of(form.text)},
+        files=[("workbook", ("../../evil.xlsx", b"not a workbook", "application/octet-stream"))],
+    )
+    assert sneaky.status_code == 400
+    assert "evil.xlsx is not an XLSX file or is damaged" in sneaky.text
+    assert not (tmp_path.parent / "evil.xlsx").exists()
+
     line_url = f"/cap/visits/{uuid}/lines/{first}"
     line = reviewer.get(line_url).text
     assert "payroll.pdf" in line and "Accept and close the line" in line

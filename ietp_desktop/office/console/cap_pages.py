@@ -161,6 +161,13 @@ def import_form(ctx: Ctx, error: str = "", status: int = 200) -> Response:
     )
 
 
+def _safe_name(name: str) -> str:
+    """The uploaded file's own name for the messages, reduced to a harmless file name."""
+    base = Path(name.replace("\\", "/")).name
+    kept = "".join(c for c in base if c.isalnum() or c in " ._-()").strip(" .")[:120]
+    return kept if kept.lower().endswith(".xlsx") else (kept or "cap") + ".xlsx"
+
+
 def _upload_bytes(upload: UploadFile, limit: int) -> bytes:
     upload.file.seek(0)
     return upload.file.read(limit + 1)
@@ -183,8 +190,7 @@ def import_upload(ctx: Ctx) -> Response:
         with tempfile.TemporaryDirectory() as folder:
             workbook = None
             if workbook_upload is not None:
-                name = Path(str(workbook_upload.filename).replace("\\", "/")).name or "cap.xlsx"
-                workbook = Path(folder) / name[:120]
+                workbook = Path(folder) / _safe_name(str(workbook_upload.filename))
                 workbook.write_bytes(_upload_bytes(workbook_upload, MAX_WORKBOOK_BYTES))
             result = factory_returns.import_cap(
                 ctx.db,
