@@ -95,5 +95,18 @@ def test_review_on_the_console(clients: tuple[World, dict[str, TestClient]]) -> 
         db.dispose()
     assert ("cora", "review.returned") in trail and ("rex", "review.in_review") in trail
 
+    # the comments cannot be published (the office no longer holds the specialist's
+    # certificate): the visit is returned all the same, and the page says why
+    issued = world.office_dir / "issued"
+    issued.rename(world.office_dir / "issued-away")
+    other = world.second_uuid
+    _post(reviewer, other, action="start")
+    unsent = _post(reviewer, other, action="return", comment="Sign the Q&A page")
+    assert unsent.status_code == 200  # type: ignore[attr-defined]
+    text = unsent.text  # type: ignore[attr-defined]
+    assert "its comments go with the specialist&#39;s next assignments" in text
+    assert "has enrolled no specialist with e-mail" in text
+    assert '<span class="badge review-returned">Returned</span>' in text
+
     chinese = reviewer.get("/lang/zh?next=/inbox", follow_redirects=True).text
     assert "已退回" in chinese

@@ -39,10 +39,8 @@ def panel(ctx: Ctx, uuid: str) -> dict[str, Any]:
 
 def _done(ctx: Ctx) -> str:
     key = ctx.request.query_params.get("review", "")
-    if key not in DONE:
+    if key not in DONE or key == "returned-unsent":
         return ""
-    if key == "returned-unsent":
-        return ctx.t(DONE[key], reason=ctx.request.query_params.get("why", "")[:200])
     return ctx.t(DONE[key])
 
 
@@ -63,8 +61,6 @@ def review_action(ctx: Ctx) -> Response:
             raise UserError("Unknown action.")
     except UserError as exc:
         return _visit_again(ctx, uuid, exc)
-    done = status.state
-    suffix = ""
     if status.state == decisions.RETURNED:
         try:
             send_returns(
@@ -74,26 +70,25 @@ def review_action(ctx: Ctx) -> Response:
                 office_passphrase=ctx.console.config.office_passphrase,
             )
         except (UserError, OSError, ValueError) as exc:
-            done = "returned-unsent"
-            from urllib.parse import quote
-
-            suffix = "&why=" + quote(str(exc)[:200], safe="")
-    return RedirectResponse(f"/visits/{status.uuid}?review={done}{suffix}#review", 303)
+            reason = exc.text(ctx.lang) if isinstance(exc, UserError) else str(exc)
+            return _visit_again(ctx, uuid, done=ctx.t(DONE["returned-unsent"], reason=reason[:300]))
+    return RedirectResponse(f"/visits/{status.uuid}?review={status.state}#review", 303)
 
 
-def _visit_again(ctx: Ctx, uuid: str, exc: UserError) -> Response:
+def _visit_again(ctx: Ctx, uuid: str, exc: UserError | None = None, done: str = "") -> Response:
     from ietp_desktop.office.console import visit_page
 
     assert ctx.user is not None
     page = visit_page.load_page(
         ctx.db, ctx.console.config.office_dir, uuid, ctx.user.user_id, ctx.lang
     )
+    shown = panel(ctx, page.uuid) | ({"done": done} if done else {})
     return ctx.render(
         "visit.html",
-        status=400,
+        status=400 if exc is not None else 200,
         v=page,
-        review=panel(ctx, page.uuid),
-        error=exc.text(ctx.lang),
+        review=shown,
+        error=exc.text(ctx.lang) if exc is not None else "",
     )
 
 
