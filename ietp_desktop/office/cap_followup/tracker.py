@@ -80,16 +80,15 @@ def query_lines(
     session: Session, flt: CapFilter, *, today: date | None = None, limit: int = MAX_ROWS
 ) -> list[TrackerLine]:
     today = today or date.today()
-    evidence = (
-        select(
-            OfficeCapEvidence.visit_id.label("visit_id"),
-            OfficeCapEvidence.finding_code.label("code"),
-            func.count().label("files"),
+    files = (
+        select(func.count())
+        .where(
+            OfficeCapEvidence.visit_id == Visit.id,
+            OfficeCapEvidence.finding_code == Finding.code,
         )
-        .group_by(OfficeCapEvidence.visit_id, OfficeCapEvidence.finding_code)
-        .subquery()
+        .correlate(Visit, Finding)
+        .scalar_subquery()
     )
-    files = func.coalesce(evidence.c.files, 0)
     due = func.coalesce(OfficeCapLine.due_date, CorrectiveAction.due_date)
     factory_status = func.coalesce(OfficeCapLine.factory_status, CorrectiveAction.status)
     decision = func.coalesce(OfficeCapLine.decision, "")
@@ -154,7 +153,6 @@ def query_lines(
             OfficeCapLine,
             and_(OfficeCapLine.visit_id == Visit.id, OfficeCapLine.finding_code == Finding.code),
         )
-        .outerjoin(evidence, and_(evidence.c.visit_id == Visit.id, evidence.c.code == Finding.code))
         .where(*conditions)
         .order_by(due.is_(None), due, Factory.ietp_id, Visit.id, Finding.code)
         .limit(limit)
