@@ -92,20 +92,24 @@ def query_lines(
     due = func.coalesce(OfficeCapLine.due_date, CorrectiveAction.due_date)
     factory_status = func.coalesce(OfficeCapLine.factory_status, CorrectiveAction.status)
     decision = func.coalesce(OfficeCapLine.decision, "")
+    closed = decision == "accepted"
+    overdue = and_(~closed, due < today)  # the same as status == OVERDUE, but indexable
     status = case(
-        (decision == "accepted", CLOSED),
+        (closed, CLOSED),
         (and_(due.is_not(None), due < today), OVERDUE),
         (or_(factory_status.in_(("in_progress", "closed")), files > 0), PROGRESS),
         else_=OPEN,
     )
     conditions: list[ColumnElement[bool]] = [Visit.received_at.is_not(None)]
-    if flt.overdue:
-        conditions.append(status == OVERDUE)
+    if flt.overdue or flt.status == OVERDUE:
+        conditions.append(overdue)
     if flt.due_this_week:
         conditions.append(and_(due >= today - timedelta(days=today.weekday())))
         conditions.append(due <= week_end(today))
         conditions.append(status != CLOSED)
-    if flt.status in STATUSES:
+    if flt.status == CLOSED:
+        conditions.append(closed)
+    elif flt.status in (OPEN, PROGRESS):
         conditions.append(status == flt.status)
     if flt.factory:
         conditions.append(Factory.ietp_id == flt.factory)
