@@ -113,6 +113,19 @@ class OfficeFolder:
     def reports(self) -> Path:
         return self.root / "reports"
 
+    @property
+    def cap_evidence(self) -> Path:
+        """Evidence files factories send for their CAP lines, by sha256 like attachments."""
+        return self.root / "cap-evidence"
+
+    def cap_evidence_file(self, sha256: str) -> Path:
+        return _content_path(self.cap_evidence, sha256)
+
+    @property
+    def smtp_config(self) -> Path:
+        """The office's mail server for reminders (absent: reminders are kept, not sent)."""
+        return self.root / "smtp.json"
+
     def report(self, uuid: str, revision: int) -> Path:
         return self.reports / f"{uuid}-r{revision}.pdf"
 

@@ -142,4 +142,8 @@ def _import_assignments(args: argparse.Namespace) -> int:
     )
     for definition in result.definitions:
         print(f"  installed {definition}")
+    for uuid in result.reviews_returned:
+        print(f"  visit {uuid[:8]} returned by the office with comments: open it to read them")
+    for uuid in result.reviews_unknown:
+        print(f"  visit {uuid[:8]} returned by the office is not on this laptop")
     return 0

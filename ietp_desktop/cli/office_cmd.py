@@ -92,6 +92,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     office_planning_cmd.register_commands(commands)
     office_planning_cmd.register_plan_commands(commands)
+    from ietp_desktop.cli import office_review_cmd
+
+    office_review_cmd.register(commands)
 
 
 def _office_secret() -> str | None:

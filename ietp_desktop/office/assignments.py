@@ -22,6 +22,7 @@ from ietp_desktop.office import catalogue
 from ietp_desktop.office.folder import (
     open_office_db,
 )
+from ietp_desktop.office.review.returns import open_returns
 from ietp_desktop.office.revocation import signed_list
 from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security import certificates as certs
@@ -166,6 +167,7 @@ def assign(
                 }
                 for v in visits
             ]
+            reviews = open_returns(session, certs.email_of(recipient))
             for doc in visit_docs:  # only this specialist may send results for these visits
                 if session.get(VisitOwner, doc["uuid"]) is not None:
                     continue  # sent before (a changed date): the owner stays as recorded
@@ -191,6 +193,7 @@ def assign(
         "visits": visit_docs,
         "forms": form_docs,
         "rule_sets": rule_docs,
+        "reviews": reviews,
         "certificates": {
             "office_ca": _pem(office.ca_cert),
             "office_encryption": _pem(office.encryption_cert),

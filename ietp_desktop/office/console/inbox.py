@@ -19,6 +19,7 @@ from ietp_desktop.storage.office_models import (
     OfficeRevocation,
     OfficeVisitView,
 )
+from ietp_desktop.storage.office_review_models import OfficeReview
 
 PAGE_SIZE = 100
 MAX_EXPORT_ROWS = 100_000
@@ -32,6 +33,7 @@ class InboxFilter:
     seen: str = ""  # new | seen
     visited_from: date | None = None
     visited_to: date | None = None
+    review: str = ""  # new | in_review | accepted | returned
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class InboxRow:
     received_at: datetime | None
     report: str  # valid | invalid | revoked | unchecked
     new: bool
+    review: str = "new"
 
 
 def _report_state(
@@ -73,7 +76,11 @@ def query_inbox(
     check_join = and_(
         OfficeReportCheck.visit_id == Visit.id, OfficeReportCheck.revision == Visit.revision
     )
+    review_join = and_(OfficeReview.visit_id == Visit.id, OfficeReview.revision >= Visit.revision)
+    review_state = func.coalesce(OfficeReview.state, "new")
     conditions: list[ColumnElement[bool]] = [Visit.received_at.is_not(None)]
+    if flt.review:
+        conditions.append(review_state == flt.review)
     if flt.text:
         like = f"%{flt.text.strip()[:100]}%"
         conditions.append(
@@ -114,6 +121,7 @@ def query_inbox(
             statement.join(Factory, Factory.id == Visit.factory_id)
             .outerjoin(OfficeVisitView, seen_join)
             .outerjoin(OfficeReportCheck, check_join)
+            .outerjoin(OfficeReview, review_join)
             .outerjoin(
                 OfficeRevocation,
                 OfficeRevocation.fingerprint == OfficeReportCheck.signer_fingerprint,
@@ -140,6 +148,7 @@ def query_inbox(
                 OfficeReportCheck.whole_document,
                 OfficeRevocation.fingerprint,
                 OfficeVisitView.user_id,
+                review_state,
             )
         )
         .order_by(Visit.received_at.desc(), Visit.id.desc())
@@ -160,6 +169,7 @@ def query_inbox(
             received_at=r[9],
             report=_report_state(r[10], r[11], r[12], r[13] is not None),
             new=r[14] is None,
+            review=r[15],
         )
         for r in rows
     ]

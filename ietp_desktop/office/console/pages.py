@@ -10,7 +10,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.office.accounts import audit, sessions, specialists, users
-from ietp_desktop.office.console import exports, inbox, visit_page
+from ietp_desktop.office.console import exports, inbox, review_pages, visit_page
 from ietp_desktop.office.console.web import (
     LANG_COOKIE,
     LANGS,
@@ -22,6 +22,7 @@ from ietp_desktop.office.console.web import (
     refuse,
     set_cookie,
 )
+from ietp_desktop.office.review.decisions import STATES as REVIEW_STATES
 
 DONE_MESSAGES = {
     "password": "Your password has been changed.",
@@ -126,6 +127,7 @@ def _inbox_filter(ctx: Ctx) -> inbox.InboxFilter:
         seen=q.get("seen", "") if q.get("seen") in ("new", "seen") else "",
         visited_from=_date(q.get("from", "")),
         visited_to=_date(q.get("to", "")),
+        review=q.get("review", "") if q.get("review") in REVIEW_STATES else "",
     )
 
 
@@ -177,6 +179,7 @@ def inbox_export(ctx: Ctx) -> Response:
             "received",
             "report",
             "new",
+            "review",
         ],
         (
             [
@@ -192,6 +195,7 @@ def inbox_export(ctx: Ctx) -> Response:
                 r.received_at,
                 r.report,
                 r.new,
+                r.review,
             ]
             for r in rows
         ),
@@ -207,7 +211,7 @@ def visit(ctx: Ctx) -> Response:
         ctx.user.user_id,
         ctx.lang,
     )
-    return ctx.render("visit.html", v=page)
+    return ctx.render("visit.html", v=page, review=review_pages.panel(ctx, page.uuid))
 
 
 def visit_report(ctx: Ctx) -> Response:

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from ietp_desktop.office.accounts.users import ADMINISTRATOR, COORDINATOR, READ_ONLY, REVIEWER
 from ietp_desktop.office.console import (
     api,
+    cap_pages,
     escalation_pages,
     factory_overview_page,
     factory_pages,
     invoice_pages,
     pages,
     planning_pages,
+    review_pages,
 )
 from ietp_desktop.office.console.web import PUBLIC, SPECIALIST
 
@@ -92,6 +94,8 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "/api/v1/assignments/{name}", ("GET",), SPECIALIST, api.assignments_get, "api_assignment"
     ),
+    *(Route(*r) for r in review_pages.ROUTES),
+    *(Route(*r) for r in cap_pages.ROUTES),
     *(Route(*r) for r in invoice_pages.ROUTES),
     *(Route(*r) for r in escalation_pages.ROUTES),
     *(Route(*r) for r in factory_overview_page.ROUTES),

@@ -31,7 +31,9 @@ from ietp_desktop.domain.outcome import OUTCOME_LABELS
 from ietp_desktop.i18n import tr
 from ietp_desktop.office.accounts import sessions
 from ietp_desktop.office.accounts.sessions import SignedIn
+from ietp_desktop.office.cap_followup.tracker import STATUS_LABELS as CAP_TRACKER_LABELS
 from ietp_desktop.office.console.config import ConsoleConfig
+from ietp_desktop.office.review.decisions import STATE_LABELS as REVIEW_STATE_LABELS
 from ietp_desktop.paths import resources_dir
 from ietp_desktop.storage.db import Database
 
@@ -118,6 +120,11 @@ LABELS: dict[str, dict[str, str]] = {
         "missing": "No report",
     },
     "specialist": {"active": "Active", "expired": "Expired", "revoked": "Revoked"},
+    "review": dict(REVIEW_STATE_LABELS),
+    "cap": dict(CAP_TRACKER_LABELS),
+    "decision": {"accepted": "Accepted", "rejected": "Rejected"},
+    "cap_factory": {"open": "Open", "in_progress": "In progress", "closed": "Closed"},
+    "reminder": {"sent": "Sent", "not-sent": "Not sent", "failed": "Failed"},
     "role": {
         "administrator": "Administrator",
         "coordinator": "Coordinator",
@@ -214,11 +221,14 @@ def guarded(
             if user.role not in roles:
                 return _error(ctx, 403, tr("Your role may not open this page.", language=lang))
         if request.method not in SAFE_METHODS:
+            # a handler that takes files says how many and how large a request may be
+            max_files = int(getattr(handler, "max_files", 0))
+            max_body = int(getattr(handler, "max_body", 0))
+            if max_body and int(request.headers.get("content-length") or 0) > max_body:
+                return _error(ctx, 413, tr("The upload is too large.", language=lang))
             try:
                 ctx.form = await request.form(
-                    max_files=getattr(handler, "max_files", 0),  # set on upload handlers
-                    max_fields=MAX_FORM_FIELDS,
-                    max_part_size=MAX_FORM_PART,
+                    max_files=max_files, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_FORM_PART
                 )
             except (HTTPException, ValueError, KeyError):
                 return _error(ctx, 400, tr("The form could not be read.", language=lang))

@@ -514,6 +514,47 @@ def _shown(value: object) -> str:
     return str(value)
 
 
+@dataclass(frozen=True)
+class CapFormRow:
+    row: int
+    code: str
+    changes: CapChanges
+
+
+@dataclass(frozen=True)
+class CapForm:
+    """A returned CAP form as read, checked for limits and formulas, before it is applied."""
+
+    file: str
+    visit_uuid: str
+    revision: int | None
+    findings: dict[str, int]  # code → the finding's id on the laptop that exported the form
+    finding_rows: dict[str, int]  # code → its row in the hidden data sheet
+    rows: tuple[CapFormRow, ...]
+    problems: tuple[RowProblem, ...]
+
+
+def read_cap_form(path: Path) -> CapForm:
+    """Read a CAP form without applying it (the office applies it to its own records)."""
+    path = Path(path)
+    workbook = _open(path)
+    meta = _read_meta(workbook, path.name)
+    finding_rows: dict[str, int] = {}
+    for number, row in enumerate(workbook[META_SHEET].iter_rows(values_only=True), start=1):
+        if row and row[0] == "finding" and len(row) >= 3:
+            finding_rows[str(row[2])] = number
+    rows, problems = _read_rows(workbook[SHEET], meta.findings, path.name)
+    return CapForm(
+        path.name,
+        meta.visit_uuid,
+        meta.revision,
+        meta.findings,
+        finding_rows,
+        tuple(CapFormRow(r.number, r.code, r.changes) for r in rows),
+        tuple(problems),
+    )
+
+
 def import_cap_xlsx(db: Database, visit_ref: str | int, path: Path) -> CapImportReport:
     """Read a CAP form the factory filled in; refused as a whole (nothing changed) when the
     file is damaged, from another visit or has changed finding ids."""

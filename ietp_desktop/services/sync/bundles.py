@@ -34,6 +34,7 @@ from ietp_desktop.services.catalogue.definitions import install_form_text, insta
 from ietp_desktop.services.sync.receipt_file import Receipt, read_receipt
 from ietp_desktop.services.visits.read import attachment_path
 from ietp_desktop.services.visits.refs import resolve_visit, short_id
+from ietp_desktop.services.visits.review_returns import apply_review_returns
 from ietp_desktop.storage.audit import record_event
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import (
@@ -421,6 +422,8 @@ class AssignmentsResult:
     visits_updated: list[str] = field(default_factory=list)
     visits_kept_form: list[str] = field(default_factory=list)  # started: form unchanged
     definitions: list[str] = field(default_factory=list)
+    reviews_returned: list[str] = field(default_factory=list)  # uuids returned with comments
+    reviews_unknown: list[str] = field(default_factory=list)  # returned visits not on this laptop
 
 
 def _parse_assignments(bundle: VerifiedBundle) -> dict[str, Any]:
@@ -511,6 +514,12 @@ def _apply_assignments(
             result.visits_updated.append(visit.uuid)
         else:  # a visit already started keeps the form version it started with
             result.visits_kept_form.append(visit.uuid)
+    session.flush()
+    stored, unknown = apply_review_returns(
+        session, document.get("reviews", []), str(document.get("office", ""))
+    )
+    result.reviews_returned.extend(stored)
+    result.reviews_unknown.extend(unknown)
 
 
 def _refuse_stale(session: Session, bundle: VerifiedBundle, sequence: int) -> None:

@@ -20,9 +20,11 @@ from ietp_desktop.sync.wire.base import (
     ManDays,
     PemText,
     Required,
+    Revision,
     Sha256,
     Str120,
     Str200,
+    Str2000,
     UtcTime,
     Uuid,
     WireModel,
@@ -45,6 +47,16 @@ class AssignedVisitWire(WireModel):
     rule_set_sha256: Sha256 | None = None
 
 
+class ReviewReturnWire(WireModel):
+    """The office returned a visit to its specialist with the reviewer's comments."""
+
+    visit_uuid: Uuid
+    revision: Revision
+    comment: Annotated[Str2000, Required]
+    reviewer: Str120 = ""
+    returned_at: UtcTime
+
+
 class OfficeCertificatesWire(WireModel):
     office_ca: Annotated[PemText, Required]
     office_encryption: Annotated[PemText, Required]
@@ -62,6 +74,7 @@ class AssignmentsDocument(WireModel):
     rule_sets: Annotated[list[RuleSetWire], Field(max_length=20)]
     certificates: OfficeCertificatesWire | None = None
     revocations: Base64Text | None = None  # a signed revocation list, security/revocation
+    reviews: Annotated[list[ReviewReturnWire], Field(max_length=5_000)] = Field(default=[])
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

@@ -60,6 +60,7 @@ from ietp_desktop.ui.reporting.report_page import ReportPage
 from ietp_desktop.ui.visits.details_page import DetailsPage
 from ietp_desktop.ui.workspace.page_stack import PageStack
 from ietp_desktop.ui.workspace.pages import HoldsTyping, WorkspacePage
+from ietp_desktop.ui.workspace.review_banner import ReviewBanner
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +184,8 @@ class VisitWorkspace(QWidget):
         head.addWidget(self.header, 1)
         layout.addLayout(head)
         layout.addWidget(self.banner)
+        self.review_banner = ReviewBanner(self)
+        layout.addWidget(self.review_banner)
         layout.addWidget(splitter, 1)
 
         for _ in range(self.stack.count()):
@@ -199,6 +202,7 @@ class VisitWorkspace(QWidget):
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
         self._apply_visibility()
+        self.review_banner.load(self.db, self.uuid)
         self.retranslate()
         self._update_lock()
 
@@ -532,6 +536,7 @@ class VisitWorkspace(QWidget):
         if outcome.failed:
             return
         self._update_header()
+        self.review_banner.load(self.db, self.uuid)
         self._update_nav()
         current = self.stack.currentIndex()
         for index, extra in enumerate(self.extra_pages, start=len(self.section_pages)):
@@ -562,6 +567,7 @@ class VisitWorkspace(QWidget):
 
     def retranslate(self) -> None:
         self._update_header()
+        self.review_banner.retranslate()
         if self.locked:
             self._show_banner()
         for page in self.section_pages:

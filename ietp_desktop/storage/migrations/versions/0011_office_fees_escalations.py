@@ -3,7 +3,7 @@ escalation queues (zero tolerance, Progress Audit required, status review), fact
 certificate status history, follow-up settings
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 import ietp_desktop.storage.types
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
