@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ietp_desktop.office.accounts.users import ADMINISTRATOR, COORDINATOR, READ_ONLY, REVIEWER
-from ietp_desktop.office.console import api, pages
+from ietp_desktop.office.console import analytics_pages, api, pages
 from ietp_desktop.office.console.web import PUBLIC, SPECIALIST
 
 STAFF = frozenset({ADMINISTRATOR, COORDINATOR, REVIEWER, READ_ONLY})
@@ -85,3 +85,4 @@ ROUTES: tuple[Route, ...] = (
         "/api/v1/assignments/{name}", ("GET",), SPECIALIST, api.assignments_get, "api_assignment"
     ),
 )
+ROUTES += tuple(Route(*r) for r in analytics_pages.ROUTES)

@@ -1,0 +1,51 @@
+"""The analytics pages by name: what each shows and the function that builds it. The console
+and `office analytics <page> --json` both go through `build`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from ietp_desktop.domain.errors import UserError
+from ietp_desktop.office.analytics import findings
+from ietp_desktop.office.analytics.model import Period, Report, quarter_period
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    title: str
+    intro: str
+    build: Callable[[Session, Period, str], Report]
+    managers_only: bool = False
+
+
+PAGES: dict[str, PageSpec] = {
+    "findings": PageSpec(
+        "Findings across factories",
+        "Findings of every received visit in the period, by classification, category, root "
+        "cause, time, place and factory size.",
+        findings.findings_report,
+    ),
+}
+
+
+def build(page: str, session: Session, period: Period, grain: str = "month") -> Report:
+    if page not in PAGES:
+        raise UserError(
+            "{page}: not an analytics page (one of {pages})", page=page, pages=", ".join(PAGES)
+        )
+    return PAGES[page].build(session, period, grain)
+
+
+def extra_json(page: str, session: Session, report: Report) -> dict[str, object]:
+    """What a page shows beside its tables (the training page: the fund's balance)."""
+    return {}
+
+
+def quarter_or_none(text: str) -> Period | None:
+    try:
+        return quarter_period(text)
+    except UserError:
+        return None
