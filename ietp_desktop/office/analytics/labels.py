@@ -5,6 +5,7 @@ from __future__ import annotations
 from ietp_desktop.domain.findings import CATEGORY_LABELS, CLASSIFICATION_LABELS
 from ietp_desktop.domain.outcome import OUTCOME_LABELS
 from ietp_desktop.i18n import tr
+from ietp_desktop.office.analytics.topics import topic_label
 from ietp_desktop.services.outcome.findings import root_causes
 
 # Headcount bands: (key, lowest headcount, label). A factory without a headcount is "unknown".
@@ -49,6 +50,8 @@ def cell_text(kind: str, value: object, language: str) -> str:
         return "–"
     if kind == "root_cause":
         return root_cause_label(str(value), language)
+    if kind == "topic":
+        return topic_label(str(value), language)
     if kind in ("region", "city", "specialist") and value == "":
         return tr("(not recorded)", language=language)
     if kind in _FIXED:

@@ -45,7 +45,7 @@ class Chart:
     kind: str
     categories: tuple[str, ...]
     series: tuple[tuple[str, tuple[float, ...]], ...]
-    unit: str = ""
+    label_kind: str = ""  # how categories are labelled; default: the table's first column
 
 
 @dataclass(frozen=True)

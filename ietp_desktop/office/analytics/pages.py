@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.office.analytics import findings
+from ietp_desktop.office.analytics import findings, training
 from ietp_desktop.office.analytics.model import Period, Report, quarter_period
 
 
@@ -28,6 +28,13 @@ PAGES: dict[str, PageSpec] = {
         "cause, time, place and factory size.",
         findings.findings_report,
     ),
+    "training": PageSpec(
+        "Training needs",
+        "Which training the Factory Training and Development Fund should pay for: the root "
+        "causes behind the most factories' non-compliances, each with its training topic and "
+        "the factories that would benefit.",
+        training.training_report,
+    ),
 }
 
 
@@ -41,7 +48,10 @@ def build(page: str, session: Session, period: Period, grain: str = "month") -> 
 
 def extra_json(page: str, session: Session, report: Report) -> dict[str, object]:
     """What a page shows beside its tables (the training page: the fund's balance)."""
-    return {}
+    if page != "training":
+        return {}
+    balance = training.fund_balance(session)
+    return {"fund_balance_usd": balance, "fund_set_up": balance is not None}
 
 
 def quarter_or_none(text: str) -> Period | None:

@@ -10,16 +10,20 @@ from typing import Any
 from urllib.parse import urlencode
 
 from markupsafe import Markup
+from sqlalchemy import func, select
 from starlette.responses import Response
 
 from ietp_desktop.domain.errors import NotFound, UserError
 from ietp_desktop.office.accounts import audit
 from ietp_desktop.office.accounts.users import ADMINISTRATOR, COORDINATOR, READ_ONLY, REVIEWER
-from ietp_desktop.office.analytics import charts, pages
+from ietp_desktop.office.analytics import charts, pages, training
+from ietp_desktop.office.analytics.brief import brief_pdf
 from ietp_desktop.office.analytics.labels import cell_text
 from ietp_desktop.office.analytics.model import Period, Report, Table
+from ietp_desktop.office.analytics.sql import received
 from ietp_desktop.office.console import exports
 from ietp_desktop.office.console.web import Ctx
+from ietp_desktop.storage.models import Visit
 
 STAFF = frozenset({ADMINISTRATOR, COORDINATOR, REVIEWER, READ_ONLY})
 MANAGERS = frozenset({ADMINISTRATOR, COORDINATOR})
@@ -75,9 +79,10 @@ def _view(ctx: Ctx, page: str, table: Table, chosen: dict[str, str]) -> TableVie
 
     chart = Markup("")
     if table.chart is not None and not table.unavailable:
+        kind = table.chart.label_kind or table.kind(0)
         chart = charts.render(
             table.chart,
-            lambda value: cell_text(table.kind(0), value, ctx.lang),
+            lambda value: cell_text(kind, value, ctx.lang),
             ctx.t(table.title),
             ctx.t,
         )
@@ -107,9 +112,21 @@ def period_text(ctx: Ctx, period: Period) -> str:
     )
 
 
-def render_page(ctx: Ctx, page: str, **extra: Any) -> Response:
+def _extra(ctx: Ctx, page: str, chosen: dict[str, str]) -> dict[str, Any]:
+    if page != "training":
+        return {}
+    with ctx.db.session() as session:
+        balance = training.fund_balance(session)
+    return {
+        "fund": f"{balance:,.2f}" if balance is not None else None,
+        "pdf": "/analytics/training.pdf?" + urlencode(chosen),
+    }
+
+
+def render_page(ctx: Ctx, page: str) -> Response:
     assert ctx.user is not None
     report, chosen = _report(ctx, page)
+    extra = _extra(ctx, page, chosen)
     return ctx.render(
         "analytics_page.html",
         page=page,
@@ -130,8 +147,31 @@ def render_page(ctx: Ctx, page: str, **extra: Any) -> Response:
     )
 
 
+def brief(ctx: Ctx) -> Response:
+    chosen = filters(ctx)
+    period = period_of(ctx, chosen)
+    with ctx.db.session() as session:
+        report = training.training_report(session, period)
+        visits = session.scalar(select(func.count(Visit.id)).where(*received(period))) or 0
+        balance = training.fund_balance(session)
+    pdf = brief_pdf(report, balance, int(visits), date.today())
+    audit.log(ctx.db, ctx.actor, "export.analytics.training", "brief.pdf", period.label, ctx.remote)
+    name = f"training-needs-{chosen.get('quarter') or 'period'}.pdf"
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 def export(ctx: Ctx, page: str) -> Response:
     kind = ctx.request.path_params["kind"]
+    if kind == "pdf" and page == "training":
+        return brief(ctx)
     if kind not in ("csv", "xlsx"):
         raise NotFound(ctx.t("lists download as .csv or .xlsx"))
     report, _ = _report(ctx, page)

@@ -1,0 +1,178 @@
+"""Training needs: the hand-computed ranking, the topics file checked on load, the fund's
+balance (or "fund not set up"), the one-page bilingual brief, the page and the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import types
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
+
+from ietp_desktop.domain.errors import UserError
+from ietp_desktop.office.analytics import training
+from ietp_desktop.office.analytics.model import Period, quarter_period
+from ietp_desktop.office.analytics.topics import load_topics, parse_topics
+from ietp_desktop.storage.db import Database
+
+from ..bundle_world import World
+from .test_analytics_findings import ROOT, clients, history, office_history
+
+__all__ = ["clients", "history", "office_history"]
+
+
+def test_needs_are_ranked_by_factories_then_recurrences(history: Database) -> None:
+    with history.session() as session:
+        ranked = training.needs(session, Period())
+        q2 = training.needs(session, quarter_period("2026Q2"))
+    assert [(n.rank, n.root_cause, n.factories, n.recurrences, n.non_compliances) for n in ranked] == [
+        (1, "production_planning", 2, 1, 3),
+        (2, "record_keeping", 2, 0, 2),
+        (3, "health_safety_awareness", 1, 1, 2),
+    ]
+    assert [(n.root_cause, n.factories, n.recurrences) for n in q2] == [
+        ("health_safety_awareness", 1, 1),
+        ("production_planning", 1, 1),
+    ]
+
+
+def test_factories_that_would_benefit(history: Database) -> None:
+    with history.session() as session:
+        table = training.training_report(session, Period()).table("factories")
+    assert [(r[0], r[1], r[5]) for r in table.rows] == [
+        ("health_safety_awareness", "B-002", 2),
+        ("production_planning", "A-001", 2),
+        ("production_planning", "C-003", 1),
+        ("record_keeping", "A-001", 1),
+        ("record_keeping", "B-002", 1),
+    ]
+
+
+def test_the_shipped_topics_cover_every_root_cause() -> None:
+    topics = load_topics()
+    assert topics["production_planning"].zh == "生产计划与工时管理"
+    assert set(topics) == {
+        "production_planning", "recruitment_retention", "health_safety_awareness",
+        "management_system", "worker_awareness", "record_keeping",
+        "supplier_subcontracting", "other",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{", "topics.json: line 1: not valid JSON"),
+        ('{"topics": []}', 'expected an object with a non-empty list "topics"'),
+        (
+            '{"topics": [{"root_cause": "wages", "topic": {"en": "x", "zh": "y"}}]}',
+            "topics.json: entry 1: root_cause 'wages' is not one of",
+        ),
+        (
+            '{"topics": [{"root_cause": "other", "topic": {"en": "Other", "zh": " "}}]}',
+            "topics.json: entry 1: topic.zh must be a non-empty text",
+        ),
+        (
+            '{"topics": [{"root_cause": "other", "topic": {"en": "a", "zh": "b"}},'
+            ' {"root_cause": "other", "topic": {"en": "a", "zh": "b"}}]}',
+            "topics.json: entry 2: root_cause other is given twice",
+        ),
+    ],
+)
+def test_a_wrong_topics_file_is_refused_with_where_and_what(text: str, message: str) -> None:
+    with pytest.raises(UserError) as caught:
+        parse_topics(text, "topics.json")
+    assert message in str(caught.value)
+
+
+@pytest.fixture
+def fund(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The fees feature's module, as the fees branch will provide it."""
+    module = types.ModuleType(training.FUND_MODULE)
+
+    def fund_balance(session: Session) -> Decimal:
+        return Decimal("12345.60")
+
+    module.fund_balance = fund_balance  # type: ignore[attr-defined]
+    package = types.ModuleType("ietp_desktop.office.fees")
+    monkeypatch.setitem(sys.modules, "ietp_desktop.office.fees", package)
+    monkeypatch.setitem(sys.modules, training.FUND_MODULE, module)
+    yield
+
+
+def test_fund_balance_is_shown_when_the_fees_feature_is_there(
+    history: Database, fund: None
+) -> None:
+    with history.session() as session:
+        assert training.fund_balance(session) == Decimal("12345.60")
+
+
+def test_the_page_for_every_role_with_and_without_the_fund(
+    clients: dict[str, TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for role, client in clients.items():
+        page = client.get("/analytics/training")
+        assert page.status_code == 200, role
+        assert "Production planning and working-hours management" in page.text
+        assert "fund not set up" in page.text
+        assert page.text.index("Production planning and working") < page.text.index(
+            "Time and payroll record keeping"
+        )
+    fund_module = types.ModuleType(training.FUND_MODULE)
+    fund_module.fund_balance = lambda session: Decimal("2500")  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "ietp_desktop.office.fees", types.ModuleType("fees"))
+    monkeypatch.setitem(sys.modules, training.FUND_MODULE, fund_module)
+    page = clients["coordinator"].get("/analytics/training?quarter=2026Q2")
+    assert "2,500.00 USD" in page.text and "fund not set up" not in page.text
+
+
+def test_the_brief_is_one_bilingual_page(clients: dict[str, TestClient]) -> None:
+    from pypdf import PdfReader
+
+    response = clients["reviewer"].get("/analytics/training.pdf?quarter=2026Q1")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Training needs brief" in text and "培训需求简报" in text
+    assert "Visits from 2026-01-01 to 2026-03-31" in text
+    assert "fund not set up" in text
+    assert "生产计划与工时管理" in text and "A-001" in text
+
+
+def test_cli_json_and_pdf(office_history: World, tmp_path: Path) -> None:
+    pdf = tmp_path / "brief.pdf"
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "ietp_desktop", "office", "analytics", "training",
+            "--office-dir", str(office_history.office_dir), "--json", "--pdf", str(pdf),
+        ],
+        capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["fund_set_up"] is False and data["fund_balance_usd"] is None
+    needs = next(t for t in data["tables"] if t["key"] == "needs")
+    assert [r[:2] + r[3:] for r in needs["rows"]] == [
+        [1, "production_planning", 2, 1, 3],
+        [2, "record_keeping", 2, 0, 2],
+        [3, "health_safety_awareness", 1, 1, 2],
+    ]
+    assert pdf.read_bytes().startswith(b"%PDF")
+    bad = subprocess.run(
+        [
+            sys.executable, "-m", "ietp_desktop", "office", "analytics", "training",
+            "--office-dir", str(office_history.office_dir), "--quarter", "2026-Q5",
+        ],
+        capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert bad.returncode != 0
+    assert "2026-Q5: write a quarter as YYYYQn, for example 2026Q3" in bad.stderr + bad.stdout
+    assert "Traceback" not in bad.stderr
