@@ -65,11 +65,18 @@ def brief_pdf(report: Report, balance: Decimal | None, visits: int, today: date)
         Spacer(1, 4 * mm),
     ]
     header = [
-        Paragraph(markup(both(c)), s["head"])
-        for c in ("Rank", "Training topic", "Factories affected", "Recurrences", "Factories")
+        Paragraph(markup(f"{tr(c, language='en')}\n{tr(c, language='zh')}"), s["head"])
+        for c in (
+            "Rank",
+            "Training topic",
+            "Factories affected",
+            "Recurrences",
+            "Non-compliances",
+            "Factories",
+        )
     ]
     rows: list[list[object]] = [header]
-    for rank, cause, _, affected, recurrences, _ncs in needs:
+    for rank, cause, _, affected, recurrences, ncs in needs:
         topic = topics.get(str(cause))
         name = (
             f"{topic.en}\n{topic.zh}"
@@ -85,15 +92,16 @@ def brief_pdf(report: Report, balance: Decimal | None, visits: int, today: date)
                 Paragraph(markup(name), s["body"]),
                 Paragraph(str(affected), s["body"]),
                 Paragraph(str(recurrences), s["body"]),
+                Paragraph(str(ncs), s["body"]),
                 Paragraph(markup(names), s["small"]),
             ]
         )
     if len(rows) == 1:
         rows.append(
             [Paragraph(markup(both("No non-compliance with a root cause in this period.")), s["body"])]
-            + [Paragraph("", s["body"])] * 4
+            + [Paragraph("", s["body"])] * 5
         )
-    table = Table(rows, colWidths=[12 * mm, 72 * mm, 22 * mm, 22 * mm, 52 * mm], repeatRows=1)
+    table = Table(rows, colWidths=[14 * mm, 58 * mm, 22 * mm, 25 * mm, 28 * mm, 33 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
             [

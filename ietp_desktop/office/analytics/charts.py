@@ -30,6 +30,11 @@ def _text(x: float, y: float, text: str, anchor: str = "start", size: int = 12) 
     )
 
 
+def text_width(text: str, size: int = 12) -> float:
+    """Rough rendered width: CJK characters are about square, Latin ones about 0.6 em."""
+    return sum(size * (1.0 if ord(ch) >= 0x2E80 else 0.6) for ch in text)
+
+
 def _value(v: float) -> str:
     return f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}".rstrip("0")
 
@@ -53,7 +58,7 @@ def _legend(names: list[str], y: float, line: bool = False) -> list[str]:
                 f'stroke="#000" stroke-width="0.6"/>'
             )
         parts.append(_text(x + 28, y, name))
-        x += 40 + 7.5 * len(name)
+        x += 44 + text_width(name)
     return parts
 
 
@@ -68,35 +73,44 @@ def _svg(height: float, title: str, body: list[str]) -> Markup:
 
 
 def bars(chart: Chart, label: Callable[[str], str], title: str, series_name: Callable[[str], str]) -> Markup:
-    """Horizontal bars (one series) or stacked bars (several), a row per category."""
+    """Horizontal bars a row per category: one series, several stacked (kind "stacked",
+    the total at the end) or several side by side (kind "grouped", each with its value)."""
     categories = [label(c) for c in chart.categories][:MAX_BARS]
     series = [(series_name(n), values[:MAX_BARS]) for n, values in chart.series]
+    grouped = chart.kind == "grouped" and len(series) > 1
     totals = [sum(values[i] for _, values in series) for i in range(len(categories))]
-    top = max(totals, default=0.0) or 1.0
-    label_width = min(300.0, 20 + 7.2 * max((len(c) for c in categories), default=4))
+    peaks = [max(values[i] for _, values in series) for i in range(len(categories))]
+    top = max(peaks if grouped else totals, default=0.0) or 1.0
+    label_width = min(320.0, 20 + max((text_width(c) for c in categories), default=30))
     plot = WIDTH - label_width - 70
     legend = len(series) > 1
-    height = 20 + ROW * len(categories) + (30 if legend else 0) + 10
+    row = (ROW - 8) * len(series) + 8 if grouped else ROW
+    height = 20 + row * len(categories) + (30 if legend else 0) + 10
     body: list[str] = []
     y0 = 30.0 if legend else 10.0
     if legend:
         body += _legend([n for n, _ in series], 18)
     for i, category in enumerate(categories):
-        y = y0 + i * ROW
-        body.append(_text(label_width - 8, y + 15, category, "end"))
+        y = y0 + i * row
+        body.append(_text(label_width - 8, y + row / 2 + 4, category, "end"))
         x = label_width
         for s, (_, values) in enumerate(series):
             width = plot * values[i] / top
+            bar_y = y + 3 + (s * (ROW - 8) if grouped else 0)
             if width > 0:
                 body.append(
-                    f'<rect x="{x:.1f}" y="{y + 3:.1f}" width="{width:.1f}" height="{ROW - 8}" '
+                    f'<rect x="{x:.1f}" y="{bar_y:.1f}" width="{width:.1f}" height="{ROW - 8}" '
                     f'fill="{COLOURS[s % len(COLOURS)]}" stroke="#000" stroke-width="0.6"/>'
                 )
-            x += width
-        body.append(_text(x + 6, y + 15, _value(totals[i])))
+            if grouped:
+                body.append(_text(x + width + 6, bar_y + ROW - 12, _value(values[i]), size=11))
+            else:
+                x += width
+        if not grouped:
+            body.append(_text(x + 6, y + 15, _value(totals[i])))
     body.append(
         f'<line x1="{label_width:.1f}" y1="{y0:.1f}" x2="{label_width:.1f}" '
-        f'y2="{y0 + ROW * len(categories):.1f}" stroke="#444"/>'
+        f'y2="{y0 + row * len(categories):.1f}" stroke="#444"/>'
     )
     return _svg(height, title, body)
 

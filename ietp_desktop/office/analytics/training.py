@@ -136,7 +136,7 @@ def training_report(session: Session, period: Period, grain: str = "month") -> R
         note="Ranked by factories affected, then by recurrences (the same root cause at the "
         "factory's next visit), then by non-compliances.",
         chart=Chart(
-            "stacked",
+            "grouped",
             tuple(n.root_cause for n in ranked),
             (
                 ("Factories affected", tuple(float(n.factories) for n in ranked)),
