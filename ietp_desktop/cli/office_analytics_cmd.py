@@ -37,19 +37,23 @@ def _period(args: argparse.Namespace) -> Period:
     return Period(args.start, args.end)
 
 
+def _en(text: str, params: dict[str, object]) -> str:
+    return text.format(**params) if params and text else text
+
+
 def report_json(report: Report) -> dict[str, Any]:
     return {
         "page": report.page,
         "period": {"from": report.period.start, "to": report.period.end},
-        "notes": list(report.notes),
+        "notes": [_en(n, report.params) for n in report.notes],
         "tables": [
             {
                 "key": t.key,
-                "title": t.title,
-                "columns": list(t.columns),
+                "title": _en(t.title, t.params),
+                "columns": [_en(c, t.params) for c in t.columns],
                 "rows": [list(r) for r in t.rows],
-                "unavailable": t.unavailable or None,
-                "note": t.note or None,
+                "unavailable": _en(t.unavailable, t.params) or None,
+                "note": _en(t.note, t.params) or None,
             }
             for t in report.tables
         ],
@@ -76,17 +80,17 @@ def _show(args: argparse.Namespace) -> int:
         print_json(report_json(report) | extra)
         return 0
     for note in report.notes:
-        print(note)
+        print(_en(note, report.params))
     for key, value in extra.items():
         print(f"{key}: {value}")
     for table in report.tables:
         print()
-        print(f"== {table.title}")
+        print(f"== {_en(table.title, table.params)}")
         if table.unavailable:
-            print(f"   {table.unavailable}")
+            print(f"   {_en(table.unavailable, table.params)}")
             continue
         print_table(
-            list(table.columns),
+            [_en(c, table.params) for c in table.columns],
             [
                 [cell_text(table.kind(i), v, "en") for i, v in enumerate(row)]
                 for row in table.rows

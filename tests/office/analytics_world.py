@@ -15,12 +15,16 @@ Recurrences: A-001 production_planning (V1→V2), B-002 health_safety_awareness 
 Training ranking (factories, recurrences): production_planning (2, 1), record_keeping (2, 0),
 health_safety_awareness (1, 1).
 
-Hours (V2 only, March 2026, region of the factory Guangdong): worker W01 (sample) works
-7 days × 10 h in the week of 2026-03-02 (70 h, no rest day, 14 h overtime that week, then
-2 more 10 h days: overtime 18 h ≤ 36); W02 (sample) works 5 × 8 h (40 h); W03 (workforce, not
-sample) works 6 × 11 h in the same week (66 h) and 6 × 11 h the next week: overtime 36 h…
-no: 12 days × 3 h = 36 h, not above the cap. Minimum wage (Shenzhen 2026: see the rule set):
-W01 base pay 2000 (below), W02 base 2600, W03 base 2600.
+Hours and pay (carried by V2, records of March 2026; Shenzhen minimum wage 2,520 CNY from
+2025-03-01 in the shipped rule set; limits 60 h a week, 8 h a day, 36 h overtime a month, at
+most 6 consecutive days):
+  W01 sample     7 × 10 h from Mon 2 March (70 h), then 2 × 10 h: above 60 h, 9 days in a row
+                 (no rest day in 7), overtime 9 × 2 = 18 h; base pay 2,000 (below the minimum)
+  W02 sample     5 × 8 h (40 h): nothing; base pay 2,600
+  W03 workforce  6 × 11 h, 6 × 11 h, 1 × 9 h: above 60 h, runs of 6 days, overtime 37 h (above
+                 the cap); base pay 2,600
+Sample (W01, W02): 50 % above 60 h, 0 % above the cap, 50 % without rest, 50 % below minimum.
+Whole workforce (W01–W03): 66.7 %, 33.3 %, 33.3 %, 33.3 %.
 """
 
 from __future__ import annotations

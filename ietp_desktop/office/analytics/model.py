@@ -61,6 +61,7 @@ class Table:
     note: str = ""
     chart: Chart | None = None
     unavailable: str = ""  # why the figures cannot be shown (instead of zeros)
+    params: dict[str, object] = field(default_factory=dict)  # values for the msgids' {fields}
 
     def kind(self, index: int) -> str:
         return self.kinds[index] if index < len(self.kinds) else ""
@@ -74,6 +75,7 @@ class Report:
     period: Period
     tables: tuple[Table, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    params: dict[str, object] = field(default_factory=dict)  # values for the notes' {fields}
 
     def table(self, key: str) -> Table:
         for table in self.tables:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.office.analytics import findings, training
+from ietp_desktop.office.analytics import findings, hours, training
 from ietp_desktop.office.analytics.model import Period, Report, quarter_period
 
 
@@ -34,6 +34,13 @@ PAGES: dict[str, PageSpec] = {
         "causes behind the most factories' non-compliances, each with its training topic and "
         "the factories that would benefit.",
         training.training_report,
+    ),
+    "hours": PageSpec(
+        "Hours and wages",
+        "Working hours and wages across factories, from the time and pay records the visits "
+        "carried: the share of workers above the weekly limit, above the overtime cap, without "
+        "a rest day in 7 and below the minimum wage.",
+        hours.hours_report,
     ),
 }
 

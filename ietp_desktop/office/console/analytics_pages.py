@@ -83,15 +83,15 @@ def _view(ctx: Ctx, page: str, table: Table, chosen: dict[str, str]) -> TableVie
         chart = charts.render(
             table.chart,
             lambda value: cell_text(kind, value, ctx.lang),
-            ctx.t(table.title),
-            ctx.t,
+            ctx.t(table.title, **table.params),
+            lambda name: ctx.t(name, **table.params),
         )
     return TableView(
         key=table.key,
-        title=ctx.t(table.title),
-        note=ctx.t(table.note) if table.note else "",
-        unavailable=ctx.t(table.unavailable) if table.unavailable else "",
-        columns=[ctx.t(c) for c in table.columns],
+        title=ctx.t(table.title, **table.params),
+        note=ctx.t(table.note, **table.params) if table.note else "",
+        unavailable=ctx.t(table.unavailable, **table.params) if table.unavailable else "",
+        columns=[ctx.t(c, **table.params) for c in table.columns],
         rows=[
             [cell_text(table.kind(i), value, ctx.lang) for i, value in enumerate(row)]
             for row in table.rows
@@ -138,7 +138,7 @@ def render_page(ctx: Ctx, page: str) -> Response:
         period_text=period_text(ctx, report.period),
         heading=pages.PAGES[page].title,
         intro=pages.PAGES[page].intro,
-        notes=[ctx.t(n) for n in report.notes],
+        notes=[ctx.t(n, **report.params) for n in report.notes],
         tables=[_view(ctx, page, t, chosen) for t in report.tables],
         chosen=chosen,
         grains=page == "findings",
@@ -187,7 +187,7 @@ def export(ctx: Ctx, page: str) -> Response:
     return exports.download(
         kind,
         f"{page}-{table.key}",
-        [ctx.t(c) for c in table.columns],
+        [ctx.t(c, **table.params) for c in table.columns],
         (
             [cell_text(table.kind(i), value, ctx.lang) for i, value in enumerate(row)]
             for row in table.rows

@@ -1,0 +1,473 @@
+"""Hours and wages across factories, from the time and pay records the received visits carried:
+the share of workers above 60 hours in a week, above the monthly overtime cap, without a rest
+day in 7, and paid below the minimum wage, by month and by region.
+
+Two populations: the specialist's sample (workers drawn into the sample) and, for visits that
+carried the factory's whole workforce, every worker. All of it is computed in SQL; the limits
+come from the office's latest rule set (or the shipped one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Numeric,
+    and_,
+    case,
+    cast,
+    distinct,
+    exists,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy import Date as SqlDate
+from sqlalchemy import String as SqlString
+from sqlalchemy.orm import Session, aliased
+
+from ietp_desktop.domain.rules import RuleSet, parse_rule_set
+from ietp_desktop.office.analytics.model import Chart, Period, Report, Table, share
+from ietp_desktop.office.analytics.sql import (
+    day_number,
+    hours_between,
+    month_key,
+    month_of,
+    received,
+    year_of,
+)
+from ietp_desktop.paths import forms_dir
+from ietp_desktop.services.catalogue.definitions import latest_rule_set_sha, rules_by_sha
+from ietp_desktop.storage.models import Factory, PayRecord, TimeRecord, Visit, Worker
+
+POPULATIONS = ("sample", "workforce")
+FULL_MONTH_DAYS = 27  # a pay period shorter than this is a part month: not compared
+FAR_FUTURE = date(9999, 12, 31)
+
+
+@dataclass(frozen=True)
+class Limits:
+    week_hours: Decimal
+    day_hours: Decimal
+    overtime_month: Decimal
+    max_consecutive_days: int
+    rule_set: str
+    minimum_wages: tuple[tuple[str, date, date, Decimal], ...]  # region, from, until, amount
+
+
+def limits(session: Session) -> Limits:
+    sha = latest_rule_set_sha(session)
+    if sha is not None:
+        rules = rules_by_sha(session, sha)
+    else:
+        path = forms_dir() / "rules" / "cn-guangdong-v1.json"
+        rules = parse_rule_set(path.read_text(encoding="utf-8"), path.name)
+    return _limits(rules)
+
+
+def _limits(rules: RuleSet) -> Limits:
+    by_region: dict[str, list[tuple[date, Decimal | None]]] = {}
+    for entry in rules.minimum_wages:
+        by_region.setdefault(entry.region, []).append((entry.effective_from, entry.amount))
+    spans: list[tuple[str, date, date, Decimal]] = []
+    for region, entries in by_region.items():
+        entries.sort()
+        for index, (start, amount) in enumerate(entries):
+            following = entries[index + 1][0] if index + 1 < len(entries) else FAR_FUTURE
+            if amount is not None:
+                spans.append((region, start, following, amount))
+    return Limits(
+        week_hours=rules.programme_limits.total_hours_per_7_days.value,
+        day_hours=rules.rules.standard_hours_per_day.value,
+        overtime_month=rules.rules.overtime_hours_per_month.value,
+        max_consecutive_days=int(rules.programme_limits.max_consecutive_days.value),
+        rule_set=f"{rules.rule_set_id} {rules.version}",
+        minimum_wages=tuple(spans),
+    )
+
+
+def _workers(period: Period, population: str) -> Any:
+    """Worker ids of received visits in the period, of one population."""
+    statement = (
+        select(Worker.id.label("worker_id"))
+        .join(Visit, Visit.id == Worker.visit_id)
+        .where(*received(period))
+    )
+    if population == "sample":
+        return statement.where(Worker.in_sample.is_(True))
+    others = aliased(Worker)
+    return statement.where(
+        exists().where(others.visit_id == Visit.id, others.in_sample.is_(False))
+    )
+
+
+def _hour_flags(session: Session, period: Period, population: str, lim: Limits) -> Any:
+    """(worker_id, year, month, above_week, above_overtime, no_rest) per worker and month."""
+    chosen = _workers(period, population).cte("chosen")
+    hours = hours_between(session, TimeRecord.start_at, TimeRecord.end_at)
+    daily = (
+        select(
+            TimeRecord.worker_id.label("worker_id"),
+            TimeRecord.work_date.label("work_date"),
+            day_number(session, TimeRecord.work_date).label("day_no"),
+            func.sum(hours).label("h"),
+        )
+        .where(
+            TimeRecord.worker_id.in_(select(chosen.c.worker_id)),
+            TimeRecord.start_at.is_not(None),
+            TimeRecord.end_at.is_not(None),
+        )
+        .group_by(TimeRecord.worker_id, TimeRecord.work_date)
+        .cte("daily")
+    )
+    worked = select(daily).where(daily.c.h > 0).cte("worked")
+    base = (
+        select(
+            daily.c.worker_id,
+            year_of(daily.c.work_date).label("y"),
+            month_of(daily.c.work_date).label("m"),
+            func.sum(case((daily.c.h > lim.day_hours, daily.c.h - lim.day_hours), else_=0.0)).label(
+                "overtime"
+            ),
+        )
+        .group_by(daily.c.worker_id, year_of(daily.c.work_date), month_of(daily.c.work_date))
+        .cte("months")
+    )
+    week_no = (daily.c.day_no + 3) // 7  # 1970-01-01 was a Thursday: weeks start on Monday
+    weeks = (
+        select(
+            daily.c.worker_id,
+            func.min(daily.c.work_date).label("first_day"),
+            func.sum(daily.c.h).label("total"),
+        )
+        .group_by(daily.c.worker_id, week_no)
+        .cte("weeks")
+    )
+    long_weeks = (
+        select(
+            weeks.c.worker_id,
+            year_of(weeks.c.first_day).label("y"),
+            month_of(weeks.c.first_day).label("m"),
+        )
+        .where(weeks.c.total > lim.week_hours)
+        .distinct()
+        .cte("long_weeks")
+    )
+    island = worked.c.day_no - func.row_number().over(
+        partition_by=worked.c.worker_id, order_by=worked.c.day_no
+    )
+    runs_in = select(worked.c.worker_id, worked.c.work_date, island.label("island")).cte("runs_in")
+    runs = (
+        select(
+            runs_in.c.worker_id,
+            func.min(runs_in.c.work_date).label("first_day"),
+            func.count().label("days"),
+        )
+        .group_by(runs_in.c.worker_id, runs_in.c.island)
+        .cte("runs")
+    )
+    long_runs = (
+        select(
+            runs.c.worker_id,
+            year_of(runs.c.first_day).label("y"),
+            month_of(runs.c.first_day).label("m"),
+        )
+        .where(runs.c.days > lim.max_consecutive_days)
+        .distinct()
+        .cte("long_runs")
+    )
+
+    def flagged(table: Any) -> ColumnElement[int]:
+        return case((table.c.worker_id.is_not(None), 1), else_=0)
+
+    return (
+        select(
+            base.c.worker_id,
+            base.c.y,
+            base.c.m,
+            flagged(long_weeks).label("above_week"),
+            case((base.c.overtime > lim.overtime_month, 1), else_=0).label("above_overtime"),
+            flagged(long_runs).label("no_rest"),
+        )
+        .select_from(base)
+        .outerjoin(
+            long_weeks,
+            and_(
+                long_weeks.c.worker_id == base.c.worker_id,
+                long_weeks.c.y == base.c.y,
+                long_weeks.c.m == base.c.m,
+            ),
+        )
+        .outerjoin(
+            long_runs,
+            and_(
+                long_runs.c.worker_id == base.c.worker_id,
+                long_runs.c.y == base.c.y,
+                long_runs.c.m == base.c.m,
+            ),
+        )
+        .subquery("flags")
+    )
+
+
+def _minimum_table(lim: Limits) -> Any:
+    """The rule set's minimum wages as a small inline table (one SELECT of literals a row:
+    SQLite has no column list for a VALUES alias)."""
+    if not lim.minimum_wages:
+        return None
+    rows = [
+        select(
+            literal(region, SqlString).label("region"),
+            literal(start, SqlDate).label("valid_from"),
+            literal(until, SqlDate).label("valid_until"),
+            literal(amount, Numeric(12, 2)).label("amount"),
+        )
+        for region, start, until, amount in lim.minimum_wages
+    ]
+    return union_all(*rows).cte("minimum_wages")
+
+
+def _pay_flags(session: Session, period: Period, population: str, lim: Limits) -> Any:
+    """(worker_id, year, month, below_minimum, minimum_known) per full-month pay record."""
+    chosen = _workers(period, population).cte("pay_chosen")
+    pay = cast(func.coalesce(PayRecord.base_pay, PayRecord.piece_earnings), Numeric(14, 2))
+    minimum = _minimum_table(lim)
+    statement = (
+        select(
+            PayRecord.worker_id.label("worker_id"),
+            year_of(PayRecord.period_start).label("y"),
+            month_of(PayRecord.period_start).label("m"),
+        )
+        .select_from(PayRecord)
+        .join(Worker, Worker.id == PayRecord.worker_id)
+        .where(
+            PayRecord.worker_id.in_(select(chosen.c.worker_id)),
+            PayRecord.period_end >= PayRecord.period_start,
+            func.coalesce(PayRecord.base_pay, PayRecord.piece_earnings).is_not(None),
+        )
+    )
+    statement = statement.where(
+        day_number(session, PayRecord.period_end) - day_number(session, PayRecord.period_start)
+        >= FULL_MONTH_DAYS
+    )
+    if minimum is None:
+        return statement.add_columns(
+            literal(0).label("below"), literal(0).label("known")
+        ).subquery("pay_flags")
+    return (
+        statement.add_columns(
+            case((and_(minimum.c.amount.is_not(None), pay < minimum.c.amount), 1), else_=0).label(
+                "below"
+            ),
+            case((minimum.c.amount.is_not(None), 1), else_=0).label("known"),
+        )
+        .outerjoin(
+            minimum,
+            and_(
+                minimum.c.region == Worker.region,
+                minimum.c.valid_from <= PayRecord.period_start,
+                minimum.c.valid_until > PayRecord.period_start,
+            ),
+        )
+        .subquery("pay_flags")
+    )
+
+
+def _region_of(flags: Any) -> tuple[Any, Any]:
+    """Joins from a flags subquery to the factory's region."""
+    return Factory.region, (
+        flags.join(Worker, Worker.id == flags.c.worker_id)
+        .join(Visit, Visit.id == Worker.visit_id)
+        .join(Factory, Factory.id == Visit.factory_id)
+    )
+
+
+def _hours_rows(
+    session: Session, period: Period, lim: Limits, by_region: bool
+) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = []
+    for population in POPULATIONS:
+        flags = _hour_flags(session, period, population, lim)
+        measures = (
+            func.count(distinct(flags.c.worker_id)),
+            func.count(distinct(case((flags.c.above_week == 1, flags.c.worker_id)))),
+            func.count(distinct(case((flags.c.above_overtime == 1, flags.c.worker_id)))),
+            func.count(distinct(case((flags.c.no_rest == 1, flags.c.worker_id)))),
+        )
+        if by_region:
+            region, joined = _region_of(flags)
+            found = session.execute(
+                select(region, *measures).select_from(joined).group_by(region).order_by(region)
+            ).all()
+            keyed = [(str(r[0]), *r[1:]) for r in found]
+        else:
+            found = session.execute(
+                select(flags.c.y, flags.c.m, *measures)
+                .group_by(flags.c.y, flags.c.m)
+                .order_by(flags.c.y, flags.c.m)
+            ).all()
+            keyed = [(month_key(r[0], r[1]), *r[2:]) for r in found]
+        for key, workers, week, overtime, rest in keyed:
+            n = int(workers)
+            rows.append(
+                (
+                    key,
+                    population,
+                    n,
+                    int(week),
+                    share(int(week), n),
+                    int(overtime),
+                    share(int(overtime), n),
+                    int(rest),
+                    share(int(rest), n),
+                )
+            )
+    return sorted(rows, key=lambda r: (str(r[0]), POPULATIONS.index(str(r[1]))))
+
+
+def _wage_rows(
+    session: Session, period: Period, lim: Limits, by_region: bool
+) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = []
+    for population in POPULATIONS:
+        flags = _pay_flags(session, period, population, lim)
+        measures = (
+            func.count(distinct(flags.c.worker_id)),
+            func.count(distinct(case((flags.c.below == 1, flags.c.worker_id)))),
+            func.count(distinct(case((flags.c.known == 1, flags.c.worker_id)))),
+        )
+        if by_region:
+            region, joined = _region_of(flags)
+            found = session.execute(
+                select(region, *measures).select_from(joined).group_by(region).order_by(region)
+            ).all()
+            keyed = [(str(r[0]), *r[1:]) for r in found]
+        else:
+            found = session.execute(
+                select(flags.c.y, flags.c.m, *measures)
+                .group_by(flags.c.y, flags.c.m)
+                .order_by(flags.c.y, flags.c.m)
+            ).all()
+            keyed = [(month_key(r[0], r[1]), *r[2:]) for r in found]
+        for key, workers, below, known in keyed:
+            n, k = int(workers), int(known)
+            rows.append((key, population, n, k, int(below), share(int(below), k), n - k))
+    return sorted(rows, key=lambda r: (str(r[0]), POPULATIONS.index(str(r[1]))))
+
+
+HOURS_COLUMNS = (
+    "Workers with time records",
+    "Above {week} h in a week",
+    "Share above {week} h (%)",
+    "Above the overtime cap ({overtime} h a month)",
+    "Share above the overtime cap (%)",
+    "Without a rest day in 7",
+    "Share without a rest day (%)",
+)
+WAGE_COLUMNS = (
+    "Workers with full-month pay",
+    "Of them with a known minimum wage",
+    "Below the minimum wage",
+    "Share below the minimum wage (%)",
+    "Minimum wage not known",
+)
+
+
+def _share_chart(rows: list[tuple[object, ...]], indexes: tuple[int, ...], names: tuple[str, ...], kind: str) -> Chart | None:
+    chosen = [r for r in rows if r[1] == "sample"]
+    if not chosen:
+        return None
+    return Chart(
+        kind,
+        tuple(str(r[0]) for r in chosen),
+        tuple(
+            (name, tuple(float(r[i] or 0.0) for r in chosen))  # type: ignore[arg-type]
+            for name, i in zip(names, indexes, strict=True)
+        ),
+        label_kind="region" if kind != "line" else "",
+    )
+
+
+def hours_report(session: Session, period: Period, grain: str = "month") -> Report:
+    lim = limits(session)
+    params: dict[str, object] = {
+        "rule_set": lim.rule_set,
+        "week": f"{lim.week_hours:g}",
+        "overtime": f"{lim.overtime_month:g}",
+        "days": lim.max_consecutive_days,
+    }
+    has_time = session.scalar(
+        select(func.count(TimeRecord.id))
+        .join(Worker, Worker.id == TimeRecord.worker_id)
+        .join(Visit, Visit.id == Worker.visit_id)
+        .where(*received(period))
+    )
+    has_pay = session.scalar(
+        select(func.count(PayRecord.id))
+        .join(Worker, Worker.id == PayRecord.worker_id)
+        .join(Visit, Visit.id == Worker.visit_id)
+        .where(*received(period))
+    )
+    no_time = (
+        ""
+        if has_time
+        else "No received visit in this period carried time records: these shares cannot be "
+        "computed."
+    )
+    no_pay = (
+        ""
+        if has_pay
+        else "No received visit in this period carried pay records: this share cannot be computed."
+    )
+    hour_names = ("Share above {week} h (%)", "Share above the overtime cap (%)", "Share without a rest day (%)")
+    tables: list[Table] = []
+    for by_region in (False, True):
+        rows = _hours_rows(session, period, lim, by_region) if has_time else []
+        tables.append(
+            Table(
+                "hours_by_region" if by_region else "hours_by_month",
+                "Working hours by region" if by_region else "Working hours by month",
+                ("Region" if by_region else "Month", "Population", *HOURS_COLUMNS),
+                tuple(rows),
+                kinds=("region" if by_region else "", "population"),
+                unavailable=no_time,
+                params=params,
+                chart=_share_chart(rows, (4, 6, 8), hour_names, "grouped" if by_region else "line"),
+                note="Chart: sampled workers. Weeks run Monday to Sunday; overtime is the time "
+                "beyond the standard day; a run of more than the programme's consecutive days "
+                "counts as no rest day in 7.",
+            )
+        )
+    for by_region in (False, True):
+        rows = _wage_rows(session, period, lim, by_region) if has_pay else []
+        tables.append(
+            Table(
+                "wages_by_region" if by_region else "wages_by_month",
+                "Minimum wage by region" if by_region else "Minimum wage by month",
+                ("Region" if by_region else "Month", "Population", *WAGE_COLUMNS),
+                tuple(rows),
+                kinds=("region" if by_region else "", "population"),
+                unavailable=no_pay,
+                chart=_share_chart(
+                    rows,
+                    (5,),
+                    ("Share below the minimum wage (%)",),
+                    "bar" if by_region else "line",
+                ),
+                note="Pay for standard hours (base pay, else piece earnings) of full-month pay "
+                "periods, against the minimum wage of the worker's region on the period's first "
+                "day. Workers whose region has no minimum wage in the rule set are counted apart.",
+            )
+        )
+    notes = (
+        "Figures from the time and pay records the received visits carried: the specialist's "
+        "sample, and the whole workforce where the visit carried it.",
+        "Limits from the rule set {rule_set}: {week} h in a week, {overtime} h of overtime a "
+        "month, at most {days} consecutive working days.",
+    )
+    return Report("hours", period, tuple(tables), notes, params)
