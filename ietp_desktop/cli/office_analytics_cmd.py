@@ -9,7 +9,7 @@ from typing import Any
 
 from ietp_desktop.cli.common import date_arg, print_json, print_table
 from ietp_desktop.office.analytics import pages
-from ietp_desktop.office.analytics.labels import cell_text
+from ietp_desktop.office.analytics.labels import cell_text, column_text
 from ietp_desktop.office.analytics.model import Period, Report, quarter_period
 from ietp_desktop.office.folder import open_office_db, require_office
 
@@ -50,7 +50,7 @@ def report_json(report: Report) -> dict[str, Any]:
             {
                 "key": t.key,
                 "title": _en(t.title, t.params),
-                "columns": [_en(c, t.params) for c in t.columns],
+                "columns": [column_text(c, t.params, "en") for c in t.columns],
                 "rows": [list(r) for r in t.rows],
                 "unavailable": _en(t.unavailable, t.params) or None,
                 "note": _en(t.note, t.params) or None,
@@ -90,7 +90,7 @@ def _show(args: argparse.Namespace) -> int:
             print(f"   {_en(table.unavailable, table.params)}")
             continue
         print_table(
-            [_en(c, table.params) for c in table.columns],
+            [column_text(c, table.params, "en") for c in table.columns],
             [
                 [cell_text(table.kind(i), v, "en") for i, v in enumerate(row)]
                 for row in table.rows

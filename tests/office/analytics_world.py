@@ -33,12 +33,16 @@ import uuid as uuidlib
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy.orm import Session
+
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import (
+    CorrectiveAction,
     Factory,
     Finding,
     FormDefinition,
     PayRecord,
+    RemediationRecord,
     TimeRecord,
     Visit,
     Worker,
@@ -110,6 +114,7 @@ VISITS = (
 def add_history(db: Database) -> dict[str, int]:
     """Insert the history; returns visit name → database id."""
     ids: dict[str, int] = {}
+    findings_of: dict[tuple[str, int], int] = {}
     with db.session() as session:
         if session.get(FormDefinition, FORM_SHA) is None:
             session.add(
@@ -146,18 +151,47 @@ def add_history(db: Database) -> dict[str, int]:
             session.flush()
             ids[name] = visit.id
             for index, (classification, category, cause) in enumerate(findings, start=1):
-                session.add(
-                    Finding(
-                        visit_id=visit.id,
-                        code=f"F{index:02d}",
-                        title=f"{name} finding {index}",
-                        classification=classification,
-                        category=category,
-                        root_cause=cause,
-                    )
+                finding = Finding(
+                    visit_id=visit.id,
+                    code=f"F{index:02d}",
+                    title=f"{name} finding {index}",
+                    classification=classification,
+                    category=category,
+                    root_cause=cause,
                 )
+                session.add(finding)
+                session.flush()
+                findings_of[(name, index)] = finding.id
+        _add_cap_lines(session, ids, findings_of)
         _add_records(session, ids["V2"])
     return ids
+
+
+def _add_cap_lines(
+    session: Session, ids: dict[str, int], findings_of: dict[tuple[str, int], int]
+) -> None:
+    """V1: one line closed with its last record 30 days after the visit's last day
+    (16 Jan → 15 Feb), one still open and past due; V3: one line closed without a record."""
+    closed = CorrectiveAction(
+        finding_id=findings_of[("V1", 1)], visit_id=ids["V1"], status="closed"
+    )
+    still_open = CorrectiveAction(
+        finding_id=findings_of[("V1", 2)],
+        visit_id=ids["V1"],
+        status="open",
+        due_date=date(2026, 2, 15),
+    )
+    undated = CorrectiveAction(
+        finding_id=findings_of[("V3", 1)], visit_id=ids["V3"], status="closed"
+    )
+    session.add_all([closed, still_open, undated])
+    session.flush()
+    for received_on in (date(2026, 2, 1), date(2026, 2, 15)):
+        session.add(
+            RemediationRecord(
+                corrective_action_id=closed.id, visit_id=ids["V1"], received_on=received_on
+            )
+        )
 
 
 def _days(worker: Worker, first: date, count: int, hours: int) -> list[TimeRecord]:
@@ -176,10 +210,7 @@ def _days(worker: Worker, first: date, count: int, hours: int) -> list[TimeRecor
     return records
 
 
-def _add_records(session: object, visit_id: int) -> None:
-    from sqlalchemy.orm import Session
-
-    assert isinstance(session, Session)
+def _add_records(session: Session, visit_id: int) -> None:
     w1 = Worker(visit_id=visit_id, code="W01", region="CN-GD-Shenzhen", in_sample=True)
     w2 = Worker(visit_id=visit_id, code="W02", region="CN-GD-Shenzhen", in_sample=True)
     w3 = Worker(visit_id=visit_id, code="W03", region="CN-GD-Shenzhen", in_sample=False)

@@ -54,6 +54,8 @@ def cell_text(kind: str, value: object, language: str) -> str:
         return topic_label(str(value), language)
     if kind in ("region", "city", "specialist") and value == "":
         return tr("(not recorded)", language=language)
+    if kind == "specialist" and value == "__office__":
+        return tr("Office average", language=language)
     if kind in _FIXED:
         text = _FIXED[kind].get(str(value))
         return tr(text, language=language) if text else str(value)
@@ -65,3 +67,10 @@ def cell_text(kind: str, value: object, language: str) -> str:
 def fixed_labels() -> list[str]:
     """Every label above (the translation test reads them)."""
     return [text for labels in _FIXED.values() for text in labels.values()]
+
+
+def column_text(column: str, params: dict[str, object], language: str) -> str:
+    """A column heading: an English msgid with {fields}, or "outcome:<key>"."""
+    if column.startswith("outcome:"):
+        return cell_text("outcome", column.split(":", 1)[1], language)
+    return tr(column, language=language, **params)

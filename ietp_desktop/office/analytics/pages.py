@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.office.analytics import findings, hours, training
+from ietp_desktop.office.analytics import findings, health, hours, specialists, training
 from ietp_desktop.office.analytics.model import Period, Report, quarter_period
 
 
@@ -41,6 +41,19 @@ PAGES: dict[str, PageSpec] = {
         "carried: the share of workers above the weekly limit, above the overtime cap, without "
         "a rest day in 7 and below the minimum wage.",
         hours.hours_report,
+    ),
+    "specialists": PageSpec(
+        "Specialist consistency",
+        "Findings per visit and the mix of outcomes of each specialist beside the office "
+        "average.",
+        specialists.specialists_report,
+        managers_only=True,
+    ),
+    "health": PageSpec(
+        "PV programme health",
+        "Whether visits happen inside their window, how fast reports reach the office, how "
+        "long CAP lines take to close and fees to be paid.",
+        health.health_report,
     ),
 }
 

@@ -18,7 +18,7 @@ from ietp_desktop.office.accounts import audit
 from ietp_desktop.office.accounts.users import ADMINISTRATOR, COORDINATOR, READ_ONLY, REVIEWER
 from ietp_desktop.office.analytics import charts, pages, training
 from ietp_desktop.office.analytics.brief import brief_pdf
-from ietp_desktop.office.analytics.labels import cell_text
+from ietp_desktop.office.analytics.labels import cell_text, column_text
 from ietp_desktop.office.analytics.model import Period, Report, Table
 from ietp_desktop.office.analytics.sql import received
 from ietp_desktop.office.console import exports
@@ -84,14 +84,14 @@ def _view(ctx: Ctx, page: str, table: Table, chosen: dict[str, str]) -> TableVie
             table.chart,
             lambda value: cell_text(kind, value, ctx.lang),
             ctx.t(table.title, **table.params),
-            lambda name: ctx.t(name, **table.params),
+            lambda name: column_text(name, table.params, ctx.lang),
         )
     return TableView(
         key=table.key,
         title=ctx.t(table.title, **table.params),
         note=ctx.t(table.note, **table.params) if table.note else "",
         unavailable=ctx.t(table.unavailable, **table.params) if table.unavailable else "",
-        columns=[ctx.t(c, **table.params) for c in table.columns],
+        columns=[column_text(c, table.params, ctx.lang) for c in table.columns],
         rows=[
             [cell_text(table.kind(i), value, ctx.lang) for i, value in enumerate(row)]
             for row in table.rows
@@ -187,7 +187,7 @@ def export(ctx: Ctx, page: str) -> Response:
     return exports.download(
         kind,
         f"{page}-{table.key}",
-        [ctx.t(c, **table.params) for c in table.columns],
+        [column_text(c, table.params, ctx.lang) for c in table.columns],
         (
             [cell_text(table.kind(i), value, ctx.lang) for i, value in enumerate(row)]
             for row in table.rows
