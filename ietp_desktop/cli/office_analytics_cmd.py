@@ -91,10 +91,7 @@ def _show(args: argparse.Namespace) -> int:
             continue
         print_table(
             [column_text(c, table.params, "en") for c in table.columns],
-            [
-                [cell_text(table.kind(i), v, "en") for i, v in enumerate(row)]
-                for row in table.rows
-            ],
+            [[cell_text(table.kind(i), v, "en") for i, v in enumerate(row)] for row in table.rows],
         )
     if pdf is not None:
         print(f"\nwrote {pdf}")

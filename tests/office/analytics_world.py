@@ -117,9 +117,7 @@ def add_history(db: Database) -> dict[str, int]:
     findings_of: dict[tuple[str, int], int] = {}
     with db.session() as session:
         if session.get(FormDefinition, FORM_SHA) is None:
-            session.add(
-                FormDefinition(sha256=FORM_SHA, form_id="pv", version="1", content="{}")
-            )
+            session.add(FormDefinition(sha256=FORM_SHA, form_id="pv", version="1", content="{}"))
         factories: dict[str, Factory] = {}
         for ietp, en, zh, city, region, headcount, seal in FACTORIES:
             factory = Factory(

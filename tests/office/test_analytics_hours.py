@@ -9,7 +9,6 @@ import json
 import subprocess
 import sys
 from datetime import date
-from pathlib import Path
 
 from starlette.testclient import TestClient
 

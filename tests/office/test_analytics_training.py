@@ -32,7 +32,9 @@ def test_needs_are_ranked_by_factories_then_recurrences(history: Database) -> No
     with history.session() as session:
         ranked = training.needs(session, Period())
         q2 = training.needs(session, quarter_period("2026Q2"))
-    assert [(n.rank, n.root_cause, n.factories, n.recurrences, n.non_compliances) for n in ranked] == [
+    assert [
+        (n.rank, n.root_cause, n.factories, n.recurrences, n.non_compliances) for n in ranked
+    ] == [
         (1, "production_planning", 2, 1, 3),
         (2, "record_keeping", 2, 0, 2),
         (3, "health_safety_awareness", 1, 1, 2),

@@ -98,10 +98,16 @@ def brief_pdf(report: Report, balance: Decimal | None, visits: int, today: date)
         )
     if len(rows) == 1:
         rows.append(
-            [Paragraph(markup(both("No non-compliance with a root cause in this period.")), s["body"])]
+            [
+                Paragraph(
+                    markup(both("No non-compliance with a root cause in this period.")), s["body"]
+                )
+            ]
             + [Paragraph("", s["body"])] * 5
         )
-    table = Table(rows, colWidths=[14 * mm, 58 * mm, 22 * mm, 25 * mm, 28 * mm, 33 * mm], repeatRows=1)
+    table = Table(
+        rows, colWidths=[14 * mm, 58 * mm, 22 * mm, 25 * mm, 28 * mm, 33 * mm], repeatRows=1
+    )
     table.setStyle(
         TableStyle(
             [
@@ -146,5 +152,5 @@ def brief_pdf(report: Report, balance: Decimal | None, visits: int, today: date)
         bottomMargin=15 * mm,
         title="Training needs brief",
     )
-    document.build(story)  # type: ignore[arg-type]
+    document.build(story)
     return out.getvalue()

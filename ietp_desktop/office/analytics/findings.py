@@ -142,9 +142,7 @@ def over_time(session: Session, period: Period, grain: str = "month") -> Table:
         totals = keyed.setdefault(key, [0, 0, 0])
         for i in range(3):
             totals[i] += int(r[2 + i])
-    data = tuple(
-        (key, v, nc, total, _per_visit(nc, v)) for key, (v, nc, total) in keyed.items()
-    )
+    data = tuple((key, v, nc, total, _per_visit(nc, v)) for key, (v, nc, total) in keyed.items())
     return Table(
         "over_time",
         "Findings by quarter" if grain == "quarter" else "Findings by month",
@@ -164,9 +162,7 @@ def over_time(session: Session, period: Period, grain: str = "month") -> Table:
     )
 
 
-def _by_factory_attribute(
-    session: Session, period: Period, *columns: Any
-) -> list[tuple[Any, ...]]:
+def _by_factory_attribute(session: Session, period: Period, *columns: Any) -> list[tuple[Any, ...]]:
     return list(
         session.execute(
             select(

@@ -89,11 +89,12 @@ def window_position(session: Session, period: Period) -> Table:
         conditions.append(start >= period.start)
     if period.end is not None:
         conditions.append(start <= period.end)
-    counted = dict(
-        session.execute(
+    counted: dict[str, int] = {
+        str(k): int(v)
+        for k, v in session.execute(
             select(position, func.count()).where(*conditions).group_by(position)
         ).all()
-    )
+    }
     total = sum(int(v) for v in counted.values())
     data = tuple(
         (key, int(counted[key]), share(int(counted[key]), total))
@@ -114,17 +115,21 @@ def window_position(session: Session, period: Period) -> Table:
         note="Judged for each factory's first received visit on or after its current seal date; "
         "{no_seal} factories visited in the period have no seal date.",
         params={"no_seal": int(no_seal or 0)},
-        chart=Chart("bar", tuple(str(r[0]) for r in data), (("Visits", tuple(float(r[1]) for r in data)),)),
+        chart=Chart(
+            "bar", tuple(str(r[0]) for r in data), (("Visits", tuple(float(r[1]) for r in data)),)
+        ),
     )
 
 
 def report_delay(session: Session, period: Period) -> Table:
-    days = days_between(session, func.coalesce(Visit.visit_end, Visit.visit_start), Visit.received_at)
+    days = days_between(
+        session, func.coalesce(Visit.visit_end, Visit.visit_start), Visit.received_at
+    )
     year, month = sql_year(Visit.visit_start), sql_month(Visit.visit_start)
     bands = [
-        func.count().filter(days <= limit) if index == 0 else func.count().filter(
-            and_(days > DELAY_BANDS[index - 1][0], days <= limit)
-        )
+        func.count().filter(days <= limit)
+        if index == 0
+        else func.count().filter(and_(days > DELAY_BANDS[index - 1][0], days <= limit))
         for index, (limit, _) in enumerate(DELAY_BANDS)
     ]
     rows = session.execute(
@@ -152,7 +157,13 @@ def report_delay(session: Session, period: Period) -> Table:
         for i in range(4):
             acc[3 + i] += int(r[5 + i])
     data = tuple(
-        (key, int(a[0]), round(a[1] / a[0], 1) if a[0] else None, int(a[2]), *(int(x) for x in a[3:]))
+        (
+            key,
+            int(a[0]),
+            round(a[1] / a[0], 1) if a[0] else None,
+            int(a[2]),
+            *(int(x) for x in a[3:]),
+        )
         for key, a in per_quarter.items()
     )
     return Table(
@@ -169,7 +180,11 @@ def report_delay(session: Session, period: Period) -> Table:
             "more than 30 days",
         ),
         data,
-        chart=Chart("line", tuple(str(r[0]) for r in data), (("Average days", tuple(float(r[2] or 0) for r in data)),)),
+        chart=Chart(
+            "line",
+            tuple(str(r[0]) for r in data),
+            (("Average days", tuple(float(r[2] or 0) for r in data)),),
+        ),
         note="From the visit's last day to the office receiving the signed visit.",
     )
 
@@ -186,7 +201,9 @@ def cap_closure(session: Session, period: Period) -> Table:
         .subquery("last_record")
     )
     closed = CorrectiveAction.status == "closed"
-    days = days_between(session, func.coalesce(Visit.visit_end, Visit.visit_start), last_record.c.last_on)
+    days = days_between(
+        session, func.coalesce(Visit.visit_end, Visit.visit_start), last_record.c.last_on
+    )
     dated = and_(closed, last_record.c.last_on.is_not(None))
     year, month = sql_year(Visit.visit_start), sql_month(Visit.visit_start)
     rows = session.execute(

@@ -101,9 +101,7 @@ def _workers(period: Period, population: str) -> Any:
     if population == "sample":
         return statement.where(Worker.in_sample.is_(True))
     others = aliased(Worker)
-    return statement.where(
-        exists().where(others.visit_id == Visit.id, others.in_sample.is_(False))
-    )
+    return statement.where(exists().where(others.visit_id == Visit.id, others.in_sample.is_(False)))
 
 
 def _hour_flags(session: Session, period: Period, population: str, lim: Limits) -> Any:
@@ -256,9 +254,9 @@ def _pay_flags(session: Session, period: Period, population: str, lim: Limits) -
         >= FULL_MONTH_DAYS
     )
     if minimum is None:
-        return statement.add_columns(
-            literal(0).label("below"), literal(0).label("known")
-        ).subquery("pay_flags")
+        return statement.add_columns(literal(0).label("below"), literal(0).label("known")).subquery(
+            "pay_flags"
+        )
     return (
         statement.add_columns(
             case((and_(minimum.c.amount.is_not(None), pay < minimum.c.amount), 1), else_=0).label(
@@ -378,7 +376,9 @@ WAGE_COLUMNS = (
 )
 
 
-def _share_chart(rows: list[tuple[object, ...]], indexes: tuple[int, ...], names: tuple[str, ...], kind: str) -> Chart | None:
+def _share_chart(
+    rows: list[tuple[object, ...]], indexes: tuple[int, ...], names: tuple[str, ...], kind: str
+) -> Chart | None:
     chosen = [r for r in rows if r[1] == "sample"]
     if not chosen:
         return None
@@ -424,7 +424,11 @@ def hours_report(session: Session, period: Period, grain: str = "month") -> Repo
         if has_pay
         else "No received visit in this period carried pay records: this share cannot be computed."
     )
-    hour_names = ("Share above {week} h (%)", "Share above the overtime cap (%)", "Share without a rest day (%)")
+    hour_names = (
+        "Share above {week} h (%)",
+        "Share above the overtime cap (%)",
+        "Share without a rest day (%)",
+    )
     tables: list[Table] = []
     for by_region in (False, True):
         rows = _hours_rows(session, period, lim, by_region) if has_time else []

@@ -44,8 +44,7 @@ PAGES: dict[str, PageSpec] = {
     ),
     "specialists": PageSpec(
         "Specialist consistency",
-        "Findings per visit and the mix of outcomes of each specialist beside the office "
-        "average.",
+        "Findings per visit and the mix of outcomes of each specialist beside the office average.",
         specialists.specialists_report,
         managers_only=True,
     ),

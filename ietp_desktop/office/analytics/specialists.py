@@ -102,7 +102,7 @@ def outcome_mix(session: Session, period: Period) -> Table:
         per.setdefault(str(name), {})[str(value)] = int(count)
         per.setdefault(OFFICE, {})
         per[OFFICE][str(value)] = per[OFFICE].get(str(value), 0) + int(count)
-    order = [OFFICE] + sorted(k for k in per if k != OFFICE) if per else []
+    order = [OFFICE, *sorted(k for k in per if k != OFFICE)] if per else []
     data = []
     for name in order:
         counts = per[name]
@@ -118,7 +118,7 @@ def outcome_mix(session: Session, period: Period) -> Table:
             "stacked",
             tuple(str(r[0]) for r in data),
             tuple(
-                (f"outcome:{o}", tuple(float(r[2 + i] or 0.0) for r in data))  # type: ignore[arg-type]
+                (f"outcome:{o}", tuple(float(r[2 + i] or 0.0) for r in data))
                 for i, o in enumerate(OUTCOMES)
             ),
         ),

@@ -61,11 +61,12 @@ def needs(session: Session, period: Period) -> list[Need]:
         .group_by(Finding.root_cause)
     ).all()
     pairs = recurrence_pairs(session, period)
-    recurring = dict(
-        session.execute(
+    recurring: dict[str, int] = {
+        str(k): int(v)
+        for k, v in session.execute(
             select(pairs.c.root_cause, func.count()).group_by(pairs.c.root_cause)
         ).all()
-    )
+    }
     topics = load_topics()
     rows = sorted(
         ((str(c), int(f), int(recurring.get(c, 0)), int(n)) for c, f, n in counted),

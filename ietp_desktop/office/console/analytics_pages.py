@@ -211,7 +211,9 @@ def _export(name: str) -> Callable[[Ctx], Response]:
     return handler
 
 
-def _routes() -> tuple[tuple[str, tuple[str, ...], frozenset[str], Callable[..., object], str], ...]:
+def _routes() -> tuple[
+    tuple[str, tuple[str, ...], frozenset[str], Callable[..., object], str], ...
+]:
     made: list[tuple[str, tuple[str, ...], frozenset[str], Callable[..., object], str]] = []
     for name, spec in pages.PAGES.items():
         roles = MANAGERS if spec.managers_only else STAFF
