@@ -39,10 +39,17 @@ def _value(v: float) -> str:
     return f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}".rstrip("0")
 
 
-def _legend(names: list[str], y: float, line: bool = False) -> list[str]:
+LEGEND_ROW = 20
+
+
+def _legend(names: list[str], y: float, line: bool = False) -> tuple[list[str], float]:
+    """Legend entries, wrapped onto more rows when they do not fit; (parts, height used)."""
     parts: list[str] = []
     x = 10.0
     for index, name in enumerate(names):
+        needed = 44 + text_width(name)
+        if x > 10 and x + needed > WIDTH:
+            x, y = 10.0, y + LEGEND_ROW
         colour = COLOURS[index % len(COLOURS)]
         if line:
             dash = DASHES[index % len(DASHES)]
@@ -58,8 +65,8 @@ def _legend(names: list[str], y: float, line: bool = False) -> list[str]:
                 f'stroke="#000" stroke-width="0.6"/>'
             )
         parts.append(_text(x + 28, y, name))
-        x += 44 + text_width(name)
-    return parts
+        x += needed
+    return parts, y
 
 
 def _svg(height: float, title: str, body: list[str]) -> Markup:
@@ -87,11 +94,13 @@ def bars(
     plot = WIDTH - label_width - 70
     legend = len(series) > 1
     row = (ROW - 8) * len(series) + 8 if grouped else ROW
-    height = 20 + row * len(categories) + (30 if legend else 0) + 10
     body: list[str] = []
-    y0 = 30.0 if legend else 10.0
+    y0 = 10.0
     if legend:
-        body += _legend([n for n, _ in series], 18)
+        parts, last = _legend([n for n, _ in series], 18)
+        body += parts
+        y0 = last + 12
+    height = y0 + row * len(categories) + 20
     for i, category in enumerate(categories):
         y = y0 + i * row
         body.append(_text(label_width - 8, y + row / 2 + 4, category, "end"))
@@ -108,7 +117,7 @@ def bars(
                 body.append(_text(x + width + 6, bar_y + ROW - 12, _value(values[i]), size=11))
             else:
                 x += width
-        if not grouped:
+        if not grouped and chart.totals:
             body.append(_text(x + 6, y + 15, _value(totals[i])))
     body.append(
         f'<line x1="{label_width:.1f}" y1="{y0:.1f}" x2="{label_width:.1f}" '
@@ -124,8 +133,9 @@ def lines(
     categories = [label(c) for c in chart.categories]
     series = [(series_name(n), values) for n, values in chart.series]
     top = max((v for _, values in series for v in values), default=0.0) or 1.0
-    left, right, top_pad, bottom = 50.0, 20.0, 40.0, 50.0
-    height = 300.0
+    body, last = _legend([n for n, _ in series], 18, line=True)
+    left, right, top_pad, bottom = 50.0, 20.0, last + 22, 50.0
+    height = top_pad + 210.0 + bottom
     plot_w, plot_h = WIDTH - left - right, height - top_pad - bottom
     count = max(len(categories), 1)
     step = plot_w / max(count - 1, 1)
@@ -134,7 +144,6 @@ def lines(
         x = left + (i * step if count > 1 else plot_w / 2)
         return x, top_pad + plot_h * (1 - v / top)
 
-    body = _legend([n for n, _ in series], 18, line=True)
     for fraction in (0.0, 0.5, 1.0):
         y = top_pad + plot_h * (1 - fraction)
         body.append(

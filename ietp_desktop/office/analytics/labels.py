@@ -60,7 +60,7 @@ def cell_text(kind: str, value: object, language: str) -> str:
         text = _FIXED[kind].get(str(value))
         return tr(text, language=language) if text else str(value)
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return str(round(value, 2))
     return str(value)
 
 

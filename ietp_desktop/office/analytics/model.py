@@ -46,6 +46,7 @@ class Chart:
     categories: tuple[str, ...]
     series: tuple[tuple[str, tuple[float, ...]], ...]
     label_kind: str = ""  # how categories are labelled; default: the table's first column
+    totals: bool = True  # stacked bars: print each bar's total (not for shares of 100 %)
 
 
 @dataclass(frozen=True)

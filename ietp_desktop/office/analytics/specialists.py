@@ -121,6 +121,7 @@ def outcome_mix(session: Session, period: Period) -> Table:
                 (f"outcome:{o}", tuple(float(r[2 + i] or 0.0) for r in data))
                 for i, o in enumerate(OUTCOMES)
             ),
+            totals=False,
         ),
     )
 
