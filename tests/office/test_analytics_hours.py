@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import date
 
+from sqlalchemy import func
 from starlette.testclient import TestClient
 
 from ietp_desktop.office.analytics.hours import hours_report
@@ -90,3 +91,25 @@ def test_cli_json(office_history: World) -> None:
     assert tables["hours_by_month"]["rows"][1] == [
         "2026-03", "workforce", 3, 2, 66.7, 1, 33.3, 1, 33.3,
     ]  # fmt: skip
+
+
+def test_the_summary_is_rebuilt_when_a_visit_comes_again(history: Database) -> None:
+    from sqlalchemy import delete, select, update
+
+    from ietp_desktop.storage.models import TimeRecord, Visit, Worker
+    from ietp_desktop.storage.office_analytics_models import OfficeWorkerMonth
+
+    with history.session() as session:
+        hours_report(session, Period())
+        assert session.scalar(select(func.count()).select_from(OfficeWorkerMonth)) == 3
+    with history.session() as session:  # revision 2 arrives without W01's long days
+        w01 = session.scalars(select(Worker.id).where(Worker.code == "W01")).one()
+        session.execute(delete(TimeRecord).where(TimeRecord.worker_id == w01))
+        visit_id = session.scalars(select(Worker.visit_id).where(Worker.id == w01)).one()
+        session.execute(update(Visit).where(Visit.id == visit_id).values(revision=2))
+    with history.session() as session:
+        rows = hours_report(session, Period()).table("hours_by_month").rows
+    assert rows == (
+        ("2026-03", "sample", 1, 0, 0.0, 0, 0.0, 0, 0.0),
+        ("2026-03", "workforce", 2, 1, 50.0, 1, 50.0, 0, 0.0),
+    )

@@ -20,15 +20,19 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    delete,
     distinct,
     exists,
     func,
+    insert,
     literal,
+    or_,
     select,
     union_all,
 )
 from sqlalchemy import Date as SqlDate
 from sqlalchemy import String as SqlString
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from ietp_desktop.domain.rules import RuleSet, parse_rule_set
@@ -44,6 +48,8 @@ from ietp_desktop.office.analytics.sql import (
 from ietp_desktop.paths import forms_dir
 from ietp_desktop.services.catalogue.definitions import latest_rule_set_sha, rules_by_sha
 from ietp_desktop.storage.models import Factory, PayRecord, TimeRecord, Visit, Worker
+from ietp_desktop.storage.office_analytics_models import OfficeAnalyticsRefresh, OfficeWorkerMonth
+from ietp_desktop.storage.types import UtcDateTime, utcnow
 
 POPULATIONS = ("sample", "workforce")
 FULL_MONTH_DAYS = 27  # a pay period shorter than this is a part month: not compared
@@ -100,13 +106,22 @@ def _workers(period: Period, population: str) -> Any:
     )
     if population == "sample":
         return statement.where(Worker.in_sample.is_(True))
+    return statement.where(_carried_workforce(Visit.id))
+
+
+def _carried_workforce(visit_id: Any) -> ColumnElement[bool]:
+    """The visit carried the whole workforce: some of its workers are not in the sample."""
     others = aliased(Worker)
-    return statement.where(exists().where(others.visit_id == Visit.id, others.in_sample.is_(False)))
+    return exists().where(others.visit_id == visit_id, others.in_sample.is_(False))
 
 
-def _hour_flags(session: Session, period: Period, population: str, lim: Limits) -> Any:
-    """(worker_id, year, month, above_week, above_overtime, no_rest) per worker and month."""
-    chosen = _workers(period, population).cte("chosen")
+def limits_key(lim: Limits) -> str:
+    return f"{lim.week_hours:g}|{lim.day_hours:g}|{lim.overtime_month:g}|{lim.max_consecutive_days}"
+
+
+def _hour_flags(session: Session, visit_ids: Any, lim: Limits) -> Any:
+    """Per worker of the given visits and month of their time records: (worker_id, year,
+    month, visit_id, in_sample, whole_workforce, above_week, above_overtime, no_rest)."""
     hours = hours_between(session, TimeRecord.start_at, TimeRecord.end_at)
     daily = (
         select(
@@ -115,8 +130,9 @@ def _hour_flags(session: Session, period: Period, population: str, lim: Limits) 
             day_number(session, TimeRecord.work_date).label("day_no"),
             func.sum(hours).label("h"),
         )
+        .join(Worker, Worker.id == TimeRecord.worker_id)
         .where(
-            TimeRecord.worker_id.in_(select(chosen.c.worker_id)),
+            Worker.visit_id.in_(visit_ids),
             TimeRecord.start_at.is_not(None),
             TimeRecord.end_at.is_not(None),
         )
@@ -188,11 +204,15 @@ def _hour_flags(session: Session, period: Period, population: str, lim: Limits) 
             base.c.worker_id,
             base.c.y,
             base.c.m,
+            Worker.visit_id,
+            Worker.in_sample,
+            _carried_workforce(Worker.visit_id).label("whole_workforce"),
             flagged(long_weeks).label("above_week"),
             case((base.c.overtime > lim.overtime_month, 1), else_=0).label("above_overtime"),
             flagged(long_runs).label("no_rest"),
         )
         .select_from(base)
+        .join(Worker, Worker.id == base.c.worker_id)
         .outerjoin(
             long_weeks,
             and_(
@@ -209,8 +229,59 @@ def _hour_flags(session: Session, period: Period, population: str, lim: Limits) 
                 long_runs.c.m == base.c.m,
             ),
         )
-        .subquery("flags")
     )
+
+
+def refresh_summaries(session: Session, lim: Limits) -> int:
+    """Rebuild, in SQL, the worker-month summary of every received visit whose revision or
+    limits changed since it was built; returns how many visits were rebuilt."""
+    key = limits_key(lim)
+    stale = (
+        select(Visit.id)
+        .outerjoin(OfficeAnalyticsRefresh, OfficeAnalyticsRefresh.visit_id == Visit.id)
+        .where(
+            Visit.received_at.is_not(None),
+            or_(
+                OfficeAnalyticsRefresh.visit_id.is_(None),
+                OfficeAnalyticsRefresh.revision != Visit.revision,
+                OfficeAnalyticsRefresh.limits != key,
+            ),
+        )
+    )
+    visit_ids = [int(v) for v in session.scalars(stale)]
+    if not visit_ids:
+        return 0
+    try:
+        with session.begin_nested():  # another worker may be rebuilding the same visits
+            for start in range(0, len(visit_ids), 500):
+                chunk = visit_ids[start : start + 500]
+                session.execute(
+                    delete(OfficeWorkerMonth).where(OfficeWorkerMonth.visit_id.in_(chunk))
+                )
+                session.execute(
+                    delete(OfficeAnalyticsRefresh).where(OfficeAnalyticsRefresh.visit_id.in_(chunk))
+                )
+                flags = _hour_flags(session, chunk, lim)
+                session.execute(
+                    insert(OfficeWorkerMonth).from_select(
+                        [
+                            "worker_id", "year", "month", "visit_id", "in_sample",
+                            "whole_workforce", "above_week", "above_overtime", "no_rest",
+                        ],
+                        flags,
+                    )
+                )  # fmt: skip
+                session.execute(
+                    insert(OfficeAnalyticsRefresh).from_select(
+                        ["visit_id", "revision", "limits", "refreshed_at"],
+                        select(
+                            Visit.id, Visit.revision, literal(key), literal(utcnow(), UtcDateTime)
+                        ).where(Visit.id.in_(chunk)),
+                    )
+                )
+    except IntegrityError:
+        return 0
+    return len(visit_ids)
 
 
 def _minimum_table(lim: Limits) -> Any:
@@ -285,29 +356,36 @@ def _region_of(flags: Any) -> tuple[Any, Any]:
     )
 
 
-def _hours_rows(
-    session: Session, period: Period, lim: Limits, by_region: bool
-) -> list[tuple[object, ...]]:
+def _hours_rows(session: Session, period: Period, by_region: bool) -> list[tuple[object, ...]]:
+    summary = OfficeWorkerMonth
     rows: list[tuple[object, ...]] = []
     for population in POPULATIONS:
-        flags = _hour_flags(session, period, population, lim)
-        measures = (
-            func.count(distinct(flags.c.worker_id)),
-            func.count(distinct(case((flags.c.above_week == 1, flags.c.worker_id)))),
-            func.count(distinct(case((flags.c.above_overtime == 1, flags.c.worker_id)))),
-            func.count(distinct(case((flags.c.no_rest == 1, flags.c.worker_id)))),
+        chosen = (
+            summary.in_sample.is_(True)
+            if population == "sample"
+            else summary.whole_workforce.is_(True)
         )
+        measures = (
+            func.count(distinct(summary.worker_id)),
+            func.count(distinct(case((summary.above_week == 1, summary.worker_id)))),
+            func.count(distinct(case((summary.above_overtime == 1, summary.worker_id)))),
+            func.count(distinct(case((summary.no_rest == 1, summary.worker_id)))),
+        )
+        base = select().select_from(summary).join(Visit, Visit.id == summary.visit_id)
+        base = base.where(*received(period), chosen)
         if by_region:
-            region, joined = _region_of(flags)
             found = session.execute(
-                select(region, *measures).select_from(joined).group_by(region).order_by(region)
+                base.add_columns(Factory.region, *measures)
+                .join(Factory, Factory.id == Visit.factory_id)
+                .group_by(Factory.region)
+                .order_by(Factory.region)
             ).all()
             keyed = [(str(r[0]), *r[1:]) for r in found]
         else:
             found = session.execute(
-                select(flags.c.y, flags.c.m, *measures)
-                .group_by(flags.c.y, flags.c.m)
-                .order_by(flags.c.y, flags.c.m)
+                base.add_columns(summary.year, summary.month, *measures)
+                .group_by(summary.year, summary.month)
+                .order_by(summary.year, summary.month)
             ).all()
             keyed = [(month_key(r[0], r[1]), *r[2:]) for r in found]
         for key, workers, week, overtime, rest in keyed:
@@ -395,6 +473,7 @@ def _share_chart(
 
 def hours_report(session: Session, period: Period, grain: str = "month") -> Report:
     lim = limits(session)
+    refresh_summaries(session, lim)
     params: dict[str, object] = {
         "rule_set": lim.rule_set,
         "week": f"{lim.week_hours:g}",
@@ -431,7 +510,7 @@ def hours_report(session: Session, period: Period, grain: str = "month") -> Repo
     )
     tables: list[Table] = []
     for by_region in (False, True):
-        rows = _hours_rows(session, period, lim, by_region) if has_time else []
+        rows = _hours_rows(session, period, by_region) if has_time else []
         tables.append(
             Table(
                 "hours_by_region" if by_region else "hours_by_month",
