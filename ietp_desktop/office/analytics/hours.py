@@ -301,9 +301,9 @@ def _minimum_table(lim: Limits) -> Any:
     return union_all(*rows).cte("minimum_wages")
 
 
-def _pay_flags(session: Session, period: Period, population: str, lim: Limits) -> Any:
-    """(worker_id, year, month, below_minimum, minimum_known) per full-month pay record."""
-    chosen = _workers(period, population).cte("pay_chosen")
+def _pay_flags(session: Session, period: Period, lim: Limits) -> Any:
+    """(worker_id, year, month, in_sample, whole_workforce, below, known) per full-month pay
+    record of the received visits in the period."""
     pay = cast(func.coalesce(PayRecord.base_pay, PayRecord.piece_earnings), Numeric(14, 2))
     minimum = _minimum_table(lim)
     statement = (
@@ -311,11 +311,15 @@ def _pay_flags(session: Session, period: Period, population: str, lim: Limits) -
             PayRecord.worker_id.label("worker_id"),
             year_of(PayRecord.period_start).label("y"),
             month_of(PayRecord.period_start).label("m"),
+            Worker.in_sample.label("in_sample"),
+            _carried_workforce(Worker.visit_id).label("whole_workforce"),
+            Visit.factory_id.label("factory_id"),
         )
         .select_from(PayRecord)
         .join(Worker, Worker.id == PayRecord.worker_id)
+        .join(Visit, Visit.id == Worker.visit_id)
         .where(
-            PayRecord.worker_id.in_(select(chosen.c.worker_id)),
+            *received(period),
             PayRecord.period_end >= PayRecord.period_start,
             func.coalesce(PayRecord.base_pay, PayRecord.piece_earnings).is_not(None),
         )
@@ -325,115 +329,116 @@ def _pay_flags(session: Session, period: Period, population: str, lim: Limits) -
         >= FULL_MONTH_DAYS
     )
     if minimum is None:
-        return statement.add_columns(literal(0).label("below"), literal(0).label("known")).subquery(
-            "pay_flags"
-        )
-    return (
-        statement.add_columns(
-            case((and_(minimum.c.amount.is_not(None), pay < minimum.c.amount), 1), else_=0).label(
-                "below"
-            ),
-            case((minimum.c.amount.is_not(None), 1), else_=0).label("known"),
-        )
-        .outerjoin(
-            minimum,
-            and_(
-                minimum.c.region == Worker.region,
-                minimum.c.valid_from <= PayRecord.period_start,
-                minimum.c.valid_until > PayRecord.period_start,
-            ),
-        )
-        .subquery("pay_flags")
-    )
-
-
-def _region_of(flags: Any) -> tuple[Any, Any]:
-    """Joins from a flags subquery to the factory's region."""
-    return Factory.region, (
-        flags.join(Worker, Worker.id == flags.c.worker_id)
-        .join(Visit, Visit.id == Worker.visit_id)
-        .join(Factory, Factory.id == Visit.factory_id)
+        return statement.add_columns(literal(0).label("below"), literal(0).label("known"))
+    return statement.add_columns(
+        case((and_(minimum.c.amount.is_not(None), pay < minimum.c.amount), 1), else_=0).label(
+            "below"
+        ),
+        case((minimum.c.amount.is_not(None), 1), else_=0).label("known"),
+    ).outerjoin(
+        minimum,
+        and_(
+            minimum.c.region == Worker.region,
+            minimum.c.valid_from <= PayRecord.period_start,
+            minimum.c.valid_until > PayRecord.period_start,
+        ),
     )
 
 
 def _hours_rows(session: Session, period: Period, by_region: bool) -> list[tuple[object, ...]]:
     summary = OfficeWorkerMonth
+    chosen = (summary.in_sample.is_(True), summary.whole_workforce.is_(True))
+    measures = [
+        m
+        for population in chosen
+        for m in (
+            func.count(distinct(case((population, summary.worker_id)))),
+            *(
+                func.count(distinct(case((and_(population, flag == 1), summary.worker_id))))
+                for flag in (summary.above_week, summary.above_overtime, summary.no_rest)
+            ),
+        )
+    ]
+    base = select().select_from(summary).join(Visit, Visit.id == summary.visit_id)
+    base = base.where(*received(period))
+    if by_region:
+        found = session.execute(
+            base.add_columns(Factory.region, *measures)
+            .join(Factory, Factory.id == Visit.factory_id)
+            .group_by(Factory.region)
+            .order_by(Factory.region)
+        ).all()
+    else:
+        found = session.execute(
+            base.add_columns(summary.year, summary.month, *measures)
+            .group_by(summary.year, summary.month)
+            .order_by(summary.year, summary.month)
+        ).all()
     rows: list[tuple[object, ...]] = []
-    for population in POPULATIONS:
-        chosen = (
-            summary.in_sample.is_(True)
-            if population == "sample"
-            else summary.whole_workforce.is_(True)
-        )
-        measures = (
-            func.count(distinct(summary.worker_id)),
-            func.count(distinct(case((summary.above_week == 1, summary.worker_id)))),
-            func.count(distinct(case((summary.above_overtime == 1, summary.worker_id)))),
-            func.count(distinct(case((summary.no_rest == 1, summary.worker_id)))),
-        )
-        base = select().select_from(summary).join(Visit, Visit.id == summary.visit_id)
-        base = base.where(*received(period), chosen)
-        if by_region:
-            found = session.execute(
-                base.add_columns(Factory.region, *measures)
-                .join(Factory, Factory.id == Visit.factory_id)
-                .group_by(Factory.region)
-                .order_by(Factory.region)
-            ).all()
-            keyed = [(str(r[0]), *r[1:]) for r in found]
-        else:
-            found = session.execute(
-                base.add_columns(summary.year, summary.month, *measures)
-                .group_by(summary.year, summary.month)
-                .order_by(summary.year, summary.month)
-            ).all()
-            keyed = [(month_key(r[0], r[1]), *r[2:]) for r in found]
-        for key, workers, week, overtime, rest in keyed:
-            n = int(workers)
-            rows.append(
-                (
-                    key,
-                    population,
-                    n,
-                    int(week),
-                    share(int(week), n),
-                    int(overtime),
-                    share(int(overtime), n),
-                    int(rest),
-                    share(int(rest), n),
-                )
+    for key, population, (n, week, overtime, rest) in _split(list(found), by_region, 4):
+        rows.append(
+            (
+                key,
+                population,
+                n,
+                week,
+                share(week, n),
+                overtime,
+                share(overtime, n),
+                rest,
+                share(rest, n),
             )
-    return sorted(rows, key=lambda r: (str(r[0]), POPULATIONS.index(str(r[1]))))
+        )
+    return rows
+
+
+def _split(found: list[Any], by_region: bool, width: int) -> list[tuple[str, str, tuple[int, ...]]]:
+    """Rows of (key…, sample measures…, workforce measures…) → (key, population, measures)."""
+    keys = 1 if by_region else 2
+    split = []
+    for r in found:
+        key = str(r[0]) if by_region else month_key(r[0], r[1])
+        for index, population in enumerate(POPULATIONS):
+            values = tuple(
+                int(v or 0) for v in r[keys + index * width : keys + (index + 1) * width]
+            )
+            if values[0]:
+                split.append((key, population, values))
+    return split
 
 
 def _wage_rows(
     session: Session, period: Period, lim: Limits, by_region: bool
 ) -> list[tuple[object, ...]]:
-    rows: list[tuple[object, ...]] = []
-    for population in POPULATIONS:
-        flags = _pay_flags(session, period, population, lim)
-        measures = (
-            func.count(distinct(flags.c.worker_id)),
-            func.count(distinct(case((flags.c.below == 1, flags.c.worker_id)))),
-            func.count(distinct(case((flags.c.known == 1, flags.c.worker_id)))),
+    flags = _pay_flags(session, period, lim).subquery("pay_flags")
+    chosen = (flags.c.in_sample.is_(True), flags.c.whole_workforce.is_(True))
+    measures = [
+        m
+        for population in chosen
+        for m in (
+            func.count(distinct(case((population, flags.c.worker_id)))),
+            func.count(distinct(case((and_(population, flags.c.below == 1), flags.c.worker_id)))),
+            func.count(distinct(case((and_(population, flags.c.known == 1), flags.c.worker_id)))),
         )
-        if by_region:
-            region, joined = _region_of(flags)
-            found = session.execute(
-                select(region, *measures).select_from(joined).group_by(region).order_by(region)
-            ).all()
-            keyed = [(str(r[0]), *r[1:]) for r in found]
-        else:
-            found = session.execute(
-                select(flags.c.y, flags.c.m, *measures)
-                .group_by(flags.c.y, flags.c.m)
-                .order_by(flags.c.y, flags.c.m)
-            ).all()
-            keyed = [(month_key(r[0], r[1]), *r[2:]) for r in found]
-        for key, workers, below, known in keyed:
-            n, k = int(workers), int(known)
-            rows.append((key, population, n, k, int(below), share(int(below), k), n - k))
-    return sorted(rows, key=lambda r: (str(r[0]), POPULATIONS.index(str(r[1]))))
+    ]
+    if by_region:
+        found = session.execute(
+            select(Factory.region, *measures)
+            .select_from(flags)
+            .join(Factory, Factory.id == flags.c.factory_id)
+            .group_by(Factory.region)
+            .order_by(Factory.region)
+        ).all()
+    else:
+        found = session.execute(
+            select(flags.c.y, flags.c.m, *measures)
+            .group_by(flags.c.y, flags.c.m)
+            .order_by(flags.c.y, flags.c.m)
+        ).all()
+    rows: list[tuple[object, ...]] = []
+    for key, population, (n, below, known) in _split(list(found), by_region, 3):
+        rows.append((key, population, n, known, below, share(below, known), n - known))
+    return rows
 
 
 HOURS_COLUMNS = (
@@ -481,16 +486,17 @@ def hours_report(session: Session, period: Period, grain: str = "month") -> Repo
         "days": lim.max_consecutive_days,
     }
     has_time = session.scalar(
-        select(func.count(TimeRecord.id))
-        .join(Worker, Worker.id == TimeRecord.worker_id)
-        .join(Visit, Visit.id == Worker.visit_id)
+        select(OfficeWorkerMonth.visit_id)
+        .join(Visit, Visit.id == OfficeWorkerMonth.visit_id)
         .where(*received(period))
+        .limit(1)
     )
     has_pay = session.scalar(
-        select(func.count(PayRecord.id))
+        select(PayRecord.id)
         .join(Worker, Worker.id == PayRecord.worker_id)
         .join(Visit, Visit.id == Worker.visit_id)
         .where(*received(period))
+        .limit(1)
     )
     no_time = (
         ""
