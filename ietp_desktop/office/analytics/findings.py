@@ -27,7 +27,21 @@ GRAINS = ("month", "quarter")
 
 
 def _nc_count() -> ColumnElement[int]:
-    return func.count(distinct(case((non_compliance(), Finding.id))))
+    return func.count(case((non_compliance(), Finding.id)))  # a finding is one joined row
+
+
+def _visit_counts() -> Any:
+    """Findings and non-compliances of each visit that has findings (one hash aggregate, so
+    the breakdowns by visit attributes need no DISTINCT over a join)."""
+    return (
+        select(
+            Finding.visit_id.label("visit_id"),
+            func.count().label("findings"),
+            _nc_count().label("ncs"),
+        )
+        .group_by(Finding.visit_id)
+        .subquery("per_visit")
+    )
 
 
 def _per_visit(ncs: int, visits: int) -> float | None:
@@ -128,10 +142,17 @@ def by_root_cause(session: Session, period: Period) -> Table:
 
 def over_time(session: Session, period: Period, grain: str = "month") -> Table:
     year, month = year_of(Visit.visit_start), month_of(Visit.visit_start)
+    per_visit = _visit_counts()
     rows = session.execute(
-        select(year, month, func.count(distinct(Visit.id)), _nc_count(), func.count(Finding.id))
+        select(
+            year,
+            month,
+            func.count(Visit.id),
+            func.coalesce(func.sum(per_visit.c.ncs), 0),
+            func.coalesce(func.sum(per_visit.c.findings), 0),
+        )
         .select_from(Visit)
-        .outerjoin(Finding, Finding.visit_id == Visit.id)
+        .outerjoin(per_visit, per_visit.c.visit_id == Visit.id)
         .where(*received(period), Visit.visit_start.is_not(None))
         .group_by(year, month)
         .order_by(year, month)
@@ -163,17 +184,18 @@ def over_time(session: Session, period: Period, grain: str = "month") -> Table:
 
 
 def _by_factory_attribute(session: Session, period: Period, *columns: Any) -> list[tuple[Any, ...]]:
+    per_visit = _visit_counts()
     return list(
         session.execute(
             select(
                 *columns,
                 func.count(distinct(Visit.factory_id)),
-                func.count(distinct(Visit.id)),
-                _nc_count(),
+                func.count(Visit.id),
+                func.coalesce(func.sum(per_visit.c.ncs), 0),
             )
             .select_from(Visit)
             .join(Factory, Factory.id == Visit.factory_id)
-            .outerjoin(Finding, Finding.visit_id == Visit.id)
+            .outerjoin(per_visit, per_visit.c.visit_id == Visit.id)
             .where(*received(period))
             .group_by(*columns)
             .order_by(*columns)
