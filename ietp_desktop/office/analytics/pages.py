@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import UserError
@@ -62,7 +63,17 @@ def build(page: str, session: Session, period: Period, grain: str = "month") -> 
         raise UserError(
             "{page}: not an analytics page (one of {pages})", page=page, pages=", ".join(PAGES)
         )
+    tune_for_analytics(session)
     return PAGES[page].build(session, period, grain)
+
+
+def tune_for_analytics(session: Session) -> None:
+    """PostgreSQL: no JIT (compiling these short aggregates costs more than it saves: 1.8 s of
+    3.8 s on the recurrence query of a national history) and room to sort in memory. SET
+    LOCAL lasts until the end of this transaction only."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+        session.execute(text("SET LOCAL work_mem = '32MB'"))
 
 
 def extra_json(page: str, session: Session, report: Report) -> dict[str, object]:
