@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, distinct, func, literal, select
+from sqlalchemy import ColumnElement, case, distinct, func, literal, select
 from sqlalchemy.orm import Session
 
 from ietp_desktop.office.analytics.labels import SIZE_BANDS
@@ -261,41 +261,42 @@ def recurrence_pairs(session: Session, period: Period) -> Any:
         .cte("ordered")
     )
     causes = (
-        select(Finding.visit_id.label("visit_id"), Finding.root_cause.label("root_cause"))
+        select(
+            ordered.c.factory_id,
+            Finding.root_cause.label("root_cause"),
+            ordered.c.visit_id,
+            ordered.c.visit_start,
+            ordered.c.n,
+        )
+        .join(ordered, ordered.c.visit_id == Finding.visit_id)
         .where(non_compliance(), Finding.root_cause != "")
         .distinct()
-        .cte("causes")
+        .subquery("causes")
     )
-    earlier_o, later_o = ordered.alias("earlier_o"), ordered.alias("later_o")
-    earlier_c, later_c = causes.alias("earlier_c"), causes.alias("later_c")
-    statement = (
-        select(
-            later_o.c.factory_id,
-            later_c.c.root_cause,
-            earlier_o.c.visit_id.label("earlier_visit"),
-            later_o.c.visit_id.label("later_visit"),
-        )
-        .select_from(later_o)
-        .join(
-            earlier_o,
-            and_(
-                earlier_o.c.factory_id == later_o.c.factory_id,
-                earlier_o.c.n == later_o.c.n - 1,
-            ),
-        )
-        .join(later_c, later_c.c.visit_id == later_o.c.visit_id)
-        .join(
-            earlier_c,
-            and_(
-                earlier_c.c.visit_id == earlier_o.c.visit_id,
-                earlier_c.c.root_cause == later_c.c.root_cause,
-            ),
-        )
-    )
+    # One window pass: the previous visit of the same factory that gave the same root cause.
+    same_cause = {
+        "partition_by": (causes.c.factory_id, causes.c.root_cause),
+        "order_by": causes.c.n,
+    }
+    chained = select(
+        causes.c.factory_id,
+        causes.c.root_cause,
+        causes.c.visit_id,
+        causes.c.visit_start,
+        causes.c.n,
+        func.lag(causes.c.n).over(**same_cause).label("previous_n"),
+        func.lag(causes.c.visit_id).over(**same_cause).label("previous_visit"),
+    ).subquery("chained")
+    statement = select(
+        chained.c.factory_id,
+        chained.c.root_cause,
+        chained.c.previous_visit.label("earlier_visit"),
+        chained.c.visit_id.label("later_visit"),
+    ).where(chained.c.previous_n == chained.c.n - 1)
     if period.start is not None:
-        statement = statement.where(later_o.c.visit_start >= period.start)
+        statement = statement.where(chained.c.visit_start >= period.start)
     if period.end is not None:
-        statement = statement.where(later_o.c.visit_start <= period.end)
+        statement = statement.where(chained.c.visit_start <= period.end)
     return statement.subquery("recurrences")
 
 
