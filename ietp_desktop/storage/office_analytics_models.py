@@ -32,6 +32,24 @@ class OfficeWorkerMonth(Base):
     no_rest: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class OfficeWorkerPayMonth(Base):
+    """One worker of a received visit in one month of full-month pay: paid below the minimum
+    wage of their region (1 or 0), and whether that minimum is known (1 or 0)."""
+
+    __tablename__ = "office_worker_pay_months"
+
+    worker_id: Mapped[int] = mapped_column(
+        ForeignKey("workers.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    in_sample: Mapped[bool] = mapped_column(Boolean, default=True)
+    whole_workforce: Mapped[bool] = mapped_column(Boolean, default=False)
+    below_minimum: Mapped[int] = mapped_column(Integer, default=0)
+    minimum_known: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class OfficeAnalyticsRefresh(Base):
     """Which revision of a visit the summaries were built from, and with which limits."""
 

@@ -178,3 +178,17 @@ def test_cli_json_and_pdf(office_history: World, tmp_path: Path) -> None:
     assert bad.returncode != 0
     assert "2026-Q5: write a quarter as YYYYQn, for example 2026Q3" in bad.stderr + bad.stdout
     assert "Traceback" not in bad.stderr
+
+
+def test_a_long_table_shows_its_first_rows_and_exports_them_all(
+    clients: dict[str, TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ietp_desktop.office.console import analytics_pages
+
+    monkeypatch.setattr(analytics_pages, "PAGE_ROWS", 2)
+    client = clients["reviewer"]
+    page = client.get("/analytics/training")
+    assert "Showing the first 2 of 5 rows" in page.text
+    assert page.text.count("Gamma Crafts") == 0  # third row of the factories table
+    export = client.get("/analytics/training.csv?table=factories")
+    assert export.content.decode("utf-8-sig").count("\n") == 6  # header and the five rows

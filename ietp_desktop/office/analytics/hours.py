@@ -48,7 +48,11 @@ from ietp_desktop.office.analytics.sql import (
 from ietp_desktop.paths import forms_dir
 from ietp_desktop.services.catalogue.definitions import latest_rule_set_sha, rules_by_sha
 from ietp_desktop.storage.models import Factory, PayRecord, TimeRecord, Visit, Worker
-from ietp_desktop.storage.office_analytics_models import OfficeAnalyticsRefresh, OfficeWorkerMonth
+from ietp_desktop.storage.office_analytics_models import (
+    OfficeAnalyticsRefresh,
+    OfficeWorkerMonth,
+    OfficeWorkerPayMonth,
+)
 from ietp_desktop.storage.types import UtcDateTime, utcnow
 
 POPULATIONS = ("sample", "workforce")
@@ -97,26 +101,20 @@ def _limits(rules: RuleSet) -> Limits:
     )
 
 
-def _workers(period: Period, population: str) -> Any:
-    """Worker ids of received visits in the period, of one population."""
-    statement = (
-        select(Worker.id.label("worker_id"))
-        .join(Visit, Visit.id == Worker.visit_id)
-        .where(*received(period))
-    )
-    if population == "sample":
-        return statement.where(Worker.in_sample.is_(True))
-    return statement.where(_carried_workforce(Visit.id))
-
-
 def _carried_workforce(visit_id: Any) -> ColumnElement[bool]:
     """The visit carried the whole workforce: some of its workers are not in the sample."""
     others = aliased(Worker)
     return exists().where(others.visit_id == visit_id, others.in_sample.is_(False))
 
 
+SUMMARY_VERSION = "2"  # bump when what the summaries hold changes: every visit is rebuilt
+
+
 def limits_key(lim: Limits) -> str:
-    return f"{lim.week_hours:g}|{lim.day_hours:g}|{lim.overtime_month:g}|{lim.max_consecutive_days}"
+    return (
+        f"v{SUMMARY_VERSION}|{lim.week_hours:g}|{lim.day_hours:g}|{lim.overtime_month:g}|"
+        f"{lim.max_consecutive_days}|{len(lim.minimum_wages)}"
+    )
 
 
 def _hour_flags(session: Session, visit_ids: Any, lim: Limits) -> Any:
@@ -233,8 +231,8 @@ def _hour_flags(session: Session, visit_ids: Any, lim: Limits) -> Any:
 
 
 def refresh_summaries(session: Session, lim: Limits) -> int:
-    """Rebuild, in SQL, the worker-month summary of every received visit whose revision or
-    limits changed since it was built; returns how many visits were rebuilt."""
+    """Rebuild, in SQL, the worker-month summaries (hours and pay) of every received visit
+    whose revision or limits changed since they were built; returns how many were rebuilt."""
     key = limits_key(lim)
     stale = (
         select(Visit.id)
@@ -261,6 +259,18 @@ def refresh_summaries(session: Session, lim: Limits) -> int:
                 session.execute(
                     delete(OfficeAnalyticsRefresh).where(OfficeAnalyticsRefresh.visit_id.in_(chunk))
                 )
+                session.execute(
+                    delete(OfficeWorkerPayMonth).where(OfficeWorkerPayMonth.visit_id.in_(chunk))
+                )
+                session.execute(
+                    insert(OfficeWorkerPayMonth).from_select(
+                        [
+                            "worker_id", "year", "month", "visit_id", "in_sample",
+                            "whole_workforce", "below_minimum", "minimum_known",
+                        ],
+                        _pay_flags(session, chunk, lim),
+                    )
+                )  # fmt: skip
                 flags = _hour_flags(session, chunk, lim)
                 session.execute(
                     insert(OfficeWorkerMonth).from_select(
@@ -301,48 +311,57 @@ def _minimum_table(lim: Limits) -> Any:
     return union_all(*rows).cte("minimum_wages")
 
 
-def _pay_flags(session: Session, period: Period, lim: Limits) -> Any:
-    """(worker_id, year, month, in_sample, whole_workforce, below, known) per full-month pay
-    record of the received visits in the period."""
+def _pay_flags(session: Session, visit_ids: Any, lim: Limits) -> Any:
+    """Per worker of the given visits and month of full-month pay: (worker_id, year, month,
+    visit_id, in_sample, whole_workforce, below_minimum, minimum_known)."""
     pay = cast(func.coalesce(PayRecord.base_pay, PayRecord.piece_earnings), Numeric(14, 2))
     minimum = _minimum_table(lim)
-    statement = (
+    year, month = year_of(PayRecord.period_start), month_of(PayRecord.period_start)
+    if minimum is None:
+        below: Any = literal(0)
+        known: Any = literal(0)
+    else:
+        below = case((and_(minimum.c.amount.is_not(None), pay < minimum.c.amount), 1), else_=0)
+        known = case((minimum.c.amount.is_not(None), 1), else_=0)
+    records = (
         select(
             PayRecord.worker_id.label("worker_id"),
-            year_of(PayRecord.period_start).label("y"),
-            month_of(PayRecord.period_start).label("m"),
-            Worker.in_sample.label("in_sample"),
-            _carried_workforce(Worker.visit_id).label("whole_workforce"),
-            Visit.factory_id.label("factory_id"),
+            year.label("y"),
+            month.label("m"),
+            func.max(below).label("below"),
+            func.max(known).label("known"),
         )
         .select_from(PayRecord)
         .join(Worker, Worker.id == PayRecord.worker_id)
-        .join(Visit, Visit.id == Worker.visit_id)
         .where(
-            *received(period),
+            Worker.visit_id.in_(visit_ids),
             PayRecord.period_end >= PayRecord.period_start,
             func.coalesce(PayRecord.base_pay, PayRecord.piece_earnings).is_not(None),
+            day_number(session, PayRecord.period_end) - day_number(session, PayRecord.period_start)
+            >= FULL_MONTH_DAYS,
         )
+        .group_by(PayRecord.worker_id, year, month)
     )
-    statement = statement.where(
-        day_number(session, PayRecord.period_end) - day_number(session, PayRecord.period_start)
-        >= FULL_MONTH_DAYS
-    )
-    if minimum is None:
-        return statement.add_columns(literal(0).label("below"), literal(0).label("known"))
-    return statement.add_columns(
-        case((and_(minimum.c.amount.is_not(None), pay < minimum.c.amount), 1), else_=0).label(
-            "below"
-        ),
-        case((minimum.c.amount.is_not(None), 1), else_=0).label("known"),
-    ).outerjoin(
-        minimum,
-        and_(
-            minimum.c.region == Worker.region,
-            minimum.c.valid_from <= PayRecord.period_start,
-            minimum.c.valid_until > PayRecord.period_start,
-        ),
-    )
+    if minimum is not None:
+        records = records.outerjoin(
+            minimum,
+            and_(
+                minimum.c.region == Worker.region,
+                minimum.c.valid_from <= PayRecord.period_start,
+                minimum.c.valid_until > PayRecord.period_start,
+            ),
+        )
+    months = records.subquery("pay_months")
+    return select(
+        months.c.worker_id,
+        months.c.y,
+        months.c.m,
+        Worker.visit_id,
+        Worker.in_sample,
+        _carried_workforce(Worker.visit_id).label("whole_workforce"),
+        months.c.below,
+        months.c.known,
+    ).join(Worker, Worker.id == months.c.worker_id)
 
 
 def _hours_rows(session: Session, period: Period, by_region: bool) -> list[tuple[object, ...]]:
@@ -407,33 +426,36 @@ def _split(found: list[Any], by_region: bool, width: int) -> list[tuple[str, str
     return split
 
 
-def _wage_rows(
-    session: Session, period: Period, lim: Limits, by_region: bool
-) -> list[tuple[object, ...]]:
-    flags = _pay_flags(session, period, lim).subquery("pay_flags")
-    chosen = (flags.c.in_sample.is_(True), flags.c.whole_workforce.is_(True))
+def _wage_rows(session: Session, period: Period, by_region: bool) -> list[tuple[object, ...]]:
+    summary = OfficeWorkerPayMonth
+    chosen = (summary.in_sample.is_(True), summary.whole_workforce.is_(True))
     measures = [
         m
         for population in chosen
         for m in (
-            func.count(distinct(case((population, flags.c.worker_id)))),
-            func.count(distinct(case((and_(population, flags.c.below == 1), flags.c.worker_id)))),
-            func.count(distinct(case((and_(population, flags.c.known == 1), flags.c.worker_id)))),
+            func.count(distinct(case((population, summary.worker_id)))),
+            func.count(
+                distinct(case((and_(population, summary.below_minimum == 1), summary.worker_id)))
+            ),
+            func.count(
+                distinct(case((and_(population, summary.minimum_known == 1), summary.worker_id)))
+            ),
         )
     ]
+    base = select().select_from(summary).join(Visit, Visit.id == summary.visit_id)
+    base = base.where(*received(period))
     if by_region:
         found = session.execute(
-            select(Factory.region, *measures)
-            .select_from(flags)
-            .join(Factory, Factory.id == flags.c.factory_id)
+            base.add_columns(Factory.region, *measures)
+            .join(Factory, Factory.id == Visit.factory_id)
             .group_by(Factory.region)
             .order_by(Factory.region)
         ).all()
     else:
         found = session.execute(
-            select(flags.c.y, flags.c.m, *measures)
-            .group_by(flags.c.y, flags.c.m)
-            .order_by(flags.c.y, flags.c.m)
+            base.add_columns(summary.year, summary.month, *measures)
+            .group_by(summary.year, summary.month)
+            .order_by(summary.year, summary.month)
         ).all()
     rows: list[tuple[object, ...]] = []
     for key, population, (n, below, known) in _split(list(found), by_region, 3):
@@ -492,9 +514,8 @@ def hours_report(session: Session, period: Period, grain: str = "month") -> Repo
         .limit(1)
     )
     has_pay = session.scalar(
-        select(PayRecord.id)
-        .join(Worker, Worker.id == PayRecord.worker_id)
-        .join(Visit, Visit.id == Worker.visit_id)
+        select(OfficeWorkerPayMonth.visit_id)
+        .join(Visit, Visit.id == OfficeWorkerPayMonth.visit_id)
         .where(*received(period))
         .limit(1)
     )
@@ -533,7 +554,7 @@ def hours_report(session: Session, period: Period, grain: str = "month") -> Repo
             )
         )
     for by_region in (False, True):
-        rows = _wage_rows(session, period, lim, by_region) if has_pay else []
+        rows = _wage_rows(session, period, by_region) if has_pay else []
         tables.append(
             Table(
                 "wages_by_region" if by_region else "wages_by_month",

@@ -26,6 +26,7 @@ from ietp_desktop.office.console.web import Ctx
 from ietp_desktop.storage.models import Visit
 
 STAFF = frozenset({ADMINISTRATOR, COORDINATOR, REVIEWER, READ_ONLY})
+PAGE_ROWS = 200  # a table longer than this shows its first rows; the exports hold all
 MANAGERS = frozenset({ADMINISTRATOR, COORDINATOR})
 
 
@@ -35,6 +36,7 @@ class TableView:
     title: str
     note: str
     unavailable: str
+    more: str
     columns: list[str]
     rows: list[list[str]]
     chart: Markup
@@ -91,10 +93,17 @@ def _view(ctx: Ctx, page: str, table: Table, chosen: dict[str, str]) -> TableVie
         title=ctx.t(table.title, **table.params),
         note=ctx.t(table.note, **table.params) if table.note else "",
         unavailable=ctx.t(table.unavailable, **table.params) if table.unavailable else "",
+        more=ctx.t(
+            "Showing the first {shown} of {total} rows; the CSV and XLSX exports hold them all.",
+            shown=PAGE_ROWS,
+            total=len(table.rows),
+        )
+        if len(table.rows) > PAGE_ROWS
+        else "",
         columns=[column_text(c, table.params, ctx.lang) for c in table.columns],
         rows=[
             [cell_text(table.kind(i), value, ctx.lang) for i, value in enumerate(row)]
-            for row in table.rows
+            for row in table.rows[:PAGE_ROWS]
         ],
         chart=chart,
         csv=link("csv"),

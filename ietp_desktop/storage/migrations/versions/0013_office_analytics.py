@@ -1,7 +1,8 @@
 """office analytics summaries: worker-months past the hours limits, and what they were built from
 
 Adds office_worker_months (per worker of a received visit and month: above the weekly limit,
-above the overtime cap, no rest day in 7) and office_analytics_refresh (the visit revision and
+above the overtime cap, no rest day in 7), office_worker_pay_months (below the minimum wage,
+minimum known) and office_analytics_refresh (the visit revision and
 limits the summary was built from), so the hours page reads a summary instead of every time
 record.
 
@@ -48,6 +49,31 @@ def upgrade() -> None:
         op.f("ix_office_worker_months_visit_id"), "office_worker_months", ["visit_id"]
     )
     op.create_table(
+        "office_worker_pay_months",
+        sa.Column("worker_id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Integer(), nullable=False),
+        sa.Column("visit_id", sa.Integer(), nullable=False),
+        sa.Column("in_sample", sa.Boolean(), nullable=False),
+        sa.Column("whole_workforce", sa.Boolean(), nullable=False),
+        sa.Column("below_minimum", sa.Integer(), nullable=False),
+        sa.Column("minimum_known", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["visit_id"], ["visits.id"],
+            name=op.f("fk_office_worker_pay_months_visit_id_visits"), ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["worker_id"], ["workers.id"],
+            name=op.f("fk_office_worker_pay_months_worker_id_workers"), ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "worker_id", "year", "month", name=op.f("pk_office_worker_pay_months")
+        ),
+    )  # fmt: skip
+    op.create_index(
+        op.f("ix_office_worker_pay_months_visit_id"), "office_worker_pay_months", ["visit_id"]
+    )
+    op.create_table(
         "office_analytics_refresh",
         sa.Column("visit_id", sa.Integer(), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
@@ -63,5 +89,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("office_analytics_refresh")
+    op.drop_index(
+        op.f("ix_office_worker_pay_months_visit_id"), table_name="office_worker_pay_months"
+    )
+    op.drop_table("office_worker_pay_months")
     op.drop_index(op.f("ix_office_worker_months_visit_id"), table_name="office_worker_months")
     op.drop_table("office_worker_months")
