@@ -274,18 +274,17 @@ def recurrence_pairs(session: Session, period: Period) -> Any:
         .subquery("causes")
     )
     # One window pass: the previous visit of the same factory that gave the same root cause.
-    same_cause = {
-        "partition_by": (causes.c.factory_id, causes.c.root_cause),
-        "order_by": causes.c.n,
-    }
+    same_cause = (causes.c.factory_id, causes.c.root_cause)
     chained = select(
         causes.c.factory_id,
         causes.c.root_cause,
         causes.c.visit_id,
         causes.c.visit_start,
         causes.c.n,
-        func.lag(causes.c.n).over(**same_cause).label("previous_n"),
-        func.lag(causes.c.visit_id).over(**same_cause).label("previous_visit"),
+        func.lag(causes.c.n).over(partition_by=same_cause, order_by=causes.c.n).label("previous_n"),
+        func.lag(causes.c.visit_id)
+        .over(partition_by=same_cause, order_by=causes.c.n)
+        .label("previous_visit"),
     ).subquery("chained")
     statement = select(
         chained.c.factory_id,
