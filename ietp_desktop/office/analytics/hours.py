@@ -3,8 +3,10 @@ the share of workers above 60 hours in a week, above the monthly overtime cap, w
 day in 7, and paid below the minimum wage, by month and by region.
 
 Two populations: the specialist's sample (workers drawn into the sample) and, for visits that
-carried the factory's whole workforce, every worker. All of it is computed in SQL; the limits
-come from the office's latest rule set (or the shipped one).
+carried the factory's whole workforce, every worker. All of it is computed in SQL: per worker
+and month into two summary tables (storage/office_analytics_models.py), rebuilt only for visits
+whose revision or limits changed, then aggregated by month and region. The limits come from the
+office's latest rule set (or the shipped one).
 """
 
 from __future__ import annotations
