@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ietp_desktop.storage.models import Base
@@ -61,3 +61,15 @@ class OfficeAnalyticsRefresh(Base):
     revision: Mapped[int] = mapped_column(Integer)
     limits: Mapped[str] = mapped_column(String(80))
     refreshed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class OfficeAnalyticsResult(Base):
+    """An analytics page's figures as last computed, with the state of the data they came
+    from: shown again while that state is the same (received visits, factories unchanged)."""
+
+    __tablename__ = "office_analytics_results"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # page, period, grain
+    data_version: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    built_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.office.analytics import findings, health, hours, specialists, training
+from ietp_desktop.office.analytics import findings, health, hours, results, specialists, training
 from ietp_desktop.office.analytics.model import Period, Report, quarter_period
 
 
@@ -20,6 +20,7 @@ class PageSpec:
     intro: str
     build: Callable[[Session, Period, str], Report]
     managers_only: bool = False
+    kept: bool = False  # figures kept per state of the data (see results.py)
 
 
 PAGES: dict[str, PageSpec] = {
@@ -28,6 +29,7 @@ PAGES: dict[str, PageSpec] = {
         "Findings of every received visit in the period, by classification, category, root "
         "cause, time, place and factory size.",
         findings.findings_report,
+        kept=True,
     ),
     "training": PageSpec(
         "Training needs",
@@ -35,6 +37,7 @@ PAGES: dict[str, PageSpec] = {
         "causes behind the most factories' non-compliances, each with its training topic and "
         "the factories that would benefit.",
         training.training_report,
+        kept=True,
     ),
     "hours": PageSpec(
         "Hours and wages",
@@ -64,7 +67,12 @@ def build(page: str, session: Session, period: Period, grain: str = "month") -> 
             "{page}: not an analytics page (one of {pages})", page=page, pages=", ".join(PAGES)
         )
     tune_for_analytics(session)
-    return PAGES[page].build(session, period, grain)
+    spec = PAGES[page]
+    if spec.kept:
+        return results.kept(
+            session, page, period, grain, lambda: spec.build(session, period, grain)
+        )
+    return spec.build(session, period, grain)
 
 
 def tune_for_analytics(session: Session) -> None:

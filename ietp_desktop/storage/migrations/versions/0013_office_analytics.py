@@ -2,8 +2,9 @@
 
 Adds office_worker_months (per worker of a received visit and month: above the weekly limit,
 above the overtime cap, no rest day in 7), office_worker_pay_months (below the minimum wage,
-minimum known) and office_analytics_refresh (the visit revision and
-limits the summary was built from), so the hours page reads a summary instead of every time
+minimum known), office_analytics_refresh (the visit revision and
+limits the summary was built from) and office_analytics_results (a page's figures with the
+state of the data they came from), so the hours page reads a summary instead of every time
 record.
 
 Revision ID: 0013
@@ -87,7 +88,18 @@ def upgrade() -> None:
     )  # fmt: skip
 
 
+    op.create_table(
+        "office_analytics_results",
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("data_version", sa.String(length=200), nullable=False),
+        sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("built_at", UtcDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_office_analytics_results")),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("office_analytics_results")
     op.drop_table("office_analytics_refresh")
     op.drop_index(
         op.f("ix_office_worker_pay_months_visit_id"), table_name="office_worker_pay_months"
