@@ -45,12 +45,14 @@ PAGES: dict[str, PageSpec] = {
         "carried: the share of workers above the weekly limit, above the overtime cap, without "
         "a rest day in 7 and below the minimum wage.",
         hours.hours_report,
+        kept=True,
     ),
     "specialists": PageSpec(
         "Specialist consistency",
         "Findings per visit and the mix of outcomes of each specialist beside the office average.",
         specialists.specialists_report,
         managers_only=True,
+        kept=True,
     ),
     "health": PageSpec(
         "PV programme health",

@@ -4,7 +4,9 @@ the data instead of once per view.
 
 The state is what those figures read: the received visits (how many, the last change of any of
 them: a re-imported visit brings its findings and CAP lines again) and the factories (their
-region, city, headcount and seal date), plus, for training, the topics file. Any change gives a
+region, city, headcount and seal date), plus, for training, the topics file and, for hours,
+the rule set the limits come from. (Programme health is not kept: it depends on today's date
+and on fee payments.) Any change gives a
 new state and the figures are computed again; nothing is ever shown from an older state.
 """
 
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from ietp_desktop.office.analytics.model import Chart, Period, Report, Table
 from ietp_desktop.office.analytics.topics import topics_path
+from ietp_desktop.services.catalogue.definitions import latest_rule_set_sha
 from ietp_desktop.storage.models import Factory, Visit
 from ietp_desktop.storage.office_analytics_models import OfficeAnalyticsResult
 from ietp_desktop.storage.types import utcnow
@@ -40,6 +43,8 @@ def data_version(session: Session, page: str) -> str:
             parts.append(str(topics_path().stat().st_mtime_ns))
         except OSError:
             parts.append("no topics")
+    if page == "hours":  # the limits come from the latest rule set
+        parts.append(str(latest_rule_set_sha(session))[:16])
     return "|".join(parts)[:200]
 
 
