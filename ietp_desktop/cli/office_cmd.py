@@ -95,6 +95,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     from ietp_desktop.cli import office_review_cmd
 
     office_review_cmd.register(commands)
+    from ietp_desktop.cli import office_analytics_cmd
+
+    office_analytics_cmd.register(commands)
 
 
 def _office_secret() -> str | None:

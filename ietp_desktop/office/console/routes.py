@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ietp_desktop.office.accounts.users import ADMINISTRATOR, COORDINATOR, READ_ONLY, REVIEWER
 from ietp_desktop.office.console import (
+    analytics_pages,
     api,
     cap_pages,
     escalation_pages,
@@ -101,4 +102,5 @@ ROUTES: tuple[Route, ...] = (
     *(Route(*r) for r in factory_overview_page.ROUTES),
     *(Route(*r) for r in factory_pages.ROUTES),
     *(Route(*r) for r in planning_pages.ROUTES),
+    *(Route(*r) for r in analytics_pages.ROUTES),
 )
