@@ -35,6 +35,7 @@ from ietp_desktop.ui.common.context import VisitEvents, WorkspaceContext
 from ietp_desktop.ui.common.geometry import remember_geometry
 from ietp_desktop.ui.common.shortcuts import SHORTCUTS
 from ietp_desktop.ui.common.user_errors import user_errors
+from ietp_desktop.ui.visits.factory_dialog import FactoryDialog
 from ietp_desktop.ui.visits.list_models import (
     DUE_LABELS,
     FactoryTableModel,
@@ -160,12 +161,21 @@ class MainWindow(QMainWindow):
         self.plan_button = QPushButton()
         self.plan_button.setObjectName("factory_plan")
         self.plan_button.clicked.connect(self.plan_for_selected)
+        self.add_factory_button = QPushButton()
+        self.add_factory_button.setObjectName("factory_add")
+        self.add_factory_button.clicked.connect(self.add_factory)
+        self.edit_factory_button = QPushButton()
+        self.edit_factory_button.setObjectName("factory_edit")
+        self.edit_factory_button.clicked.connect(self.edit_selected_factory)
+        self.factory_table.doubleClicked.connect(lambda _i: self.edit_selected_factory())
         factories_tab = QWidget()
         factories_layout = QVBoxLayout(factories_tab)
         factories_layout.addWidget(self.factory_search)
         factories_layout.addWidget(self.factory_table, 1)
         plan_row = QHBoxLayout()
         plan_row.addWidget(self.plan_button)
+        plan_row.addWidget(self.add_factory_button)
+        plan_row.addWidget(self.edit_factory_button)
         plan_row.addStretch(1)
         factories_layout.addLayout(plan_row)
 
@@ -223,6 +233,8 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.sync_actions: dict[str, QAction] = {}
         for key, handler in (
+            ("Add a factory…", self.add_factory),
+            ("Edit the selected factory…", self.edit_selected_factory),
             ("Export for office…", self.export_for_office),
             ("Import receipt / assignments…", self.import_from_office),
             ("Signing identity…", self.set_up_identity),
@@ -400,6 +412,31 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(0)
             self.select_visit(dialog.planned_uuid)
 
+    def add_factory(self) -> None:
+        self.dialog = FactoryDialog(self.db, self._factory_saved, self)
+        self.dialog.open()
+
+    def edit_selected_factory(self) -> None:
+        self.tabs.setCurrentIndex(1)
+        factory = self.selected_factory()
+        if factory is None:
+            self.show_error(tr("Choose a factory first."))
+            return
+        self.dialog = FactoryDialog(self.db, self._factory_saved, self, factory)
+        self.dialog.open()
+
+    def _factory_saved(self, factory: FactoryView) -> None:
+        self._saved(tr("Factory {ietp_id} saved", ietp_id=factory.ietp_id))
+        self.reload_lists()
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentIndex(1)
+        for row in range(self.factory_proxy.rowCount()):
+            index = self.factory_proxy.index(row, 0)
+            view = self.factory_proxy.data(index, Qt.ItemDataRole.UserRole)
+            if isinstance(view, FactoryView) and view.id == factory.id:
+                self.factory_table.setCurrentIndex(index)
+                break
+
     def confirm_selected(self) -> None:
         visit = self.selected_visit()
         if visit is None:
@@ -521,6 +558,8 @@ class MainWindow(QMainWindow):
         self.confirm_button.setText(tr("Confirm date…"))
         self.refuse_button.setText(tr("Factory refused…"))
         self.plan_button.setText(tr("Plan a visit…"))
+        self.add_factory_button.setText(tr("Add a factory…"))
+        self.edit_factory_button.setText(tr("Edit factory…"))
         self.tabs.setTabText(0, tr("Visits"))
         self.tabs.setTabText(1, tr("Factories"))
         self.file_menu.setTitle(tr("&File"))
