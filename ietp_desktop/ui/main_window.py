@@ -47,6 +47,7 @@ from ietp_desktop.ui.visits.visit_dialogs import (
     PlanVisitDialog,
     RefuseVisitDialog,
 )
+from ietp_desktop.ui.workspace.progress import go_to_next_required
 from ietp_desktop.ui.workspace.visit_workspace import VisitWorkspace
 
 
@@ -212,6 +213,7 @@ class MainWindow(QMainWindow):
         handlers = {
             "next_item": lambda: self._in_workspace(lambda w: w.step_item(1)),
             "previous_item": lambda: self._in_workspace(lambda w: w.step_item(-1)),
+            "next_required": lambda: self._in_workspace(go_to_next_required),
             "next_section": lambda: self._in_workspace(lambda w: w.step_section(1)),
             "previous_section": lambda: self._in_workspace(lambda w: w.step_section(-1)),
             "search": self.go_to_search,
@@ -249,6 +251,7 @@ class MainWindow(QMainWindow):
         for key in (
             "next_item",
             "previous_item",
+            "next_required",
             "next_section",
             "previous_section",
             "raise_finding",

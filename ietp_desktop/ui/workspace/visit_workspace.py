@@ -55,6 +55,7 @@ from ietp_desktop.ui.outcome.finding_dialog import RaiseFindingDialog
 from ietp_desktop.ui.visits.details_page import DetailsPage
 from ietp_desktop.ui.workspace.page_stack import PageStack
 from ietp_desktop.ui.workspace.pages import load_optional_pages
+from ietp_desktop.ui.workspace.progress import RequiredProgress
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +163,8 @@ class VisitWorkspace(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         head = QHBoxLayout()
         head.addWidget(self.header, 1)
+        self.progress = RequiredProgress(self)
+        head.addWidget(self.progress)
         layout.addLayout(head)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
@@ -363,6 +366,7 @@ class VisitWorkspace(QWidget):
         return key, " · ".join(parts)
 
     def _update_nav(self, visible: set[str] | None = None) -> None:
+        self.progress.show_counts(self.form, self.values)
         for index, page in enumerate(self.section_pages):
             key, state = self.section_state(index, visible)
             entry = self.nav.item(index)
