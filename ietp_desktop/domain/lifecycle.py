@@ -66,3 +66,8 @@ def check_transition(current: VisitStatus, target: VisitStatus, visit_label: str
             f"visit {visit_label} is {current.label.lower()}; it cannot become "
             f"{target.label.lower()}."
         )
+
+
+def can_become(current: VisitStatus, target: VisitStatus) -> bool:
+    """Whether a visit in `current` may move to `target` (the window offers only these)."""
+    return target in ALLOWED[current]

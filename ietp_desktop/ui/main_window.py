@@ -42,6 +42,13 @@ from ietp_desktop.ui.visits.list_models import (
     ListFilterProxy,
     VisitTableModel,
 )
+from ietp_desktop.ui.visits.visit_actions import (
+    ask_before_start,
+    open_label,
+    open_offer,
+    start_question,
+    transition_offer,
+)
 from ietp_desktop.ui.visits.visit_dialogs import (
     ConfirmVisitDialog,
     PlanVisitDialog,
@@ -131,6 +138,9 @@ class MainWindow(QMainWindow):
             filter_row.addWidget(combo, 1)
 
         self.visit_table = _table(self.visit_proxy, "visit_table")
+        self.visit_table.selectionModel().currentChanged.connect(
+            lambda _now, _before: self.update_visit_actions()
+        )
         self.visit_table.doubleClicked.connect(lambda _i: self.open_selected())
         self.visit_table.activated.connect(lambda _i: self.open_selected())
         self.open_button = QPushButton()
@@ -334,6 +344,20 @@ class MainWindow(QMainWindow):
         fit_columns(self.factory_table)
         self._fill_filters()
         self._update_count()
+        self.update_visit_actions()
+
+    def update_visit_actions(self) -> None:
+        """Offer only the actions that apply to the selected visit; a disabled one says why."""
+        visit = self.selected_visit()
+        offers = (
+            (self.open_button, open_offer(visit)),
+            (self.confirm_button, transition_offer(visit, VisitStatus.CONFIRMED)),
+            (self.refuse_button, transition_offer(visit, VisitStatus.REFUSED)),
+        )
+        for button, offer in offers:
+            button.setEnabled(offer.enabled)
+            button.setToolTip(offer.why_not)
+        self.open_button.setText(open_label(visit))
 
     def _fill_filters(self) -> None:
         cities = sorted({v.city for v in self.visit_model.rows if v.city})
@@ -461,6 +485,10 @@ class MainWindow(QMainWindow):
         if visit is None:
             self.show_error(tr("Choose a visit first."))
             return
+        question = start_question(visit)
+        if question:
+            self.dialog = ask_before_start(self, question, lambda: self.open_visit(visit.uuid))
+            return
         self.open_visit(visit.uuid)
 
     def open_visit(self, uuid: str) -> VisitWorkspace | None:
@@ -557,7 +585,7 @@ class MainWindow(QMainWindow):
         for name, label in self.filter_labels.items():
             label.setText(tr(labels[name]))
         self._fill_filters()
-        self.open_button.setText(tr("Start / resume visit"))
+        self.update_visit_actions()
         self.confirm_button.setText(tr("Confirm date…"))
         self.refuse_button.setText(tr("Factory refused…"))
         self.plan_button.setText(tr("Plan a visit…"))
