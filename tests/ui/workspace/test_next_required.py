@@ -65,3 +65,19 @@ def test_shortcut_listed_in_help_in_both_languages(qtbot: QtBot, db: Database) -
     set_language("zh")
     window.retranslate()
     assert ("下一个未答的必答项", "Ctrl+J") in window.shortcut_rows()
+
+
+def test_a_completion_blocker_is_a_link_to_its_item(qtbot: QtBot, db: Database) -> None:
+    uuid = visit_in_progress(db)
+    _window, workspace = open_in_window(qtbot, db, uuid)
+    closing = workspace.closing_page
+    workspace.go_to_page(workspace.stack.indexOf(closing))
+    qtbot.mouseClick(closing.complete_button, Qt.MouseButton.LeftButton)
+    texts = [closing.reasons.item(i).text() for i in range(closing.reasons.count())]
+    row = next(i for i, text in enumerate(texts) if "WP-" in text or "OM-02" in text)
+    item_id = "OM-02" if "OM-02" in texts[row] else texts[row].split()[2]
+    entry = closing.reasons.item(row)
+    rect = closing.reasons.visualItemRect(entry)
+    qtbot.mouseClick(closing.reasons.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert workspace.current_item == item_id
+    assert _focused_item() == item_id
