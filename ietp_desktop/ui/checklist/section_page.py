@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ietp_desktop.domain.checklist import Section
 from ietp_desktop.i18n import current_language
-from ietp_desktop.services.dto import AnswerView
+from ietp_desktop.services.dto import AnswerView, AttachmentView
 from ietp_desktop.ui.checklist.item_row import ItemRow, RowController
+
+
+def photo_counts(photos: Iterable[AttachmentView]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for photo in photos:
+        for item_id in photo.item_ids:
+            counts[item_id] = counts.get(item_id, 0) + 1
+    return counts
 
 
 class SectionPage(QScrollArea):
@@ -32,6 +40,7 @@ class SectionPage(QScrollArea):
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 14pt; font-weight: bold; padding: 4px;")
         self.visible_ids: set[str] | None = None
+        self.photo_counts: dict[str, int] = {}
 
     @property
     def built(self) -> bool:
@@ -56,6 +65,7 @@ class SectionPage(QScrollArea):
             layout.addWidget(row)
         layout.addStretch(1)
         self.setWidget(body)
+        self.mark_photos(self.photo_counts)
         self.retranslate()
         if self.visible_ids is not None:
             self.apply_visibility(self.visible_ids)
@@ -64,6 +74,12 @@ class SectionPage(QScrollArea):
         self.visible_ids = visible_ids
         for item_id, row in self.rows.items():
             row.setVisible(item_id in visible_ids)
+
+    def mark_photos(self, counts: dict[str, int]) -> None:
+        """Show on each item how many photos are linked to it."""
+        self.photo_counts = counts
+        for item_id, row in self.rows.items():
+            row.set_photo_count(counts.get(item_id, 0))
 
     def visible_rows(self) -> list[ItemRow]:
         ids = self.visible_ids
