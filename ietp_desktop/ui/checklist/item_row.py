@@ -242,7 +242,7 @@ class ItemRow(QFrame):
 
     def set_photo_count(self, count: int) -> None:
         self.photo_count = count
-        self.photo_mark.setText(tr("📷 {count}", count=count))
+        self.photo_mark.setText(tr("Photos: {count}", count=count))
         self.photo_mark.setToolTip(tr("{count} photo(s) linked to this item", count=count))
         self.photo_mark.setVisible(count > 0)
 
@@ -287,7 +287,7 @@ class ItemRow(QFrame):
         else:
             self.hint.setText(tr("This answer suggests a finding."))
         self.raise_button.setText(tr("Raise finding…"))
-        self.photo_button.setText(tr("📷 Photo…"))
+        self.photo_button.setText(tr("Add photo…"))
         self.photo_button.setToolTip(tr("Add photos for this item (they open in the last folder)"))
         self.set_photo_count(self.photo_count)
         self.editor.retranslate()

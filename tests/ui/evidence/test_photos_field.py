@@ -57,14 +57,14 @@ def test_photo_button_opens_the_last_folder_and_marks_the_item(
     _wait_for_work(qtbot)
     assert asked[0] != str(camera)  # first time: Pictures (or home), not the working folder
     qtbot.waitUntil(lambda: row.photo_mark.isVisibleTo(row))
-    assert row.photo_mark.text() == "📷 1"
+    assert row.photo_mark.text() == "Photos: 1"
     assert load_detail(db, uuid).attachments[0].item_ids == ("EH-02",)
 
     qtbot.mouseClick(row.photo_button, Qt.MouseButton.LeftButton)
     _wait_for_work(qtbot)
     assert asked[1] == str(camera)  # the folder the last photo came from
     assert settings.read(db, settings.LAST_PHOTO_FOLDER) == camera
-    qtbot.waitUntil(lambda: row.photo_mark.text() == "📷 2")
+    qtbot.waitUntil(lambda: row.photo_mark.text() == "Photos: 2")
     assert not page.rows["EH-01"].photo_mark.isVisibleTo(page.rows["EH-01"])
 
 
@@ -137,5 +137,5 @@ def test_labels_in_chinese(qtbot: QtBot, db: Database) -> None:
     uuid = visit_in_progress(db)
     _window, workspace = open_in_window(qtbot, db, uuid)
     page = go_to_section(qtbot, workspace, "ehs")
-    assert page.rows["EH-02"].photo_button.text() == "📷 照片…"
+    assert page.rows["EH-02"].photo_button.text() == "添加照片…"
     QApplication.processEvents()
