@@ -41,6 +41,7 @@ from ietp_desktop.ui.checklist.item_row import dropped_files
 from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 from ietp_desktop.ui.common.user_errors import user_errors
+from ietp_desktop.ui.evidence.annotate_dialog import AnnotateDialog
 from ietp_desktop.ui.evidence.photo_files import choose_photo_files
 from ietp_desktop.ui.evidence.photo_viewer import PhotoViewer
 
@@ -150,6 +151,9 @@ class EvidencePage(QWidget):
         self.view_button.setObjectName("photo_view")
         self.view_button.clicked.connect(self.view_selected)
         self.grid.itemActivated.connect(lambda _entry: self.view_selected())
+        self.annotate_button = QPushButton()
+        self.annotate_button.setObjectName("photo_annotate")
+        self.annotate_button.clicked.connect(self.annotate_selected)
         self.delete_button = QPushButton()
         self.delete_button.setObjectName("photo_delete")
         self.delete_button.clicked.connect(self.delete_selected)
@@ -173,6 +177,7 @@ class EvidencePage(QWidget):
         self.undo_timer.setInterval(UNDO_SECONDS * 1000)
         self.undo_timer.timeout.connect(self._undo_expired)
         self.viewer: PhotoViewer | None = None
+        self.annotator: AnnotateDialog | None = None
         self.link_button = QPushButton()
         self.link_button.setObjectName("photo_link_items")
         self.link_button.clicked.connect(self.link_items)
@@ -188,6 +193,7 @@ class EvidencePage(QWidget):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.view_button)
         buttons.addWidget(self.link_button)
+        buttons.addWidget(self.annotate_button)
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
         side = QVBoxLayout()
@@ -301,6 +307,26 @@ class EvidencePage(QWidget):
         self.viewer = PhotoViewer(self.photos, self.photos.index(photo), self)
         self.viewer.open()
 
+    def annotate_selected(self) -> None:
+        photo = self.selected_photo()
+        if photo is None:
+            self.error.setText(tr("Select a photo first."))
+            return
+        self.annotator = AnnotateDialog(
+            self.context.db, self.context.visit_uuid, photo, self._annotated, self
+        )
+        self.annotator.open()
+
+    def _annotated(self, copy: AttachmentView) -> None:
+        self.context.events.sig_saved.emit(
+            tr("Annotated copy saved: {file}", file=copy.caption or copy.filename)
+        )
+        self.context.events.announce(Changes.ATTACHMENTS)
+        self.refresh()
+        ids = [p.id for p in self.photos]
+        if copy.id in ids:
+            self.grid.setCurrentRow(ids.index(copy.id))
+
     def delete_selected(self) -> None:
         photo = self.selected_photo()
         if photo is None:
@@ -409,6 +435,7 @@ class EvidencePage(QWidget):
         self.add_button.setText(tr("Add photos…"))
         self.view_button.setText(tr("View (Enter)"))
         self.delete_button.setText(tr("Delete (Del)"))
+        self.annotate_button.setText(tr("Annotate…"))
         self.undo_button.setText(tr("Undo"))
         self.link_button.setText(tr("Link to items…"))
         self.finding_label.setText(tr("Findings (drop photos on one)"))

@@ -8,18 +8,25 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from ietp_desktop.i18n import set_language
 from ietp_desktop.services import settings
 from ietp_desktop.services.evidence import attachments
+from ietp_desktop.services.evidence.annotation import Mark
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.storage.db import Database
 from ietp_desktop.ui.common import operations
 from ietp_desktop.ui.evidence.photo_viewer import PhotoViewer
-from tests.ui.driver import go_to_section, open_in_window, page_index, visit_in_progress
+from tests.ui.driver import (
+    go_to_section,
+    open_in_window,
+    page_index,
+    press_ok,
+    visit_in_progress,
+)
 
 
 def _photo(folder: Path, name: str, colour: tuple[int, int, int]) -> Path:
@@ -139,3 +146,39 @@ def test_labels_in_chinese(qtbot: QtBot, db: Database) -> None:
     page = go_to_section(qtbot, workspace, "ehs")
     assert page.rows["EH-02"].photo_button.text() == "添加照片…"
     QApplication.processEvents()
+
+
+def test_annotate_a_photo_by_dragging_on_it(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    uuid = visit_in_progress(db)
+    photo = attachments.add_photo(
+        db, uuid, _photo(tmp_path, "dorm.jpg", (90, 90, 90)), caption="Dorm", item_ids=("EH-02",)
+    )
+    window, workspace = open_in_window(qtbot, db, uuid)
+    workspace.go_to_page(page_index(workspace, workspace.evidence_page))
+    evidence = workspace.evidence_page
+    evidence.grid.setCurrentRow(0)
+    qtbot.mouseClick(evidence.annotate_button, Qt.MouseButton.LeftButton)
+    dialog = evidence.annotator
+    assert dialog is not None and dialog.isVisible()
+    canvas = dialog.canvas
+    qtbot.mouseClick(dialog.tool_buttons[Mark.BLUR], Qt.MouseButton.LeftButton)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(120, 90))
+    qtbot.mouseClick(dialog.tool_buttons[Mark.TEXT], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(200, 200))
+    assert "Type the text first" in dialog.error.text() and len(dialog.shapes) == 1
+    qtbot.keyClicks(dialog.text, "blocked")
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(200, 200))
+    assert [s.mark for s in dialog.shapes] == [Mark.BLUR, Mark.TEXT]
+    blur = dialog.shapes[0]
+    assert blur.x1 > blur.x0 and blur.x1 > 120  # in the photo's own pixels, not the screen's
+    dialog.grab().save(str(tmp_path / "annotate.png"))
+    press_ok(qtbot, dialog)
+
+    stored = load_detail(db, uuid).attachments
+    assert len(stored) == 2
+    copy = stored[1]
+    assert copy.original_sha256 == photo.original_sha256 and copy.sha256 != photo.sha256
+    assert copy.item_ids == ("EH-02",) and copy.caption == "Dorm (annotated)"
+    assert evidence.grid.count() == 2 and evidence.grid.currentRow() == 1
+    assert "Annotated copy saved" in window.statusBar().currentMessage()
