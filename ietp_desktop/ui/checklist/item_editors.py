@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -233,17 +233,16 @@ class DateEditor(ItemEditor):
         self.unset.setObjectName(f"unset_{item.id}")
         self.date = DateField(None, self)
         self.date.setObjectName(f"date_{item.id}")
-        self.layout_.addWidget(self.date)
-        self.layout_.addWidget(self.unset, 0, Qt.AlignmentFlag.AlignTop)
-        self.layout_.addStretch(1)
+        self.date.attach(self.unset)
+        self.layout_.addWidget(self.date, 1)
         self.unset.setChecked(True)
-        self.date.setEnabled(False)
+        self.date.set_typing_enabled(False)
         self.unset.toggled.connect(self._toggled)
         self.date.dateChanged.connect(lambda _d: self.sig_commit.emit())
         self.retranslate()
 
     def _toggled(self, unset: bool) -> None:
-        self.date.setEnabled(not unset)
+        self.date.set_typing_enabled(not unset)
         if unset or self.date.current() is not None:
             self.sig_commit.emit()
         else:
@@ -260,11 +259,11 @@ class DateEditor(ItemEditor):
         parsed = date.fromisoformat(value) if isinstance(value, str) and value else None
         self.date.set_value(parsed)
         self.unset.setChecked(parsed is None)
-        self.date.setEnabled(parsed is not None)
+        self.date.set_typing_enabled(parsed is not None)
         self.unset.blockSignals(False)
 
     def focus_target(self) -> QWidget:
-        return self.date.edit if self.date.isEnabled() else self.unset
+        return self.date.edit if self.date.edit.isEnabled() else self.unset
 
     def retranslate(self) -> None:
         self.unset.setText(tr("Not answered"))

@@ -109,16 +109,16 @@ class DateField(QWidget):
         self.error.setMinimumWidth(ERROR_WIDTH)  # one or two lines, not a narrow column
         self.error.hide()
         self.popup: _CalendarPopup | None = None
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(2)
-        row.addWidget(self.edit)
-        row.addWidget(self.button)
-        row.addStretch(1)
+        self.row = QHBoxLayout()
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.setSpacing(2)
+        self.row.addWidget(self.edit)
+        self.row.addWidget(self.button)
+        self.row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addLayout(row)
+        layout.addLayout(self.row)
         layout.addWidget(self.error)
         self.setFocusProxy(self.edit)
         self.edit.editingFinished.connect(self.commit)
@@ -158,6 +158,16 @@ class DateField(QWidget):
     def has_error(self) -> bool:
         return self.error.isVisibleTo(self)
 
+    def attach(self, companion: QWidget) -> None:
+        """Keep `companion` (a 'not set' box) beside the field; the error goes under both."""
+        self.row.insertSpacing(self.row.count() - 1, 8)
+        self.row.insertWidget(self.row.count() - 1, companion)
+
+    def set_typing_enabled(self, enabled: bool) -> None:
+        """Enable the text and calendar only; an attached companion stays usable."""
+        self.edit.setEnabled(enabled)
+        self.button.setEnabled(enabled)
+
     def set_window(self, opens: dt.date | None, closes: dt.date | None) -> None:
         """Tint the PV window's days in the calendar."""
         self._window = (opens, closes)
@@ -182,7 +192,7 @@ class DateField(QWidget):
         self.edit.setFocus()
 
     def open_calendar(self) -> None:
-        if not self.isEnabled():
+        if not (self.isEnabled() and self.edit.isEnabled()):
             return
         if self.popup is None:
             self.popup = _CalendarPopup(self)
@@ -240,17 +250,16 @@ class OptionalDate(QWidget):
         self.unset_label = unset_label
         self.edit = DateField(None, self)
         self.unset = QCheckBox(self)
+        self.edit.attach(self.unset)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit)
-        layout.addWidget(self.unset, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addStretch(1)
+        layout.addWidget(self.edit, 1)
         self.unset.toggled.connect(self._toggled)
         self.edit.dateChanged.connect(lambda _d: self.sig_changed.emit())
         self.retranslate()
 
     def _toggled(self, unset: bool) -> None:
-        self.edit.setEnabled(not unset)
+        self.edit.set_typing_enabled(not unset)
         if unset:
             self.sig_changed.emit()
         elif self.edit.current() is not None:
@@ -267,7 +276,7 @@ class OptionalDate(QWidget):
         self.unset.blockSignals(True)
         self.edit.set_value(value)
         self.unset.setChecked(value is None)
-        self.edit.setEnabled(value is not None)
+        self.edit.set_typing_enabled(value is not None)
         self.unset.blockSignals(False)
 
     def retranslate(self) -> None:
