@@ -28,12 +28,14 @@ from ietp_desktop.domain.checklist import (
 )
 from ietp_desktop.domain.errors import ValidationFailed
 from ietp_desktop.i18n import current_language, tr
+from ietp_desktop.services.dto import AttachmentView
 from ietp_desktop.services.visits.answers import SavedAnswer
 from ietp_desktop.storage.db import Database
 from ietp_desktop.ui.checklist.item_editors import make_editor
 from ietp_desktop.ui.common.messages import problem_text
 from ietp_desktop.ui.common.read_only import keep_enabled
 from ietp_desktop.ui.evidence.photo_files import choose_photo_files
+from ietp_desktop.ui.evidence.photo_viewer import PhotoViewer
 
 DEBOUNCE_MS = 500
 
@@ -111,12 +113,16 @@ class ItemRow(QFrame):
         self.photo_button.setObjectName(f"photo_{item.id}")
         self.photo_button.setAutoRaise(True)
         self.photo_button.clicked.connect(self.choose_photos)
-        self.photo_mark = QLabel(self)
+        self.photo_mark = QToolButton(self)  # shows the count; a click shows the photos
         self.photo_mark.setObjectName(f"photos_{item.id}")
         self.photo_mark.setStyleSheet(
-            "background: #e3eefc; color: #1a4f9c; border-radius: 6px; padding: 0 6px;"
+            "QToolButton { background: #e3eefc; color: #1a4f9c; border-radius: 6px;"
+            " padding: 0 6px; border: none; }"
         )
-        self.photo_count = 0
+        self.photo_mark.clicked.connect(self.show_photos)
+        keep_enabled(self.photo_mark)
+        self.photos: list[AttachmentView] = []
+        self.viewer: PhotoViewer | None = None
         self.photo_mark.setVisible(False)
 
         top = QHBoxLayout()
@@ -240,11 +246,17 @@ class ItemRow(QFrame):
         if files:
             self.controller.drop_photos(files, self.item.id)
 
-    def set_photo_count(self, count: int) -> None:
-        self.photo_count = count
+    def set_photos(self, photos: list[AttachmentView]) -> None:
+        self.photos = photos
+        count = len(photos)
         self.photo_mark.setText(tr("Photos: {count}", count=count))
         self.photo_mark.setToolTip(tr("{count} photo(s) linked to this item", count=count))
         self.photo_mark.setVisible(count > 0)
+
+    def show_photos(self) -> None:
+        if self.photos:
+            self.viewer = PhotoViewer(self.photos, 0, self)
+            self.viewer.open()
 
     # --- drops --------------------------------------------------------------------------
 
@@ -289,5 +301,5 @@ class ItemRow(QFrame):
         self.raise_button.setText(tr("Raise finding…"))
         self.photo_button.setText(tr("Add photo…"))
         self.photo_button.setToolTip(tr("Add photos for this item (they open in the last folder)"))
-        self.set_photo_count(self.photo_count)
+        self.set_photos(self.photos)
         self.editor.retranslate()

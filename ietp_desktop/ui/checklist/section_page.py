@@ -12,12 +12,13 @@ from ietp_desktop.services.dto import AnswerView, AttachmentView
 from ietp_desktop.ui.checklist.item_row import ItemRow, RowController
 
 
-def photo_counts(photos: Iterable[AttachmentView]) -> dict[str, int]:
-    counts: dict[str, int] = {}
+def item_photos(photos: Iterable[AttachmentView]) -> dict[str, list[AttachmentView]]:
+    """The photos linked to each item."""
+    by_item: dict[str, list[AttachmentView]] = {}
     for photo in photos:
         for item_id in photo.item_ids:
-            counts[item_id] = counts.get(item_id, 0) + 1
-    return counts
+            by_item.setdefault(item_id, []).append(photo)
+    return by_item
 
 
 class SectionPage(QScrollArea):
@@ -40,7 +41,7 @@ class SectionPage(QScrollArea):
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 14pt; font-weight: bold; padding: 4px;")
         self.visible_ids: set[str] | None = None
-        self.photo_counts: dict[str, int] = {}
+        self.photos: dict[str, list[AttachmentView]] = {}
 
     @property
     def built(self) -> bool:
@@ -65,7 +66,7 @@ class SectionPage(QScrollArea):
             layout.addWidget(row)
         layout.addStretch(1)
         self.setWidget(body)
-        self.mark_photos(self.photo_counts)
+        self.mark_photos(self.photos)
         self.retranslate()
         if self.visible_ids is not None:
             self.apply_visibility(self.visible_ids)
@@ -75,11 +76,11 @@ class SectionPage(QScrollArea):
         for item_id, row in self.rows.items():
             row.setVisible(item_id in visible_ids)
 
-    def mark_photos(self, counts: dict[str, int]) -> None:
+    def mark_photos(self, photos: dict[str, list[AttachmentView]]) -> None:
         """Show on each item how many photos are linked to it."""
-        self.photo_counts = counts
+        self.photos = photos
         for item_id, row in self.rows.items():
-            row.set_photo_count(counts.get(item_id, 0))
+            row.set_photos(photos.get(item_id, []))
 
     def visible_rows(self) -> list[ItemRow]:
         ids = self.visible_ids

@@ -41,7 +41,7 @@ from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.services.visits.answers import SavedAnswer
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.ui.checklist.item_row import ItemRow
-from ietp_desktop.ui.checklist.section_page import SectionPage, photo_counts
+from ietp_desktop.ui.checklist.section_page import SectionPage, item_photos
 from ietp_desktop.ui.common import read_only
 from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
@@ -520,9 +520,9 @@ class VisitWorkspace(QWidget):
             return
         self._update_header()
         self._update_nav()
-        counts = photo_counts(self.detail.attachments)
+        photos = item_photos(self.detail.attachments)
         for section_page in self.section_pages:
-            section_page.mark_photos(counts)
+            section_page.mark_photos(photos)
         current = self.stack.currentIndex()
         for index in range(len(self.section_pages), self.stack.count()):
             if index == current:

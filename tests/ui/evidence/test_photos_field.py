@@ -74,6 +74,11 @@ def test_photo_button_opens_the_last_folder_and_marks_the_item(
     qtbot.waitUntil(lambda: row.photo_mark.text() == "Photos: 2")
     assert not page.rows["EH-01"].photo_mark.isVisibleTo(page.rows["EH-01"])
 
+    qtbot.mouseClick(row.photo_mark, Qt.MouseButton.LeftButton)  # the marker shows them
+    assert isinstance(row.viewer, PhotoViewer) and row.viewer.isVisible()
+    assert row.viewer.caption.text().startswith("1 of 2")
+    qtbot.keyClick(row.viewer, Qt.Key.Key_Escape)
+
 
 def test_viewer_arrows_zoom_and_delete_with_undo(
     qtbot: QtBot, db: Database, tmp_path: Path
