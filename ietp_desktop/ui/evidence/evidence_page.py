@@ -157,7 +157,8 @@ class EvidencePage(QWidget):
         self.delete_button = QPushButton()
         self.delete_button.setObjectName("photo_delete")
         self.delete_button.clicked.connect(self.delete_selected)
-        QShortcut(QKeySequence.StandardKey.Delete, self.grid, self.delete_selected)
+        delete_key = QShortcut(QKeySequence.StandardKey.Delete, self.grid, self.delete_selected)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)  # only on the photo grid
         self.undo_bar = QFrame()
         self.undo_bar.setObjectName("photo_undo_bar")
         self.undo_bar.setStyleSheet("QFrame#photo_undo_bar { background: #fff4e5; }")
@@ -165,7 +166,9 @@ class EvidencePage(QWidget):
         self.undo_button = QPushButton()
         self.undo_button.setObjectName("photo_undo")
         self.undo_button.clicked.connect(self.undo_delete)
-        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_delete)
+        self.undo_key = QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_delete)
+        self.undo_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_key.setEnabled(False)  # Ctrl+Z is the text fields' own until a delete
         undo_row = QHBoxLayout(self.undo_bar)
         undo_row.setContentsMargins(6, 2, 6, 2)
         undo_row.addWidget(self.undo_text, 1)
@@ -345,6 +348,7 @@ class EvidencePage(QWidget):
             )
         )
         self.undo_bar.show()
+        self.undo_key.setEnabled(True)
         self.undo_timer.start()
         self.context.events.sig_saved.emit(tr("Photo deleted"))
         self.context.events.announce(Changes.ATTACHMENTS)
@@ -365,6 +369,7 @@ class EvidencePage(QWidget):
     def _undo_expired(self) -> None:
         self.undo_timer.stop()
         self.deleted = None
+        self.undo_key.setEnabled(False)
         self.undo_bar.hide()
 
     # --- editing ------------------------------------------------------------------------

@@ -187,3 +187,18 @@ def test_annotate_a_photo_by_dragging_on_it(qtbot: QtBot, db: Database, tmp_path
     assert copy.item_ids == ("EH-02",) and copy.caption == "Dorm (annotated)"
     assert evidence.grid.count() == 2 and evidence.grid.currentRow() == 1
     assert "Annotated copy saved" in window.statusBar().currentMessage()
+
+
+def test_delete_key_elsewhere_on_the_page_deletes_no_photo(
+    qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    uuid = visit_in_progress(db)
+    attachments.add_photo(db, uuid, _photo(tmp_path, "a.jpg", (9, 9, 9)), caption="Gate")
+    _window, workspace = open_in_window(qtbot, db, uuid)
+    workspace.go_to_page(page_index(workspace, workspace.evidence_page))
+    evidence = workspace.evidence_page
+    evidence.grid.setCurrentRow(0)
+    evidence.finding_list.setFocus()
+    qtbot.keyClick(evidence.finding_list, Qt.Key.Key_Delete)
+    assert len(load_detail(db, uuid).attachments) == 1
+    assert not evidence.undo_bar.isVisibleTo(evidence)
