@@ -183,3 +183,28 @@ def test_errors_in_chinese(qtbot: QtBot) -> None:
     _retype(qtbot, field, "2027-02-30")
     qtbot.keyClick(field.edit, Qt.Key.Key_Return)
     assert "不存在" in field.error.text()
+
+
+def test_visit_details_dates_typed_and_the_window_in_their_calendar(
+    qtbot: QtBot, db: Database
+) -> None:
+    uuid = visit_in_progress(db)
+    _window, workspace = open_in_window(qtbot, db, uuid)
+    details = workspace.details_page
+    workspace.go_to_page(workspace.stack.indexOf(details))
+    end = details.dates["visit_end"]
+    assert end.unset.isChecked()
+    qtbot.mouseClick(end.unset, Qt.MouseButton.LeftButton)
+    assert load_detail(db, uuid).visit_end is None  # unticking saved nothing
+    _type(end.edit.edit, "2026/2/30")
+    qtbot.keyClick(end.edit.edit, Qt.Key.Key_Tab)
+    assert end.edit.has_error() and load_detail(db, uuid).visit_end is None
+    workspace.refresh()  # another save elsewhere does not wipe the date still to fix
+    assert end.edit.edit.text() == "2026/2/30"
+    _retype(qtbot, end.edit, date.today().strftime("%Y年%m月%d日"))
+    qtbot.keyClick(end.edit.edit, Qt.Key.Key_Tab)
+    assert load_detail(db, uuid).visit_end == date.today()
+    end.edit.open_calendar()
+    popup = end.edit.popup
+    assert popup is not None and "PV window" in popup.legend.text()
+    popup.hide()
