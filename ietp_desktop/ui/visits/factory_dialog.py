@@ -7,9 +7,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -26,6 +26,7 @@ from ietp_desktop.services.visits import factories
 from ietp_desktop.services.visits.factories import FactoryInput
 from ietp_desktop.storage.db import Database
 from ietp_desktop.ui.common.date_field import DateField
+from ietp_desktop.ui.common.draft_dialog import DraftDialog
 from ietp_desktop.ui.common.user_errors import user_errors
 from ietp_desktop.ui.visits.list_models import DUE_LABELS
 
@@ -58,7 +59,9 @@ def window_text(seal: date | None, today: date | None = None) -> str:
     )
 
 
-class FactoryDialog(QDialog):
+class FactoryDialog(DraftDialog):
+    """Escape or Cancel over typed details asks before they are thrown away."""
+
     def __init__(
         self,
         db: Database,
@@ -66,7 +69,7 @@ class FactoryDialog(QDialog):
         parent: QWidget | None = None,
         factory: FactoryView | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(None, "", "factory", factory.ietp_id if factory else "new", parent)
         self.setObjectName("factory_dialog")
         self.db, self.on_done, self.factory = db, on_done, factory
         self.setWindowTitle(tr("Edit factory") if factory else tr("Add a factory"))
@@ -76,7 +79,7 @@ class FactoryDialog(QDialog):
         self.touched: set[str] = set()
         form = QFormLayout()
         for name, label in TEXT_FIELDS:
-            edit = QLineEdit(self._initial(name))
+            edit = QLineEdit(self._stored_text(name))
             edit.setObjectName(f"factory_{name}")
             edit.textEdited.connect(lambda _t, n=name: self._edited(n))
             self.edits[name] = edit
@@ -118,8 +121,17 @@ class FactoryDialog(QDialog):
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
         self._show_window()
+        self.start_draft()
 
-    def _initial(self, name: str) -> str:
+    def draft_values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {name: edit.text() for name, edit in self.edits.items()}
+        values["seal_issued_on"] = self.seal.edit.text()
+        return values
+
+    def apply_draft(self, values: dict[str, Any]) -> None:
+        """Factory details keep no stored draft (there is no visit to keep it with)."""
+
+    def _stored_text(self, name: str) -> str:
         if self.factory is None:
             return ""
         value = getattr(self.factory, name)

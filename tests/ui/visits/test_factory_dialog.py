@@ -122,3 +122,27 @@ def test_dialog_in_chinese(qtbot: QtBot, db: Database) -> None:
     qtbot.keyClicks(dialog.edits["ietp_id"], "gd-1")
     assert "不符合" in dialog.problems["ietp_id"].text()
     assert "印章签发日期" in dialog.window_label.text() or "窗口期" in dialog.window_label.text()
+
+
+def test_escape_over_typed_details_asks(qtbot: QtBot, db: Database) -> None:
+    window = _window(qtbot, db)
+    window.add_factory()
+    dialog = window.dialog
+    assert isinstance(dialog, FactoryDialog)
+    activate(dialog)
+    dialog.edits["ietp_id"].setFocus()
+    qtbot.keyClicks(dialog.edits["ietp_id"], "IETP-GD-88009")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    box = dialog.discard_box
+    assert box is not None and box.isVisible() and dialog.isVisible()
+    discard = next(b for b in box.buttons() if b.objectName() == "discard")
+    qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert [f.ietp_id for f in factories.list_factories(db)] == ["IETP-GD-77001"]
+
+    window.add_factory()  # nothing typed: Escape just closes
+    untouched = window.dialog
+    assert isinstance(untouched, FactoryDialog)
+    activate(untouched)
+    qtbot.keyClick(untouched, Qt.Key.Key_Escape)
+    assert not untouched.isVisible() and untouched.discard_box is None
