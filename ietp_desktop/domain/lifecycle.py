@@ -68,3 +68,8 @@ def check_transition(current: VisitStatus, target: VisitStatus, visit_label: str
             status=current.label.lower(),
             status2=target.label.lower(),
         )
+
+
+def can_become(current: VisitStatus, target: VisitStatus) -> bool:
+    """Whether a visit in `current` may move to `target` (the window offers only these)."""
+    return target in ALLOWED[current]

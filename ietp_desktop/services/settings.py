@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ietp_desktop.storage.db import Database
@@ -35,6 +36,10 @@ def _flag(key: str) -> Setting[bool]:
     return Setting(key, False, lambda text: text == "yes", lambda value: "yes" if value else "")
 
 
+def _folder(key: str) -> Setting[Path | None]:
+    return Setting(key, None, lambda text: Path(text) if text else None, lambda v: str(v or ""))
+
+
 LANGUAGE = _text("ui.language", "en")
 SPECIALIST_NAME = _text("ui.specialist_name")
 LAST_VISIT = _text("ui.last_visit")
@@ -43,6 +48,7 @@ LAST_ITEM = _text("ui.last_item")
 IDENTITY_OFFERED = _flag("ui.identity_offered")
 WINDOW_GEOMETRY = _text("ui.window_geometry")  # Qt's saveGeometry(), base64
 OFFICE_URL = _text("sync.office_url")  # the office server "Send to office" talks to
+LAST_PHOTO_FOLDER = _folder("ui.last_photo_folder")  # where the last photo was picked from
 
 
 def read(db: Database, setting: Setting[T]) -> T:

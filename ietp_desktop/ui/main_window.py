@@ -37,17 +37,26 @@ from ietp_desktop.ui.common.context import VisitEvents, WorkspaceContext
 from ietp_desktop.ui.common.geometry import remember_geometry
 from ietp_desktop.ui.common.shortcuts import SHORTCUTS
 from ietp_desktop.ui.common.user_errors import user_errors
+from ietp_desktop.ui.visits.factory_dialog import FactoryDialog
 from ietp_desktop.ui.visits.list_models import (
     DUE_LABELS,
     FactoryTableModel,
     ListFilterProxy,
     VisitTableModel,
 )
+from ietp_desktop.ui.visits.visit_actions import (
+    ask_before_start,
+    open_label,
+    open_offer,
+    start_question,
+    transition_offer,
+)
 from ietp_desktop.ui.visits.visit_dialogs import (
     ConfirmVisitDialog,
     PlanVisitDialog,
     RefuseVisitDialog,
 )
+from ietp_desktop.ui.workspace.progress import go_to_next_required
 from ietp_desktop.ui.workspace.visit_workspace import VisitWorkspace
 
 
@@ -131,6 +140,9 @@ class MainWindow(QMainWindow):
             filter_row.addWidget(combo, 1)
 
         self.visit_table = _table(self.visit_proxy, "visit_table")
+        self.visit_table.selectionModel().currentChanged.connect(
+            lambda _now, _before: self.update_visit_actions()
+        )
         self.visit_table.doubleClicked.connect(lambda _i: self.open_selected())
         self.visit_table.activated.connect(lambda _i: self.open_selected())
         self.open_button = QPushButton()
@@ -162,12 +174,21 @@ class MainWindow(QMainWindow):
         self.plan_button = QPushButton()
         self.plan_button.setObjectName("factory_plan")
         self.plan_button.clicked.connect(self.plan_for_selected)
+        self.add_factory_button = QPushButton()
+        self.add_factory_button.setObjectName("factory_add")
+        self.add_factory_button.clicked.connect(self.add_factory)
+        self.edit_factory_button = QPushButton()
+        self.edit_factory_button.setObjectName("factory_edit")
+        self.edit_factory_button.clicked.connect(self.edit_selected_factory)
+        self.factory_table.doubleClicked.connect(lambda _i: self.edit_selected_factory())
         factories_tab = QWidget()
         factories_layout = QVBoxLayout(factories_tab)
         factories_layout.addWidget(self.factory_search)
         factories_layout.addWidget(self.factory_table, 1)
         plan_row = QHBoxLayout()
         plan_row.addWidget(self.plan_button)
+        plan_row.addWidget(self.add_factory_button)
+        plan_row.addWidget(self.edit_factory_button)
         plan_row.addStretch(1)
         factories_layout.addLayout(plan_row)
 
@@ -204,6 +225,7 @@ class MainWindow(QMainWindow):
         handlers = {
             "next_item": lambda: self._in_workspace(lambda w: w.step_item(1)),
             "previous_item": lambda: self._in_workspace(lambda w: w.step_item(-1)),
+            "next_required": lambda: self._in_workspace(go_to_next_required),
             "next_section": lambda: self._in_workspace(lambda w: w.step_section(1)),
             "previous_section": lambda: self._in_workspace(lambda w: w.step_section(-1)),
             "search": self.go_to_search,
@@ -225,6 +247,8 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.sync_actions: dict[str, QAction] = {}
         for key, handler in (
+            ("Add a factory…", self.add_factory),
+            ("Edit the selected factory…", self.edit_selected_factory),
             ("Export for office…", self.export_for_office),
             ("Import receipt / assignments…", self.import_from_office),
             ("Send to office…", self.send_to_office),
@@ -241,6 +265,7 @@ class MainWindow(QMainWindow):
         for key in (
             "next_item",
             "previous_item",
+            "next_required",
             "next_section",
             "previous_section",
             "raise_finding",
@@ -341,6 +366,20 @@ class MainWindow(QMainWindow):
         fit_columns(self.factory_table)
         self._fill_filters()
         self._update_count()
+        self.update_visit_actions()
+
+    def update_visit_actions(self) -> None:
+        """Offer only the actions that apply to the selected visit; a disabled one says why."""
+        visit = self.selected_visit()
+        offers = (
+            (self.open_button, open_offer(visit)),
+            (self.confirm_button, transition_offer(visit, VisitStatus.CONFIRMED)),
+            (self.refuse_button, transition_offer(visit, VisitStatus.REFUSED)),
+        )
+        for button, offer in offers:
+            button.setEnabled(offer.enabled)
+            button.setToolTip(offer.why_not)
+        self.open_button.setText(open_label(visit))
 
     def _fill_filters(self) -> None:
         cities = sorted({v.city for v in self.visit_model.rows if v.city})
@@ -422,6 +461,31 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(0)
             self.select_visit(dialog.planned_uuid)
 
+    def add_factory(self) -> None:
+        self.dialog = FactoryDialog(self.db, self._factory_saved, self)
+        self.dialog.open()
+
+    def edit_selected_factory(self) -> None:
+        self.tabs.setCurrentIndex(1)
+        factory = self.selected_factory()
+        if factory is None:
+            self.show_error(tr("Choose a factory first."))
+            return
+        self.dialog = FactoryDialog(self.db, self._factory_saved, self, factory)
+        self.dialog.open()
+
+    def _factory_saved(self, factory: FactoryView) -> None:
+        self._saved(tr("Factory {ietp_id} saved", ietp_id=factory.ietp_id))
+        self.reload_lists()
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentIndex(1)
+        for row in range(self.factory_proxy.rowCount()):
+            index = self.factory_proxy.index(row, 0)
+            view = self.factory_proxy.data(index, Qt.ItemDataRole.UserRole)
+            if isinstance(view, FactoryView) and view.id == factory.id:
+                self.factory_table.setCurrentIndex(index)
+                break
+
     def confirm_selected(self) -> None:
         visit = self.selected_visit()
         if visit is None:
@@ -442,6 +506,10 @@ class MainWindow(QMainWindow):
         visit = self.selected_visit()
         if visit is None:
             self.show_error(tr("Choose a visit first."))
+            return
+        question = start_question(visit)
+        if question:
+            self.dialog = ask_before_start(self, question, lambda: self.open_visit(visit.uuid))
             return
         self.open_visit(visit.uuid)
 
@@ -539,10 +607,12 @@ class MainWindow(QMainWindow):
         for name, label in self.filter_labels.items():
             label.setText(tr(labels[name]))
         self._fill_filters()
-        self.open_button.setText(tr("Start / resume visit"))
+        self.update_visit_actions()
         self.confirm_button.setText(tr("Confirm date…"))
         self.refuse_button.setText(tr("Factory refused…"))
         self.plan_button.setText(tr("Plan a visit…"))
+        self.add_factory_button.setText(tr("Add a factory…"))
+        self.edit_factory_button.setText(tr("Edit factory…"))
         self.tabs.setTabText(0, tr("Visits"))
         self.tabs.setTabText(1, tr("Factories"))
         self.file_menu.setTitle(tr("&File"))

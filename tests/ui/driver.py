@@ -68,7 +68,9 @@ def answer_row(qtbot: QtBot, row: ItemRow) -> None:
         qtbot.keyClick(editor.edit, Qt.Key.Key_Return)
     elif isinstance(editor, DateEditor):
         editor.unset.setFocus()
-        qtbot.keyClick(editor.unset, Qt.Key.Key_Space)
+        qtbot.keyClick(editor.unset, Qt.Key.Key_Space)  # unticking alone saves nothing
+        qtbot.keyClicks(editor.date.edit, date.today().isoformat())
+        qtbot.keyClick(editor.date.edit, Qt.Key.Key_Return)
     elif isinstance(editor, TextEditor):
         qtbot.keyClicks(editor.edit, "Checked on site.")
         row.flush()

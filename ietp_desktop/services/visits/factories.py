@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import re
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -51,16 +52,79 @@ def factory_view(factory: Factory, today: date | None = None) -> FactoryView:
     )
 
 
-def _validate(data: FactoryInput) -> None:
-    problems = []
-    if not data.ietp_id.strip():
-        problems.append("the IETP id is empty")
+IETP_ID_FORMAT = re.compile(r"IETP(-[A-Z0-9]+)+")
+IETP_ID_EXAMPLE = "IETP-GD-10231"
+
+
+@dataclass(frozen=True)
+class FactoryProblem:
+    """One rule a factory's details break, with the field it belongs to."""
+
+    field: str
+    error: UserError
+
+
+class FactoryRejected(ValidationFailed):
+    """Every problem of a factory's details, each rendered in the language asked for."""
+
+    def __init__(self, ietp_id: str, problems: list[FactoryProblem]) -> None:
+        super().__init__(
+            "factory {ietp_id}: {problems}",
+            [str(p.error) for p in problems],
+            ietp_id=ietp_id,
+            problems="; ".join(str(p.error) for p in problems),
+        )
+        self.factory_problems = problems
+
+    def text(self, language: str | None = None) -> str:
+        joined = "; ".join(p.error.text(language) for p in self.factory_problems)
+        return UserError(self.message, ietp_id=self.params["ietp_id"], problems=joined).text(
+            language
+        )
+
+
+def factory_problems(data: FactoryInput, today: date | None = None) -> list[FactoryProblem]:
+    """Every rule `data` breaks; the window shows each beside its field as it is typed."""
+    problems: list[FactoryProblem] = []
+    ietp_id = data.ietp_id.strip()
+    if not ietp_id:
+        problems.append(FactoryProblem("ietp_id", UserError("the IETP id is empty")))
+    elif not IETP_ID_FORMAT.fullmatch(ietp_id):
+        problems.append(
+            FactoryProblem(
+                "ietp_id",
+                UserError(
+                    "the IETP id {ietp_id} is not of the form {example} "
+                    "(IETP, then parts of capital letters and digits joined by '-')",
+                    ietp_id=ietp_id,
+                    example=IETP_ID_EXAMPLE,
+                ),
+            )
+        )
     if not data.name_en.strip():
-        problems.append("the English name is empty")
+        problems.append(FactoryProblem("name_en", UserError("the English name is empty")))
     if data.headcount is not None and data.headcount < 0:
-        problems.append(f"the headcount cannot be negative ({data.headcount})")
+        problems.append(
+            FactoryProblem(
+                "headcount",
+                UserError("the headcount cannot be negative ({count})", count=data.headcount),
+            )
+        )
+    today = today or date.today()
+    if data.seal_issued_on is not None and data.seal_issued_on > today:
+        problems.append(
+            FactoryProblem(
+                "seal_issued_on",
+                UserError("the seal issue date {date} is in the future", date=data.seal_issued_on),
+            )
+        )
+    return problems
+
+
+def _validate(data: FactoryInput) -> None:
+    problems = factory_problems(data)
     if problems:
-        raise ValidationFailed(f"factory {data.ietp_id or '?'}: " + "; ".join(problems), problems)
+        raise FactoryRejected(data.ietp_id.strip() or "?", problems)
 
 
 def resolve_factory(session: Session, ref: str | int) -> Factory:
@@ -75,6 +139,7 @@ def resolve_factory(session: Session, ref: str | int) -> Factory:
 
 
 def add_factory(db: Database, data: FactoryInput) -> FactoryView:
+    data = replace(data, ietp_id=data.ietp_id.strip())
     _validate(data)
     with db.session() as session:
         if session.scalars(select(Factory).where(Factory.ietp_id == data.ietp_id)).first():

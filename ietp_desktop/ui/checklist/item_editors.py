@@ -3,12 +3,13 @@ and `sig_typing` while text is being typed (the row saves on a short debounce)."
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QEvent, QObject, Signal
+from datetime import date
+
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ietp_desktop.domain.checklist import AnswerValue, Item, format_number, violation_values
 from ietp_desktop.i18n import current_language, tr
+from ietp_desktop.ui.common.date_field import DateField
 
 RADIO_LIMIT = 5  # a single choice with more options than this becomes a combo box
 
@@ -224,51 +226,49 @@ class NumberEditor(ItemEditor):
 
 
 class DateEditor(ItemEditor):
+    """A typed date; unticking 'Not answered' waits for the date instead of saving today."""
+
     def __init__(self, item: Item, parent: QWidget | None = None) -> None:
         super().__init__(item, parent)
         self.unset = QCheckBox(self)
         self.unset.setObjectName(f"unset_{item.id}")
-        self.date = QDateEdit(self)
+        self.date = DateField(None, self)
         self.date.setObjectName(f"date_{item.id}")
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
-        self.date.setDate(QDate.currentDate())
-        self.layout_.addWidget(self.date)
-        self.layout_.addWidget(self.unset)
-        self.layout_.addStretch(1)
+        self.date.attach(self.unset)
+        self.layout_.addWidget(self.date, 1)
         self.unset.setChecked(True)
-        self.date.setEnabled(False)
+        self.date.set_typing_enabled(False)
         self.unset.toggled.connect(self._toggled)
         self.date.dateChanged.connect(lambda _d: self.sig_commit.emit())
         self.retranslate()
 
     def _toggled(self, unset: bool) -> None:
-        self.date.setEnabled(not unset)
-        self.sig_commit.emit()
+        self.date.set_typing_enabled(not unset)
+        if unset or self.date.current() is not None:
+            self.sig_commit.emit()
+        else:
+            self.date.edit.setFocus()  # nothing to save until a date is typed
 
     def raw_value(self) -> object:
-        if self.unset.isChecked():
+        current = self.date.current()
+        if self.unset.isChecked() or current is None:
             return None
-        return self.date.date().toString("yyyy-MM-dd")
+        return current.isoformat()
 
     def set_value(self, value: AnswerValue) -> None:
-        for widget in (self.unset, self.date):
-            widget.blockSignals(True)
-        if isinstance(value, str) and value:
-            self.date.setDate(QDate.fromString(value, "yyyy-MM-dd"))
-            self.unset.setChecked(False)
-            self.date.setEnabled(True)
-        else:
-            self.unset.setChecked(True)
-            self.date.setEnabled(False)
-        for widget in (self.unset, self.date):
-            widget.blockSignals(False)
+        self.unset.blockSignals(True)
+        parsed = date.fromisoformat(value) if isinstance(value, str) and value else None
+        self.date.set_value(parsed)
+        self.unset.setChecked(parsed is None)
+        self.date.set_typing_enabled(parsed is not None)
+        self.unset.blockSignals(False)
 
     def focus_target(self) -> QWidget:
-        return self.date if self.date.isEnabled() else self.unset
+        return self.date.edit if self.date.edit.isEnabled() else self.unset
 
     def retranslate(self) -> None:
         self.unset.setText(tr("Not answered"))
+        self.date.retranslate()
 
 
 class TextEditor(ItemEditor):

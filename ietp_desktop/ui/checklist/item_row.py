@@ -28,15 +28,21 @@ from ietp_desktop.domain.checklist import (
 )
 from ietp_desktop.domain.errors import ValidationFailed
 from ietp_desktop.i18n import current_language, tr
+from ietp_desktop.services.dto import AttachmentView
 from ietp_desktop.services.visits.answers import SavedAnswer
+from ietp_desktop.storage.db import Database
 from ietp_desktop.ui.checklist.item_editors import make_editor
 from ietp_desktop.ui.common.messages import problem_text
 from ietp_desktop.ui.common.read_only import keep_enabled
+from ietp_desktop.ui.evidence.photo_files import choose_photo_files
+from ietp_desktop.ui.evidence.photo_viewer import PhotoViewer
 
 DEBOUNCE_MS = 500
 
 
 class RowController(Protocol):
+    db: Database
+
     def save_answer(self, item_id: str, raw: object) -> SavedAnswer | str: ...
     def save_note(self, item_id: str, note: str) -> None: ...
     def raise_finding(self, item_id: str) -> None: ...
@@ -103,14 +109,31 @@ class ItemRow(QFrame):
         self.raise_button = QPushButton(self)
         self.raise_button.setObjectName(f"raise_{item.id}")
         self.raise_button.clicked.connect(lambda: controller.raise_finding(item.id))
+        self.photo_button = QToolButton(self)
+        self.photo_button.setObjectName(f"photo_{item.id}")
+        self.photo_button.setAutoRaise(True)
+        self.photo_button.clicked.connect(self.choose_photos)
+        self.photo_mark = QToolButton(self)  # shows the count; a click shows the photos
+        self.photo_mark.setObjectName(f"photos_{item.id}")
+        self.photo_mark.setStyleSheet(
+            "QToolButton { background: #e3eefc; color: #1a4f9c; border-radius: 6px;"
+            " padding: 0 6px; border: none; }"
+        )
+        self.photo_mark.clicked.connect(self.show_photos)
+        keep_enabled(self.photo_mark)
+        self.photos: list[AttachmentView] = []
+        self.viewer: PhotoViewer | None = None
+        self.photo_mark.setVisible(False)
 
         top = QHBoxLayout()
         top.addWidget(self.ref)
         top.addWidget(self.question, 1)
+        top.addWidget(self.photo_mark, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.required, 0, Qt.AlignmentFlag.AlignTop)
         note_row = QHBoxLayout()
         note_row.addWidget(self.note_label)
         note_row.addWidget(self.note, 1)
+        note_row.addWidget(self.photo_button)
         hint_row = QHBoxLayout()
         hint_row.addWidget(self.hint, 1)
         hint_row.addWidget(self.raise_button)
@@ -216,6 +239,25 @@ class ItemRow(QFrame):
             f"QFrame#{self.objectName()} {{ border: 2px solid #2f6fdd; }}" if current else ""
         )
 
+    # --- photos -------------------------------------------------------------------------
+
+    def choose_photos(self) -> None:
+        files = choose_photo_files(self, self.controller.db)
+        if files:
+            self.controller.drop_photos(files, self.item.id)
+
+    def set_photos(self, photos: list[AttachmentView]) -> None:
+        self.photos = photos
+        count = len(photos)
+        self.photo_mark.setText(tr("Photos: {count}", count=count))
+        self.photo_mark.setToolTip(tr("{count} photo(s) linked to this item", count=count))
+        self.photo_mark.setVisible(count > 0)
+
+    def show_photos(self) -> None:
+        if self.photos:
+            self.viewer = PhotoViewer(self.photos, 0, self)
+            self.viewer.open()
+
     # --- drops --------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -257,4 +299,7 @@ class ItemRow(QFrame):
         else:
             self.hint.setText(tr("This answer suggests a finding."))
         self.raise_button.setText(tr("Raise finding…"))
+        self.photo_button.setText(tr("Add photo…"))
+        self.photo_button.setToolTip(tr("Add photos for this item (they open in the last folder)"))
+        self.set_photos(self.photos)
         self.editor.retranslate()

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ietp_desktop.domain.checklist import Section
 from ietp_desktop.i18n import current_language
-from ietp_desktop.services.dto import AnswerView
+from ietp_desktop.services.dto import AnswerView, AttachmentView
 from ietp_desktop.ui.checklist.item_row import ItemRow, RowController
+
+
+def item_photos(photos: Iterable[AttachmentView]) -> dict[str, list[AttachmentView]]:
+    """The photos linked to each item."""
+    by_item: dict[str, list[AttachmentView]] = {}
+    for photo in photos:
+        for item_id in photo.item_ids:
+            by_item.setdefault(item_id, []).append(photo)
+    return by_item
 
 
 class SectionPage(QScrollArea):
@@ -32,6 +41,7 @@ class SectionPage(QScrollArea):
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 14pt; font-weight: bold; padding: 4px;")
         self.visible_ids: set[str] | None = None
+        self.photos: dict[str, list[AttachmentView]] = {}
 
     @property
     def built(self) -> bool:
@@ -56,6 +66,7 @@ class SectionPage(QScrollArea):
             layout.addWidget(row)
         layout.addStretch(1)
         self.setWidget(body)
+        self.mark_photos(self.photos)
         self.retranslate()
         if self.visible_ids is not None:
             self.apply_visibility(self.visible_ids)
@@ -64,6 +75,12 @@ class SectionPage(QScrollArea):
         self.visible_ids = visible_ids
         for item_id, row in self.rows.items():
             row.setVisible(item_id in visible_ids)
+
+    def mark_photos(self, photos: dict[str, list[AttachmentView]]) -> None:
+        """Show on each item how many photos are linked to it."""
+        self.photos = photos
+        for item_id, row in self.rows.items():
+            row.set_photos(photos.get(item_id, []))
 
     def visible_rows(self) -> list[ItemRow]:
         ids = self.visible_ids

@@ -15,6 +15,7 @@ class Shortcut:
 SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("next_item", "Next item", ("Ctrl+Down", "Alt+N")),
     Shortcut("previous_item", "Previous item", ("Ctrl+Up", "Alt+P")),
+    Shortcut("next_required", "Next required item still open", ("Ctrl+J",)),
     Shortcut("next_section", "Next section", ("Ctrl+PgDown",)),
     Shortcut("previous_section", "Previous section", ("Ctrl+PgUp",)),
     Shortcut("search", "Go to search", ("Ctrl+F",)),

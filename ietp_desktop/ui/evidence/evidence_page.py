@@ -6,13 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon, QPixmap
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+    QPixmap,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -27,14 +35,18 @@ from ietp_desktop.i18n import current_language, tr
 from ietp_desktop.services.catalogue import definitions
 from ietp_desktop.services.dto import AttachmentView, FindingView
 from ietp_desktop.services.evidence import attachments
+from ietp_desktop.services.evidence.removal import DeletedPhoto, delete_photo, restore_photo
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.ui.checklist.item_row import dropped_files
 from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 from ietp_desktop.ui.common.user_errors import user_errors
+from ietp_desktop.ui.evidence.annotate_dialog import AnnotateDialog
+from ietp_desktop.ui.evidence.photo_files import choose_photo_files
+from ietp_desktop.ui.evidence.photo_viewer import PhotoViewer
 
 THUMB = 160
-PHOTO_FILTER = "*.jpg *.jpeg *.png *.heic *.tif *.tiff *.bmp *.webp"
+UNDO_SECONDS = 20
 
 
 class PhotoDropper(Protocol):
@@ -137,6 +149,40 @@ class EvidencePage(QWidget):
         self.add_button = QPushButton()
         self.add_button.setObjectName("photo_add")
         self.add_button.clicked.connect(self.choose_files)
+        self.view_button = QPushButton()
+        self.view_button.setObjectName("photo_view")
+        self.view_button.clicked.connect(self.view_selected)
+        self.grid.itemActivated.connect(lambda _entry: self.view_selected())
+        self.annotate_button = QPushButton()
+        self.annotate_button.setObjectName("photo_annotate")
+        self.annotate_button.clicked.connect(self.annotate_selected)
+        self.delete_button = QPushButton()
+        self.delete_button.setObjectName("photo_delete")
+        self.delete_button.clicked.connect(self.delete_selected)
+        delete_key = QShortcut(QKeySequence.StandardKey.Delete, self.grid, self.delete_selected)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)  # only on the photo grid
+        self.undo_bar = QFrame()
+        self.undo_bar.setObjectName("photo_undo_bar")
+        self.undo_bar.setStyleSheet("QFrame#photo_undo_bar { background: #fff4e5; }")
+        self.undo_text = QLabel()
+        self.undo_button = QPushButton()
+        self.undo_button.setObjectName("photo_undo")
+        self.undo_button.clicked.connect(self.undo_delete)
+        self.undo_key = QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_delete)
+        self.undo_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_key.setEnabled(False)  # Ctrl+Z is the text fields' own until a delete
+        undo_row = QHBoxLayout(self.undo_bar)
+        undo_row.setContentsMargins(6, 2, 6, 2)
+        undo_row.addWidget(self.undo_text, 1)
+        undo_row.addWidget(self.undo_button)
+        self.undo_bar.hide()
+        self.deleted: DeletedPhoto | None = None
+        self.undo_timer = QTimer(self)
+        self.undo_timer.setSingleShot(True)
+        self.undo_timer.setInterval(UNDO_SECONDS * 1000)
+        self.undo_timer.timeout.connect(self._undo_expired)
+        self.viewer: PhotoViewer | None = None
+        self.annotator: AnnotateDialog | None = None
         self.link_button = QPushButton()
         self.link_button.setObjectName("photo_link_items")
         self.link_button.clicked.connect(self.link_items)
@@ -150,7 +196,10 @@ class EvidencePage(QWidget):
         self.error.setStyleSheet("color: #b00020;")
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
+        buttons.addWidget(self.view_button)
         buttons.addWidget(self.link_button)
+        buttons.addWidget(self.annotate_button)
+        buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
         side = QVBoxLayout()
         side.addWidget(self.finding_label)
@@ -165,6 +214,7 @@ class EvidencePage(QWidget):
         layout.addLayout(body, 1)
         layout.addWidget(self.links)
         layout.addLayout(buttons)
+        layout.addWidget(self.undo_bar)
         layout.addWidget(self.error)
         self.retranslate()
 
@@ -174,11 +224,9 @@ class EvidencePage(QWidget):
     # --- adding -------------------------------------------------------------------------
 
     def choose_files(self) -> None:
-        files, _filter = QFileDialog.getOpenFileNames(
-            self, tr("Add photos"), "", tr("Photos") + f" ({PHOTO_FILTER})"
-        )
+        files = choose_photo_files(self, self.context.db)
         if files:
-            self.dropper.drop_photos([Path(f) for f in files], None)
+            self.dropper.drop_photos(files, None)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if dropped_files(event):
@@ -254,6 +302,78 @@ class EvidencePage(QWidget):
             )
         )
 
+    # --- viewing and deleting -----------------------------------------------------------
+
+    def view_selected(self) -> None:
+        photo = self.selected_photo()
+        if photo is None:
+            self.error.setText(tr("Select a photo first."))
+            return
+        self.viewer = PhotoViewer(self.photos, self.photos.index(photo), self)
+        self.viewer.open()
+
+    def annotate_selected(self) -> None:
+        photo = self.selected_photo()
+        if photo is None:
+            self.error.setText(tr("Select a photo first."))
+            return
+        self.annotator = AnnotateDialog(
+            self.context.db, self.context.visit_uuid, photo, self._annotated, self
+        )
+        self.annotator.open()
+
+    def _annotated(self, copy: AttachmentView) -> None:
+        self.context.events.sig_saved.emit(
+            tr("Annotated copy saved: {file}", file=copy.caption or copy.filename)
+        )
+        self.context.events.announce(Changes.ATTACHMENTS)
+        self.refresh()
+        ids = [p.id for p in self.photos]
+        if copy.id in ids:
+            self.grid.setCurrentRow(ids.index(copy.id))
+
+    def delete_selected(self) -> None:
+        photo = self.selected_photo()
+        if photo is None:
+            self.error.setText(tr("Select a photo first."))
+            return
+        with user_errors(self.error.setText) as outcome:
+            deleted = delete_photo(self.context.db, self.context.visit_uuid, photo.id)
+        if outcome.failed:
+            return
+        self.deleted = deleted
+        self.undo_text.setText(
+            tr(
+                "Photo {file} deleted. Undo within {seconds} s (Ctrl+Z).",
+                file=photo.caption or photo.filename,
+                seconds=UNDO_SECONDS,
+            )
+        )
+        self.undo_bar.show()
+        self.undo_key.setEnabled(True)
+        self.undo_timer.start()
+        self.context.events.sig_saved.emit(tr("Photo deleted"))
+        self.context.events.announce(Changes.ATTACHMENTS)
+        self.refresh()
+
+    def undo_delete(self) -> None:
+        if self.deleted is None:
+            return
+        with user_errors(self.error.setText) as outcome:
+            restore_photo(self.context.db, self.deleted)
+        if outcome.failed:
+            return
+        self._undo_expired()
+        self.context.events.sig_saved.emit(tr("Photo restored"))
+        self.context.events.announce(Changes.ATTACHMENTS)
+        self.refresh()
+
+    def _undo_expired(self) -> None:
+        self.undo_timer.stop()
+        self.deleted = None
+        self.undo_key.setEnabled(False)
+        self.undo_bar.hide()
+
     # --- editing ------------------------------------------------------------------------
 
     def _caption_changed(self, entry: QListWidgetItem) -> None:
@@ -320,6 +440,10 @@ class EvidencePage(QWidget):
             )
         )
         self.add_button.setText(tr("Add photos…"))
+        self.view_button.setText(tr("View (Enter)"))
+        self.delete_button.setText(tr("Delete (Del)"))
+        self.annotate_button.setText(tr("Annotate…"))
+        self.undo_button.setText(tr("Undo"))
         self.link_button.setText(tr("Link to items…"))
         self.finding_label.setText(tr("Findings (drop photos on one)"))
         self.link_finding_button.setText(tr("Link selected photo to finding"))

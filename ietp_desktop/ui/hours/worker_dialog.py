@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,7 +23,7 @@ from ietp_desktop.i18n import tr
 from ietp_desktop.services.hours import workers
 from ietp_desktop.services.hours.workers import WorkerInput, WorkerView
 from ietp_desktop.ui.common.context import WorkspaceContext
-from ietp_desktop.ui.common.date_field import to_date
+from ietp_desktop.ui.common.date_field import DateField
 from ietp_desktop.ui.common.user_errors import user_errors
 
 GENDER_LABELS = {"": "Not recorded", "female": "Female", "male": "Male"}
@@ -70,12 +68,9 @@ class WorkerDialog(QDialog):
         self.base_rate = QLineEdit(str(worker.base_rate) if worker and worker.base_rate else "")
         self.base_rate.setPlaceholderText(tr("monthly wage or hourly rate, CNY"))
         self.hired_known = QCheckBox(tr("Known"))
-        self.hire_date = QDateEdit()
-        self.hire_date.setCalendarPopup(True)
-        self.hire_date.setDisplayFormat("yyyy-MM-dd")
         hired = worker.hire_date if worker and worker.hire_date else None
+        self.hire_date = DateField(hired)
         self.hired_known.setChecked(hired is not None)
-        self.hire_date.setDate(QDate(hired) if hired else QDate.currentDate())
         self.hire_date.setEnabled(hired is not None)
         self.hired_known.toggled.connect(self.hire_date.setEnabled)
         self.region = QLineEdit(
@@ -119,9 +114,7 @@ class WorkerDialog(QDialog):
             rate = Decimal(text) if text else None
         except InvalidOperation:
             raise UserError("Base rate {value} is not a number", value=text) from None
-        hired: date | None = (
-            to_date(self.hire_date.date()) if self.hired_known.isChecked() else None
-        )
+        hired: date | None = self.hire_date.value() if self.hired_known.isChecked() else None
         return WorkerInput(
             code=self.code.text(),
             name=self.name.text(),

@@ -13,7 +13,6 @@ from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -42,7 +41,7 @@ from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
-from ietp_desktop.ui.common.date_field import OptionalDate
+from ietp_desktop.ui.common.date_field import DateField, OptionalDate
 from ietp_desktop.ui.common.user_errors import user_errors
 from ietp_desktop.ui.outcome.findings_page import classification_label
 
@@ -105,9 +104,7 @@ class RemediationDialog(QDialog):
     def __init__(self, code: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Remediation record for {code}", code=code))
-        self.received = QDateEdit(QDate.currentDate())
-        self.received.setCalendarPopup(True)
-        self.received.setDisplayFormat("yyyy-MM-dd")
+        self.received = DateField(date.today())
         self.note = QLineEdit()
         self.file = QLineEdit()
         self.file.setReadOnly(True)
@@ -128,6 +125,13 @@ class RemediationDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        self.received.commit()
+        if self.received.typed() is None:
+            self.received.setFocus()  # the field says what is wrong with the date
+            return
+        super().accept()
 
     def _browse(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(self, tr("Remediation record"))
@@ -278,9 +282,7 @@ class OutcomePage(QWidget):
         self.agreed_by = QComboBox()
         self.agreed_by.setEditable(True)
         self.agreed_by.setMinimumWidth(220)
-        self.agreed_on = QDateEdit(QDate.currentDate())
-        self.agreed_on.setCalendarPopup(True)
-        self.agreed_on.setDisplayFormat("yyyy-MM-dd")
+        self.agreed_on = DateField(date.today())
         self.agree_button = QPushButton()
         self.agree_button.clicked.connect(self.agree)
         self.agree_button.hide()  # the agreement saves when the name or date is given
@@ -539,11 +541,7 @@ class OutcomePage(QWidget):
                 table.setItem(row, column, item)
             for column, name in TEXT_COLUMNS.items():
                 table.setItem(row, column, QTableWidgetItem(getattr(line, name)))
-            due = QDateEdit()
-            due.setCalendarPopup(True)
-            due.setDisplayFormat("yyyy-MM-dd")
-            if line.due_date:
-                due.setDate(qdate(line.due_date))
+            due = DateField(line.due_date)
             due.dateChanged.connect(
                 lambda value, code=line.finding_code: self.save_cap(
                     code, cap.CapChanges(due_date=py_date(value))

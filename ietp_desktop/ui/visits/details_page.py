@@ -16,6 +16,7 @@ from ietp_desktop.ui.common.date_field import OptionalDate
 from ietp_desktop.ui.common.user_errors import user_errors
 
 DATE_FIELDS = ("planned_date", "visit_start", "visit_end", "invoice_received_on")
+VISIT_DATES = ("planned_date", "visit_start", "visit_end")  # their calendars show the PV window
 DECIMAL_FIELDS = ("man_days", "day_rate_usd")
 TEXT_FIELDS = ("specialist_name", "specialist_email")
 LABELS = {
@@ -119,6 +120,10 @@ class DetailsPage(QWidget):
             "invoice_received_on": detail.fee.invoice_received_on if detail.fee else None,
         }
         for name, field in self.dates.items():
+            if name in VISIT_DATES:
+                field.edit.set_window(summary.window_opens, summary.window_closes)
+            if field.edit.edit.hasFocus() or field.edit.has_error():
+                continue  # what is being typed, or a date still to fix, stays
             field.set_value(values[name])
         texts = {
             "man_days": "" if detail.man_days is None else str(detail.man_days),

@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -23,18 +21,14 @@ from ietp_desktop.i18n import tr
 from ietp_desktop.services.dto import FactoryView, VisitSummary
 from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.storage.db import Database
-from ietp_desktop.ui.common.date_field import to_date
+from ietp_desktop.ui.common.date_field import DateField
 from ietp_desktop.ui.common.user_errors import user_errors
 
 
-def _qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def _date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(_qdate(value))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
+def _date_edit(value: date, opens: date | None, closes: date | None) -> DateField:
+    """A visit date: its calendar shows the PV window."""
+    edit = DateField(value)
+    edit.set_window(opens, closes)
     return edit
 
 
@@ -78,11 +72,20 @@ class _Dialog(QDialog):
     def finish_layout(self) -> None:
         self.form.addRow(self.error)
         self.form.addRow(self.buttons)
+        for field in self.findChildren(DateField):
+            field.sig_edited.connect(self.error.clear)  # a fixed date drops the old complaint
+        for edit in self.findChildren(QLineEdit):
+            edit.textEdited.connect(lambda _t: self.error.clear())
 
     def run(self) -> str:
         raise NotImplementedError
 
     def accept(self) -> None:
+        for field in self.findChildren(DateField):
+            field.commit()
+            if field.typed() is None:
+                field.setFocus()  # the field says what is wrong with it
+                return
         with user_errors(self.error.setText) as outcome:
             message = self.run()
         if outcome.failed:
@@ -108,7 +111,9 @@ class PlanVisitDialog(_Dialog):
         self.when = _date_edit(
             max(start, date.today())
             if factory.window_closes and date.today() <= factory.window_closes
-            else start
+            else start,
+            factory.window_opens,
+            factory.window_closes,
         )
         self.when.setObjectName("plan_date")
         self.specialist = QLineEdit(specialist)
@@ -116,6 +121,7 @@ class PlanVisitDialog(_Dialog):
         self.warning = QLabel()
         self.warning.setObjectName("plan_warning")
         self.warning.setStyleSheet("color: #a15c00;")
+        self.warning.setWordWrap(True)
         window = (
             f"{factory.window_opens} – {factory.window_closes}" if factory.window_opens else "–"
         )
@@ -126,21 +132,23 @@ class PlanVisitDialog(_Dialog):
         self.form.addRow(tr("Specialist"), self.specialist)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Plan visit"))
         self.finish_layout()
+        self.when.sig_edited.connect(self._check)
         self.when.dateChanged.connect(lambda _d: self._check())
         self._check()
 
     def _check(self) -> None:
+        when = self.when.typed()
         self.warning.setText(
-            window_warning(
-                self.factory.window_opens, self.factory.window_closes, to_date(self.when.date())
-            )
+            window_warning(self.factory.window_opens, self.factory.window_closes, when)
+            if when
+            else ""
         )
 
     def run(self) -> str:
         planned = lifecycle.plan_visit(
             self.db,
             self.factory.id,
-            to_date(self.when.date()),
+            self.when.value(),
             specialist_name=self.specialist.text().strip(),
         )
         self.planned_uuid = planned.uuid
@@ -160,13 +168,14 @@ class ConfirmVisitDialog(_Dialog):
         self.db, self.visit = db, visit
         self.setWindowTitle(tr("Confirm the visit date"))
         agreed = visit.planned_date or date.today()
-        self.agreed = _date_edit(agreed)
+        self.agreed = _date_edit(agreed, visit.window_opens, visit.window_closes)
         self.agreed.setObjectName("confirm_date")
-        self.announced = _date_edit(min(date.today(), agreed - timedelta(days=1)))
+        self.announced = _date_edit(min(date.today(), agreed - timedelta(days=1)), None, None)
         self.announced.setObjectName("confirm_announced")
         self.warning = QLabel()
         self.warning.setObjectName("confirm_warning")
         self.warning.setStyleSheet("color: #a15c00;")
+        self.warning.setWordWrap(True)
         name = f"{visit.factory_ietp_id} · {visit.factory_name_en}"
         self.form.addRow(tr("Factory"), QLabel(name))
         self.form.addRow(tr("Date agreed with the factory"), self.agreed)
@@ -174,22 +183,22 @@ class ConfirmVisitDialog(_Dialog):
         self.form.addRow(self.warning)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Confirm"))
         self.finish_layout()
+        self.agreed.sig_edited.connect(self._check)
         self.agreed.dateChanged.connect(lambda _d: self._check())
         self._check()
 
     def _check(self) -> None:
+        when = self.agreed.typed()
         self.warning.setText(
-            window_warning(
-                self.visit.window_opens, self.visit.window_closes, to_date(self.agreed.date())
-            )
+            window_warning(self.visit.window_opens, self.visit.window_closes, when) if when else ""
         )
 
     def run(self) -> str:
         lifecycle.confirm_visit(
             self.db,
             self.visit.uuid,
-            to_date(self.agreed.date()),
-            to_date(self.announced.date()),
+            self.agreed.value(),
+            self.announced.value(),
         )
         return tr("Visit {visit} confirmed", visit=self.visit.short_id)
 

@@ -42,7 +42,7 @@ from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.services.visits.answers import SavedAnswer
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.ui.checklist.item_row import ItemRow
-from ietp_desktop.ui.checklist.section_page import SectionPage
+from ietp_desktop.ui.checklist.section_page import SectionPage, item_photos
 from ietp_desktop.ui.common import read_only
 from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
@@ -60,6 +60,7 @@ from ietp_desktop.ui.reporting.report_page import ReportPage
 from ietp_desktop.ui.visits.details_page import DetailsPage
 from ietp_desktop.ui.workspace.page_stack import PageStack
 from ietp_desktop.ui.workspace.pages import HoldsTyping, WorkspacePage
+from ietp_desktop.ui.workspace.progress import RequiredProgress
 from ietp_desktop.ui.workspace.review_banner import ReviewBanner
 
 log = logging.getLogger(__name__)
@@ -182,6 +183,8 @@ class VisitWorkspace(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         head = QHBoxLayout()
         head.addWidget(self.header, 1)
+        self.progress = RequiredProgress(self)
+        head.addWidget(self.progress)
         layout.addLayout(head)
         layout.addWidget(self.banner)
         self.review_banner = ReviewBanner(self)
@@ -384,6 +387,7 @@ class VisitWorkspace(QWidget):
         return key, " · ".join(parts)
 
     def _update_nav(self, visible: set[str] | None = None) -> None:
+        self.progress.show_counts(self.form, self.values)
         for index, page in enumerate(self.section_pages):
             key, state = self.section_state(index, visible)
             entry = self.nav.item(index)
@@ -538,6 +542,9 @@ class VisitWorkspace(QWidget):
         self._update_header()
         self.review_banner.load(self.db, self.uuid)
         self._update_nav()
+        photos = item_photos(self.detail.attachments)
+        for section_page in self.section_pages:
+            section_page.mark_photos(photos)
         current = self.stack.currentIndex()
         for index, extra in enumerate(self.extra_pages, start=len(self.section_pages)):
             if index == current:
