@@ -7,7 +7,13 @@ import itertools
 import pytest
 
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.domain.lifecycle import ALLOWED, STATUS_LABELS, VisitStatus, check_transition
+from ietp_desktop.domain.lifecycle import (
+    ALLOWED,
+    STATUS_LABELS,
+    VisitStatus,
+    can_become,
+    check_transition,
+)
 
 S = VisitStatus
 
@@ -62,3 +68,10 @@ def test_labels_lock_and_editability(status: S, label: str, locked: bool, editab
     assert status.label == label
     assert status.content_locked is locked
     assert status.editable is editable
+
+
+def test_can_become_offers_exactly_the_allowed_moves() -> None:
+    assert can_become(VisitStatus.PLANNED, VisitStatus.CONFIRMED)
+    assert not can_become(VisitStatus.PLANNED, VisitStatus.SIGNED)
+    assert can_become(VisitStatus.RECEIVED, VisitStatus.IN_PROGRESS)  # a new revision
+    assert not can_become(VisitStatus.RECEIVED, VisitStatus.COMPLETED)
