@@ -410,6 +410,7 @@ class OutcomePage(QWidget):
         ):
             caption.setText(tr(text))
         self.invoice_received.retranslate()
+        self.agreed_on.retranslate()
         self.fee_button.setText(tr("Save fee note"))
         self.earlier_box.setTitle(tr("Open CAP lines from earlier visits"))
         self.earlier_table.setHorizontalHeaderLabels([tr(c) for c in EARLIER_COLUMNS])
