@@ -6,14 +6,18 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from ietp_desktop.domain.pv_window import add_months
 from ietp_desktop.office.folder import open_office_db
-from ietp_desktop.storage.models import CorrectiveAction, Finding, Visit
+from ietp_desktop.services.sync.office_link import fetch_from_office
+from ietp_desktop.storage.models import CorrectiveAction, Factory, Finding, Visit
 from ietp_desktop.storage.office_money_models import OfficeFundEntry, OfficeInvoice
+from tests.bundle_world import SPECIALIST_PASSPHRASE
 
 from .conftest import BrowserOffice, sign_in
 
@@ -107,3 +111,45 @@ def test_an_analytics_page_has_its_chart_its_table_and_an_export(
     exported = list(csv.reader(io.StringIO(text)))
     assert [h.casefold() for h in exported[0]] == [h.casefold() for h in headers]
     assert len(exported) - 1 == table.locator("tbody tr").count()
+
+
+def test_a_visit_assigned_on_the_board_reaches_the_laptop(
+    page: Page, browser_office: BrowserOffice
+) -> None:
+    world = browser_office.world
+    database = open_office_db(world.office_dir)
+    try:
+        with database.session() as session:
+            session.add(
+                Factory(
+                    ietp_id="IETP-GD-77123",
+                    name_en="Lotus Board Toys",
+                    region="Guangdong",
+                    seal_issued_on=add_months(date.today(), -2),  # its window is open
+                )
+            )
+    finally:
+        database.dispose()
+    day = date.today() + timedelta(days=10)
+    sign_in(page, browser_office.url, "coordinator")
+    page.get_by_role("link", name="Planning").click()
+    row = page.locator("table.list tbody tr").filter(has_text="IETP-GD-77123")
+    row.get_by_role("link", name="Assign").click()
+    assign = page.locator("#assign")
+    assign.locator("select[name=specialist]").select_option(value="lin.mei@example.org")
+    assign.get_by_label("Proposed date").fill(day.isoformat())
+    assign.get_by_role("button", name="Send to the laptop").click()
+    row = page.locator("table.list tbody tr").filter(has_text="IETP-GD-77123")
+    expect(row).to_contain_text("Lin Mei")
+    laptop = world.laptop()
+    try:
+        fetch_from_office(laptop, browser_office.url, passphrase=SPECIALIST_PASSPHRASE)
+        with laptop.session() as session:
+            planned = session.scalars(
+                select(Visit.planned_date)
+                .join(Factory, Factory.id == Visit.factory_id)
+                .where(Factory.ietp_id == "IETP-GD-77123")
+            ).one()
+    finally:
+        laptop.dispose()
+    assert planned == day
