@@ -13,10 +13,15 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from ietp_desktop.domain.pv_window import add_months
+from ietp_desktop.office.escalations import queue
 from ietp_desktop.office.folder import open_office_db
 from ietp_desktop.services.sync.office_link import fetch_from_office
 from ietp_desktop.storage.models import CorrectiveAction, Factory, Finding, Visit
-from ietp_desktop.storage.office_money_models import OfficeFundEntry, OfficeInvoice
+from ietp_desktop.storage.office_money_models import (
+    OfficeFactoryStatusChange,
+    OfficeFundEntry,
+    OfficeInvoice,
+)
 from tests.bundle_world import SPECIALIST_PASSPHRASE
 
 from .conftest import BrowserOffice, sign_in
@@ -153,3 +158,47 @@ def test_a_visit_assigned_on_the_board_reaches_the_laptop(
     finally:
         laptop.dispose()
     assert planned == day
+
+
+def test_a_zero_tolerance_visit_is_decided_in_the_queue_and_the_factory_follows(
+    page: Page, browser_office: BrowserOffice
+) -> None:
+    uuid = browser_office.world.second_uuid
+    database = open_office_db(browser_office.world.office_dir)
+    try:
+        with database.session() as session:
+            visit = session.scalars(select(Visit).where(Visit.uuid == uuid)).one()
+            session.add(
+                Finding(
+                    visit_id=visit.id,
+                    code="F99",
+                    title="Child labour found 发现童工",
+                    classification="zero_tolerance",
+                )
+            )
+            session.flush()
+            queue.open_for_visit(session, visit, "test", date.today())
+            factory_id = visit.factory_id
+    finally:
+        database.dispose()
+    sign_in(page, browser_office.url, "coordinator")
+    page.get_by_role("link", name="Escalations").click()
+    row = page.locator("table.list tbody tr").filter(has_text=uuid[:8])
+    expect(row).to_contain_text("F99")
+    row.get_by_label("Decision").select_option("terminate")
+    row.get_by_label("reason").fill("IETP decided: termination 终止")
+    row.get_by_role("button", name="Decide").click()
+    expect(page.locator("table.list tbody tr").filter(has_text=uuid[:8])).to_contain_text(
+        "termination 终止"
+    )
+    database = open_office_db(browser_office.world.office_dir)
+    try:
+        with database.session() as session:
+            change = session.scalars(
+                select(OfficeFactoryStatusChange).where(
+                    OfficeFactoryStatusChange.factory_id == factory_id
+                )
+            ).one()
+            assert (change.new_status, change.changed_by) == ("terminated", "cora")
+    finally:
+        database.dispose()
