@@ -6,6 +6,8 @@ import argparse
 import dataclasses
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -92,3 +94,15 @@ def fmt(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+@contextmanager
+def office_db(args: argparse.Namespace) -> Iterator[Database]:
+    """The office database named by `--office-dir` / `--db`, disposed of at the end."""
+    from ietp_desktop.office.folder import open_office_db  # the laptop's commands never load it
+
+    database = open_office_db(args.office_dir, args.db)
+    try:
+        yield database
+    finally:
+        database.dispose()

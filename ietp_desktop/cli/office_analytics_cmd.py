@@ -7,11 +7,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ietp_desktop.cli.common import date_arg, print_json, print_table
+from ietp_desktop.cli.common import date_arg, office_db, print_json, print_table
 from ietp_desktop.office.analytics import pages
 from ietp_desktop.office.analytics.labels import cell_text, column_text
 from ietp_desktop.office.analytics.model import Period, Report, quarter_period
-from ietp_desktop.office.folder import open_office_db, require_office
+from ietp_desktop.office.folder import require_office
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -62,9 +62,8 @@ def report_json(report: Report) -> dict[str, Any]:
 
 def _show(args: argparse.Namespace) -> int:
     require_office(args.office_dir)
-    database = open_office_db(args.office_dir, args.db)
     period = _period(args)
-    try:
+    with office_db(args) as database:
         with database.session() as session:
             report = pages.build(args.analytics_page, session, period, args.grain)
             extra = pages.extra_json(args.analytics_page, session, report)
@@ -74,8 +73,6 @@ def _show(args: argparse.Namespace) -> int:
 
             with database.session() as session:
                 training.write_brief(session, period, pdf)
-    finally:
-        database.dispose()
     if args.json:
         print_json(report_json(report) | extra)
         return 0

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ietp_desktop.cli.bundle_cmd import passphrase
-from ietp_desktop.cli.common import print_json, print_table
+from ietp_desktop.cli.common import office_db, print_json, print_table
 from ietp_desktop.domain.errors import UserError
 
 OFFICE_PASSPHRASE_ENV = "IETP_OFFICE_PASSPHRASE"
@@ -91,12 +91,6 @@ def _office_secret() -> str | None:
     return passphrase(OFFICE_PASSPHRASE_ENV, "Office key passphrase: ", required=False)
 
 
-def _database(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from ietp_desktop.office.folder import open_office_db
-
-    return open_office_db(args.office_dir, args.db)
-
-
 def _serve(args: argparse.Namespace) -> int:
     from ietp_desktop.office.console.server import serve
 
@@ -142,13 +136,10 @@ def _user_add(args: argparse.Namespace) -> int:
     from ietp_desktop.office.accounts import users
 
     password = _new_password(f"Password for {args.username}: ")
-    database = _database(args)
-    try:
+    with office_db(args) as database:
         user = users.add_user(
             database, args.username, password, args.role, display_name=args.name, actor=cli_actor()
         )
-    finally:
-        database.dispose()
     print(f"user {user.username} added ({user.role})")
     return 0
 
@@ -156,11 +147,8 @@ def _user_add(args: argparse.Namespace) -> int:
 def _user_list(args: argparse.Namespace) -> int:
     from ietp_desktop.office.accounts import users
 
-    database = _database(args)
-    try:
+    with office_db(args) as database:
         rows = users.list_users(database)
-    finally:
-        database.dispose()
     if args.json:
         print_json([{k: v for k, v in r.__dict__.items() if k != "id"} for r in rows])
         return 0
@@ -184,11 +172,8 @@ def _user_passwd(args: argparse.Namespace) -> int:
     from ietp_desktop.office.accounts import users
 
     password = _new_password(f"New password for {args.username}: ")
-    database = _database(args)
-    try:
+    with office_db(args) as database:
         users.set_password(database, args.username, password, actor=cli_actor())
-    finally:
-        database.dispose()
     print(f"password of {args.username} changed; their sessions are ended")
     return 0
 
@@ -196,11 +181,8 @@ def _user_passwd(args: argparse.Namespace) -> int:
 def _user_disable(args: argparse.Namespace) -> int:
     from ietp_desktop.office.accounts import users
 
-    database = _database(args)
-    try:
+    with office_db(args) as database:
         user = users.set_disabled(database, args.username, args.disabled, actor=cli_actor())
-    finally:
-        database.dispose()
     print(f"user {user.username} {'disabled' if user.disabled else 'enabled'}")
     return 0
 
@@ -208,11 +190,8 @@ def _user_disable(args: argparse.Namespace) -> int:
 def _specialist_list(args: argparse.Namespace) -> int:
     from ietp_desktop.office.accounts import specialists
 
-    database = _database(args)
-    try:
+    with office_db(args) as database:
         rows = specialists.list_specialists(args.office_dir, database)
-    finally:
-        database.dispose()
     if args.json:
         print_json([r.__dict__ | {"state": r.state} for r in rows])
         return 0
@@ -226,8 +205,7 @@ def _specialist_list(args: argparse.Namespace) -> int:
 def _specialist_revoke(args: argparse.Namespace) -> int:
     from ietp_desktop.office.accounts import specialists
 
-    database = _database(args)
-    try:
+    with office_db(args) as database:
         rows = specialists.list_specialists(args.office_dir, database)
         who = args.who.strip().lower()
         matches = [
@@ -248,8 +226,6 @@ def _specialist_revoke(args: argparse.Namespace) -> int:
         revoked = specialists.revoke(
             args.office_dir, database, matches[0].fingerprint, args.reason, actor=cli_actor()
         )
-    finally:
-        database.dispose()
     print(
         f"revoked the certificate of {revoked.name} <{revoked.email}> ({revoked.fingerprint[:16]})"
     )

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ietp_desktop.cli.common import date_arg, print_json, print_table
+from ietp_desktop.cli.common import date_arg, office_db, print_json, print_table
 from ietp_desktop.cli.office_console_cmd import cli_actor
 
 
@@ -91,12 +91,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     decide.set_defaults(handler=_escalation_decide)
 
 
-def _database(args: argparse.Namespace) -> Any:
-    from ietp_desktop.office.folder import open_office_db
-
-    return open_office_db(args.office_dir, args.db)
-
-
 def _print_invoices(rows: list[Any], as_json: bool) -> None:
     if as_json:
         print_json(rows)
@@ -122,14 +116,10 @@ def _print_invoices(rows: list[Any], as_json: bool) -> None:
 def _invoice_list(args: argparse.Namespace) -> int:
     from ietp_desktop.office.fees import invoices
 
-    db = _database(args)
-    try:
-        with db.session() as session:
-            rows = invoices.list_invoices(
-                session, invoices.InvoiceFilter(show=args.show, text=args.search), date.today()
-            )
-    finally:
-        db.dispose()
+    with office_db(args) as db, db.session() as session:
+        rows = invoices.list_invoices(
+            session, invoices.InvoiceFilter(show=args.show, text=args.search), date.today()
+        )
     _print_invoices(rows, args.json)
     return 0
 
@@ -137,12 +127,8 @@ def _invoice_list(args: argparse.Namespace) -> int:
 def _invoice_issue(args: argparse.Namespace) -> int:
     from ietp_desktop.office.fees import invoices
 
-    db = _database(args)
-    try:
-        with db.session() as session:
-            made = invoices.issue_missing(session, cli_actor(), date.today())
-    finally:
-        db.dispose()
+    with office_db(args) as db, db.session() as session:
+        made = invoices.issue_missing(session, cli_actor(), date.today())
     if args.json:
         print_json(made)
     else:
@@ -154,8 +140,7 @@ def _invoice_change(args: argparse.Namespace) -> int:
     from ietp_desktop.office.fees import invoices
 
     today = date.today()
-    db = _database(args)
-    try:
+    with office_db(args) as db:
         with db.session() as session:
             if args.action == "send":
                 invoices.send(session, args.invoice, args.sent_on, cli_actor(), today)
@@ -166,8 +151,6 @@ def _invoice_change(args: argparse.Namespace) -> int:
                 invoices.pay(session, args.invoice, args.paid_on, amount, cli_actor(), today)
         with db.session() as session:
             row = invoices.invoice_row(session, args.invoice, today)
-    finally:
-        db.dispose()
     _print_invoices([row], args.json)
     return 0
 
@@ -179,8 +162,7 @@ def _invoice_pdf(args: argparse.Namespace) -> int:
     from ietp_desktop.storage.models import Factory
 
     today = date.today()
-    db = _database(args)
-    try:
+    with office_db(args) as db:
         with db.session() as session:
             row = invoices.invoice_row(session, args.invoice, today)
             factory = session.get(Factory, invoices.find(session, row.number).factory_id)
@@ -202,8 +184,6 @@ def _invoice_pdf(args: argparse.Namespace) -> int:
         with atomic_writer(args.out) as stream:
             stream.write(data)
         audit.log(db, cli_actor(), f"{kind}.pdf", row.number, str(args.out))
-    finally:
-        db.dispose()
     print(f"{kind} {row.number} written to {args.out}")
     return 0
 
@@ -211,13 +191,9 @@ def _invoice_pdf(args: argparse.Namespace) -> int:
 def _fund(args: argparse.Namespace) -> int:
     from ietp_desktop.office.fees import fund
 
-    db = _database(args)
-    try:
-        with db.session() as session:
-            months = fund.income_by_month(session)
-            balance = fund.fund_balance(session)
-    finally:
-        db.dispose()
+    with office_db(args) as db, db.session() as session:
+        months = fund.income_by_month(session)
+        balance = fund.fund_balance(session)
     if args.json:
         print_json({"balance_usd": balance, "months": months})
         return 0
@@ -254,14 +230,10 @@ def _print_escalations(rows: list[Any], as_json: bool) -> None:
 def _escalation_list(args: argparse.Namespace) -> int:
     from ietp_desktop.office.escalations import queue
 
-    db = _database(args)
-    try:
-        with db.session() as session:
-            rows = queue.list_escalations(
-                session, queue.EscalationFilter(kind=args.queue, state=args.state), date.today()
-            )
-    finally:
-        db.dispose()
+    with office_db(args) as db, db.session() as session:
+        rows = queue.list_escalations(
+            session, queue.EscalationFilter(kind=args.queue, state=args.state), date.today()
+        )
     _print_escalations(rows, args.json)
     return 0
 
@@ -269,8 +241,7 @@ def _escalation_list(args: argparse.Namespace) -> int:
 def _escalation_decide(args: argparse.Namespace) -> int:
     from ietp_desktop.office.escalations import queue
 
-    db = _database(args)
-    try:
+    with office_db(args) as db:
         with db.session() as session:
             queue.decide(
                 session,
@@ -290,8 +261,6 @@ def _escalation_decide(args: argparse.Namespace) -> int:
                 )
                 if r.visit_uuid.startswith(args.visit.lower())
             ]
-    finally:
-        db.dispose()
     _print_escalations(rows, args.json)
     return 0
 
@@ -299,11 +268,7 @@ def _escalation_decide(args: argparse.Namespace) -> int:
 def _escalation_open_missing(args: argparse.Namespace) -> int:
     from ietp_desktop.office.escalations import queue
 
-    db = _database(args)
-    try:
-        with db.session() as session:
-            opened = queue.open_missing(session, cli_actor(), date.today())
-    finally:
-        db.dispose()
+    with office_db(args) as db, db.session() as session:
+        opened = queue.open_missing(session, cli_actor(), date.today())
     print(f"{opened} escalation(s) opened")
     return 0

@@ -7,24 +7,17 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from ietp_desktop.cli.common import date_arg, decimal_arg, print_json, print_table
+from ietp_desktop.cli.common import date_arg, decimal_arg, office_db, print_json, print_table
 from ietp_desktop.cli.office_console_cmd import cli_actor
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.office.factories import editing, import_list, register
 from ietp_desktop.office.factories.fields import FieldProblem, parse_fields
 from ietp_desktop.office.factories.states import STATE_LABELS
-from ietp_desktop.storage.db import Database
 
 
 def _office_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--office-dir", type=Path, required=True, help="the office's folder")
     parser.add_argument("--db", help="SQLAlchemy URL (default: office.sqlite3 in the office dir)")
-
-
-def _database(args: argparse.Namespace) -> Database:
-    from ietp_desktop.office.folder import open_office_db
-
-    return open_office_db(args.office_dir, args.db)
 
 
 def register_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -60,16 +53,12 @@ def register_commands(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 
 def _factory_list(args: argparse.Namespace) -> int:
-    db = _database(args)
-    try:
-        with db.session() as session:
-            rows = register.list_factories(
-                session,
-                args.today or date.today(),
-                register.FactoryFilter(args.search, args.region, args.state),
-            )
-    finally:
-        db.dispose()
+    with office_db(args) as db, db.session() as session:
+        rows = register.list_factories(
+            session,
+            args.today or date.today(),
+            register.FactoryFilter(args.search, args.region, args.state),
+        )
     if args.json:
         print_json(
             [
@@ -127,11 +116,8 @@ def _factory_add(args: argparse.Namespace) -> int:
         )
     except FieldProblem as problem:
         raise UserError("--{option}: {problem}", option=problem.field, problem=problem) from None
-    db = _database(args)
-    try:
+    with office_db(args) as db:
         editing.add_factory(db, fields, actor=cli_actor())
-    finally:
-        db.dispose()
     if args.json:
         print_json({"added": fields.ietp_id})
     else:
@@ -140,11 +126,8 @@ def _factory_add(args: argparse.Namespace) -> int:
 
 
 def _factory_import(args: argparse.Namespace) -> int:
-    db = _database(args)
-    try:
+    with office_db(args) as db:
         result = import_list.import_factory_list(db, args.file, actor=cli_actor())
-    finally:
-        db.dispose()
     if args.json:
         print_json(result)
     else:
@@ -210,14 +193,10 @@ def register_plan_commands(commands: argparse._SubParsersAction[argparse.Argumen
 def _plan_board(args: argparse.Namespace) -> int:
     from ietp_desktop.office.planning import board
 
-    db = _database(args)
-    try:
-        with db.session() as session:
-            view = board.build_board(
-                session, args.today or date.today(), board.BoardFilter(args.months, args.region)
-            )
-    finally:
-        db.dispose()
+    with office_db(args) as db, db.session() as session:
+        view = board.build_board(
+            session, args.today or date.today(), board.BoardFilter(args.months, args.region)
+        )
     rows = [
         {
             "region": region,
@@ -261,8 +240,7 @@ def _plan_assign(args: argparse.Namespace) -> int:
     from ietp_desktop.cli.office_cmd import _office_secret
     from ietp_desktop.office.planning import assigning
 
-    db = _database(args)
-    try:
+    with office_db(args) as db:
         warnings = assigning.warnings_for(db, args.ietp_id, args.date)
         result = assigning.plan_visit(
             args.office_dir,
@@ -275,8 +253,6 @@ def _plan_assign(args: argparse.Namespace) -> int:
             office_passphrase=_office_secret(),
             db_url=args.db,
         )
-    finally:
-        db.dispose()
     if args.json:
         print_json(
             {
@@ -302,13 +278,10 @@ def _plan_assign(args: argparse.Namespace) -> int:
 def _plan_confirm(args: argparse.Namespace) -> int:
     from ietp_desktop.office.planning import assigning
 
-    db = _database(args)
-    try:
+    with office_db(args) as db:
         assigning.record_confirmation(
             db, args.visit_uuid, args.date, actor=cli_actor(), via="coordinator"
         )
-    finally:
-        db.dispose()
     print(f"visit {args.visit_uuid[:8]} confirmed for {args.date}")
     return 0
 
@@ -316,11 +289,8 @@ def _plan_confirm(args: argparse.Namespace) -> int:
 def _blackout_add(args: argparse.Namespace) -> int:
     from ietp_desktop.office.planning import calendar
 
-    db = _database(args)
-    try:
+    with office_db(args) as db:
         calendar.add_blackout(db, args.name, args.starts, args.ends, actor=cli_actor())
-    finally:
-        db.dispose()
     print(f"blackout period {args.name}: {args.starts} to {args.ends}")
     return 0
 
@@ -328,12 +298,8 @@ def _blackout_add(args: argparse.Namespace) -> int:
 def _blackout_list(args: argparse.Namespace) -> int:
     from ietp_desktop.office.planning import calendar
 
-    db = _database(args)
-    try:
-        with db.session() as session:
-            periods = calendar.blackouts(session, args.year)
-    finally:
-        db.dispose()
+    with office_db(args) as db, db.session() as session:
+        periods = calendar.blackouts(session, args.year)
     if args.json:
         print_json(
             [
@@ -358,13 +324,10 @@ def _blackout_list(args: argparse.Namespace) -> int:
 def _unavailable_add(args: argparse.Namespace) -> int:
     from ietp_desktop.office.planning import calendar
 
-    db = _database(args)
-    try:
+    with office_db(args) as db:
         calendar.add_unavailable(
             db, args.ietp_id, args.starts, args.ends, args.reason, actor=cli_actor()
         )
-    finally:
-        db.dispose()
     print(f"factory {args.ietp_id} unavailable from {args.starts} to {args.ends}")
     return 0
 
@@ -373,11 +336,8 @@ def _plan_letter(args: argparse.Namespace) -> int:
     from ietp_desktop.office.planning.letter import preparation_letter_pdf
     from ietp_desktop.security.atomic import atomic_write_bytes
 
-    db = _database(args)
-    try:
+    with office_db(args) as db:
         pdf = preparation_letter_pdf(db, args.visit_uuid, date.today())
-    finally:
-        db.dispose()
     atomic_write_bytes(args.out, pdf)
     print(f"wrote {args.out}")
     return 0

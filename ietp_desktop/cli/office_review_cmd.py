@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from ietp_desktop.cli.bundle_cmd import passphrase
-from ietp_desktop.cli.common import print_json, print_table
+from ietp_desktop.cli.common import office_db, print_json, print_table
 from ietp_desktop.cli.office_console_cmd import cli_actor
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.office.folder import open_office_db
 from ietp_desktop.office.review import decisions
 from ietp_desktop.storage.db import Database
 
@@ -30,11 +29,8 @@ def _office_dir(parser: argparse.ArgumentParser) -> None:
 
 
 def _with_db(args: argparse.Namespace, work: Callable[[Database], T]) -> T:
-    database = open_office_db(args.office_dir, args.db)
-    try:
+    with office_db(args) as database:
         return work(database)
-    finally:
-        database.dispose()
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -380,23 +380,9 @@ def _hours_rows(session: Session, period: Period, by_region: bool) -> list[tuple
             ),
         )
     ]
-    base = select().select_from(summary).join(Visit, Visit.id == summary.visit_id)
-    base = base.where(*received(period))
-    if by_region:
-        found = session.execute(
-            base.add_columns(Factory.region, *measures)
-            .join(Factory, Factory.id == Visit.factory_id)
-            .group_by(Factory.region)
-            .order_by(Factory.region)
-        ).all()
-    else:
-        found = session.execute(
-            base.add_columns(summary.year, summary.month, *measures)
-            .group_by(summary.year, summary.month)
-            .order_by(summary.year, summary.month)
-        ).all()
+    found = _grouped(session, summary, measures, period, by_region)
     rows: list[tuple[object, ...]] = []
-    for key, population, (n, week, overtime, rest) in _split(list(found), by_region, 4):
+    for key, population, (n, week, overtime, rest) in _split(found, by_region, 4):
         rows.append(
             (
                 key,
@@ -411,6 +397,34 @@ def _hours_rows(session: Session, period: Period, by_region: bool) -> list[tuple
             )
         )
     return rows
+
+
+def _grouped(
+    session: Session,
+    summary: type[OfficeWorkerMonth] | type[OfficeWorkerPayMonth],
+    measures: list[Any],
+    period: Period,
+    by_region: bool,
+) -> list[Any]:
+    """`measures` over the received visits' summary rows, by region or by month."""
+    base = select().select_from(summary).join(Visit, Visit.id == summary.visit_id)
+    base = base.where(*received(period))
+    if by_region:
+        return list(
+            session.execute(
+                base.add_columns(Factory.region, *measures)
+                .join(Factory, Factory.id == Visit.factory_id)
+                .group_by(Factory.region)
+                .order_by(Factory.region)
+            ).all()
+        )
+    return list(
+        session.execute(
+            base.add_columns(summary.year, summary.month, *measures)
+            .group_by(summary.year, summary.month)
+            .order_by(summary.year, summary.month)
+        ).all()
+    )
 
 
 def _split(found: list[Any], by_region: bool, width: int) -> list[tuple[str, str, tuple[int, ...]]]:
@@ -444,23 +458,9 @@ def _wage_rows(session: Session, period: Period, by_region: bool) -> list[tuple[
             ),
         )
     ]
-    base = select().select_from(summary).join(Visit, Visit.id == summary.visit_id)
-    base = base.where(*received(period))
-    if by_region:
-        found = session.execute(
-            base.add_columns(Factory.region, *measures)
-            .join(Factory, Factory.id == Visit.factory_id)
-            .group_by(Factory.region)
-            .order_by(Factory.region)
-        ).all()
-    else:
-        found = session.execute(
-            base.add_columns(summary.year, summary.month, *measures)
-            .group_by(summary.year, summary.month)
-            .order_by(summary.year, summary.month)
-        ).all()
+    found = _grouped(session, summary, measures, period, by_region)
     rows: list[tuple[object, ...]] = []
-    for key, population, (n, below, known) in _split(list(found), by_region, 3):
+    for key, population, (n, below, known) in _split(found, by_region, 3):
         rows.append((key, population, n, known, below, share(below, known), n - known))
     return rows
 
