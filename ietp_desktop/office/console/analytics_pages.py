@@ -22,7 +22,7 @@ from ietp_desktop.office.analytics.labels import cell_text, column_text
 from ietp_desktop.office.analytics.model import Period, Report, Table
 from ietp_desktop.office.analytics.sql import received
 from ietp_desktop.office.console import exports
-from ietp_desktop.office.console.web import Ctx
+from ietp_desktop.office.console.web import Ctx, query_date
 from ietp_desktop.storage.models import Visit
 
 STAFF = frozenset({ADMINISTRATOR, COORDINATOR, REVIEWER, READ_ONLY})
@@ -44,13 +44,6 @@ class TableView:
     xlsx: str
 
 
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 def filters(ctx: Ctx) -> dict[str, str]:
     q = ctx.request.query_params
     chosen = {
@@ -65,7 +58,7 @@ def filters(ctx: Ctx) -> dict[str, str]:
 def period_of(ctx: Ctx, chosen: dict[str, str]) -> Period:
     if chosen.get("quarter"):
         return pages.quarter_or_none(chosen["quarter"]) or Period()
-    return Period(_date(chosen.get("from", "")), _date(chosen.get("to", "")))
+    return Period(query_date(chosen.get("from", "")), query_date(chosen.get("to", "")))
 
 
 def _report(ctx: Ctx, page: str) -> tuple[Report, dict[str, str]]:

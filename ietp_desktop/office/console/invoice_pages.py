@@ -12,7 +12,7 @@ from ietp_desktop.domain.errors import NotFound, UserError
 from ietp_desktop.office.accounts import audit
 from ietp_desktop.office.accounts.users import ADMINISTRATOR, COORDINATOR, READ_ONLY, REVIEWER
 from ietp_desktop.office.console import exports
-from ietp_desktop.office.console.web import Ctx
+from ietp_desktop.office.console.web import Ctx, query_date
 from ietp_desktop.office.fees import fund, invoice_pdf, invoices, settings
 from ietp_desktop.storage.models import Factory
 
@@ -28,31 +28,14 @@ DONE = {
 }
 
 
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
-def _required_day(ctx: Ctx, name: str, what: str) -> date:
-    text = ctx.field(name).strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(
-            "{what}: “{text}” is not a date (YYYY-MM-DD)", what=ctx.t(what), text=text[:40]
-        ) from None
-
-
 def _filter(ctx: Ctx) -> invoices.InvoiceFilter:
     q = ctx.request.query_params
     show = q.get("show", "")
     return invoices.InvoiceFilter(
         show=show if show in invoices.LISTS else "",
         text=q.get("q", "")[:100].strip(),
-        due_from=_day(q.get("from", "")),
-        due_to=_day(q.get("to", "")),
+        due_from=query_date(q.get("from", "")),
+        due_to=query_date(q.get("to", "")),
     )
 
 
@@ -109,7 +92,7 @@ def _act(ctx: Ctx, done: str, action: str) -> Response:
                 invoices.send(
                     session,
                     ref,
-                    _required_day(ctx, "sent_on", "Sent on"),
+                    ctx.date_field("sent_on", "Sent on"),
                     ctx.actor,
                     today,
                     ctx.remote,
@@ -118,7 +101,7 @@ def _act(ctx: Ctx, done: str, action: str) -> Response:
                 invoices.receive(
                     session,
                     ref,
-                    _required_day(ctx, "received_on", "Received on"),
+                    ctx.date_field("received_on", "Received on"),
                     ctx.actor,
                     today,
                     ctx.remote,
@@ -127,7 +110,7 @@ def _act(ctx: Ctx, done: str, action: str) -> Response:
                 invoices.pay(
                     session,
                     ref,
-                    _required_day(ctx, "paid_on", "Payment date"),
+                    ctx.date_field("paid_on", "Payment date"),
                     invoices.parse_amount(ctx.field("amount")),
                     ctx.actor,
                     today,
@@ -202,7 +185,7 @@ def reminder_pdf_page(ctx: Ctx) -> Response:
 
 def _fund_range(ctx: Ctx) -> tuple[date | None, date | None]:
     q = ctx.request.query_params
-    return _day(q.get("from", "")), _day(q.get("to", ""))
+    return query_date(q.get("from", "")), query_date(q.get("to", ""))
 
 
 def fund_page(ctx: Ctx) -> Response:

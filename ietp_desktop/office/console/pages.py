@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import quote
 
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -19,6 +18,7 @@ from ietp_desktop.office.console.web import (
     Ctx,
     local_target,
     new_token,
+    query_date,
     refuse,
     set_cookie,
 )
@@ -109,13 +109,6 @@ def password_change(ctx: Ctx) -> Response:
 # --- inbox and visits -------------------------------------------------------------------------
 
 
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 def _inbox_filter(ctx: Ctx) -> inbox.InboxFilter:
     q = ctx.request.query_params
     return inbox.InboxFilter(
@@ -125,8 +118,8 @@ def _inbox_filter(ctx: Ctx) -> inbox.InboxFilter:
         if q.get("report") in ("valid", "invalid", "revoked", "unchecked")
         else "",
         seen=q.get("seen", "") if q.get("seen") in ("new", "seen") else "",
-        visited_from=_date(q.get("from", "")),
-        visited_to=_date(q.get("to", "")),
+        visited_from=query_date(q.get("from", "")),
+        visited_to=query_date(q.get("to", "")),
         review=q.get("review", "") if q.get("review") in REVIEW_STATES else "",
     )
 

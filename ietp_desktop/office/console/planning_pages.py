@@ -72,16 +72,6 @@ def _filter(ctx: Ctx) -> board.BoardFilter:
     )
 
 
-def _day(ctx: Ctx, name: str, what: str) -> date:
-    text = ctx.field(name).strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(
-            "{what}: {value} is not a date (write YYYY-MM-DD)", what=what, value=text[:40] or "–"
-        ) from None
-
-
 def _suggested(row: board.BoardRow, loads: list[board.SpecialistLoad]) -> str:
     """The specialist offered first: the one already assigned, else the least loaded in the
     factory's region, else the least loaded of all."""
@@ -212,7 +202,7 @@ def assign(ctx: Ctx) -> Response:
     try:
         if not ietp_id or not specialist:
             raise UserError("choose the factory and the specialist")
-        day = _day(ctx, "date", ctx.t("Proposed date"))
+        day = ctx.date_field("date", "Proposed date")
         man_days = None
         if ctx.field("man_days").strip():
             try:
@@ -249,7 +239,7 @@ def assign(ctx: Ctx) -> Response:
 def confirm(ctx: Ctx) -> Response:
     uuid = ctx.request.path_params["uuid"]
     try:
-        day = _day(ctx, "date", ctx.t("Confirmed date"))
+        day = ctx.date_field("date", "Confirmed date")
         assigning.record_confirmation(
             ctx.db, uuid, day, actor=ctx.actor, via="coordinator", remote=ctx.remote
         )
@@ -350,8 +340,8 @@ def blackout_add(ctx: Ctx) -> Response:
         calendar.add_blackout(
             ctx.db,
             ctx.field("name"),
-            _day(ctx, "starts", ctx.t("First day")),
-            _day(ctx, "ends", ctx.t("Last day")),
+            ctx.date_field("starts", "First day"),
+            ctx.date_field("ends", "Last day"),
             actor=ctx.actor,
             remote=ctx.remote,
         )
@@ -375,8 +365,8 @@ def unavailable_add(ctx: Ctx) -> Response:
         calendar.add_unavailable(
             ctx.db,
             ctx.field("ietp_id").strip(),
-            _day(ctx, "starts", ctx.t("First day")),
-            _day(ctx, "ends", ctx.t("Last day")),
+            ctx.date_field("starts", "First day"),
+            ctx.date_field("ends", "Last day"),
             ctx.field("reason"),
             actor=ctx.actor,
             remote=ctx.remote,

@@ -15,6 +15,7 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -60,6 +61,14 @@ class Console:
     templates: Environment
 
 
+def query_date(text: str) -> date | None:
+    """A date from a filter in the query string; anything else filters nothing."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 @dataclass
 class Ctx:
     """One request as a handler sees it."""
@@ -92,6 +101,16 @@ class Ctx:
     def field(self, name: str, default: str = "") -> str:
         value = self.form.get(name, default) if self.form is not None else default
         return value if isinstance(value, str) else default
+
+    def date_field(self, name: str, what: str) -> date:
+        """A required date of the form; `what` is the field's English label."""
+        text = self.field(name).strip()
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise UserError(
+                "{what}: “{text}” is not a date (YYYY-MM-DD)", what=self.t(what), text=text[:40]
+            ) from None
 
     def render(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
         page = self.console.templates.get_template(template)
