@@ -92,6 +92,11 @@ def _register_cap(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     decide.add_argument("finding", help="the finding code of the line (F01)")
     decide.add_argument("decision", choices=["accept", "reject"])
     decide.add_argument("--comment", default="")
+    decide.add_argument(
+        "--without-records",
+        action="store_true",
+        help="accept a wage or hours line without a clean check of new records (say why)",
+    )
     _office_dir(decide)
     decide.set_defaults(handler=_cap_decide)
     remind = actions.add_parser(
@@ -107,6 +112,9 @@ def _register_cap(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     _office_dir(sent)
     sent.add_argument("--json", action="store_true")
     sent.set_defaults(handler=_cap_outbox)
+    from ietp_desktop.cli import office_cap_records_cmd
+
+    office_cap_records_cmd.register(actions)
 
 
 def _cap_list(args: argparse.Namespace) -> int:
@@ -219,6 +227,7 @@ def _cap_decide(args: argparse.Namespace) -> int:
             args.comment,
             actor=cli_actor(),
             role=decisions.CLI_ROLE,
+            without_records=args.without_records,
         ),
     )
     print(f"visit {args.visit[:8]} line {args.finding.upper()}: {decision}")

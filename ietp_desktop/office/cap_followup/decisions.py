@@ -4,6 +4,7 @@ the rule is here, so the console and `office cap` cannot differ."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import NotFound, UserError
 from ietp_desktop.office.accounts import audit
@@ -28,7 +29,10 @@ def decide_line(
     actor: str,
     role: str,
     remote: str = "",
+    without_records: bool = False,
 ) -> None:
+    """`without_records`: the reviewer confirms accepting a wage or hours line whose new
+    records were not checked, or whose check is flagged (see records_check)."""
     if not may_act(role):
         raise UserError("a {role} user may not decide on CAP lines", role=role)
     if decision not in (ACCEPTED, REJECTED):
@@ -67,10 +71,46 @@ def decide_line(
                 "acceptance",
                 code=code,
             )
+        if decision == ACCEPTED:
+            _confirm_records(session, visit, code, comment, without_records)
         line = line_row(session, visit.id, code)
         line.decision = decision
         line.decision_comment = comment
         line.decided_by = actor[:120]
         line.decided_at = utcnow()
         line.updated_at = utcnow()
-        audit.record(session, actor, f"cap.{decision}", f"{visit.uuid} {code}", comment, remote)
+        detail = comment
+        if decision == ACCEPTED and without_records:
+            detail = f"accepted without a clean records check: {comment}"
+        audit.record(session, actor, f"cap.{decision}", f"{visit.uuid} {code}", detail, remote)
+
+
+def _confirm_records(
+    session: Session, visit: Visit, code: str, comment: str, without_records: bool
+) -> None:
+    """A wage or hours line asks for two months of new records. Accepting it without a
+    check, or with a flagged one, is not refused (the evidence may lie elsewhere, e.g. a
+    finding about payslips), but needs the reviewer's explicit confirmation and reason."""
+    from ietp_desktop.office.cap_followup.records_check import line_records_in
+
+    finding = session.scalars(
+        select(Finding).where(Finding.visit_id == visit.id, Finding.code == code)
+    ).one()
+    records = line_records_in(session, visit, finding)
+    if not records.needs_confirmation_to_accept:
+        return
+    if not without_records:
+        if records.latest is None:
+            raise UserError(
+                "line {code} is about working hours or wages: check two months of new records "
+                "first, or confirm that you accept it without them and say why",
+                code=code,
+            )
+        raise UserError(
+            "the records check of line {code} is flagged ({flags}): confirm that you accept "
+            "the line all the same and say why",
+            code=code,
+            flags=", ".join(records.latest.summary.flags),
+        )
+    if not comment:
+        raise UserError("say why line {code} is accepted without a clean records check", code=code)

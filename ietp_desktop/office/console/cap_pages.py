@@ -20,6 +20,7 @@ from ietp_desktop.office.cap_followup import (
     evidence_files,
     factory_returns,
     line_view,
+    records_check,
     reminders,
     tracker,
 )
@@ -34,6 +35,7 @@ REVIEWERS = frozenset({ADMINISTRATOR, COORDINATOR, REVIEWER})
 DONE: dict[str, str] = {
     "accepted": "The line is accepted and closed.",
     "rejected": "The line is rejected; the factory must send more.",
+    "checked": "The records are checked; the result is below.",
 }
 
 
@@ -231,6 +233,7 @@ def line_page(ctx: Ctx, error: str = "", status: int = 200) -> Response:
         status=status,
         view=view,
         l=view.line,
+        records=records_check.line_records(ctx.db, uuid, code),
         can_decide=may_act(ctx.user.role),
         error=error,
         done=ctx.t(DONE[ctx.request.query_params.get("done", "")])
@@ -276,6 +279,7 @@ def line_decide(ctx: Ctx) -> Response:
             actor=ctx.actor,
             role=ctx.user.role,
             remote=ctx.remote,
+            without_records=ctx.field("without_records") == "1",
         )
     except NotFound:
         raise

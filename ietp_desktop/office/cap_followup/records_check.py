@@ -1,0 +1,715 @@
+"""Check the new time and pay records a factory sends for a wage or hours CAP line with the
+laptop's calculators and the visit's rule set (region minimum wage, overtime limits,
+holidays), and keep the result with the line.
+
+The programme asks for two months of new records for these lines. The result says what was
+read (period, months, workers), per rule how many workers and periods are in breach with
+examples, what could not be read, and which rules could not be checked at all: a rule is
+never reported as kept for records that were not there. Two flags: the records cover less
+than two months after the visit, and breaches of the finding's own rule persist.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import desc, select
+from sqlalchemy.orm import Session
+
+from ietp_desktop.domain.errors import NotFound, UserError
+from ietp_desktop.domain.findings import Category
+from ietp_desktop.domain.proposals import _TITLES as RULE_TITLES
+from ietp_desktop.domain.proposals import _WAGE_RULES as WAGE_RULES
+from ietp_desktop.domain.records import Analysis, Breach, PayRecord, Punch, WageType, Worker
+from ietp_desktop.domain.wages import analyse
+from ietp_desktop.importers.mapping import ColumnMapping
+from ietp_desktop.office.accounts import audit
+from ietp_desktop.office.cap_followup import evidence_files
+from ietp_desktop.office.cap_followup.factory_returns import line_row
+from ietp_desktop.office.cap_followup.records_reading import (
+    MAX_RECORDS_FILES,
+    FactoryNames,
+    ReadFile,
+    read_upload,
+)
+from ietp_desktop.office.review.decisions import may_act
+from ietp_desktop.services.hours.records import remembered_mapping, visit_rules
+from ietp_desktop.storage.db import Database
+from ietp_desktop.storage.models import CorrectiveAction, Factory, Finding, ProposalDecision, Visit
+from ietp_desktop.storage.models import Worker as RosterWorker
+from ietp_desktop.storage.office_records_models import OfficeCapRecordsCheck
+from ietp_desktop.storage.office_review_models import OfficeCapEvidence
+from ietp_desktop.storage.types import utcnow
+
+SHORT = "short-coverage"
+PERSIST = "breaches-persist"
+FLAG_TEXT = {
+    SHORT: "Records cover less than two months after the visit",
+    PERSIST: "Breaches persist",
+}
+HOURS_CATEGORY = Category.WORKING_HOURS.value
+WAGES_CATEGORY = Category.WAGES.value
+HOURS_SECTIONS = ("working_hours",)
+WAGE_SECTIONS = ("wages",)
+ALL_RULES = frozenset(RULE_TITLES)
+HOURS_RULES = ALL_RULES - WAGE_RULES
+EXAMPLES = 5
+END_GRACE = 2
+MAX_NOTES = 20
+NO_TIME = "Working hours not checked: no attendance records were read."
+NO_PAY = "Wages not checked: no payroll records were read."
+MAX_UNREAD = 200
+
+
+@dataclass(frozen=True)
+class Example:
+    worker: str
+    start: str
+    end: str
+    figure: str
+    limit: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule_id: str
+    rule: str  # the rule's text, English (translated when shown)
+    workers: int
+    periods: int  # breaches as the calculator reports them: weeks, months, 7-day runs
+    finding_rule: bool  # the rule of the line's finding
+    examples: tuple[Example, ...]
+
+
+@dataclass(frozen=True)
+class Unread:
+    file: str  # file, and the sheet when a workbook had several
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FileRead:
+    filename: str
+    sha256: str
+    kind: str  # time | pay
+    records: int
+    rows_read: int
+    rows_left_out: int
+    recognition: tuple[str, ...]
+    summary: tuple[str, ...]
+    confirm: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecordsSummary:
+    finding_code: str
+    period_start: str  # first–last date of every record read, ISO
+    period_end: str
+    months: tuple[str, ...]  # calendar months with records, YYYY-MM
+    workers: int
+    rules: tuple[RuleResult, ...]  # rules in breach
+    checked: tuple[str, ...]  # rule ids the records allowed to check
+    not_checked: tuple[str, ...]  # why some rules could not be checked (English)
+    incomplete_days: int  # days without a clock-in or clock-out: hours not counted
+    weeks_over: int  # worker-weeks (Monday–Sunday) above the programme's weekly hours
+    weekly_limit: str
+    week_examples: tuple[Example, ...]
+    unread: tuple[Unread, ...]
+    unread_total: int
+    files: tuple[FileRead, ...]
+    flags: tuple[str, ...]
+    finding_rules: tuple[str, ...]
+    relevant_kind: tuple[str, ...]  # time and/or pay: what the two months are counted on
+    rule_set: str
+    confirmed: bool = False
+
+    @property
+    def breaches(self) -> int:
+        return sum(r.periods for r in self.rules)
+
+    @property
+    def months_covered(self) -> int:
+        return len(self.months)
+
+
+@dataclass(frozen=True)
+class StoredCheck:
+    id: int
+    checked_by: str
+    checked_at: object
+    summary: RecordsSummary
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Files that need the reviewer's confirmation before anything is stored."""
+
+    files: tuple[FileRead, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LineRecords:
+    """What the line page shows about records: whether the line asks for them, the newest
+    check."""
+
+    applies: bool
+    latest: StoredCheck | None = None
+    earlier: int = 0
+
+    @property
+    def needs_confirmation_to_accept(self) -> bool:
+        return self.applies and (self.latest is None or bool(self.latest.summary.flags))
+
+
+@dataclass
+class _Line:
+    visit: Visit
+    finding: Finding
+    factory: Factory
+    rules: tuple[str, ...] = field(default=())
+
+
+# --- which lines ask for records ----------------------------------------------------------
+
+
+def _item_sections(session: Session, visit: Visit, finding: Finding) -> set[str]:
+    from ietp_desktop.services.catalogue import definitions
+
+    if not finding.items:
+        return set()
+    try:
+        form = definitions.form_by_sha(session, visit.form_sha256)
+    except UserError:
+        return set()
+    sections: set[str] = set()
+    for item in finding.items:
+        try:
+            sections.add(form.section_of(item.item_id).id)
+        except (KeyError, ValueError, IndexError):
+            continue
+    return sections
+
+
+def line_kinds(session: Session, visit: Visit, finding: Finding) -> set[str]:
+    """'hours' and/or 'wages' when the finding is about working hours or wages: its category,
+    or the checklist section of the items it was raised on."""
+    kinds: set[str] = set()
+    if finding.category == HOURS_CATEGORY:
+        kinds.add("hours")
+    if finding.category == WAGES_CATEGORY:
+        kinds.add("wages")
+    sections = _item_sections(session, visit, finding)
+    if sections & set(HOURS_SECTIONS):
+        kinds.add("hours")
+    if sections & set(WAGE_SECTIONS):
+        kinds.add("wages")
+    return kinds
+
+
+def finding_rules(session: Session, visit: Visit, finding: Finding, kinds: set[str]) -> set[str]:
+    """The rules the finding is about: the calculated proposal it was accepted from, else
+    its title, else every rule of its kind."""
+    keys = session.scalars(
+        select(ProposalDecision.proposal_key).where(
+            ProposalDecision.visit_id == visit.id, ProposalDecision.finding_code == finding.code
+        )
+    ).all()
+    rules = {key.split(":", 1)[0] for key in keys if key.split(":", 1)[0] in ALL_RULES}
+    if rules:
+        return rules
+    title = (finding.title or "").strip().lower()
+    for rule_id, text in RULE_TITLES.items():
+        if title.startswith(text.lower()):
+            return {rule_id}
+    out: set[str] = set()
+    if "hours" in kinds:
+        out |= HOURS_RULES
+    if "wages" in kinds:
+        out |= WAGE_RULES
+    return out
+
+
+def _line(session: Session, uuid: str, code: str) -> _Line:
+    visit = session.scalars(
+        select(Visit).where(Visit.uuid == uuid.strip(), Visit.received_at.is_not(None))
+    ).first()
+    if visit is None:
+        raise NotFound("there is no received visit {id}", id=uuid[:40])
+    code = code.strip().upper()
+    finding = session.scalars(
+        select(Finding)
+        .join(CorrectiveAction, CorrectiveAction.finding_id == Finding.id)
+        .where(Finding.visit_id == visit.id, Finding.code == code)
+    ).first()
+    if finding is None:
+        raise NotFound("visit {visit} has no CAP line {code}", visit=uuid[:8], code=code[:10])
+    factory = session.get(Factory, visit.factory_id)
+    assert factory is not None
+    return _Line(visit, finding, factory)
+
+
+# --- the check --------------------------------------------------------------------------------
+
+
+def check_line_records(
+    database: Database,
+    office_dir: Path,
+    uuid: str,
+    code: str,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    actor: str,
+    role: str,
+    remote: str = "",
+    confirm: bool = False,
+) -> StoredCheck | Pending:
+    """Read `files` ((name, content) each) with the records importer, run the hours and wage
+    checks of the visit's rule set and store the result with the line, with the files as
+    its evidence: all of it, or on any refusal nothing. Files that need confirmation (rows
+    left out, the factory's remembered mapping) give `Pending` unless `confirm`."""
+    if not may_act(role):
+        raise UserError("a {role} user may not check records for CAP lines", role=role)
+    if not files:
+        raise UserError("choose the attendance or payroll files the factory sent")
+    if len(files) > MAX_RECORDS_FILES:
+        raise UserError(
+            "{count} records files at once; at most {limit}; nothing was stored",
+            count=len(files),
+            limit=MAX_RECORDS_FILES,
+        )
+    with database.session() as session:
+        line = _line(session, uuid, code)
+        kinds = line_kinds(session, line.visit, line.finding)
+        if not kinds:
+            raise UserError(
+                "line {code} is about {category}, not working hours or wages; a records check "
+                "does not apply to it",
+                code=line.finding.code,
+                category=line.finding.category,
+            )
+        rules = visit_rules(session, line.visit)
+        wanted = finding_rules(session, line.visit, line.finding, kinds)
+        visit_start = line.visit.visit_start or line.visit.planned_date
+        if visit_start is None:
+            raise UserError("visit {visit} has no visit date", visit=uuid[:8])
+        visit_end = line.visit.visit_end or visit_start
+        names = FactoryNames(line.factory.ietp_id, line.factory.name_en, line.factory.name_zh)
+        remembered: dict[str, ColumnMapping] = {}
+        for kind in ("time", "pay"):
+            found = remembered_mapping(session, line.visit, kind)
+            if found is not None:
+                remembered[kind] = found
+        region = line.factory.region or ""
+        roster = {
+            (w.employee_no or w.code): w
+            for w in session.scalars(
+                select(RosterWorker).where(RosterWorker.visit_id == line.visit.id)
+            )
+        }
+        finding_code = line.finding.code
+    read: list[ReadFile] = []
+    seen: set[str] = set()
+    for name, content in files:
+        item = read_upload(
+            name, content, visit_start=visit_start, factory=names, remembered=remembered
+        )
+        if item.sha256 not in seen:
+            seen.add(item.sha256)
+            read.append(item)
+    reads = tuple(_file_read(f) for f in read)
+    reasons = tuple(dict.fromkeys(r for f in read for r in f.confirm))
+    if reasons and not confirm:
+        return Pending(reads, reasons)
+    workers = _workers(read, roster, region)
+    punches = [p for f in read for p in f.punches]
+    pays = [p for f in read for p in f.pays]
+    analysis = analyse(workers, punches, pays, rules)
+    summary = summarise(
+        finding_code,
+        analysis,
+        punches,
+        pays,
+        read,
+        reads,
+        wanted,
+        kinds,
+        visit_end,
+        confirmed=bool(reasons),
+    )
+    return _store(database, office_dir, uuid, finding_code, read, summary, actor, remote)
+
+
+def _file_read(f: ReadFile) -> FileRead:
+    return FileRead(
+        f.filename,
+        f.sha256,
+        f.kind,
+        f.records,
+        f.rows_read,
+        len({(p.file, p.row_number) for p in f.problems}),
+        f.recognition,
+        f.summary,
+        f.confirm,
+    )
+
+
+def _workers(read: list[ReadFile], roster: dict[str, RosterWorker], region: str) -> list[Worker]:
+    """Everyone the files name; the visit's roster gives wage type, rate and hire date of the
+    people it knows (by employee number)."""
+    people: dict[str, None] = {}
+    for f in read:
+        for code in f.people:
+            people.setdefault(code, None)
+        for p in f.punches:
+            people.setdefault(p.worker_code, None)
+        for r in f.pays:
+            people.setdefault(r.worker_code, None)
+    out: list[Worker] = []
+    for code in people:
+        known = roster.get(code)
+        if known is None:
+            out.append(Worker(code=code, region=region or None))
+            continue
+        wage_type = (
+            WageType(known.wage_type)
+            if known.wage_type in ("monthly", "hourly", "piece")
+            else WageType.MONTHLY
+        )
+        out.append(
+            Worker(
+                code=code,
+                department=known.department or "",
+                hire_date=known.hire_date,
+                wage_type=wage_type,
+                base_rate=known.base_rate,
+                region=known.region or region or None,
+            )
+        )
+    return out
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def two_months(start: date, end: date) -> bool:
+    """1 Dec – 31 Jan is two months. The last records may fall up to END_GRACE days before
+    the end (a weekend off closes many months): 1 Dec – 29 Jan still counts, 1 Dec – 28 Jan
+    does not."""
+    return end + timedelta(days=END_GRACE) >= add_months(start, 2) - timedelta(days=1)
+
+
+def _example(b: Breach) -> Example:
+    return Example(
+        b.worker_code,
+        b.period_start.isoformat(),
+        b.period_end.isoformat(),
+        f"{b.figure:f}",
+        f"{b.limit:f}",
+        b.unit,
+    )
+
+
+def summarise(
+    code: str,
+    analysis: Analysis,
+    punches: Sequence[Punch],
+    pays: Sequence[PayRecord],
+    read: Sequence[ReadFile],
+    reads: tuple[FileRead, ...],
+    wanted: set[str],
+    kinds: set[str],
+    visit_end: date,
+    confirmed: bool = False,
+) -> RecordsSummary:
+    by_rule: dict[str, list[Breach]] = defaultdict(list)
+    for b in analysis.breaches:
+        by_rule[b.rule_id].append(b)
+    rules = tuple(
+        RuleResult(
+            rule_id,
+            found[0].rule_text,
+            len({b.worker_code for b in found}),
+            len(found),
+            rule_id in wanted,
+            tuple(_example(b) for b in sorted(found, key=_order)[:EXAMPLES]),
+        )
+        for rule_id, found in sorted(by_rule.items(), key=lambda x: (x[0] not in wanted, x[0]))
+    )
+    days = [p.work_date for p in punches]
+    starts = days + [p.period_start for p in pays]
+    ends = days + [p.period_end for p in pays]
+    months = sorted(
+        {f"{d:%Y-%m}" for d in days}
+        | {f"{d:%Y-%m}" for p in pays for d in (p.period_start, p.period_end)}
+    )
+    checked: set[str] = set()
+    not_checked: list[str] = []
+    if punches:
+        checked |= HOURS_RULES
+    else:
+        not_checked.append(NO_TIME)
+    if pays:
+        checked |= WAGE_RULES
+    else:
+        not_checked.append(NO_PAY)
+    not_checked.extend(analysis.notes[:MAX_NOTES])
+    if len(analysis.notes) > MAX_NOTES:
+        not_checked.append(f"… {len(analysis.notes) - MAX_NOTES} more notes of the calculators")
+    relevant: list[str] = []
+    if wanted & HOURS_RULES:
+        relevant.append("time")
+    if wanted & WAGE_RULES:
+        relevant.append("pay")
+    flags: list[str] = []
+    if not _covers_two_months(relevant, punches, pays, visit_end):
+        flags.append(SHORT)
+    if any(r.finding_rule for r in rules):
+        flags.append(PERSIST)
+    limit = analysis.programme_weekly_hours
+    over = [(f.worker_code, w) for f in analysis.workers for w in f.weekly_hours if w.hours > limit]
+    unread = [Unread(p.file, p.row_number, p.column, p.reason) for f in read for p in f.problems]
+    return RecordsSummary(
+        finding_code=code,
+        period_start=min(starts).isoformat() if starts else "",
+        period_end=max(ends).isoformat() if ends else "",
+        months=tuple(months),
+        workers=len(analysis.workers),
+        rules=rules,
+        checked=tuple(sorted(checked & wanted)) or tuple(sorted(checked)),
+        not_checked=tuple(not_checked),
+        incomplete_days=analysis.summary.incomplete_days,
+        weeks_over=len(over) if punches else 0,
+        weekly_limit=_number(limit),
+        week_examples=tuple(
+            Example(
+                worker,
+                w.monday.isoformat(),
+                (w.monday + timedelta(days=6)).isoformat(),
+                f"{w.hours:.2f}",
+                _number(limit),
+                "h",
+            )
+            for worker, w in over[:EXAMPLES]
+        ),
+        unread=tuple(unread[:MAX_UNREAD]),
+        unread_total=len(unread),
+        files=reads,
+        flags=tuple(flags),
+        finding_rules=tuple(sorted(wanted)),
+        relevant_kind=tuple(relevant),
+        rule_set=analysis.rule_set_id,
+        confirmed=confirmed,
+    )
+
+
+def _number(value: float) -> str:
+    return f"{Decimal(str(value)).normalize():f}"
+
+
+def _order(b: Breach) -> tuple[str, date]:
+    return (b.worker_code, b.period_start)
+
+
+def _covers_two_months(
+    relevant: list[str], punches: Sequence[Punch], pays: Sequence[PayRecord], visit_end: date
+) -> bool:
+    spans: list[tuple[date, date] | None] = []
+    for kind in relevant or ["time", "pay"]:
+        if kind == "time":
+            days = [p.work_date for p in punches if p.work_date > visit_end]
+            spans.append((min(days), max(days)) if days else None)
+        else:
+            periods = [p for p in pays if p.period_end > visit_end]
+            spans.append(
+                (min(p.period_start for p in periods), max(p.period_end for p in periods))
+                if periods
+                else None
+            )
+    if not relevant:  # the finding names no rule: either kind will do
+        return any(s is not None and two_months(*s) for s in spans)
+    return all(s is not None and two_months(*s) for s in spans)
+
+
+def _store(
+    database: Database,
+    office_dir: Path,
+    uuid: str,
+    code: str,
+    read: list[ReadFile],
+    summary: RecordsSummary,
+    actor: str,
+    remote: str,
+) -> StoredCheck:
+    evidence = [
+        evidence_files.EvidenceFile(code, f.filename, f.media_type, f.content, f.sha256, None)
+        for f in read
+    ]
+    written: list[Path] = []
+    try:
+        with database.session() as session:
+            line = _line(session, uuid, code)
+            visit = line.visit
+            for f in read:
+                held = session.scalars(
+                    select(OfficeCapEvidence.id).where(
+                        OfficeCapEvidence.visit_id == visit.id,
+                        OfficeCapEvidence.finding_code == code,
+                        OfficeCapEvidence.sha256 == f.sha256,
+                    )
+                ).first()
+                if held is None:
+                    session.add(
+                        OfficeCapEvidence(
+                            visit_id=visit.id,
+                            finding_code=code,
+                            factory_id=visit.factory_id,
+                            sha256=f.sha256,
+                            filename=f.filename,
+                            media_type=f.media_type,
+                            size=len(f.content),
+                            taken_at=None,
+                            uploaded_by=actor[:120],
+                            uploaded_at=utcnow(),
+                        )
+                    )
+            now = utcnow()
+            row = OfficeCapRecordsCheck(
+                visit_id=visit.id,
+                finding_code=code,
+                period_start=date.fromisoformat(summary.period_start)
+                if summary.period_start
+                else None,
+                period_end=date.fromisoformat(summary.period_end) if summary.period_end else None,
+                months_covered=summary.months_covered,
+                workers=summary.workers,
+                breaches=summary.breaches,
+                flags=" ".join(summary.flags),
+                summary_json=json.dumps(asdict(summary), ensure_ascii=False),
+                checked_by=actor[:120],
+                checked_at=now,
+            )
+            session.add(row)
+            line_row(session, visit.id, code).updated_at = now
+            audit.record(
+                session,
+                actor,
+                "cap.records-check",
+                f"{visit.uuid} {code}",
+                f"{len(read)} file(s) ({', '.join(f.filename for f in read)[:300]}): "
+                f"{summary.period_start or '-'} – {summary.period_end or '-'}, "
+                f"{summary.workers} worker(s), {summary.breaches} breach(es); flags: "
+                f"{', '.join(summary.flags) or 'none'}"
+                + ("; rows left out or mapping confirmed" if summary.confirmed else ""),
+                remote,
+            )
+            session.flush()
+            written = evidence_files.store(office_dir, evidence)
+            stored = StoredCheck(row.id, row.checked_by, now, summary)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return stored
+
+
+# --- reading back -------------------------------------------------------------------------
+
+
+def summary_from_json(text: str) -> RecordsSummary:
+    data = json.loads(text)
+    return RecordsSummary(
+        finding_code=data["finding_code"],
+        period_start=data["period_start"],
+        period_end=data["period_end"],
+        months=tuple(data["months"]),
+        workers=int(data["workers"]),
+        rules=tuple(
+            RuleResult(
+                r["rule_id"],
+                r["rule"],
+                int(r["workers"]),
+                int(r["periods"]),
+                bool(r["finding_rule"]),
+                tuple(Example(**e) for e in r["examples"]),
+            )
+            for r in data["rules"]
+        ),
+        checked=tuple(data["checked"]),
+        not_checked=tuple(data["not_checked"]),
+        incomplete_days=int(data["incomplete_days"]),
+        weeks_over=int(data["weeks_over"]),
+        weekly_limit=data["weekly_limit"],
+        week_examples=tuple(Example(**e) for e in data["week_examples"]),
+        unread=tuple(Unread(**u) for u in data["unread"]),
+        unread_total=int(data["unread_total"]),
+        files=tuple(
+            FileRead(
+                **{
+                    **f,
+                    "recognition": tuple(f["recognition"]),
+                    "summary": tuple(f["summary"]),
+                    "confirm": tuple(f["confirm"]),
+                }
+            )
+            for f in data["files"]
+        ),
+        flags=tuple(data["flags"]),
+        finding_rules=tuple(data["finding_rules"]),
+        relevant_kind=tuple(data["relevant_kind"]),
+        rule_set=data["rule_set"],
+        confirmed=bool(data.get("confirmed", False)),
+    )
+
+
+def checks_of(session: Session, visit_id: int, code: str) -> list[OfficeCapRecordsCheck]:
+    return list(
+        session.scalars(
+            select(OfficeCapRecordsCheck)
+            .where(
+                OfficeCapRecordsCheck.visit_id == visit_id,
+                OfficeCapRecordsCheck.finding_code == code,
+            )
+            .order_by(desc(OfficeCapRecordsCheck.id))
+        )
+    )
+
+
+def line_records_in(session: Session, visit: Visit, finding: Finding) -> LineRecords:
+    applies = bool(line_kinds(session, visit, finding))
+    rows = checks_of(session, visit.id, finding.code)
+    if not rows:
+        return LineRecords(applies)
+    newest = rows[0]
+    return LineRecords(
+        applies,
+        StoredCheck(
+            newest.id,
+            newest.checked_by,
+            newest.checked_at,
+            summary_from_json(newest.summary_json),
+        ),
+        len(rows) - 1,
+    )
+
+
+def line_records(database: Database, uuid: str, code: str) -> LineRecords:
+    with database.session() as session:
+        line = _line(session, uuid, code)
+        return line_records_in(session, line.visit, line.finding)
