@@ -125,7 +125,12 @@ def test_cap_round_trip_on_the_console(
     assert "The line is rejected" in rejected.text and "Two months of payroll" in rejected.text
     accepted = by_role["coordinator"].post(
         line_url,
-        data={"csrf": csrf_of(by_role["coordinator"].get(line_url).text), "decision": "accepted"},
+        data={
+            "csrf": csrf_of(by_role["coordinator"].get(line_url).text),
+            "decision": "accepted",
+            "comment": "Payroll of two months seen",
+            "without_records": "1",
+        },
     )
     assert "The line is accepted and closed." in accepted.text
 

@@ -18,12 +18,12 @@ from starlette.testclient import TestClient
 
 from ietp_desktop.cli import main
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.storage.office_models import OfficeAuditEntry
 from ietp_desktop.office.cap_followup import decisions, records_check, records_reading
 from ietp_desktop.office.cap_followup.factory_returns import import_cap
 from ietp_desktop.office.folder import open_office_db
 from ietp_desktop.office.intake import import_bundles
 from ietp_desktop.storage.db import Database
+from ietp_desktop.storage.office_models import OfficeAuditEntry
 from ietp_desktop.storage.office_records_models import OfficeCapRecordsCheck
 from ietp_desktop.storage.office_review_models import OfficeCapEvidence
 from tests.bundle_world import World, office_state, row_count, world, world_template
@@ -170,7 +170,11 @@ def test_one_month_of_records_is_flagged_short(received: World, tmp_path: Path) 
         assert isinstance(stored, records_check.StoredCheck)
         s = stored.summary
         assert s.flags == (records_check.SHORT,)
-        assert (s.period_start, s.period_end, s.months) == ("2026-12-01", "2026-12-31", ("2026-12",))
+        assert (s.period_start, s.period_end, s.months) == (
+            "2026-12-01",
+            "2026-12-31",
+            ("2026-12",),
+        )
         assert s.rules == () and s.finding_rules == ("rest_days_per_week",)
         with pytest.raises(UserError, match="is flagged"):
             decisions.decide_line(db, received.visit_uuid, "F01", "accepted", "ok", **WHO)
@@ -181,7 +185,8 @@ def test_one_month_of_records_is_flagged_short(received: World, tmp_path: Path) 
 def test_accepting_an_hours_line_without_records_asks_for_confirmation(received: World) -> None:
     db = office_db(received)
     try:
-        import_cap(db, received.office_dir, received.visit_uuid, None, [("F01", "p.pdf", PDF)], **WHO)
+        evidence = [("F01", "p.pdf", PDF)]
+        import_cap(db, received.office_dir, received.visit_uuid, None, evidence, **WHO)
         with pytest.raises(UserError, match="check two months of new records first"):
             decisions.decide_line(db, received.visit_uuid, "F01", "accepted", "ok", **WHO)
         decisions.decide_line(
@@ -245,7 +250,7 @@ def test_bad_input_is_refused_with_what_and_where_and_nothing_is_stored(
                 check(db, received, "F01", good, bad)
         broken = tmp_path / "考勤.xlsx"
         broken.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
-        with pytest.raises(UserError, match="考勤.xlsx"):
+        with pytest.raises(UserError, match=r"考勤\.xlsx: the workbook is damaged"):
             check(db, received, "F01", broken)
         with pytest.raises(UserError, match="line F04 is about ehs, not working hours or wages"):
             check(db, received, "F04", good)
@@ -281,9 +286,13 @@ def test_console_line_page_checks_records_and_shows_the_result(
     page = reviewer.get(url)
     assert "Check new records" in page.text and "No new records checked yet." in page.text
     assert 'name="without_records"' in page.text
-    assert "Check new records" not in reader.get(url).text.split('id="records"')[1].split(
-        "</section>"
-    )[0].split("No new records checked yet.")[1]
+    assert (
+        "Check new records"
+        not in reader.get(url)
+        .text.split('id="records"')[1]
+        .split("</section>")[0]
+        .split("No new records checked yet.")[1]
+    )
     ehs = reviewer.get(f"/cap/visits/{world.visit_uuid}/lines/F04").text
     assert 'id="records"' not in ehs and 'name="without_records"' not in ehs
 

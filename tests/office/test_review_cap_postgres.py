@@ -59,7 +59,9 @@ def test_review_and_cap_follow_up_on_postgres(world: World, tmp_path: Path, pg_u
         with pytest.raises(UserError, match="is not one of the evidence types"):
             import_cap(db, world.office_dir, uuid, None, [(codes[0], "x.exe", b"MZ\0")], **WHO)
         assert office_state(world.office_dir, pg_url) == before
-        cap_decisions.decide_line(db, uuid, codes[0], "accepted", **WHO)
+        cap_decisions.decide_line(
+            db, uuid, codes[0], "accepted", "Payroll seen", without_records=True, **WHO
+        )
         flags = line_view.load_line(db, uuid, codes[1]).evidence[0].flags
         assert [f.kind for f in flags] == ["photo-before-finding"]
         later = date.today() + timedelta(days=400)
