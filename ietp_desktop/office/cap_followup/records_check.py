@@ -139,6 +139,11 @@ class RecordsSummary:
     def months_covered(self) -> int:
         return len(self.months)
 
+    @property
+    def finding_rule_titles(self) -> tuple[str, ...]:
+        """English titles of the finding's rules (as the proposed findings name them)."""
+        return tuple(RULE_TITLES.get(r, r) for r in self.finding_rules)
+
 
 @dataclass(frozen=True)
 class StoredCheck:

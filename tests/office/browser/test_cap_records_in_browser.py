@@ -1,0 +1,56 @@
+"""A wage or hours CAP line in a real chromium: the reviewer picks the factory's ZKTeco export
+in the line's "Check new records" form and sees the result with its flags, in English and in
+Chinese. With IETP_SCREENSHOT_DIR set, the pages are saved there as PNGs (1366×768)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.office import records_files
+
+from .conftest import BrowserOffice, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _shot(page: Page, name: str) -> None:
+    folder = os.environ.get("IETP_SCREENSHOT_DIR")
+    if folder:
+        page.screenshot(path=str(Path(folder) / name), full_page=True)
+
+
+def test_new_records_are_checked_on_the_line_page(
+    page: Page, browser_office: BrowserOffice, tmp_path: Path
+) -> None:
+    export = records_files.zkteco_csv(
+        tmp_path, records_files.DEC_1, records_files.JAN_31, frozenset({"1001", "1002"})
+    )
+    url = f"{browser_office.url}/cap/visits/{browser_office.world.visit_uuid}/lines/F03"
+    sign_in(page, browser_office.url, "reviewer")
+    page.goto(url)
+    records = page.locator("#records")
+    expect(records).to_contain_text("No new records checked yet.")
+    records.locator('input[type="file"]').set_input_files(str(export))
+    records.get_by_role("button", name="Check new records").click()
+    page.wait_for_url(re.compile(r".*done=checked.*"))
+    expect(page.locator("p.notice.ok")).to_have_text(
+        "The records are checked; the result is below."
+    )
+    expect(records).to_contain_text("Breaches persist")
+    expect(records).not_to_contain_text("Records cover less than two months after the visit")
+    expect(records.locator("tbody tr").first).to_contain_text(
+        "At most 60 total hours in any 7 days (programme limit)"
+    )
+    expect(records).to_contain_text("14 worker-week(s) (Monday–Sunday) above 60 h")
+    records.scroll_into_view_if_needed()
+    _shot(page, "cap-records-en.png")
+    page.goto(
+        f"{browser_office.url}/lang/zh?next=/cap/visits/{browser_office.world.visit_uuid}/lines/F03"
+    )
+    expect(page.locator("#records")).to_contain_text("违规仍在持续")
+    _shot(page, "cap-records-zh.png")
