@@ -238,7 +238,7 @@ def test_bad_input_is_refused_with_what_and_where_and_nothing_is_stored(
         before = office_state(received.office_dir)
         files_before = evidence_folder(received)
         cases = [
-            (rf.not_records_csv(tmp_path), "灭火器检查.csv holds neither attendance nor payroll"),
+            (rf.not_records_csv(tmp_path), r"灭火器检查\.csv holds neither attendance nor payroll"),
             (factory_files.zkteco_export_csv(tmp_path), "row 4: records of 2026-10-01, before "),
             (
                 rf.payroll_xlsx(tmp_path, 2026, 12, company="东莞市某某玩具有限公司"),
@@ -248,6 +248,12 @@ def test_bad_input_is_refused_with_what_and_where_and_nothing_is_stored(
         for bad, message in cases:
             with pytest.raises(UserError, match=message):
                 check(db, received, "F01", good, bad)
+        december = rf.zkteco_csv(tmp_path, rf.DEC_1, rf.DEC_1)
+        with pytest.raises(
+            UserError,
+            match=r"考勤记录\.csv: the records of worker 1001 for 2026-12-01 are also in 钉钉",
+        ):
+            check(db, received, "F01", good, december)
         broken = tmp_path / "考勤.xlsx"
         broken.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
         with pytest.raises(UserError, match=r"考勤\.xlsx: the workbook is damaged"):

@@ -330,6 +330,7 @@ def check_line_records(
         if item.sha256 not in seen:
             seen.add(item.sha256)
             read.append(item)
+    _refuse_overlaps(read)
     reads = tuple(_file_read(f) for f in read)
     reasons = tuple(dict.fromkeys(r for f in read for r in f.confirm))
     if reasons and not confirm:
@@ -351,6 +352,27 @@ def check_line_records(
         confirmed=bool(reasons),
     )
     return _store(database, office_dir, uuid, finding_code, read, summary, actor, remote)
+
+
+def _refuse_overlaps(read: list[ReadFile]) -> None:
+    """Two files holding the same worker's day (or pay period) would count it twice: the
+    factory sends each day once (an export per month, or one export of both months)."""
+    days: dict[tuple[str, str, object], str] = {}
+    for f in read:
+        keys = {("time", p.worker_code, p.work_date) for p in f.punches} | {
+            ("pay", r.worker_code, r.period_start) for r in f.pays
+        }
+        for key in sorted(keys, key=str):
+            other = days.setdefault(key, f.filename)
+            if other != f.filename:
+                raise UserError(
+                    "{file}: the records of worker {worker} for {date} are also in {other}; "
+                    "each day and pay period may come in one file only. Nothing was stored",
+                    file=f.filename,
+                    worker=key[1],
+                    date=str(key[2]),
+                    other=other,
+                )
 
 
 def _file_read(f: ReadFile) -> FileRead:

@@ -7,6 +7,7 @@ reviewer's confirmation wait in the office folder until confirmed; nothing is st
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -28,6 +29,7 @@ from ietp_desktop.security.atomic import atomic_write_bytes
 
 REVIEWERS = frozenset({ADMINISTRATOR, COORDINATOR, REVIEWER})
 PENDING = "cap-records-pending"
+STALE_SECONDS = 24 * 3600
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -83,6 +85,7 @@ def _confirm_page(
     """The preview of each file, as the laptop shows it, with a button to go on."""
     folder = _pending_dir(ctx)
     folder.mkdir(parents=True, exist_ok=True)
+    _drop_stale(folder)
     tokens: list[tuple[str, str]] = []
     for name, content in files:
         read = next((f for f in pending.files if f.filename == safe_name(name)), None)
@@ -122,6 +125,14 @@ def records_confirm(ctx: Ctx) -> Response:
     if not files:
         return cap_pages.line_page(ctx, ctx.t("Choose the files to check."), 400)
     return _run(ctx, files, confirm=True)
+
+
+def _drop_stale(folder: Path) -> None:
+    """Files a reviewer never confirmed are dropped after a day."""
+    limit = time.time() - STALE_SECONDS
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
 
 
 def _drop_pending(ctx: Ctx, files: list[tuple[str, bytes]]) -> None:
