@@ -30,6 +30,13 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help="go on when a file has more than 2%% of its rows left out or needs the "
         "factory's remembered column mapping",
     )
+    check.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="MAP.json",
+        help="column mapping for a file the importer cannot read on its own "
+        "(docs/records-import.md); needs --confirm, and is remembered for the factory",
+    )
     check.add_argument("--json", action="store_true")
     check.set_defaults(handler=_records)
 
@@ -61,6 +68,14 @@ def _records(args: argparse.Namespace) -> int:
 
     uuid, code = _line(args.line)
     files = [_read(path) for path in args.files]
+    mapping = ""
+    if args.mapping is not None:
+        try:
+            mapping = args.mapping.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(
+                "{path}: cannot read the column mapping: {reason}", path=args.mapping, reason=exc
+            ) from None
     with office_db(args) as database:
         outcome = records_check.check_line_records(
             database,
@@ -71,6 +86,7 @@ def _records(args: argparse.Namespace) -> int:
             actor=cli_actor(),
             role=CLI_ROLE,
             confirm=args.confirm,
+            mapping=mapping,
         )
     if isinstance(outcome, records_check.Pending):
         if args.json:

@@ -118,3 +118,29 @@ def not_records_csv(folder: Path) -> Path:
     path = folder / "灭火器检查.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def own_headers_csv(folder: Path, first: dt.date, last: dt.date) -> Path:
+    """A hand-made export whose headers no importer knows (人员编码, 刷卡日, 进, 出): one row
+    per worker and day, normal weeks."""
+    lines = ["人员编码,刷卡日,进,出,进2,出2"]
+    for code, _, _ in WORKERS:
+        for day in days(first, last):
+            found = shifts(day, False)
+            if found:
+                lines.append(
+                    f"{code},{day},{found[0][0]},{found[0][1]},{found[1][0]},{found[1][1]}"
+                )
+    path = folder / "刷卡汇总.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+OWN_MAPPING = {
+    "worker_code": "人员编码",
+    "date": "刷卡日",
+    "in_1": "进",
+    "out_1": "出",
+    "in_2": "进2",
+    "out_2": "出2",
+}

@@ -23,6 +23,7 @@ from ietp_desktop.office.cap_followup.factory_returns import import_cap
 from ietp_desktop.office.folder import open_office_db
 from ietp_desktop.office.intake import import_bundles
 from ietp_desktop.storage.db import Database
+from ietp_desktop.storage.models import ImportMapping
 from ietp_desktop.storage.office_models import OfficeAuditEntry
 from ietp_desktop.storage.office_records_models import OfficeCapRecordsCheck
 from ietp_desktop.storage.office_review_models import OfficeCapEvidence
@@ -442,5 +443,43 @@ def test_records_check_on_postgres(world: World, tmp_path: Path, pg_url: str) ->
         short = check(db, world, "F01", rf.dingtalk_grid_xlsx(tmp_path, 2026, 12))
         assert isinstance(short, records_check.StoredCheck)
         assert short.summary.flags == (records_check.SHORT,)
+    finally:
+        db.dispose()
+
+
+def test_a_mapping_given_for_an_unknown_export_is_confirmed_then_remembered(
+    received: World, tmp_path: Path
+) -> None:
+    export = rf.own_headers_csv(tmp_path, rf.DEC_1, rf.JAN_31)
+    mapping = json.dumps(rf.OWN_MAPPING, ensure_ascii=False)
+    db = office_db(received)
+    try:
+        with pytest.raises(UserError, match=r"刷卡汇总\.csv holds neither attendance nor payroll"):
+            check(db, received, "F03", export)
+        with pytest.raises(UserError, match="the column mapping is not JSON"):
+            records_check.check_line_records(
+                db, received.office_dir, received.visit_uuid, "F03", files_of(export),
+                mapping="{worker_code:", **WHO,
+            )  # fmt: skip
+        pending = records_check.check_line_records(
+            db, received.office_dir, received.visit_uuid, "F03", files_of(export),
+            mapping=mapping, **WHO,
+        )  # fmt: skip
+        assert isinstance(pending, records_check.Pending)
+        assert pending.reasons == (records_reading.GIVEN,)
+        assert "    A  人员编码  →  worker_code" in pending.files[0].recognition
+        assert row_count(db, OfficeCapRecordsCheck) == 0 and row_count(db, ImportMapping) == 0
+        stored = records_check.check_line_records(
+            db, received.office_dir, received.visit_uuid, "F03", files_of(export),
+            mapping=mapping, confirm=True, **WHO,
+        )  # fmt: skip
+        assert isinstance(stored, records_check.StoredCheck)
+        assert stored.summary.flags == () and stored.summary.rules == ()
+        assert stored.summary.files[0].records == 3 * 2 * (23 + 20)
+        # the factory's next export of the same kind is read with the remembered mapping,
+        # shown for confirmation again
+        again = check(db, received, "F01", export)
+        assert isinstance(again, records_check.Pending)
+        assert again.reasons == (records_reading.REMEMBERED,)
     finally:
         db.dispose()

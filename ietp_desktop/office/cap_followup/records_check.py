@@ -33,15 +33,24 @@ from ietp_desktop.office.accounts import audit
 from ietp_desktop.office.cap_followup import evidence_files
 from ietp_desktop.office.cap_followup.factory_returns import line_row
 from ietp_desktop.office.cap_followup.records_reading import (
+    GIVEN,
     MAX_RECORDS_FILES,
     FactoryNames,
     ReadFile,
+    given_mappings,
     read_upload,
 )
 from ietp_desktop.office.review.decisions import may_act
 from ietp_desktop.services.hours.records import remembered_mapping, visit_rules
 from ietp_desktop.storage.db import Database
-from ietp_desktop.storage.models import CorrectiveAction, Factory, Finding, ProposalDecision, Visit
+from ietp_desktop.storage.models import (
+    CorrectiveAction,
+    Factory,
+    Finding,
+    ImportMapping,
+    ProposalDecision,
+    Visit,
+)
 from ietp_desktop.storage.models import Worker as RosterWorker
 from ietp_desktop.storage.office_records_models import OfficeCapRecordsCheck
 from ietp_desktop.storage.office_review_models import OfficeCapEvidence
@@ -276,11 +285,14 @@ def check_line_records(
     role: str,
     remote: str = "",
     confirm: bool = False,
+    mapping: str = "",
 ) -> StoredCheck | Pending:
     """Read `files` ((name, content) each) with the records importer, run the hours and wage
     checks of the visit's rule set and store the result with the line, with the files as
     its evidence: all of it, or on any refusal nothing. Files that need confirmation (rows
-    left out, the factory's remembered mapping) give `Pending` unless `confirm`."""
+    left out, the factory's remembered mapping, the reviewer's `mapping` (JSON, the laptop's
+    mapping file) give `Pending` unless `confirm`; a confirmed mapping is remembered for the
+    factory."""
     if not may_act(role):
         raise UserError("a {role} user may not check records for CAP lines", role=role)
     if not files:
@@ -291,6 +303,7 @@ def check_line_records(
             count=len(files),
             limit=MAX_RECORDS_FILES,
         )
+    given = given_mappings(mapping)
     with database.session() as session:
         line = _line(session, uuid, code)
         kinds = line_kinds(session, line.visit, line.finding)
@@ -325,7 +338,12 @@ def check_line_records(
     seen: set[str] = set()
     for name, content in files:
         item = read_upload(
-            name, content, visit_start=visit_start, factory=names, remembered=remembered
+            name,
+            content,
+            visit_start=visit_start,
+            factory=names,
+            remembered=remembered,
+            given=given,
         )
         if item.sha256 not in seen:
             seen.add(item.sha256)
@@ -634,6 +652,9 @@ def _store(
             )
             session.add(row)
             line_row(session, visit.id, code).updated_at = now
+            for f in read:
+                if f.mapping_used == GIVEN:
+                    _remember(session, visit.factory_id, f)
             audit.record(
                 session,
                 actor,
@@ -654,6 +675,20 @@ def _store(
             path.unlink(missing_ok=True)
         raise
     return stored
+
+
+def _remember(session: Session, factory_id: int, f: ReadFile) -> None:
+    """The mapping the reviewer gave and confirmed reads the factory's next files."""
+    text = json.dumps(f.mapping.to_dict(), ensure_ascii=False, sort_keys=True)
+    row = session.scalars(
+        select(ImportMapping).where(
+            ImportMapping.factory_id == factory_id, ImportMapping.kind == f.kind
+        )
+    ).first()
+    if row is None:
+        session.add(ImportMapping(factory_id=factory_id, kind=f.kind, mapping_json=text))
+    else:
+        row.mapping_json = text
 
 
 # --- reading back -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ another company are refused with the file and row.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import tempfile
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from typing import Any, Literal
 
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.domain.records import PayRecord, Punch
-from ietp_desktop.importers.mapping import ColumnMapping
+from ietp_desktop.importers.mapping import ColumnMapping, mapping_from_dict
 from ietp_desktop.importers.preview import RowProblem
 from ietp_desktop.importers.recognition import RecordsRead, read_records
 
@@ -31,6 +32,8 @@ MAX_RECORDS_FILES = 12
 MAX_NAME = 200
 LEFT_OUT = "rows-left-out"
 REMEMBERED = "remembered-mapping"
+GIVEN = "given-mapping"
+MAX_MAPPING = 20_000
 
 # media types kept with the evidence, by what the importer read
 MEDIA = {
@@ -64,8 +67,9 @@ class ReadFile:
     people: dict[str, tuple[str, str]]
     problems: list[RowProblem]  # rows left out (errors)
     rows_read: int
-    confirm: tuple[str, ...]  # why the reviewer must confirm: LEFT_OUT, REMEMBERED
+    confirm: tuple[str, ...]  # why the reviewer must confirm: LEFT_OUT, REMEMBERED, GIVEN
     mapping: ColumnMapping
+    mapping_used: str = ""  # "", GIVEN or REMEMBERED
 
     @property
     def media_type(self) -> str:
@@ -82,6 +86,46 @@ def safe_name(filename: str) -> str:
     return kept[:MAX_NAME] or "records"
 
 
+def given_mappings(text: str) -> dict[str, ColumnMapping]:
+    """The reviewer's column mapping (the laptop's mapping file, docs/records-import.md), as
+    a mapping for each kind of records whose fields it names."""
+    from ietp_desktop.services.hours.records import known_fields
+
+    text = text.strip()
+    if not text:
+        return {}
+    if len(text) > MAX_MAPPING:
+        raise UserError("the column mapping is longer than {limit} characters", limit=MAX_MAPPING)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(
+            "the column mapping is not JSON: {reason} (line {line}, column {column})",
+            reason=exc.msg,
+            line=exc.lineno,
+            column=exc.colno,
+        ) from None
+    layout = data.get("layout") if isinstance(data, dict) else None
+    found: dict[str, ColumnMapping] = {}
+    refusal: UserError | None = None
+    kinds: tuple[Kind, Kind] = ("time", "pay")
+    for kind in kinds:
+        if kind == "time" and layout == "payroll":
+            continue
+        if kind == "pay" and layout not in (None, "payroll"):
+            continue
+        try:
+            found[kind] = mapping_from_dict(
+                data, known_fields(kind, layout if isinstance(layout, str) else None)
+            )
+        except UserError as exc:
+            refusal = refusal or exc
+    if not found:
+        assert refusal is not None
+        raise refusal
+    return found
+
+
 def read_upload(
     filename: str,
     content: bytes,
@@ -89,8 +133,11 @@ def read_upload(
     visit_start: date,
     factory: FactoryNames,
     remembered: dict[str, ColumnMapping],
+    given: dict[str, ColumnMapping] | None = None,
 ) -> ReadFile:
-    """`remembered`: kind → the mapping the office remembered for the factory."""
+    """`remembered`: kind → the mapping the office remembered for the factory; `given`: the
+    reviewer's mapping for this upload. Either is used only for a file that cannot be read
+    without it, and then needs the reviewer's confirmation."""
     name = safe_name(filename)
     if len(content) > MAX_RECORDS_BYTES:
         raise UserError(
@@ -102,7 +149,7 @@ def read_upload(
     with tempfile.TemporaryDirectory(prefix="ietp-records-") as folder:
         path = Path(folder) / name
         path.write_bytes(content)
-        kind, read, used_remembered = _read_either(path, name, remembered)
+        kind, read, used = _read_either(path, name, given or {}, remembered)
     _refuse_other_factory(name, read, factory)
     punches: list[Punch] = list(read.records) if kind == "time" else []
     pays: list[PayRecord] = list(read.records) if kind == "pay" else []
@@ -110,8 +157,8 @@ def read_upload(
     confirm: list[str] = []
     if read.needs_acceptance:
         confirm.append(LEFT_OUT)
-    if used_remembered:
-        confirm.append(REMEMBERED)
+    if used:
+        confirm.append(used)
     return ReadFile(
         filename=name,
         sha256=hashlib.sha256(content).hexdigest(),
@@ -126,6 +173,7 @@ def read_upload(
         rows_read=read.rows_read,
         confirm=tuple(confirm),
         mapping=read.mapping,
+        mapping_used=used,
     )
 
 
@@ -144,20 +192,27 @@ def _attempt(
 
 
 def _read_either(
-    path: Path, name: str, remembered: dict[str, ColumnMapping]
-) -> tuple[Kind, RecordsRead[Any], bool]:
+    path: Path,
+    name: str,
+    given: dict[str, ColumnMapping],
+    remembered: dict[str, ColumnMapping],
+) -> tuple[Kind, RecordsRead[Any], str]:
     kinds: tuple[Kind, Kind] = ("time", "pay")
     why: dict[str, str] = {}
     for kind in kinds:
         read, why[kind] = _attempt(path, kind, None)
         if read is not None:
-            return kind, read, False
-    for kind in kinds:
-        mapping = remembered.get(kind)
-        if mapping is not None:
-            read, _ = _attempt(path, kind, mapping)
+            return kind, read, ""
+    for source, mappings in ((GIVEN, given), (REMEMBERED, remembered)):
+        for kind in kinds:
+            mapping = mappings.get(kind)
+            if mapping is None:
+                continue
+            read, reason = _attempt(path, kind, mapping)
             if read is not None:
-                return kind, read, True
+                return kind, read, source
+            if source == GIVEN:
+                why[kind] = f"with the column mapping given: {reason}"
     if why["time"] == why["pay"]:  # an unreadable file says so the same way for both
         raise UserError("{reason}; nothing was stored", reason=why["time"])
     raise UserError(

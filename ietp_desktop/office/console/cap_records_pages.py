@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.office.accounts.users import ADMINISTRATOR, COORDINATOR, REVIEWER
-from ietp_desktop.office.cap_followup import records_check
+from ietp_desktop.office.cap_followup import records_check, records_reading
 from ietp_desktop.office.cap_followup.records_reading import (
     MAX_RECORDS_BYTES,
     MAX_RECORDS_FILES,
@@ -52,6 +52,7 @@ def _uploads(ctx: Ctx) -> list[tuple[str, bytes]]:
 
 
 def _run(ctx: Ctx, files: list[tuple[str, bytes]], confirm: bool) -> Response:
+    mapping = ctx.field("mapping")[: records_reading.MAX_MAPPING + 1]
     assert ctx.user is not None
     uuid = ctx.request.path_params["uuid"]
     code = ctx.request.path_params["finding"]
@@ -66,11 +67,12 @@ def _run(ctx: Ctx, files: list[tuple[str, bytes]], confirm: bool) -> Response:
             role=ctx.user.role,
             remote=ctx.remote,
             confirm=confirm,
+            mapping=mapping,
         )
     except UserError as exc:
         return cap_pages.line_page(ctx, exc.text(ctx.lang), 400)
     if isinstance(outcome, records_check.Pending):
-        return _confirm_page(ctx, uuid, code, files, outcome)
+        return _confirm_page(ctx, uuid, code, files, outcome, mapping)
     _drop_pending(ctx, files)
     return RedirectResponse(_line_url(uuid, code) + "?done=checked#records", 303)
 
@@ -81,6 +83,7 @@ def _confirm_page(
     code: str,
     files: list[tuple[str, bytes]],
     pending: records_check.Pending,
+    mapping: str,
 ) -> Response:
     """The preview of each file, as the laptop shows it, with a button to go on."""
     folder = _pending_dir(ctx)
@@ -101,6 +104,7 @@ def _confirm_page(
         code=code.strip().upper(),
         pending=pending,
         tokens=tokens,
+        mapping=mapping,
     )
 
 
