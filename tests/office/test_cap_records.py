@@ -384,6 +384,42 @@ def test_console_confirms_a_file_with_rows_left_out(
     )
 
 
+def test_console_takes_a_column_mapping_and_confirms_it(
+    clients: tuple[World, dict[str, TestClient]], tmp_path: Path
+) -> None:
+    world, by_role = clients
+    reviewer = by_role["reviewer"]
+    url = f"/cap/visits/{world.visit_uuid}/lines/F03"
+    export = rf.own_headers_csv(tmp_path, rf.DEC_1, rf.JAN_31)
+    page = reviewer.get(url)
+    assert "Column mapping, for a file the importer cannot read on its own" in page.text
+    upload = [("records", (export.name, export.read_bytes(), "text/csv"))]
+    mapping = json.dumps(rf.OWN_MAPPING, ensure_ascii=False)
+    confirm = reviewer.post(
+        url + "/records", data={"csrf": csrf_of(page.text), "mapping": mapping}, files=upload
+    )
+    assert confirm.status_code == 200, confirm.text
+    assert "A file could only be read with the column mapping you gave" in confirm.text
+    assert "人员编码  →  worker_code" in confirm.text
+    form = {
+        "csrf": csrf_of(confirm.text),
+        "file": confirm.text.split('name="file" value="')[1].split('"')[0],
+        "name": export.name,
+        "mapping": confirm.text.split('name="mapping" value="')[1].split('"')[0],
+    }
+    assert form["mapping"].startswith("{&#34;") or form["mapping"].startswith("{&quot;")
+    form["mapping"] = mapping  # the browser sends the unescaped value
+    done = reviewer.post(url + "/records/confirm", data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    shown = reviewer.get(done.headers["location"]).text
+    assert "刷卡汇总.csv" in shown and "No breach found in the records read" in shown
+    expired = reviewer.post(
+        url + "/records/confirm", data={**form, "file": "0" * 64}, follow_redirects=False
+    )
+    assert expired.status_code == 400
+    assert "The files to confirm are no longer held; upload them again." in expired.text
+
+
 # --- the command line ---------------------------------------------------------------------------
 
 
