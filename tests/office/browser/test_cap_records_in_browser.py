@@ -54,3 +54,32 @@ def test_new_records_are_checked_on_the_line_page(
     )
     expect(page.locator("#records")).to_contain_text("违规仍在持续")
     _shot(page, "cap-records-zh.png")
+
+
+def test_a_file_with_rows_left_out_is_confirmed_on_its_preview(
+    page: Page, browser_office: BrowserOffice, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    grid = records_files.dingtalk_grid_xlsx(tmp_path, 2026, 12)
+    workbook = load_workbook(grid)
+    sheet = workbook.active
+    assert sheet is not None
+    sheet["D3"] = "7.58 12:00"  # 1 of 3 rows cannot be read
+    workbook.save(grid)
+    url = f"{browser_office.url}/cap/visits/{browser_office.world.visit_uuid}/lines/F01"
+    sign_in(page, browser_office.url, "reviewer")
+    page.goto(url)
+    records = page.locator("#records")
+    records.locator('input[type="file"]').set_input_files(str(grid))
+    records.get_by_role("button", name="Check new records").click()
+    expect(page.get_by_role("heading", name="Confirm what was read")).to_be_visible()
+    expect(page.locator("pre.preview")).to_contain_text("Layout: monthly-grid")
+    _shot(page, "cap-records-confirm-en.png")
+    page.get_by_role("button", name="Confirm and check these records").click()
+    page.wait_for_url(re.compile(r".*done=checked.*"))
+    expect(page.locator("#records")).to_contain_text(
+        "Records cover less than two months after the visit"
+    )
+    expect(page.locator("#records")).to_contain_text("Could not be read")
+    _shot(page, "cap-records-short-en.png")
