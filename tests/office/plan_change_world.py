@@ -119,3 +119,11 @@ def laptop_visit(two: TwoLaptops, email: str, uuid: str) -> Visit | None:
             return visit
     finally:
         laptop.dispose()
+
+
+def fetch_all(two: TwoLaptops, email: str) -> list[AssignmentsResult]:
+    """Every bundle in the specialist's outbox, oldest first (as `bundle fetch` takes them)."""
+    bundles = sorted(
+        outbox_dir(two.office_dir, email).glob("*.ietpbundle"), key=lambda p: p.stat().st_mtime_ns
+    )
+    return [fetch(two, email, bundle) for bundle in bundles]

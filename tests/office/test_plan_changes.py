@@ -271,7 +271,7 @@ def test_changes_are_refused_with_a_reason_a_coordinator_understands(two: TwoLap
             lambda: changes.cancel_plan(two.office_dir, db, uuid, "again", actor="cora"),
             lambda: assigning.record_confirmation(db, uuid, day, actor="cora", via="coordinator"),
         ):
-            with pytest.raises(UserError, match="CN-X1 was cancelled on .*plan the factory again"):
+            with pytest.raises(UserError, match=r"CN-X1 was cancelled on .*plan the factory again"):
                 attempt()
         with db.session() as session:
             assert session.scalars(select(OfficePlanEvent.kind)).all() == ["cancel"]

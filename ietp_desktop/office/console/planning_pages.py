@@ -18,6 +18,7 @@ from ietp_desktop.office.factories.register import regions
 from ietp_desktop.office.factories.states import STATE_LABELS
 from ietp_desktop.office.planning import assigning, board, calendar, letter
 from ietp_desktop.office.planning.calendar import DateWarning
+from ietp_desktop.office.planning.history import last_changes
 from ietp_desktop.office.planning.plans import PLAN_STATE_LABELS
 
 STAFF = frozenset({ADMINISTRATOR, COORDINATOR, REVIEWER, READ_ONLY})
@@ -118,10 +119,14 @@ def board_page(
     pages = max(1, -(-total // PAGE_ROWS))
     page = min(page, pages)
     view.regions = _page_of(view.regions, (page - 1) * PAGE_ROWS, PAGE_ROWS)
+    with ctx.db.session() as session:
+        shown = [r.plan or r.cancelled for _, rows in view.regions for r in rows]
+        changed = last_changes(session, [p.plan_id for p in shown if p is not None])
     return ctx.render(
         "planning_board.html",
         status=status,
         board=view,
+        changed=changed,
         total=total,
         page=page,
         pages=pages,

@@ -122,3 +122,12 @@ def add_redate_event(
             reason=reason,
         )
     )
+
+
+def last_changes(session: Session, plan_ids: list[int]) -> dict[int, HistoryEntry]:
+    """plan id → its latest move, re-date or cancellation (plans never changed are absent)."""
+    return {
+        plan_id: entries[-1]
+        for plan_id, entries in plan_histories(session, plan_ids).items()
+        if len(entries) > 1
+    }
