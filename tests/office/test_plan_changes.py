@@ -19,6 +19,7 @@ from ietp_desktop.office.planning.history import plan_histories
 from ietp_desktop.office.planning.plans import PlanState, get_plan
 from ietp_desktop.services.catalogue import definitions
 from ietp_desktop.services.sync.bundles import export_visits
+from ietp_desktop.services.sync.office_link import fetch_from_office
 from ietp_desktop.services.visits import answers, lifecycle
 from ietp_desktop.services.visits.read import list_visits, load_detail
 from ietp_desktop.storage.models import Answer, Visit
@@ -28,10 +29,12 @@ from ietp_desktop.storage.office_planning_models import OfficePlannedVisit
 from ietp_desktop.sync.bundle import BundleRefused
 
 from ..bundle_world import SPECIALIST_PASSPHRASE, World
+from .conftest import Server
 from .plan_change_world import (
     LIN,
     TODAY,
     ZHANG,
+    ZHANG_PASSPHRASE,
     TwoLaptops,
     add_factory,
     enrol_zhang,
@@ -330,3 +333,46 @@ def test_a_new_date_in_a_blackout_warns(two: TwoLaptops) -> None:
         db.dispose()
     assert [w.text("en") for w in warnings] == [w.text("en") for w in result.warnings]
     assert "falls in the blackout period Golden Week" in warnings[0].text("en")
+
+
+@pytest.mark.usefixtures("server")
+def test_both_laptops_hear_of_a_move_over_https(
+    two: TwoLaptops, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("IETP_OFFICE_PASSPHRASE", raising=False)
+    add_factory(two.office_dir, "CN-H1")
+    day = TODAY + timedelta(days=16)
+    old = plan(two.office_dir, "CN-H1", LIN, day)
+    laptop = two.laptop(LIN)
+    try:
+        fetched = fetch_from_office(laptop, server.url, passphrase=SPECIALIST_PASSPHRASE)
+        assert [f.result.visits_added for f in fetched] == [[old]]
+    finally:
+        laptop.dispose()
+    db = two.office_db()
+    try:
+        moved = changes.move_plan(two.office_dir, db, old, ZHANG, reason="leave", actor="cora")
+        changes.redate_plan(two.office_dir, db, moved.uuid, day + timedelta(days=1), actor="cora")
+    finally:
+        db.dispose()
+    laptop = two.laptop(LIN)
+    try:
+        fetched = fetch_from_office(laptop, server.url, passphrase=SPECIALIST_PASSPHRASE)
+        assert [f.result.visits_withdrawn for f in fetched if not f.result.already_imported] == [
+            [old]
+        ]
+    finally:
+        laptop.dispose()
+    laptop = two.laptop(ZHANG)
+    try:
+        fetched = fetch_from_office(laptop, server.url, passphrase=ZHANG_PASSPHRASE)
+        assert [(f.result.visits_added, f.result.visits_redated) for f in fetched] == [
+            ([moved.uuid], []),
+            ([], [moved.uuid]),
+        ]
+    finally:
+        laptop.dispose()
+    visit = laptop_visit(two, ZHANG, moved.uuid)
+    assert visit is not None and visit.planned_date == day + timedelta(days=1)
+    visit = laptop_visit(two, LIN, old)
+    assert visit is not None and visit.status == "withdrawn"
