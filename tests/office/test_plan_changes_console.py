@@ -3,6 +3,8 @@ planned visit, and as the other roles see them."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 from pathlib import Path
 
@@ -108,6 +110,10 @@ def test_a_coordinator_moves_redates_and_cancels_a_plan_from_the_board(
     assert "Not planned" in row and "Cancelled" in row and "factory closed" in row
     assert SCRIPT not in board.text
     assert 'href="/planning?assign=CN-B1' in row  # due again: it can be assigned afresh
+    rows = list(csv.reader(io.StringIO(console.get("/planning.csv").content.decode("utf-8-sig"))))
+    exported = dict(zip(rows[0], next(r for r in rows if "CN-B1" in r), strict=True))
+    assert (exported["plan"], exported["reason"]) == ("unplanned", f"factory closed {SCRIPT}")
+    assert exported["last change"].startswith("Cancelled by cora on ")
     again = _post(console, f"/planning/plans/{new_uuid}/move", specialist=LIN, date=str(day))
     assert again.status_code == 400  # type: ignore[attr-defined]
     assert "was cancelled on" in again.text  # type: ignore[attr-defined]
