@@ -113,7 +113,8 @@ def plan_visit(
     existing = _open_plan(db, factory)
     if existing is not None and existing.specialist_email.lower() != email.lower():
         raise UserError(
-            "the PV of {id} is already assigned to {name}; only its date can change",
+            "the PV of {id} is already assigned to {name}; move it to give it to someone else "
+            "(Move, re-date or cancel, or office plan move)",
             id=ietp_id,
             name=existing.specialist_name or existing.specialist_email,
         )
