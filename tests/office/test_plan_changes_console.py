@@ -118,6 +118,9 @@ def test_a_coordinator_moves_redates_and_cancels_a_plan_from_the_board(
     assert again.status_code == 400  # type: ignore[attr-defined]
     assert "was cancelled on" in again.text  # type: ignore[attr-defined]
 
+    for action in ("planning.move", "planning.redate", "planning.cancel"):
+        assert "CN-B1" in console.get(f"/audit?action={action}").text, action
+
     # both laptops hear of it at their next fetch
     assert fetch(two, LIN).visits_withdrawn == [uuid]
     results = fetch_all(two, ZHANG)  # assigned, re-dated, then withdrawn
