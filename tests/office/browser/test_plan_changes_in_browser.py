@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from ietp_desktop.domain.pv_window import add_months
@@ -128,3 +128,20 @@ def test_a_coordinator_moves_one_plan_and_cancels_another_and_the_laptop_follows
     assert withdrawn == sorted([moving, cancelling])
     assert _laptop_status(browser_office, moving) == "withdrawn"
     assert _laptop_status(browser_office, cancelling) == "withdrawn"
+
+
+def test_the_plan_page_fits_a_phone(browser: Browser, browser_office: BrowserOffice) -> None:
+    uuid = _plan(browser_office, "IETP-GD-77303", "Lotus Phone Toys", date.today())
+    phone = browser.new_context(
+        ignore_https_errors=True, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
+    try:
+        page = phone.new_page()
+        sign_in(page, browser_office.url, "coordinator")
+        for lang in ("en", "zh"):
+            page.goto(f"{browser_office.url}/lang/{lang}?next=/inbox")
+            page.goto(f"{browser_office.url}/planning/plans/{uuid}")
+            expect(page.locator("ol.plan-history")).to_contain_text("Lin Mei")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, lang
+    finally:
+        phone.close()
