@@ -146,4 +146,6 @@ def _import_assignments(args: argparse.Namespace) -> int:
         print(f"  visit {uuid[:8]} returned by the office with comments: open it to read them")
     for uuid in result.reviews_unknown:
         print(f"  visit {uuid[:8]} returned by the office is not on this laptop")
+    for uuid in result.visits_withdrawn:
+        print(f"  visit {uuid[:8]} withdrawn by the office: kept, read-only, not sent")
     return 0

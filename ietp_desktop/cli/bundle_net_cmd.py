@@ -88,4 +88,6 @@ def _fetch(args: argparse.Namespace) -> int:
         )
         for definition in r.definitions:
             print(f"  installed {definition}")
+        for uuid in r.visits_withdrawn:
+            print(f"  visit {uuid[:8]} withdrawn by the office: kept, read-only, not sent")
     return 0

@@ -188,6 +188,9 @@ def register_plan_commands(commands: argparse._SubParsersAction[argparse.Argumen
     letter_cmd.add_argument("visit_uuid")
     letter_cmd.add_argument("--out", type=Path, required=True)
     letter_cmd.set_defaults(handler=_plan_letter)
+    from ietp_desktop.cli import office_plan_change_cmd
+
+    office_plan_change_cmd.register(actions)
 
 
 def _plan_board(args: argparse.Namespace) -> int:

@@ -1,6 +1,7 @@
 """Visit lifecycle: planned → confirmed → in progress → completed → signed → exported → received.
 
-A visit the factory refused ends in `refused` (outcome: Progress Audit required). After
+A visit the factory refused ends in `refused` (outcome: Progress Audit required). A visit the
+office moved to another specialist or cancelled before it was signed ends in `withdrawn`. After
 signing, content is locked: a change opens a new revision, which goes back to in progress.
 """
 
@@ -20,6 +21,7 @@ class VisitStatus(StrEnum):
     EXPORTED = "exported"
     RECEIVED = "received"
     REFUSED = "refused"
+    WITHDRAWN = "withdrawn"  # the office moved or cancelled it: kept, read-only, never sent
 
     @property
     def label(self) -> str:
@@ -44,6 +46,7 @@ STATUS_LABELS: dict[VisitStatus, str] = {
     VisitStatus.EXPORTED: "Sent to office",
     VisitStatus.RECEIVED: "Received by office",
     VisitStatus.REFUSED: "Refused by factory",
+    VisitStatus.WITHDRAWN: "Withdrawn by the office",
 }
 
 ALLOWED: dict[VisitStatus, frozenset[VisitStatus]] = {
@@ -57,6 +60,7 @@ ALLOWED: dict[VisitStatus, frozenset[VisitStatus]] = {
     VisitStatus.EXPORTED: frozenset({VisitStatus.RECEIVED, VisitStatus.IN_PROGRESS}),
     VisitStatus.RECEIVED: frozenset({VisitStatus.IN_PROGRESS}),
     VisitStatus.REFUSED: frozenset({VisitStatus.COMPLETED, VisitStatus.SIGNED}),
+    VisitStatus.WITHDRAWN: frozenset(),
 }
 
 

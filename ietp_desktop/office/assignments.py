@@ -22,6 +22,7 @@ from ietp_desktop.office import catalogue
 from ietp_desktop.office.folder import (
     open_office_db,
 )
+from ietp_desktop.office.planning.withdrawals import pending_withdrawals
 from ietp_desktop.office.review.returns import open_returns
 from ietp_desktop.office.revocation import signed_list
 from ietp_desktop.paths import OfficeFolder
@@ -117,8 +118,12 @@ def assign(
     *,
     office_passphrase: bytes | str | None = None,
     db_url: str | None = None,
+    withdrawals: Sequence[dict[str, Any]] = (),
 ) -> AssignResult:
-    """An assignments bundle signed by the office and encrypted to the specialist."""
+    """An assignments bundle signed by the office and encrypted to the specialist.
+
+    It carries the visits withdrawn from the specialist (`withdrawals`: those not stored yet,
+    beside the stored ones of office/planning/withdrawals)."""
     office = load_office(Path(office_dir), office_passphrase)
     recipient = find_specialist_certificate(office_dir, specialist)
     name = certs.common_name(recipient)
@@ -168,6 +173,11 @@ def assign(
                 for v in visits
             ]
             reviews = open_returns(session, certs.email_of(recipient))
+            withdrawn = list(withdrawals)
+            known = {w["visit_uuid"] for w in withdrawn}
+            for stored in pending_withdrawals(session, certs.email_of(recipient)):
+                if stored["visit_uuid"] not in known:
+                    withdrawn.append(stored)
             for doc in visit_docs:  # only this specialist may send results for these visits
                 if session.get(VisitOwner, doc["uuid"]) is not None:
                     continue  # sent before (a changed date): the owner stays as recorded
@@ -194,6 +204,7 @@ def assign(
         "forms": form_docs,
         "rule_sets": rule_docs,
         "reviews": reviews,
+        "withdrawals": withdrawn,
         "certificates": {
             "office_ca": _pem(office.ca_cert),
             "office_encryption": _pem(office.encryption_cert),

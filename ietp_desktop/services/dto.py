@@ -58,6 +58,7 @@ class VisitSummary:
     sync_state: str  # "" | sent | received
     answered: int = 0
     findings: int = 0
+    withdrawn_reason: str = ""  # why the office withdrew the visit (status withdrawn)
 
 
 @dataclass(frozen=True)

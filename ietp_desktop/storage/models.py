@@ -519,6 +519,7 @@ class VisitOwner(Base):
 from ietp_desktop.storage import office_analytics_models as _office_analytics_models  # noqa: E402, F401
 from ietp_desktop.storage import office_models as _office_models  # noqa: E402, F401
 from ietp_desktop.storage import office_money_models as _office_money_models  # noqa: E402, F401
+from ietp_desktop.storage import office_plan_change_models as _office_plan_change_models  # noqa: E402, F401
 from ietp_desktop.storage import office_planning_models as _office_planning_models  # noqa: E402, F401
 from ietp_desktop.storage import office_records_models as _office_records_models  # noqa: E402, F401
 from ietp_desktop.storage import office_review_models as _office_review_models  # noqa: E402, F401

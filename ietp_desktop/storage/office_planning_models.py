@@ -35,6 +35,10 @@ class OfficePlannedVisit(Base):
     bundle_id: Mapped[str] = mapped_column(String(64), default="")  # last assignments sent
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     planned_by: Mapped[str] = mapped_column(String(120), default="")
+    # a cancelled plan stays for its history; the factory is due again (office/planning/changes)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cancelled_by: Mapped[str] = mapped_column(String(120), default="")
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 

@@ -27,7 +27,9 @@ def publish(office_dir: Path, bundle: Path, specialist: str) -> Path:
     email = certs.email_of(find_specialist_certificate(office_dir, specialist))
     folder = outbox_dir(office_dir, email)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{utcnow():%Y%m%dT%H%M%S}-{Path(bundle).stem[-36:]}.ietpbundle"
+    # to the microsecond: a laptop fetches them in name order, and a plan changed twice in one
+    # second would otherwise come in random order (the older refused as stale)
+    target = folder / f"{utcnow():%Y%m%dT%H%M%S%f}-{Path(bundle).stem[-36:]}.ietpbundle"
     temporary = folder / f".{target.name}.tmp"
     shutil.copyfile(bundle, temporary)
     temporary.replace(target)

@@ -18,6 +18,7 @@ from ietp_desktop.office.factories.register import regions
 from ietp_desktop.office.factories.states import STATE_LABELS
 from ietp_desktop.office.planning import assigning, board, calendar, letter
 from ietp_desktop.office.planning.calendar import DateWarning
+from ietp_desktop.office.planning.history import HistoryEntry, last_changes
 from ietp_desktop.office.planning.plans import PLAN_STATE_LABELS
 
 STAFF = frozenset({ADMINISTRATOR, COORDINATOR, REVIEWER, READ_ONLY})
@@ -118,10 +119,14 @@ def board_page(
     pages = max(1, -(-total // PAGE_ROWS))
     page = min(page, pages)
     view.regions = _page_of(view.regions, (page - 1) * PAGE_ROWS, PAGE_ROWS)
+    with ctx.db.session() as session:
+        shown = [r.plan or r.cancelled for _, rows in view.regions for r in rows]
+        changed = last_changes(session, [p.plan_id for p in shown if p is not None])
     return ctx.render(
         "planning_board.html",
         status=status,
         board=view,
+        changed=changed,
         total=total,
         page=page,
         pages=pages,
@@ -147,6 +152,8 @@ def board_export(ctx: Ctx) -> Response:
     kind = ctx.request.path_params["kind"]
     with ctx.db.session() as session:
         view = board.build_board(session, date.today(), _filter(ctx))
+        shown = [r.plan or r.cancelled for _, rows in view.regions for r in rows]
+        changed = last_changes(session, [p.plan_id for p in shown if p is not None])
     audit.log(ctx.db, ctx.actor, "export.planning", kind, f"{view.count} rows", ctx.remote)
     return exports.download(
         kind,
@@ -169,6 +176,8 @@ def board_export(ctx: Ctx) -> Response:
             "visit",
             "warnings",
             "unavailable",
+            "last change",
+            "reason",
         ],
         (
             [
@@ -189,11 +198,19 @@ def board_export(ctx: Ctx) -> Response:
                 r.plan.uuid if r.plan else "",
                 " | ".join(w.text(ctx.lang) for w in r.warnings),
                 " | ".join(f"{p.starts_on}..{p.ends_on} {p.name}" for p in r.unavailable),
+                *_change_cells(changed, r),
             ]
             for region, rows in view.regions
             for r in rows
         ),
     )
+
+
+def _change_cells(changed: dict[int, HistoryEntry], row: board.BoardRow) -> list[str]:
+    """The plan's latest move, re-date or cancellation and its reason, for the export."""
+    shown = row.plan or row.cancelled
+    change = changed.get(shown.plan_id) if shown is not None else None
+    return [change.text("en"), change.reason] if change is not None else ["", ""]
 
 
 def assign(ctx: Ctx) -> Response:

@@ -20,6 +20,7 @@ from ietp_desktop.office.console import (
     factory_pages,
     invoice_pages,
     pages,
+    plan_change_pages,
     planning_pages,
     review_pages,
 )
@@ -104,5 +105,6 @@ ROUTES: tuple[Route, ...] = (
     *(Route(*r) for r in factory_overview_page.ROUTES),
     *(Route(*r) for r in factory_pages.ROUTES),
     *(Route(*r) for r in planning_pages.ROUTES),
+    *(Route(*r) for r in plan_change_pages.ROUTES),
     *(Route(*r) for r in analytics_pages.ROUTES),
 )

@@ -24,6 +24,7 @@ from ietp_desktop.office.console.outbox import publish
 from ietp_desktop.office.factories.register import get_factory
 from ietp_desktop.office.planning import calendar
 from ietp_desktop.office.planning.calendar import DateWarning
+from ietp_desktop.office.planning.history import add_redate_event
 from ietp_desktop.office.planning.plans import PlanState, get_plan
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import Factory, Visit
@@ -69,7 +70,11 @@ def _open_plan(db: Database, factory: Factory) -> OfficePlannedVisit | None:
         query = (
             select(OfficePlannedVisit)
             .outerjoin(Visit, Visit.uuid == OfficePlannedVisit.visit_uuid)
-            .where(OfficePlannedVisit.factory_id == factory.id, Visit.received_at.is_(None))
+            .where(
+                OfficePlannedVisit.factory_id == factory.id,
+                Visit.received_at.is_(None),
+                OfficePlannedVisit.cancelled_at.is_(None),
+            )
             .order_by(OfficePlannedVisit.id.desc())
         )
         if factory.seal_issued_on is not None:
@@ -108,7 +113,8 @@ def plan_visit(
     existing = _open_plan(db, factory)
     if existing is not None and existing.specialist_email.lower() != email.lower():
         raise UserError(
-            "the PV of {id} is already assigned to {name}; only its date can change",
+            "the PV of {id} is already assigned to {name}; move it to give it to someone else "
+            "(Move, re-date or cancel, or office plan move)",
             id=ietp_id,
             name=existing.specialist_name or existing.specialist_email,
         )
@@ -151,6 +157,8 @@ def plan_visit(
                 plan = session.scalars(
                     select(OfficePlannedVisit).where(OfficePlannedVisit.visit_uuid == visit_uuid)
                 ).one()
+                if plan.proposed_date != day:
+                    add_redate_event(session, plan.id, actor, email, name, plan.proposed_date, day)
                 plan.proposed_date = day
                 plan.man_days = man_days
                 plan.bundle_id = result.bundle_id
@@ -180,6 +188,12 @@ def record_confirmation(
         view = get_plan(session, visit_uuid)
         if view.state is PlanState.VISITED:
             raise UserError("the visit {id} has already been received", id=visit_uuid[:8])
+        if view.state is PlanState.CANCELLED:
+            raise UserError(
+                "the PV of {id} was cancelled on {date}; plan the factory again from the board",
+                id=view.factory_ietp_id,
+                date=view.cancelled_at.date() if view.cancelled_at else "–",
+            )
         plan = session.scalars(
             select(OfficePlannedVisit).where(OfficePlannedVisit.visit_uuid == visit_uuid)
         ).one()

@@ -44,6 +44,7 @@ class BoardRow:
     plan: PlanView | None
     warnings: list[DateWarning]
     unavailable: list[Period]
+    cancelled: PlanView | None = None  # the factory's last cancelled plan, when none replaced it
 
     @property
     def plan_state(self) -> str:
@@ -91,7 +92,9 @@ def build_board(session: Session, today: date, flt: BoardFilter = BoardFilter())
         b for b in calendar.blackouts(session) if b.ends_on >= today - timedelta(days=31)
     ]
     board.plans = all_plans(session, since=today - timedelta(days=400))
-    plans = _latest_plans(board.plans)
+    # a cancelled plan leaves the factory due again; the board still says it was cancelled
+    plans = _latest_plans([p for p in board.plans if p.state is not PlanState.CANCELLED])
+    cancelled = _latest_plans([p for p in board.plans if p.state is PlanState.CANCELLED])
     last = last_visits_subquery()
     # a window opening after the horizon cannot be on the board (two months are at least 59
     # days: the SQL keeps a superset, the exact test is below), nor a visited factory unplanned
@@ -121,6 +124,7 @@ def build_board(session: Session, today: date, flt: BoardFilter = BoardFilter())
     if flt.region:
         query = query.where(Factory.region == flt.region)
     chosen: list[tuple[FactoryRow, PlanView | None]] = []
+    last_cancelled: dict[int, PlanView] = {}
     for values in session.execute(query):
         window = window_of(values.seal_issued_on)
         state = factory_state(values.seal_issued_on, values.last_visit_on, today, window)
@@ -132,6 +136,13 @@ def build_board(session: Session, today: date, flt: BoardFilter = BoardFilter())
         ):
             plan = None  # planned for an earlier seal
         row = row_of(values, state, window)
+        gone = cancelled.get(values.id)
+        if (
+            gone is not None
+            and (plan is None or gone.plan_id > plan.plan_id)
+            and (not values.seal_issued_on or gone.proposed_date >= values.seal_issued_on)
+        ):
+            last_cancelled[values.id] = gone
         if plan is not None and plan.state is PlanState.VISITED:
             if plan.day < today - timedelta(days=RECENT_DAYS):
                 continue
@@ -156,7 +167,9 @@ def build_board(session: Session, today: date, flt: BoardFilter = BoardFilter())
             if plan is not None and plan.state is not PlanState.VISITED
             else []
         )
-        grouped[row.region].append(BoardRow(row, plan, warnings, unavailable[row.id]))
+        grouped[row.region].append(
+            BoardRow(row, plan, warnings, unavailable[row.id], last_cancelled.get(row.id))
+        )
     for region in sorted(grouped):
         rows = sorted(
             grouped[region],
@@ -186,7 +199,7 @@ def specialist_loads(
     if plans is None:
         plans = all_plans(session, since=first - timedelta(days=120))
     for plan in plans:
-        if plan.state is PlanState.VISITED or not first <= plan.day < end:
+        if plan.state in (PlanState.VISITED, PlanState.CANCELLED) or not first <= plan.day < end:
             continue
         key = plan.specialist_email.lower()
         if key in counts:

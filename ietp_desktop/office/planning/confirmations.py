@@ -37,7 +37,11 @@ def apply_confirmations(
         plan = session.scalars(
             select(OfficePlannedVisit).where(OfficePlannedVisit.visit_uuid == item.uuid)
         ).first()
-        if plan is None or plan.specialist_email.strip().lower() != signer:
+        if (
+            plan is None
+            or plan.cancelled_at is not None
+            or plan.specialist_email.strip().lower() != signer
+        ):
             continue
         received = session.scalars(
             select(Visit.id).where(Visit.uuid == item.uuid, Visit.received_at.is_not(None))

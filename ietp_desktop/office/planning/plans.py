@@ -20,6 +20,7 @@ class PlanState(StrEnum):
     PLANNED = "planned"  # assigned and sent; the date is not agreed with the factory yet
     CONFIRMED = "confirmed"  # the specialist agreed the date with the factory
     VISITED = "visited"  # the visit reached the office
+    CANCELLED = "cancelled"  # the office cancelled it; the factory is due again
 
 
 PLAN_STATE_LABELS: dict[str, str] = {
@@ -42,6 +43,9 @@ class PlanView:
     state: PlanState
     visit_start: date | None
     sent_at: datetime | None
+    plan_id: int = 0
+    cancelled_at: datetime | None = None
+    cancel_reason: str = ""
 
     @property
     def day(self) -> date:
@@ -61,6 +65,9 @@ def _query() -> Select[*tuple[Any, ...]]:
             OfficePlannedVisit.confirmed_date,
             OfficePlannedVisit.man_days,
             OfficePlannedVisit.sent_at,
+            OfficePlannedVisit.id.label("plan_id"),
+            OfficePlannedVisit.cancelled_at,
+            OfficePlannedVisit.cancel_reason,
             Factory.ietp_id,
             Visit.received_at,
             Visit.visit_start,
@@ -75,6 +82,8 @@ def _view(row: Any) -> PlanView:
     confirmed = row.confirmed_date or row.visit_confirmed
     if row.received_at is not None:
         state = PlanState.VISITED
+    elif row.cancelled_at is not None:
+        state = PlanState.CANCELLED
     elif confirmed is not None:
         state = PlanState.CONFIRMED
     else:
@@ -91,6 +100,9 @@ def _view(row: Any) -> PlanView:
         state=state,
         visit_start=row.visit_start if row.received_at is not None else None,
         sent_at=row.sent_at,
+        plan_id=row.plan_id,
+        cancelled_at=row.cancelled_at,
+        cancel_reason=row.cancel_reason,
     )
 
 

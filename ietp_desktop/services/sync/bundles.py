@@ -35,6 +35,7 @@ from ietp_desktop.services.sync.receipt_file import Receipt, read_receipt
 from ietp_desktop.services.visits.read import attachment_path
 from ietp_desktop.services.visits.refs import resolve_visit, short_id
 from ietp_desktop.services.visits.review_returns import apply_review_returns
+from ietp_desktop.services.visits.withdrawals import apply_withdrawals
 from ietp_desktop.storage.audit import record_event
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import (
@@ -424,6 +425,8 @@ class AssignmentsResult:
     definitions: list[str] = field(default_factory=list)
     reviews_returned: list[str] = field(default_factory=list)  # uuids returned with comments
     reviews_unknown: list[str] = field(default_factory=list)  # returned visits not on this laptop
+    visits_withdrawn: list[str] = field(default_factory=list)  # moved away or cancelled
+    visits_redated: list[str] = field(default_factory=list)  # a new date: to agree again
 
 
 def _parse_assignments(bundle: VerifiedBundle) -> dict[str, Any]:
@@ -507,6 +510,12 @@ def _apply_assignments(
             )
             result.visits_added.append(str(record["uuid"]))
         elif visit.status in (VisitStatus.PLANNED.value, VisitStatus.CONFIRMED.value):
+            if visit.planned_date != planned and planned is not None:
+                result.visits_redated.append(visit.uuid)
+                if visit.confirmed_date is not None and visit.confirmed_date != planned:
+                    # the office moved the date: the factory must agree the new one
+                    visit.status = VisitStatus.PLANNED.value
+                    visit.confirmed_date = None
             visit.planned_date = planned
             visit.man_days = man_days
             visit.form_sha256 = record["form_sha256"]
@@ -520,6 +529,10 @@ def _apply_assignments(
     )
     result.reviews_returned.extend(stored)
     result.reviews_unknown.extend(unknown)
+    withdrawn, _ = apply_withdrawals(
+        session, document.get("withdrawals", []), str(document.get("office", ""))
+    )
+    result.visits_withdrawn.extend(withdrawn)
 
 
 def _refuse_stale(session: Session, bundle: VerifiedBundle, sequence: int) -> None:

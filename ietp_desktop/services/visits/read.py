@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import func, select
@@ -40,6 +40,7 @@ from ietp_desktop.services.dto import (
 from ietp_desktop.services.visits import completion
 from ietp_desktop.services.visits.factories import factory_view
 from ietp_desktop.services.visits.refs import resolve_visit, short_id
+from ietp_desktop.services.visits.withdrawals import withdrawal_reasons
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import (
     Answer,
@@ -208,6 +209,7 @@ def list_visits(
                 sync[visit_id] = "received"
             else:
                 sync.setdefault(visit_id, "sent")
+        withdrawn = withdrawal_reasons(session)
         summaries = [
             _summary(
                 visit,
@@ -220,6 +222,11 @@ def list_visits(
             )
             for visit, factory, form_id, version in rows
         ]
+        if withdrawn:
+            summaries = [
+                replace(s, withdrawn_reason=withdrawn[s.id]) if s.id in withdrawn else s
+                for s in summaries
+            ]
     if filters.due_state:
         summaries = [s for s in summaries if s.due_state == filters.due_state]
     return summaries
@@ -334,6 +341,9 @@ def load_detail(db: Database, ref: str | int, today: date | None = None) -> Visi
             session.scalar(select(func.count()).where(Finding.visit_id == visit.id)) or 0,
             today or date.today(),
         )
+        reason = withdrawal_reasons(session, visit.id).get(visit.id)
+        if reason is not None:
+            summary = replace(summary, withdrawn_reason=reason)
         answers = {
             a.item_id: AnswerView(a.item_id, decode_value(a.value_json), a.note, a.updated_at)
             for a in session.scalars(select(Answer).where(Answer.visit_id == visit.id))

@@ -58,6 +58,11 @@ def require_editable(visit: Visit) -> None:
             status=status.label.lower(),
             revision=visit.revision,
         )
+    if status is VisitStatus.WITHDRAWN:
+        raise UserError(
+            "visit {visit} was withdrawn by the office; it is kept as it was and cannot change",
+            visit=short_id(visit.uuid),
+        )
     if status in (VisitStatus.COMPLETED, VisitStatus.REFUSED):
         raise UserError(
             "visit {visit} is {status}; reopen it to change it",

@@ -5,11 +5,13 @@ database, so a mistake at the office (or a key used by someone else) cannot writ
 nonsensical values. `sequence` grows with every assignments bundle the office writes for a
 specialist; the laptop refuses one older than the newest it applied (a stale bundle would revert
 the factory data). `revocations` is the office's signed revocation list (security/revocation).
+`withdrawals` are visits the office moved to another specialist or cancelled: every bundle for
+the previous specialist carries them again, and the laptop applies each once.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -57,6 +59,17 @@ class ReviewReturnWire(WireModel):
     returned_at: UtcTime
 
 
+class WithdrawalWire(WireModel):
+    """The office took a visit back from this specialist: moved to someone else, or cancelled.
+    The laptop keeps what was typed and makes the visit read-only."""
+
+    visit_uuid: Uuid
+    kind: Literal["moved", "cancelled"]
+    reason: Str2000 = ""
+    withdrawn_by: Str120 = ""
+    withdrawn_at: UtcTime
+
+
 class OfficeCertificatesWire(WireModel):
     office_ca: Annotated[PemText, Required]
     office_encryption: Annotated[PemText, Required]
@@ -75,12 +88,16 @@ class AssignmentsDocument(WireModel):
     certificates: OfficeCertificatesWire | None = None
     revocations: Base64Text | None = None  # a signed revocation list, security/revocation
     reviews: Annotated[list[ReviewReturnWire], Field(max_length=5_000)] = Field(default=[])
+    withdrawals: Annotated[list[WithdrawalWire], Field(max_length=5_000)] = Field(default=[])
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         uuids = [v.uuid for v in self.visits]
         if len(set(uuids)) != len(uuids):
             raise fail(tr("two visits have the same uuid"))
+        withdrawn = {w.visit_uuid for w in self.withdrawals}
+        if withdrawn & set(uuids):
+            raise fail(tr("a visit is both assigned and withdrawn"))
         factories = {f.ietp_id for f in self.factories}
         forms = {f.sha256 for f in self.forms}
         rules = {r.sha256 for r in self.rule_sets}

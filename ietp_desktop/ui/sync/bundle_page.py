@@ -170,13 +170,19 @@ def import_file(db: Database, path: Path, passphrase: str | None) -> str:
     assigned = bundles.import_assignments(db, path, passphrase=passphrase)
     if assigned.already_imported:
         return tr("This assignments bundle was already imported; nothing changed.")
-    return tr(
+    text = tr(
         "Imported from the office: {factories} factories, {visits} new visits, "
         "{kept} started visits kept their form.",
         factories=len(assigned.factories_added) + len(assigned.factories_updated),
         visits=len(assigned.visits_added),
         kept=len(assigned.visits_kept_form),
     )
+    if assigned.visits_withdrawn:
+        text += " " + tr(
+            "{count} visits withdrawn by the office (kept, read-only).",
+            count=len(assigned.visits_withdrawn),
+        )
+    return text
 
 
 def open_export_dialog(parent: QWidget | None, db: Database) -> ExportDialog:

@@ -343,6 +343,13 @@ class FetchDialog(_OfficeDialog):
                     updated=len(r.visits_updated),
                 )
             )
+            if r.visits_withdrawn:
+                lines.append(
+                    tr(
+                        "{count} visits withdrawn by the office (kept, read-only).",
+                        count=len(r.visits_withdrawn),
+                    )
+                )
         self._show("\n".join(lines))
 
 

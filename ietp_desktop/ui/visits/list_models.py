@@ -39,6 +39,13 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def _status(row: VisitSummary) -> str:
+    """The status; for a visit the office withdrew, with the office's reason."""
+    if row.status == "withdrawn" and row.withdrawn_reason:
+        return tr("Withdrawn by the office — {reason}", reason=row.withdrawn_reason)
+    return tr(row.status_label)
+
+
 def _window(opens: date | None, closes: date | None) -> str:
     return f"{opens} – {closes}" if opens and closes else ""
 
@@ -120,7 +127,7 @@ class VisitTableModel(_TableModel):
             name,
             row.factory_ietp_id,
             row.city,
-            tr(row.status_label),
+            _status(row),
             _day(row.planned_date),
             _day(row.confirmed_date),
             _window(row.window_opens, row.window_closes),

@@ -90,6 +90,8 @@ LOCK_REASONS = {
     "new revision.",
     "received": "The office has received this visit (revision {revision}); it is read-only. To "
     "change it, open a new revision with the reason for the change.",
+    "withdrawn": "Withdrawn by the office: {reason}. Everything typed is kept; the visit is "
+    "read-only and is not sent.",
 }
 
 
@@ -233,8 +235,14 @@ class VisitWorkspace(QWidget):
         status = self._status()
         if status not in LOCK_REASONS:
             return
-        self.banner_text.setText(tr(LOCK_REASONS[status], revision=self.detail.summary.revision))
-        self.unlock_button.setVisible(status != "refused")
+        self.banner_text.setText(
+            tr(
+                LOCK_REASONS[status],
+                revision=self.detail.summary.revision,
+                reason=self.detail.summary.withdrawn_reason or tr("no reason given"),
+            )
+        )
+        self.unlock_button.setVisible(status not in ("refused", "withdrawn"))
         self.unlock_button.setText(
             tr("Reopen visit") if status == "completed" else tr("Open a new revision…")
         )
