@@ -158,12 +158,13 @@ def answer_everything(
     notes: Mapping[str, str] | None = None,
     stop_after: int | None = None,
 ) -> None:
-    """Answer every visible item (compliantly unless overridden) until nothing is left."""
+    """Answer every visible item (compliantly unless overridden) until nothing is left; items
+    derived from elsewhere (attendees, CAP, rule set) are never typed."""
     overrides, notes = overrides or {}, notes or {}
     given: dict[str, AnswerValue] = {}
     count = 0
     while True:
-        pending = [i for i in visible_items(form, given) if i.id not in given]
+        pending = [i for i in visible_items(form, given) if i.id not in given and not i.derived]
         if not pending:
             return
         for item in pending:
@@ -173,7 +174,7 @@ def answer_everything(
             count += 1
             if stop_after is not None and count >= stop_after:
                 return
-        if all(i.id in given for i in visible_items(form, given)):
+        if all(i.id in given or i.derived for i in visible_items(form, given)):
             return
 
 

@@ -48,6 +48,7 @@ from ietp_desktop.services.dto import FactoryView, FindingView, VisitDetail
 from ietp_desktop.services.hours.checks import check_visit, workforce_notes
 from ietp_desktop.services.hours.records import breach_text
 from ietp_desktop.services.outcome.findings import root_causes
+from ietp_desktop.services.visits.derived import fact_text
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.storage.db import Database
 
@@ -129,6 +130,9 @@ def _sections(
             answer = detail.answers.get(item.id)
             value = answer.value if answer else None
             text = _worded(format_answer(item, value, "en"), _answer_zh(item, value), language)
+            fact = detail.derived.get(item.id)
+            if fact is not None:  # read from the attendees, the CAP lines or the rule set
+                text = _worded(fact_text(fact, "en"), fact_text(fact, "zh"), language)
             items.append(
                 ReportItem(
                     item_id=item.id,
