@@ -148,12 +148,22 @@ def _minimum_wage(session: Session, visit: Visit, item_id: str) -> DerivedFact:
         "source": at_end.source,
         "period": period,
     }
+    if start == end:
+        return DerivedFact(
+            item_id,
+            source,
+            float(at_end.amount),
+            "{amount} CNY for {region} on the visit date {period}, in force since {since} "
+            "({source})",
+            params,
+        )
     if at_start.effective_from == at_end.effective_from:
         return DerivedFact(
             item_id,
             source,
             float(at_end.amount),
-            "{amount} CNY for {region} in {period}, in force since {since} ({source})",
+            "{amount} CNY for {region} in the period reviewed {period}, in force since {since} "
+            "({source})",
             params,
         )
     params["earlier"] = _amount(at_start.amount)

@@ -23,6 +23,7 @@ from ietp_desktop.services.visits.derived import fact_text
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import Database
+from ietp_desktop.storage.models import PayRecord, Visit, Worker
 
 SENIOR = attendees.AttendeeInput("Chen Wei", "General Manager", True, True, True)
 LATE_SENIOR = attendees.AttendeeInput("Li Na", "Owner", True, False, True)
@@ -102,7 +103,7 @@ def test_minimum_wage_is_the_rule_sets_for_the_region_and_period(
     wage = fact(db, visit, "WG-02")
     assert wage.value == 2520.0
     assert fact_text(wage, "en") == (
-        "2520 CNY for CN-GD-Shenzhen in 2026-10-14, in force since 2025-03-01 "
+        "2520 CNY for CN-GD-Shenzhen on the visit date 2026-10-14, in force since 2025-03-01 "
         "(深圳市 2025 minimum wage adjustment)"
     )
     assert fact_text(wage, "zh").startswith("2520 元")
@@ -121,6 +122,44 @@ def test_minimum_wage_is_the_rule_sets_for_the_region_and_period(
     assert unset.value is None and "has no region" in fact_text(unset, "en")
 
 
+def test_minimum_wage_follows_the_pay_records_period_and_names_a_change_within_it(
+    db: Database,
+) -> None:
+    guangzhou = factories.add_factory(
+        db,
+        factories.FactoryInput(
+            ietp_id="IETP-GD-T0004",
+            name_en="Guangzhou Test Toys",
+            region="CN-GD-Guangzhou",
+            headcount=120,
+            seal_issued_on=date(2025, 3, 1),
+        ),
+    )
+    uuid = lifecycle.plan_visit(db, guangzhou.ietp_id, date(2025, 5, 20)).uuid
+    with db.session() as session:
+        visit = session.query(Visit).filter_by(uuid=uuid).one()
+        worker = Worker(visit_id=visit.id, code="W01")
+        session.add(worker)
+        session.flush()
+        for start, end in (
+            (date(2025, 1, 1), date(2025, 1, 31)),
+            (date(2025, 4, 1), date(2025, 4, 30)),
+        ):
+            session.add(PayRecord(worker_id=worker.id, period_start=start, period_end=end))
+    wage = fact(db, uuid, "WG-02")
+    assert wage.value == 2500.0
+    assert fact_text(wage, "en") == (
+        "2500 CNY for CN-GD-Guangzhou, in force since 2025-03-01 (广东省人民政府关于调整我省企业"
+        "职工最低工资标准的通知 (2025)); 2300 CNY before that date in the period reviewed "
+        "(2025-01-01 – 2025-04-30)"
+    )
+    with db.session() as session:
+        session.query(PayRecord).filter(PayRecord.period_start < date(2025, 4, 1)).delete()
+    assert fact_text(fact(db, uuid, "WG-02"), "en").startswith(
+        "2500 CNY for CN-GD-Guangzhou in the period reviewed 2025-04-01 – 2025-04-30"
+    )
+
+
 def test_cap_due_date_is_the_earliest_of_the_cap_lines(db: Database, started_visit: str) -> None:
     assert fact_text(fact(db, started_visit, "CM-06"), "en") == (
         "No CAP lines yet: no non-compliance is recorded"
@@ -136,7 +175,9 @@ def test_cap_due_date_is_the_earliest_of_the_cap_lines(db: Database, started_vis
     dates = sorted(line.due_date for line in cap.list_cap_lines(db, started_visit) if line.due_date)
     due = fact(db, started_visit, "CM-06")
     assert due.value == dates[0].isoformat()
-    assert fact_text(due, "en") == f"{dates[0].isoformat()}, the earliest due date of the 2 CAP lines"
+    assert (
+        fact_text(due, "en") == f"{dates[0].isoformat()}, the earliest due date of the 2 CAP lines"
+    )
 
 
 def test_derived_items_never_block_completion_and_the_report_prints_them(
