@@ -137,7 +137,12 @@ def test_screens_at_1366_in_both_languages(qtbot: QtBot, db: Database, shots: Pa
         workspace.context.events.sig_language_changed.emit()
         for section, item_id in (("opening", "OM-04"), ("wages", "WG-02"), ("closing", "CM-06")):
             page = go_to_section(qtbot, workspace, section)
+            qtbot.wait(100)  # the new language's longer lines laid out first
             page.ensureWidgetVisible(page.rows[item_id], 0, 200)
             QApplication.processEvents()
+            row = page.rows[item_id]
+            value, button = row.derived_value, row.open_source
+            assert value.height() >= value.heightForWidth(value.width()), (language, item_id)
+            assert button.height() >= button.sizeHint().height(), (language, item_id)
             window.grab().save(str(shots / f"derived_{section}_{language}.png"))
     set_language("en")
