@@ -212,9 +212,7 @@ def seed_demo_visits(data_dir: Path, today: date | None = None) -> DemoResult:
         form_v1 = definitions.form_by_sha(session, form_v1_sha)
     result = DemoResult(data_dir, len(made))
 
-    def plan(
-        factory_index: int, label: str, days_ago: int, form_sha256: str | None = None
-    ) -> str:
+    def plan(factory_index: int, label: str, days_ago: int, form_sha256: str | None = None) -> str:
         factory = made[factory_index]
         when = today - timedelta(days=days_ago)
         planned = lifecycle.plan_visit(

@@ -29,8 +29,8 @@ from ietp_desktop.domain.checklist import (
 from ietp_desktop.domain.errors import ValidationFailed
 from ietp_desktop.i18n import current_language, tr
 from ietp_desktop.services.dto import AttachmentView, DerivedFact
-from ietp_desktop.services.visits.derived import fact_text
 from ietp_desktop.services.visits.answers import SavedAnswer
+from ietp_desktop.services.visits.derived import fact_text
 from ietp_desktop.storage.db import Database
 from ietp_desktop.ui.checklist.item_editors import make_editor
 from ietp_desktop.ui.common.messages import problem_text
