@@ -191,9 +191,13 @@ def test_derived_items_never_block_completion_and_the_report_prints_them(
     assert lifecycle.completion_blockers(db, started_visit) == []
     assert lifecycle.complete_visit(db, started_visit) == "maintained"
     data = report_data(db, started_visit, "both")
-    printed = {item.item_id: item.answer for s in data.sections for item in s.items}
-    assert printed["OM-04"] == "Yes: Chen Wei (General Manager) / 是：Chen Wei (General Manager)"
-    assert printed["CM-06"].startswith("No CAP lines yet")
+    printed = {item.item_id: (item.answer, item.note) for s in data.sections for item in s.items}
+    assert printed["OM-04"] == (
+        "Yes / 是",
+        "Yes: Chen Wei (General Manager) / 是：Chen Wei (General Manager)",
+    )
+    assert printed["CM-06"][0] == "—"
+    assert printed["CM-06"][1].startswith("No CAP lines yet")
     assert "CM-07" not in printed
 
 
