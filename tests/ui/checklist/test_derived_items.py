@@ -12,10 +12,12 @@ from pytestqt.qtbot import QtBot
 
 from ietp_desktop.i18n import set_language
 from ietp_desktop.services.catalogue import definitions
+from ietp_desktop.services.outcome import cap, findings
 from ietp_desktop.services.visits import answers, attendees, factories, lifecycle
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import FormDefinition
+from ietp_desktop.ui.common.changes import Changes
 from tests.ui.driver import (
     answer_all_required,
     go_to_section,
@@ -146,3 +148,20 @@ def test_screens_at_1366_in_both_languages(qtbot: QtBot, db: Database, shots: Pa
             assert button.height() >= button.sizeHint().height(), (language, item_id)
             window.grab().save(str(shots / f"derived_{section}_{language}.png"))
     set_language("en")
+
+
+def test_cap_due_date_row_follows_the_cap_lines(qtbot: QtBot, db: Database) -> None:
+    uuid = visit_in_progress(db)
+    _window, workspace = open_in_window(qtbot, db, uuid)
+    row = go_to_section(qtbot, workspace, "closing").rows["CM-06"]
+    assert row.derived_value.text() == "No CAP lines yet: no non-compliance is recorded"
+    findings.add_finding(
+        db, uuid, findings.FindingInput("transparency", "Two sets of attendance records")
+    )
+    workspace.context.events.announce(Changes.FINDINGS | Changes.CAP)  # as the Findings page
+    (line,) = cap.list_cap_lines(db, uuid)
+    assert line.due_date is not None
+    expected = f"{line.due_date.isoformat()}, the due date of the CAP line"
+    qtbot.waitUntil(lambda: row.derived_value.text() == expected)
+    qtbot.mouseClick(row.open_source, Qt.MouseButton.LeftButton)
+    assert workspace.stack.currentWidget() is workspace.outcome_page
