@@ -57,6 +57,14 @@ SOURCE_PAGES = {
     "cap.due_date": "Outcome & CAP",
     "rules.minimum_wage": "Hours & wages",
 }
+# Where a derived item's value comes from, and where to change it.
+SOURCE_LINES = {
+    "attendees.senior_manager": "From the attendee list on {page}: change it there and it shows "
+    "here.",
+    "cap.due_date": "From the CAP lines on {page}: change their due dates there and it shows here.",
+    "rules.minimum_wage": "From the visit's rule set, for the factory's region and the period "
+    "reviewed (the pay records on {page}, else the visit date).",
+}
 
 
 def dropped_files(event: QDropEvent | QDragEnterEvent) -> list[Path]:
@@ -348,9 +356,7 @@ class ItemRow(QFrame):
             page = tr(SOURCE_PAGES[self.item.derived_from])
             self.required.setText(tr("read-only"))
             self.required.setStyleSheet("color: #555;")
-            self.derived_source.setText(
-                tr("Read from {page}; change it there and it shows here.", page=page)
-            )
+            self.derived_source.setText(tr(SOURCE_LINES[self.item.derived_from], page=page))
             # "&" in a button's text marks a shortcut letter: "Meetings && attendees" shows one
             self.open_source.setText(tr("Open {page} →", page=page.replace("&", "&&")))
             self.show_fact(self.fact)

@@ -10,14 +10,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from ietp_desktop.i18n import set_language
+from ietp_desktop.i18n import catalogue, set_language
 from ietp_desktop.services.catalogue import definitions
 from ietp_desktop.services.outcome import cap, findings
 from ietp_desktop.services.visits import answers, attendees, factories, lifecycle
+from ietp_desktop.services.visits.derived import NOT_TYPED
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import FormDefinition
+from ietp_desktop.ui.checklist.item_row import SOURCE_LINES, SOURCE_PAGES
 from ietp_desktop.ui.common.changes import Changes
+from tests.test_translations import _fields
 from tests.ui.driver import (
     answer_all_required,
     go_to_section,
@@ -56,7 +59,7 @@ def test_senior_manager_row_reads_the_attendee_list_and_follows_it(
     assert row.derived_value.text() == "No senior manager among the attendees yet"
     assert row.required.text() == "read-only"
     assert not row.editor.isVisible() and not row.note.isVisible()
-    assert row.derived_source.text().startswith("Read from Meetings & attendees")
+    assert row.derived_source.text().startswith("From the attendee list on Meetings & attendees")
     assert row.open_source.text() == "Open Meetings && attendees →"  # shows one "&"
 
     qtbot.mouseClick(row.open_source, Qt.MouseButton.LeftButton)
@@ -165,3 +168,11 @@ def test_cap_due_date_row_follows_the_cap_lines(qtbot: QtBot, db: Database) -> N
     qtbot.waitUntil(lambda: row.derived_value.text() == expected)
     qtbot.mouseClick(row.open_source, Qt.MouseButton.LeftButton)
     assert workspace.stack.currentWidget() is workspace.outcome_page
+
+
+def test_every_derived_wording_has_chinese_with_the_same_placeholders() -> None:
+    # kept in tables, so tests/test_translations.py (which reads tr("…") calls) cannot see them
+    zh = catalogue("zh")
+    for msgid in [*SOURCE_PAGES.values(), *SOURCE_LINES.values(), *NOT_TYPED.values()]:
+        assert msgid in zh, msgid
+        assert _fields(zh[msgid]) == _fields(msgid), msgid
