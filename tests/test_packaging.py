@@ -39,6 +39,7 @@ def test_wheel_carries_forms_resources_and_migrations(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in (
         "ietp_desktop/forms/checklists/pv-checklist-v1.json",
+        "ietp_desktop/forms/checklists/pv-checklist-v2.json",
         "ietp_desktop/forms/rules/cn-guangdong-v1.json",
         "ietp_desktop/resources/fonts/wqy-microhei.ttc",
         "ietp_desktop/storage/migrations/env.py",

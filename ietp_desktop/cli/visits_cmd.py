@@ -18,6 +18,7 @@ from ietp_desktop.domain.errors import ValidationFailed
 from ietp_desktop.services.catalogue import definitions
 from ietp_desktop.services.outcome import findings
 from ietp_desktop.services.visits import answers, attendees, lifecycle
+from ietp_desktop.services.visits.derived import fact_text
 from ietp_desktop.services.visits.read import VisitFilter, list_visits, load_detail
 
 
@@ -177,7 +178,10 @@ def _show(args: argparse.Namespace) -> int:
     print(f"\nAnswers ({len([a for a in detail.answers.values() if a.value is not None])})")
     for item in form.items():
         answer = detail.answers.get(item.id)
-        if answer is not None and (answer.value is not None or answer.note):
+        fact = detail.derived.get(item.id)
+        if fact is not None:  # checklist v2: read from the attendees, the CAP, the rule set
+            print(f"  {item.id:8} {fact_text(fact, 'en')}  [read, not typed]")
+        elif answer is not None and (answer.value is not None or answer.note):
             note = f"  — {answer.note}" if answer.note else ""
             print(f"  {item.id:8} {format_answer(item, answer.value, 'en')}{note}")
     if detail.findings:

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from sqlalchemy import select
+
 from ietp_desktop.demo.records import answers_from_records, seed_demo_records
 from ietp_desktop.domain.checklist import (
     AnswerValue,
@@ -29,6 +31,7 @@ from ietp_desktop.services.outcome import cap, findings
 from ietp_desktop.services.visits import answers, attendees, factories, lifecycle, qa, signatures
 from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import Database
+from ietp_desktop.storage.models import FormDefinition
 
 DEMO_SPECIALIST = "Lin Mei (林梅)"
 DEMO_SPECIALIST_EMAIL = "lin.mei@pv-specialists.example"
@@ -120,8 +123,8 @@ DEMO_NUMBERS: dict[str, float] = {
     "WH-04": 34,
     "WH-05": 10.5,
     "WH-07": 6,
-    "WG-02": 2080,
-    "WG-03": 2150,
+    "WG-02": 2500,  # v1 only: Guangzhou, from 2025-03-01
+    "WG-03": 2650,
     "WG-10": 100,
     "EM-04": 3,
     "EH-14": 2,
@@ -158,12 +161,13 @@ def answer_everything(
     notes: Mapping[str, str] | None = None,
     stop_after: int | None = None,
 ) -> None:
-    """Answer every visible item (compliantly unless overridden) until nothing is left."""
+    """Answer every visible item (compliantly unless overridden) until nothing is left; items
+    derived from elsewhere (attendees, CAP, rule set) are never typed."""
     overrides, notes = overrides or {}, notes or {}
     given: dict[str, AnswerValue] = {}
     count = 0
     while True:
-        pending = [i for i in visible_items(form, given) if i.id not in given]
+        pending = [i for i in visible_items(form, given) if i.id not in given and not i.derived]
         if not pending:
             return
         for item in pending:
@@ -173,7 +177,7 @@ def answer_everything(
             count += 1
             if stop_after is not None and count >= stop_after:
                 return
-        if all(i.id in given for i in visible_items(form, given)):
+        if all(i.id in given or i.derived for i in visible_items(form, given)):
             return
 
 
@@ -199,9 +203,16 @@ def seed_demo_visits(data_dir: Path, today: date | None = None) -> DemoResult:
         )
     with db.session() as session:
         form = definitions.form_by_sha(session, definitions.latest_form_sha(session))
+        # One completed visit stays on checklist v1, as a visit started before v2 shipped.
+        form_v1_sha = session.scalars(
+            select(FormDefinition.sha256).where(
+                FormDefinition.form_id == form.form_id, FormDefinition.version == "1"
+            )
+        ).one()
+        form_v1 = definitions.form_by_sha(session, form_v1_sha)
     result = DemoResult(data_dir, len(made))
 
-    def plan(factory_index: int, label: str, days_ago: int) -> str:
+    def plan(factory_index: int, label: str, days_ago: int, form_sha256: str | None = None) -> str:
         factory = made[factory_index]
         when = today - timedelta(days=days_ago)
         planned = lifecycle.plan_visit(
@@ -211,6 +222,7 @@ def seed_demo_visits(data_dir: Path, today: date | None = None) -> DemoResult:
             specialist_name=DEMO_SPECIALIST,
             specialist_email=DEMO_SPECIALIST_EMAIL,
             man_days=Decimal("1.5"),
+            form_sha256=form_sha256,
         )
         lifecycle.set_visit_fields(db, planned.uuid, day_rate_usd=Decimal("850"))
         result.visits[label] = planned.uuid
@@ -225,10 +237,11 @@ def seed_demo_visits(data_dir: Path, today: date | None = None) -> DemoResult:
         sign_closing(db, uuid)
         return day
 
-    # Completed, no finding: certificate maintained.
-    uuid = plan(2, "completed-clean", 20)
+    # Completed on checklist v1, no finding: certificate maintained. v1 still asks what v2
+    # reads from elsewhere (senior manager present, CAP due date, report language, wage).
+    uuid = plan(2, "completed-clean", 20, form_sha256=form_v1_sha)
     day = run(uuid, 20)
-    answer_everything(db, uuid, form, day)
+    answer_everything(db, uuid, form_v1, day, overrides={"CM-06": None, "CM-07": "both"})
     qa.add_qa(
         db,
         uuid,

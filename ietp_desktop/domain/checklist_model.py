@@ -28,6 +28,14 @@ ANSWER_TYPES: tuple[str, ...] = (
 CHOICE_TYPES = frozenset({"single_choice", "multi_choice"})
 SectionKind = Literal["meeting", "checklist", "best_practice", "discussion"]
 ConditionOp = Literal["eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "answered"]
+# Facts the program already holds elsewhere; an item derived from one is shown, never typed.
+DerivedSource = Literal["attendees.senior_manager", "cap.due_date", "rules.minimum_wage"]
+# The answer type a derived value takes, so it is worded like an answer of that type.
+DERIVED_TYPES: dict[str, str] = {
+    "attendees.senior_manager": "yes_no_na",
+    "cap.due_date": "date",
+    "rules.minimum_wage": "number",
+}
 
 # yes/no/na: the value stored, str for a choice, float for a number, "YYYY-MM-DD" for a date,
 # str for text, list[str] for multi choice; None when unanswered.
@@ -113,6 +121,12 @@ class Item(_Frozen):
     category: Category | None = None
     # The title a finding raised on this item starts with (forms from v2 on).
     finding_title: LocalizedText | None = None
+    # Forms from v2 on: the item's value is read from where the program keeps the fact.
+    derived_from: DerivedSource | None = None
+
+    @property
+    def derived(self) -> bool:
+        return self.derived_from is not None
 
     def choice_values(self) -> list[str]:
         """The values an answer may take, for the choice-like types; [] for the others."""

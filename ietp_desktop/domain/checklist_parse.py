@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from ietp_desktop.domain.checklist_answers import format_number, parse_iso_date
 from ietp_desktop.domain.checklist_model import (
     CHOICE_TYPES,
+    DERIVED_TYPES,
     Condition,
     Constraint,
     Form,
@@ -198,6 +199,8 @@ class _FormChecker:
             self._check_constraint(owner, item, item.constraint)
         if item.relevant_when is not None:
             self._check_condition(owner, item, "relevant_when", item.relevant_when)
+        if item.derived_from is not None:
+            self._check_derived(owner, item, item.derived_from)
         if item.noncompliant_when is not None:
             self._check_condition(owner, item, "noncompliant_when", item.noncompliant_when)
             if kind != "best_practice" and item.suggested_classification in (
@@ -208,6 +211,21 @@ class _FormChecker:
                     f"{owner}, field 'suggested_classification': an item with a "
                     "noncompliant_when condition must suggest a non-compliance classification"
                 )
+
+    def _check_derived(self, owner: str, item: Item, source: str) -> None:
+        """A derived item is shown, never answered: nothing may ask for or judge its answer."""
+        wanted = DERIVED_TYPES[source]
+        if item.type != wanted:
+            self.found.append(
+                f"{owner}, field 'type': an item derived from {source} is {wanted}, not {item.type}"
+            )
+        if item.required:
+            self.found.append(
+                f"{owner}, field 'required': a derived item is never answered; set it to false"
+            )
+        for name in ("constraint", "noncompliant_when", "suggested_classification"):
+            if getattr(item, name) is not None:
+                self.found.append(f"{owner}, field '{name}': a derived item is never answered")
 
     def _check_number_fields(self, owner: str, item: Item) -> None:
         if item.type != "number":
@@ -298,6 +316,12 @@ class _FormChecker:
         target = self.items.get(condition.item)
         if target is None:
             self.found.append(f"{owner}, field '{path}.item': unknown item {condition.item!r}")
+            return
+        if target.derived_from is not None:
+            self.found.append(
+                f"{owner}, field '{path}.item': {target.id} is derived from "
+                f"{target.derived_from} and has no answer to test"
+            )
             return
         if path.startswith("relevant_when") and (
             self.position[target.id] >= self.position.get(item.id, len(self.position))

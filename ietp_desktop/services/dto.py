@@ -70,6 +70,19 @@ class AnswerView:
 
 
 @dataclass(frozen=True)
+class DerivedFact:
+    """The value of a checklist item read from where the program keeps the fact (forms from
+    v2 on). `value` is typed like an answer of the item (None: no value yet); `message` and
+    `params` word it (an English template for the translation catalogue)."""
+
+    item_id: str
+    source: str  # attendees.senior_manager | cap.due_date | rules.minimum_wage
+    value: AnswerValue
+    message: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class AttendeeView:
     id: int
     name: str
@@ -205,6 +218,7 @@ class VisitDetail:
     completion_problems: tuple[str, ...] = field(default=())
     completion_blockers: tuple[CompletionBlocker, ...] = field(default=())
     completion_warnings: tuple[CompletionWarning, ...] = field(default=())
+    derived: dict[str, DerivedFact] = field(default_factory=dict)  # by item id
 
 
 @dataclass(frozen=True)

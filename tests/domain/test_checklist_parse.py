@@ -443,3 +443,73 @@ def test_form_sha256_is_the_hash_of_the_utf8_bytes() -> None:
     assert form_sha256("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     assert form_sha256("检查表") != form_sha256("检查表 ")
     assert len(form_sha256("检查表")) == 64
+
+
+# --- derived items (forms from v2 on): shown from where the program keeps the fact -------
+
+
+def with_derived(**fields: Any) -> Edit:
+    """The base form plus WG-02, derived from the rule set's minimum wage."""
+
+    def edit(data: dict[str, Any]) -> None:
+        entry: dict[str, Any] = {
+            "id": "WG-02",
+            "ietp_ref": "6.2",
+            "question": {"en": "Minimum wage", "zh": "最低工资"},
+            "type": "number",
+            "unit": "CNY",
+            "required": False,
+            "derived_from": "rules.minimum_wage",
+            **fields,
+        }
+        data["sections"][0]["items"].append({k: v for k, v in entry.items() if v is not None})
+
+    return edit
+
+
+def test_a_derived_item_loads_and_is_never_required() -> None:
+    data = copy.deepcopy(base())
+    with_derived()(data)
+    form = parse_form(json.dumps(data), SOURCE)
+    assert form.item("WG-02").derived and form.item("WG-02").derived_from == "rules.minimum_wage"
+    assert not form.item("WH-03").derived
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            with_derived(type="text", unit=None),
+            "pv-checklist-v1.json: item WG-02, field 'type': an item derived from "
+            "rules.minimum_wage is number, not text",
+        ),
+        (
+            with_derived(required=True),
+            "pv-checklist-v1.json: item WG-02, field 'required': a derived item is never "
+            "answered; set it to false",
+        ),
+        (
+            with_derived(constraint={"min": 1}),
+            "pv-checklist-v1.json: item WG-02, field 'constraint': a derived item is never "
+            "answered",
+        ),
+        (
+            with_derived(derived_from="hours.total"),
+            "pv-checklist-v1.json: item WG-02, field 'derived_from': 'hours.total' is not one of "
+            "attendees.senior_manager, cap.due_date, rules.minimum_wage",
+        ),
+    ],
+)
+def test_a_derived_item_that_could_be_answered_is_refused(edit: Edit, message: str) -> None:
+    assert str(problem_for(edit)) == message
+
+
+def test_no_condition_may_read_a_derived_item() -> None:
+    def edit(data: dict[str, Any]) -> None:
+        with_derived()(data)
+        item(data, "WH-01")["noncompliant_when"] = {"item": "WG-02", "op": "gt", "value": 1}
+
+    assert str(problem_for(edit)) == (
+        "pv-checklist-v1.json: item WH-01, field 'noncompliant_when.item': WG-02 is derived from "
+        "rules.minimum_wage and has no answer to test"
+    )

@@ -119,7 +119,7 @@ def test_1_a_version_that_does_not_parse_is_refused_and_assign_still_works(
     finally:
         database.dispose()
     result = assign(world.office_dir, "lin.mei@example.org", [], [], [], [], tmp_path / "a.ietp")
-    assert result.forms == ["pv-checklist 1"] and result.rule_sets == ["cn-guangdong-v1 1.0"]
+    assert result.forms == ["pv-checklist 2"] and result.rule_sets == ["cn-guangdong-v1 1.0"]
 
 
 # --- 2. nothing bound a signer to a visit --------------------------------------------------

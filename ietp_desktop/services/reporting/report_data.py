@@ -48,6 +48,7 @@ from ietp_desktop.services.dto import FactoryView, FindingView, VisitDetail
 from ietp_desktop.services.hours.checks import check_visit, workforce_notes
 from ietp_desktop.services.hours.records import breach_text
 from ietp_desktop.services.outcome.findings import root_causes
+from ietp_desktop.services.visits.derived import fact_text
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.storage.db import Database
 
@@ -128,7 +129,14 @@ def _sections(
                 continue
             answer = detail.answers.get(item.id)
             value = answer.value if answer else None
+            note = answer.note if answer else ""
+            fact = detail.derived.get(item.id)
+            if fact is not None:  # read from the attendees, the CAP lines or the rule set
+                value = fact.value
+                note = _worded(fact_text(fact, "en"), fact_text(fact, "zh"), language)
             text = _worded(format_answer(item, value, "en"), _answer_zh(item, value), language)
+            if fact is not None and not text:
+                text = "—"
             items.append(
                 ReportItem(
                     item_id=item.id,
@@ -136,7 +144,7 @@ def _sections(
                     question_en=item.question.en,
                     question_zh=item.question.zh,
                     answer=text,
-                    note=answer.note if answer else "",
+                    note=note,
                     finding_codes=tuple(findings_by_item.get(item.id, ())),
                     photo_refs=tuple(photos_by_item.get(item.id, ())),
                 )

@@ -16,6 +16,7 @@ from ietp_desktop.domain.checklist import (
 from ietp_desktop.domain.errors import NotFound, ValidationFailed
 from ietp_desktop.domain.lifecycle import VisitStatus
 from ietp_desktop.services.catalogue import definitions
+from ietp_desktop.services.visits.derived import NOT_TYPED
 from ietp_desktop.services.visits.read import answers_of
 from ietp_desktop.services.visits.refs import require_editable, resolve_visit, short_id
 from ietp_desktop.storage.db import Database
@@ -58,6 +59,8 @@ def record_answer(
                 form_id=form.form_id,
                 version=form.version,
             ) from None
+        if item.derived_from is not None:
+            raise ValidationFailed(NOT_TYPED[item.derived_from], label=label)
         value = coerce_answer(item, raw_value)
         problem = validate_answer(item, value) if value not in (None, "", []) else None
         if problem is not None:

@@ -54,13 +54,18 @@ def plan_visit(
     man_days: Decimal | None = None,
     form_id: str = definitions.DEFAULT_FORM_ID,
     visit_uuid: str | None = None,
+    form_sha256: str | None = None,
 ) -> PlannedVisit:
+    """A new visit on the latest installed form, or on `form_sha256` (an installed older
+    version, as the demo's v1 visit)."""
     with db.session() as session:
         factory = resolve_factory(session, factory_ref)
+        if form_sha256 is not None:
+            definitions.form_by_sha(session, form_sha256)  # NotFound when not installed
         visit = Visit(
             uuid=visit_uuid or str(uuid_module.uuid4()),
             factory_id=factory.id,
-            form_sha256=definitions.latest_form_sha(session, form_id),
+            form_sha256=form_sha256 or definitions.latest_form_sha(session, form_id),
             rule_set_sha256=definitions.latest_rule_set_sha(session),
             status=VisitStatus.PLANNED.value,
             planned_date=planned_date,

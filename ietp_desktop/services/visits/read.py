@@ -22,6 +22,7 @@ from ietp_desktop.domain.outcome import (
     recommend,
 )
 from ietp_desktop.domain.pv_window import pv_window
+from ietp_desktop.services.catalogue import definitions
 from ietp_desktop.services.catalogue.calendar import working_day_adder
 from ietp_desktop.services.dto import (
     AnswerView,
@@ -37,7 +38,7 @@ from ietp_desktop.services.dto import (
     VisitDetail,
     VisitSummary,
 )
-from ietp_desktop.services.visits import completion
+from ietp_desktop.services.visits import completion, derived
 from ietp_desktop.services.visits.factories import factory_view
 from ietp_desktop.services.visits.refs import resolve_visit, short_id
 from ietp_desktop.services.visits.withdrawals import withdrawal_reasons
@@ -399,4 +400,7 @@ def load_detail(db: Database, ref: str | int, today: date | None = None) -> Visi
             completion_problems=tuple(b.message for b in blockers),
             completion_blockers=blockers,
             completion_warnings=tuple(completion.warnings_in(session, visit)) if editable else (),
+            derived=derived.derived_facts(
+                session, visit, definitions.form_by_sha(session, visit.form_sha256)
+            ),
         )

@@ -28,8 +28,9 @@ from ietp_desktop.domain.checklist import (
 )
 from ietp_desktop.domain.errors import ValidationFailed
 from ietp_desktop.i18n import current_language, tr
-from ietp_desktop.services.dto import AttachmentView
+from ietp_desktop.services.dto import AttachmentView, DerivedFact
 from ietp_desktop.services.visits.answers import SavedAnswer
+from ietp_desktop.services.visits.derived import fact_text
 from ietp_desktop.storage.db import Database
 from ietp_desktop.ui.checklist.item_editors import make_editor
 from ietp_desktop.ui.common.messages import problem_text
@@ -47,6 +48,23 @@ class RowController(Protocol):
     def save_note(self, item_id: str, note: str) -> None: ...
     def raise_finding(self, item_id: str) -> None: ...
     def drop_photos(self, paths: list[Path], item_id: str | None) -> None: ...
+    def show_source(self, source: str) -> None: ...
+
+
+# The workspace page that holds each derived item's fact (its title as shown in the nav).
+SOURCE_PAGES = {
+    "attendees.senior_manager": "Meetings & attendees",
+    "cap.due_date": "Outcome & CAP",
+    "rules.minimum_wage": "Hours & wages",
+}
+# Where a derived item's value comes from, and where to change it.
+SOURCE_LINES = {
+    "attendees.senior_manager": "From the attendee list on {page}: change it there and it shows "
+    "here.",
+    "cap.due_date": "From the CAP lines on {page}: change their due dates there and it shows here.",
+    "rules.minimum_wage": "From the visit's rule set, for the factory's region and the period "
+    "reviewed (the pay records on {page}, else the visit date).",
+}
 
 
 def dropped_files(event: QDropEvent | QDragEnterEvent) -> list[Path]:
@@ -143,10 +161,14 @@ class ItemRow(QFrame):
         layout.addWidget(self.other)
         layout.addWidget(self.guidance_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.guidance)
-        layout.addWidget(self.editor)
-        layout.addWidget(self.error)
-        layout.addLayout(note_row)
-        layout.addLayout(hint_row)
+        self.fact: DerivedFact | None = None
+        if item.derived_from is not None:
+            self._build_derived(layout, item.derived_from)
+        else:
+            layout.addWidget(self.editor)
+            layout.addWidget(self.error)
+            layout.addLayout(note_row)
+            layout.addLayout(hint_row)
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -163,6 +185,55 @@ class ItemRow(QFrame):
         self.last_note = ""
         self.set_noncompliant(False)
         self.retranslate()
+
+    # --- derived items (forms from v2 on): shown, never typed -----------------------------
+
+    def _build_derived(self, layout: QVBoxLayout, source: str) -> None:
+        # never laid out and never shown: a derived item has no answer, note or finding here
+        for widget in (self.editor, self.error, self.note_label, self.note, self.photo_button):
+            widget.setVisible(False)
+        self.derived_box = QFrame(self)
+        self.derived_box.setObjectName(f"derived_box_{self.item.id}")
+        self.derived_value = QLabel(self.derived_box)
+        self.derived_value.setObjectName(f"derived_{self.item.id}")
+        self.derived_value.setWordWrap(True)
+        self.derived_value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.derived_source = QLabel(self.derived_box)
+        self.derived_source.setStyleSheet("color: #555; font-size: 9pt;")
+        self.derived_source.setWordWrap(True)
+        self.open_source = QPushButton(self.derived_box)
+        self.open_source.setObjectName(f"open_source_{self.item.id}")
+        self.open_source.clicked.connect(lambda: self.controller.show_source(source))
+        keep_enabled(self.open_source)  # looking where a fact comes from changes nothing
+        box = QVBoxLayout(self.derived_box)
+        box.setContentsMargins(8, 6, 8, 6)
+        box.addWidget(self.derived_value)
+        footer = QHBoxLayout()
+        footer.addWidget(self.derived_source, 1)
+        footer.addWidget(self.open_source)
+        box.addLayout(footer)
+        layout.addWidget(self.derived_box)
+
+    def show_fact(self, fact: DerivedFact | None) -> None:
+        """What the program holds for a derived item; said plainly when it holds nothing yet."""
+        self.fact = fact
+        if self.item.derived_from is None:
+            return
+        known = fact is not None and fact.value is not None
+        colour, border = ("#1b3a5c", "#9bb7d4") if known else ("#7a4a00", "#e0a100")
+        self.derived_box.setStyleSheet(
+            f"QFrame#{self.derived_box.objectName()} {{ background: "
+            f"{'#eef4fb' if known else '#fff8e6'}; border: 1px solid {border}; "
+            "border-radius: 4px; }"
+        )
+        self.derived_value.setStyleSheet(
+            f"color: {colour}; font-size: 11pt; {'font-weight: bold;' if known else ''}"
+        )
+        self.derived_value.setText(fact_text(fact) if fact is not None else "")
+
+    def focus_target(self) -> QWidget:
+        """Where the keyboard lands on this item."""
+        return self.open_source if self.item.derived_from else self.editor.focus_target()
 
     # --- values -------------------------------------------------------------------------
 
@@ -230,9 +301,9 @@ class ItemRow(QFrame):
         self.error.setVisible(bool(message))
 
     def set_noncompliant(self, flag: bool) -> None:
-        self.noncompliant = flag
-        self.hint.setVisible(flag)
-        self.raise_button.setVisible(flag)
+        self.noncompliant = flag and self.item.derived_from is None
+        self.hint.setVisible(self.noncompliant)
+        self.raise_button.setVisible(self.noncompliant)
 
     def set_current(self, current: bool) -> None:
         self.setStyleSheet(
@@ -281,6 +352,14 @@ class ItemRow(QFrame):
         self.other.setText(other_text)
         self.other.setVisible(other_text != self.question.text())
         self.required.setText(tr("* required") if self.item.required else "")
+        if self.item.derived_from is not None:
+            page = tr(SOURCE_PAGES[self.item.derived_from])
+            self.required.setText(tr("read-only"))
+            self.required.setStyleSheet("color: #555;")
+            self.derived_source.setText(tr(SOURCE_LINES[self.item.derived_from], page=page))
+            # "&" in a button's text marks a shortcut letter: "Meetings && attendees" shows one
+            self.open_source.setText(tr("Open {page} →", page=page.replace("&", "&&")))
+            self.show_fact(self.fact)
         if self.item.guidance is not None:
             self.guidance.setText(
                 f"{self.item.guidance.get(language)}\n{self.item.guidance.get(other)}"

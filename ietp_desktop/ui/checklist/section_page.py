@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ietp_desktop.domain.checklist import Section
 from ietp_desktop.i18n import current_language
-from ietp_desktop.services.dto import AnswerView, AttachmentView
+from ietp_desktop.services.dto import AnswerView, AttachmentView, DerivedFact
 from ietp_desktop.ui.checklist.item_row import ItemRow, RowController
 
 
@@ -42,6 +42,7 @@ class SectionPage(QScrollArea):
         self.heading.setStyleSheet("font-size: 14pt; font-weight: bold; padding: 4px;")
         self.visible_ids: set[str] | None = None
         self.photos: dict[str, list[AttachmentView]] = {}
+        self.facts: Mapping[str, DerivedFact] = {}
 
     @property
     def built(self) -> bool:
@@ -67,6 +68,7 @@ class SectionPage(QScrollArea):
         layout.addStretch(1)
         self.setWidget(body)
         self.mark_photos(self.photos)
+        self.show_facts(self.facts)
         self.retranslate()
         if self.visible_ids is not None:
             self.apply_visibility(self.visible_ids)
@@ -81,6 +83,13 @@ class SectionPage(QScrollArea):
         self.photos = photos
         for item_id, row in self.rows.items():
             row.set_photos(photos.get(item_id, []))
+
+    def show_facts(self, facts: Mapping[str, DerivedFact]) -> None:
+        """Show on each derived item what its source holds now."""
+        self.facts = facts
+        for item_id, row in self.rows.items():
+            if row.item.derived:
+                row.show_fact(facts.get(item_id))
 
     def visible_rows(self) -> list[ItemRow]:
         ids = self.visible_ids

@@ -122,6 +122,7 @@ class VisitWorkspace(QWidget):
         self.section_pages: list[SectionPage] = []
         for section in self.form.sections:
             page = SectionPage(section, self, lambda: self.answers, self._noncompliant, self.stack)
+            page.show_facts(self.detail.derived)
             self.section_pages.append(page)
             self.stack.add_page(page)
         self.details_page = DetailsPage(context, self)
@@ -364,6 +365,15 @@ class VisitWorkspace(QWidget):
             announce_to=self.context.events,
         )
 
+    def show_source(self, source: str) -> None:
+        """Open the page that holds a derived item's fact (attendees, CAP, hours & wages)."""
+        pages: dict[str, QWidget] = {
+            "attendees.senior_manager": self.meetings_page,
+            "cap.due_date": self.outcome_page,
+            "rules.minimum_wage": self.records_page,
+        }
+        self.go_to_page(self.stack.indexOf(pages[source]))
+
     # --- state of sections --------------------------------------------------------------
 
     def _apply_visibility(self) -> None:
@@ -498,7 +508,7 @@ class VisitWorkspace(QWidget):
         if row is None or not isinstance(page, SectionPage) or not row.isVisibleTo(page):
             return False
         page.ensureWidgetVisible(row, 0, 40)
-        row.editor.focus_target().setFocus(Qt.FocusReason.ShortcutFocusReason)
+        row.focus_target().setFocus(Qt.FocusReason.ShortcutFocusReason)
         self._set_current(item_id)
         return True
 
@@ -553,6 +563,7 @@ class VisitWorkspace(QWidget):
         photos = item_photos(self.detail.attachments)
         for section_page in self.section_pages:
             section_page.mark_photos(photos)
+            section_page.show_facts(self.detail.derived)
         current = self.stack.currentIndex()
         for index, extra in enumerate(self.extra_pages, start=len(self.section_pages)):
             if index == current:

@@ -135,9 +135,9 @@ def test_a_started_visit_keeps_its_form_version(db: Database, started_visit: str
         definition = session.get(FormDefinition, original)
         assert definition is not None
         data = json.loads(definition.content)
-        data["version"] = "2"
-        data["sections"][0]["items"][0]["question"]["en"] = "Changed wording in version 2"
-        definitions.install_form_text(session, json.dumps(data), "pv-checklist-v2.json")
+        data["version"] = "3"  # v2 is shipped
+        data["sections"][0]["items"][0]["question"]["en"] = "Changed wording in version 3"
+        definitions.install_form_text(session, json.dumps(data), "pv-checklist-v3.json")
     assert load_detail(db, started_visit).form_sha256 == original
     with db.session() as session:
         assert definitions.latest_form_sha(session) != original
