@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ietp_desktop.i18n import tr
 from ietp_desktop.services.dto import AttachmentView
+from ietp_desktop.ui.common.geometry import fit_dialog
 
 ZOOM_STEP = 1.25
 MIN_ZOOM, MAX_ZOOM = 0.1, 8.0
@@ -63,7 +64,7 @@ class PhotoViewer(QDialog):
         layout.addWidget(self.caption)
         layout.addLayout(buttons)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.resize(1000, 680)
+        fit_dialog(self, 1000, 680)
         self.retranslate()
         self.show_photo()
 

@@ -29,6 +29,7 @@ from ietp_desktop.i18n import tr
 from ietp_desktop.services.hours import records
 from ietp_desktop.services.hours.records import ImportResult, Kind, RecordsPreview
 from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.geometry import fit_dialog
 from ietp_desktop.ui.common.operations import run_op
 
 PREVIEW_ROWS = 200
@@ -115,7 +116,7 @@ class RecordsImportDialog(QDialog):
         self.setWindowTitle(
             tr("Import time records") if kind == "time" else tr("Import pay records")
         )
-        self.resize(1000, 680)
+        fit_dialog(self, 1000, 680)
 
         self.mapping_box = QGroupBox(tr("Columns"))
         self.grid_holder = QWidget()
@@ -126,6 +127,8 @@ class RecordsImportDialog(QDialog):
         self.pay_day.setRange(0, 31)
         self.pay_day.setSpecialValueText(tr("not agreed"))
         self.pay_day.setValue(preview.pay_day or 0)
+        # squeezed by the row beside it, the spin box cut "not agreed" (未约定) short
+        self.pay_day.setMinimumWidth(self.pay_day.sizeHint().width())
         tail = QHBoxLayout()
         if kind == "pay":
             tail.addWidget(QLabel(tr("Wages due on day")))
@@ -170,7 +173,8 @@ class RecordsImportDialog(QDialog):
         self.import_button = self.buttons.addButton(
             tr("Import"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText(tr("Cancel"))  # Qt's own label stays English in the Chinese window
         self.buttons.accepted.connect(self.store)
         self.buttons.rejected.connect(self.reject)
 

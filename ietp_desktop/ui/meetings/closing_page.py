@@ -240,6 +240,7 @@ class ClosingPage(QScrollArea):
         self.reasons = QListWidget()
         self.reasons.setObjectName("completion_reasons")
         self.reasons.setMinimumHeight(120)
+        self.reasons.hide()  # shown with the reasons a completion was refused
         self.reasons.itemActivated.connect(self.go_to_reason)
         self.reasons.itemClicked.connect(self.go_to_reason)
         self.reasons_hint = QLabel()
@@ -262,6 +263,7 @@ class ClosingPage(QScrollArea):
         layout.addLayout(complete_row)
         layout.addWidget(self.reasons_hint)
         layout.addWidget(self.reasons, 1)
+        layout.addStretch(0)  # takes the room of the list while it is hidden
         self.setWidget(body)
         self.retranslate()
 
@@ -317,6 +319,7 @@ class ClosingPage(QScrollArea):
             entry.setData(TARGET_ROLE, self._target(blocker))
             self.reasons.addItem(entry)
         self.reasons_hint.setVisible(bool(blockers))
+        self.reasons.setVisible(bool(blockers))  # not an empty white box
 
     @staticmethod
     def _target(blocker: CompletionBlocker) -> str:
