@@ -36,6 +36,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,12 +80,11 @@ README_SHOTS = {
     "main-window.png": "en/01-visit-list.png",
     "main-window-zh.png": "zh/01-visit-list.png",
     "checklist-section-zh.png": "zh/in-progress/working_hours.png",
-    "checklist-section.png": "en/in-progress/working_hours.png",
-    "zero-tolerance-zh.png": "zh/in-progress/zero_tolerance.png",
-    "hours-and-wages.png": "en/completed-cap/RecordsPage.png",
-    "hours-and-wages-zh.png": "zh/completed-cap/RecordsPage.png",
+    "zero-tolerance.png": "en/in-progress/zero_tolerance.png",
+    "hours-and-wages.png": "en/completed-cap/RecordsPage-tab2.png",
+    "hours-and-wages-zh.png": "zh/in-progress/RecordsPage-tab2.png",
     "outcome-and-cap.png": "en/completed-cap/OutcomePage.png",
-    "findings-zh.png": "zh/in-progress/FindingsPage.png",
+    "outcome-provisional-zh.png": "zh/in-progress/OutcomePage.png",
     "closing-and-signatures.png": "en/signed/ClosingPage.png",
     "import-preview.png": "en/dialogs/import-preview-pay.png",
 }
@@ -259,9 +259,9 @@ def _outside(window: QWidget, widget: QWidget) -> bool:
 def cut_off(top: QWidget) -> list[str]:
     from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit
 
-    found = []
+    found: list[str] = []
     for kind in (QAbstractButton, QLineEdit, QComboBox):
-        for widget in top.findChildren(kind):  # type: ignore[type-var]
+        for widget in top.findChildren(kind):
             if widget.isVisible() and widget.window() is top and _outside(top, widget):
                 text = widget.text() if hasattr(widget, "text") else ""
                 found.append(widget.objectName() or text or type(widget).__name__)
@@ -464,8 +464,9 @@ def in_progress(camera: Camera, window: MainWindow, db: Database, uuid: str) -> 
         shoot_page(camera, workspace, index, f"in-progress/{_page_name(workspace, index)}")
     workspace.go_to_item("EH-02")
     camera.dialog("raise-finding", lambda: workspace.raise_finding("EH-02"))
-    for kind, path in demo_exports(Path(camera.out) / ".exports", db, uuid).items():
-        camera.dialog(f"import-preview-{kind}", lambda k=kind, p=path: preview(workspace, k, p))
+    assert db.data_dir is not None
+    for kind, path in demo_exports(db.data_dir / "factory-exports", db, uuid).items():
+        camera.dialog(f"import-preview-{kind}", partial(preview, workspace, kind, path))
 
 
 def finished(camera: Camera, window: MainWindow, uuid: str, label: str) -> None:

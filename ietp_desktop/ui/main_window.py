@@ -98,28 +98,35 @@ def _table(model: ListFilterProxy, name: str) -> QTableView:
     return view
 
 
-ELIDE_DOWN_TO = 120  # a column shrunk to fit the window is never narrower (its tooltip helps)
+ELIDE_DOWN_TO = 110  # a column shrunk to fit the window is never narrower (its tooltip helps)
+# The free-text columns that give way when the list is wider than the window; dates, ids and
+# counts keep their width.
+ELIDABLE = ("Factory", "Outcome", "City", "Status")
 
 
 def fit_columns(view: QTableView, widest: int = 320) -> None:
     """Columns as wide as their contents; when that is wider than the view (a 1366×768
-    laptop, a Chinese window), the widest ones give way and elide, so no column is hidden
-    off to the right."""
+    laptop, a Chinese window), the long texts give way and elide, so no column is hidden off
+    to the right."""
     view.resizeColumnsToContents()
     widths = [min(view.columnWidth(c) + 12, widest) for c in range(view.model().columnCount())]
     room = view.viewport().width()
     if view.isVisible() and sum(widths) > room:
-        widths = shrink_widest(widths, sum(widths) - room, ELIDE_DOWN_TO)
+        model = view.model()
+        source = model.sourceModel() if isinstance(model, ListFilterProxy) else model
+        names: tuple[str, ...] = getattr(source, "columns", ())
+        elidable = [i for i, name in enumerate(names) if name in ELIDABLE]
+        widths = shrink_widest(widths, sum(widths) - room, ELIDE_DOWN_TO, elidable)
     for column, width in enumerate(widths):
         view.setColumnWidth(column, width)
 
 
-def shrink_widest(widths: list[int], excess: int, floor: int) -> list[int]:
-    """Lower the widest columns to one level, no lower than `floor`, to save `excess` pixels."""
-    level = max(widths)
-    while level > floor and sum(max(0, w - level) for w in widths) < excess:
+def shrink_widest(widths: list[int], excess: int, floor: int, columns: list[int]) -> list[int]:
+    """Lower the widest of `columns` to one level, no lower than `floor`, to save `excess`."""
+    level = max((widths[c] for c in columns), default=floor)
+    while level > floor and sum(max(0, widths[c] - level) for c in columns) < excess:
         level -= 1
-    return [min(w, level) for w in widths]
+    return [min(w, level) if c in columns else w for c, w in enumerate(widths)]
 
 
 class _FitOnResize(QObject):

@@ -94,7 +94,9 @@ class PhotoViewer(QDialog):
             return self.zoom
         if self.pixmap.isNull():
             return 1.0
-        area = self.scroller.viewport().size()
+        # the room without scroll bars, known as soon as the dialog is laid out (the viewport
+        # itself still had its old size when the dialog first opened on a small screen)
+        area = self.scroller.maximumViewportSize()
         return min(area.width() / self.pixmap.width(), area.height() / self.pixmap.height(), 1.0)
 
     def _render(self) -> None:
