@@ -245,6 +245,7 @@ class ClosingPage(QScrollArea):
         self.reasons.itemClicked.connect(self.go_to_reason)
         self.reasons_hint = QLabel()
         self.reasons_hint.setStyleSheet("color: #555;")
+        self.reasons_hint.hide()  # "click a reason…" only beside the reasons
         self.error = QLabel()
         self.error.setObjectName("closing_error")
         self.error.setStyleSheet("color: #b00020;")

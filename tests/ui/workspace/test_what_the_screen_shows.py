@@ -207,7 +207,8 @@ def test_the_closing_page_shows_no_empty_box_until_completion_is_refused(
     _window, workspace = open_in_window(qtbot, db, uuid)
     page = workspace.closing_page
     workspace.go_to_page(workspace.stack.indexOf(page))
-    assert not page.reasons.isVisible()
+    assert not page.reasons.isVisible() and not page.reasons_hint.isVisible()
     page.complete()
     qtbot.waitUntil(lambda: page.reasons.isVisible())
+    assert page.reasons_hint.isVisible()
     assert page.reasons.count() > 0
