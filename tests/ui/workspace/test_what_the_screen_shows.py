@@ -30,6 +30,7 @@ from ietp_desktop.ui.hours.records_import_dialog import RecordsImportDialog
 from ietp_desktop.ui.main_window import MainWindow
 from ietp_desktop.ui.meetings.signature_pad import SignaturePad
 from ietp_desktop.ui.outcome.outcome_page import CAP_COLUMNS, OutcomePage
+from ietp_desktop.ui.visits.visit_dialogs import PlanVisitDialog
 from tests.ui.driver import open_in_window, visit_in_progress
 
 LONG = "Guangzhou Panyu Happy Kids Manufacturing and Plastic Moulding Company Limited"
@@ -212,3 +213,22 @@ def test_the_closing_page_shows_no_empty_box_until_completion_is_refused(
     qtbot.waitUntil(lambda: page.reasons.isVisible())
     assert page.reasons_hint.isVisible()
     assert page.reasons.count() > 0
+
+
+def test_the_plan_dialog_has_no_blank_row_without_a_warning(qtbot: QtBot, db: Database) -> None:
+    window = MainWindow(db, restore=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.tabs.setCurrentIndex(1)
+    window.factory_table.selectRow(0)
+    window.plan_for_selected()
+    dialog = window.dialog
+    assert isinstance(dialog, PlanVisitDialog)
+    qtbot.waitExposed(dialog)
+    assert dialog.warning.text() == "" and not dialog.warning.isVisible()
+    gap = dialog.specialist.geometry().top() - dialog.when.geometry().bottom()
+    assert gap < 2 * dialog.form.verticalSpacing() + 4  # the next field follows at once
+    dialog.when.edit.setText("2099-01-01")
+    dialog.when.commit()
+    assert "after the PV window" in dialog.warning.text() and dialog.warning.isVisible()
+    dialog.reject()
