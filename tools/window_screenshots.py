@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 DEFAULT_OUT = Path("/tmp/window-shots")
 README_DIR = ROOT / "docs" / "screenshots"
 README_MAX_BYTES = 250_000
+FINDING_ITEM = "EH-02"  # the item a finding is raised on (a blocked fire exit)
 SETTLE_SECONDS = 120  # a window still busy after this long is a bug worth stopping for
 
 
@@ -462,8 +463,11 @@ def in_progress(camera: Camera, window: MainWindow, db: Database, uuid: str) -> 
     workspace = _open(window, uuid)
     for index in range(workspace.stack.count()):
         shoot_page(camera, workspace, index, f"in-progress/{_page_name(workspace, index)}")
-    workspace.go_to_item("EH-02")
-    camera.dialog("raise-finding", lambda: workspace.raise_finding("EH-02"))
+    item = FINDING_ITEM
+    if not workspace.go_to_item(item):  # a later form without it: the first item on screen
+        workspace.go_to_page(0)
+        item = workspace.section_pages[0].visible_rows()[0].item.id
+    camera.dialog("raise-finding", partial(workspace.raise_finding, item))
     assert db.data_dir is not None
     for kind, path in demo_exports(db.data_dir / "factory-exports", db, uuid).items():
         camera.dialog(f"import-preview-{kind}", partial(preview, workspace, kind, path))
