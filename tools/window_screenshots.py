@@ -18,7 +18,7 @@ and placed as the program opens it. Written to OUT_DIR/<screen>/<lang>/:
   keyboard shortcuts), drawn over the window where they open.
 
 Screens: 1366x768 (the common field laptop), 150pct (1920×1080 at 150 %: 1280×720 logical
-pixels) and 1024x600 (the smallest supported). Each shot is taken once the window is idle:
+pixels), 1024x600 (the smallest supported) and 1366x768-150pct (911×512 logical pixels). Each shot is taken once the window is idle:
 no background operation running, no pending refresh; nothing waits a fixed time.
 `index.txt` lists every shot; "LOOK:" marks one with a button or field cut off by the window's
 or the screen's edge, or (in Chinese) a text still in English.
@@ -72,6 +72,7 @@ SCREENS = {
         Screen("1366x768", 1366, 768, "1"),
         Screen("150pct", 1920, 1080, "1.5"),
         Screen("1024x600", 1024, 600, "1"),
+        Screen("1366x768-150pct", 1366, 768, "1.5"),  # 911×512 logical: a small laptop at 150 %
     )
 }
 LANGUAGES = ("en", "zh")

@@ -11,11 +11,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -186,13 +188,24 @@ class RecordsImportDialog(QDialog):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(table)
             tables.addWidget(box)
+        # Everything but the buttons scrolls: the column grid is wider than a 1366×768 screen
+        # at 150 %, and Import and Cancel must stay on screen.
+        body = QWidget()
+        content = QVBoxLayout(body)
+        content.setContentsMargins(0, 0, 0, 0)
+        content.addWidget(self.recognised)
+        content.addWidget(self.mapping_box)
+        content.addWidget(self.summary)
+        content.addWidget(tables, 1)
+        content.addWidget(self.accept_problems)
+        content.addWidget(self.replace)
+        self.body = QScrollArea()
+        self.body.setObjectName("import_body")
+        self.body.setWidgetResizable(True)
+        self.body.setFrameShape(QFrame.Shape.NoFrame)
+        self.body.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.recognised)
-        layout.addWidget(self.mapping_box)
-        layout.addWidget(self.summary)
-        layout.addWidget(tables, 1)
-        layout.addWidget(self.accept_problems)
-        layout.addWidget(self.replace)
+        layout.addWidget(self.body, 1)
         layout.addWidget(self.buttons)
         self.show_preview(preview)
 

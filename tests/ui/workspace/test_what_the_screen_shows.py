@@ -195,6 +195,13 @@ def test_the_pay_import_in_chinese_shows_its_whole_pay_day_and_cancel(
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    screen = dialog.screen().availableGeometry()
+    assert screen.contains(dialog.frameGeometry())  # the grid scrolls, the buttons stay
+    import_button = dialog.import_button
+    corner = import_button.mapToGlobal(import_button.rect().bottomRight())
+    assert screen.contains(corner)
+    smallest = dialog.minimumSizeHint()  # fits 1366×768 at 150 % (911×512) with its frame
+    assert smallest.width() <= 911 - 24 and smallest.height() <= 512 - 64, smallest
     assert dialog.pay_day.specialValueText() == "未约定"
     assert dialog.pay_day.width() >= dialog.pay_day.sizeHint().width()
     texts = [button.text() for button in dialog.buttons.buttons()]
