@@ -13,13 +13,15 @@ and placed as the program opens it. Written to OUT_DIR/<screen>/<lang>/:
 - every workspace page of the visit in progress (checklist sections, meetings, evidence, Q&A,
   findings, outcome & CAP, hours & wages, report, closing & signatures, details), and the
   pages with data of a completed visit with a CAP and of the signed visit;
-- the main dialogs (add and edit a factory, plan, confirm the date, refuse, raise a finding,
-  the photo viewer, export, send to and fetch from the office, the records import preview,
-  keyboard shortcuts), drawn over the window where they open.
+- the main dialogs (add and edit a factory, plan, confirm the date, refuse, raise and edit a
+  finding, the photo viewer, export, send to and fetch from the office, the signing identity,
+  the records import preview of a time and a pay file, keyboard shortcuts), drawn over the
+  window where they open.
 
 Screens: 1366x768 (the common field laptop), 150pct (1920×1080 at 150 %: 1280×720 logical
-pixels), 1024x600 (the smallest supported) and 1366x768-150pct (911×512 logical pixels). Each shot is taken once the window is idle:
-no background operation running, no pending refresh; nothing waits a fixed time.
+pixels), 1024x600 (the smallest supported) and 1366x768-150pct (911×512 logical pixels).
+Each shot is taken once the window is idle: no background operation running, no pending
+refresh; nothing waits a fixed time.
 `index.txt` lists every shot; "LOOK:" marks one with a button or field cut off by the window's
 or the screen's edge, or (in Chinese) a text still in English.
 """
