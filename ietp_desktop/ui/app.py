@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 
-from ietp_desktop.i18n import LANGUAGES, set_language, tr
+from ietp_desktop.i18n import LANGUAGES, current_language, set_language, tr
 from ietp_desktop.paths import resources_dir
 from ietp_desktop.ui.common.error_path import install_error_path
 from ietp_desktop.ui.common.geometry import show_placed
@@ -44,11 +44,38 @@ def install_cjk_fallback(app: QApplication) -> str | None:
     return str(families[0])
 
 
+QT_LOCALES = {"zh": "zh_CN"}
+_qt_translators: list[QTranslator] = []
+
+
+def use_qt_language(language: str) -> bool:
+    """Qt's own texts (the standard OK, Cancel, Save, Close, Yes and No buttons, the text
+    fields' context menu) in `language`: PySide6 ships their Chinese, but Qt shows English
+    until it is loaded. True when a translation is in use; open dialogs follow at once."""
+    app = QCoreApplication.instance()
+    if app is None:
+        return False
+    while _qt_translators:
+        app.removeTranslator(_qt_translators.pop())
+    locale = QT_LOCALES.get(language)
+    if locale is None:
+        return False
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(locale), "qtbase", "_", folder):
+        log.warning("Qt's %s translation is missing; its buttons stay English", locale)
+        return False
+    app.installTranslator(translator)
+    _qt_translators.append(translator)
+    return True
+
+
 def restore_language(db: Database) -> None:
     from ietp_desktop.services import settings
 
     language = settings.read(db, settings.LANGUAGE)
     set_language(language if language in LANGUAGES else "en")
+    use_qt_language(current_language())
 
 
 def ensure_app() -> QApplication:

@@ -33,6 +33,7 @@ from ietp_desktop.services.dto import FactoryView, VisitSummary
 from ietp_desktop.services.visits import factories, lifecycle
 from ietp_desktop.services.visits.read import list_visits
 from ietp_desktop.storage.db import Database
+from ietp_desktop.ui.app import use_qt_language
 from ietp_desktop.ui.common.context import VisitEvents, WorkspaceContext
 from ietp_desktop.ui.common.geometry import remember_geometry
 from ietp_desktop.ui.common.shortcuts import SHORTCUTS
@@ -93,13 +94,55 @@ def _table(model: ListFilterProxy, name: str) -> QTableView:
     view.horizontalHeader().setStretchLastSection(True)
     # Columns are fitted to the first rows only: 10,000 visits must not slow a refresh.
     view.horizontalHeader().setResizeContentsPrecision(100)
+    _FitOnResize(view)
     return view
 
 
+ELIDE_DOWN_TO = 110  # a column shrunk to fit the window is never narrower (its tooltip helps)
+# The free-text columns that give way when the list is wider than the window; dates, ids and
+# counts keep their width.
+ELIDABLE = ("Factory", "Outcome", "City", "Status")
+
+
 def fit_columns(view: QTableView, widest: int = 320) -> None:
+    """Columns as wide as their contents; when that is wider than the view (a 1366×768
+    laptop, a Chinese window), the long texts give way and elide, so no column is hidden off
+    to the right."""
     view.resizeColumnsToContents()
-    for column in range(view.model().columnCount()):
-        view.setColumnWidth(column, min(view.columnWidth(column) + 12, widest))
+    widths = [min(view.columnWidth(c) + 12, widest) for c in range(view.model().columnCount())]
+    room = view.viewport().width()
+    if view.isVisible() and sum(widths) > room:
+        model = view.model()
+        source = model.sourceModel() if isinstance(model, ListFilterProxy) else model
+        names: tuple[str, ...] = getattr(source, "columns", ())
+        elidable = [i for i, name in enumerate(names) if name in ELIDABLE]
+        widths = shrink_widest(widths, sum(widths) - room, ELIDE_DOWN_TO, elidable)
+    for column, width in enumerate(widths):
+        view.setColumnWidth(column, width)
+
+
+def shrink_widest(widths: list[int], excess: int, floor: int, columns: list[int]) -> list[int]:
+    """Lower the widest of `columns` to one level, no lower than `floor`, to save `excess`."""
+    level = max((widths[c] for c in columns), default=floor)
+    while level > floor and sum(max(0, widths[c] - level) for c in columns) < excess:
+        level -= 1
+    return [min(w, level) if c in columns else w for c, w in enumerate(widths)]
+
+
+class _FitOnResize(QObject):
+    """Fits a list's columns again when its width changes (first shown, window resized)."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.width = -1
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self.view.viewport().width() != self.width:
+            self.width = self.view.viewport().width()
+            fit_columns(self.view)
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -594,6 +637,7 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             self.workspace.flush()
         set_language(language)
+        use_qt_language(language)
         with user_errors(self.show_error):
             settings.write(self.db, (settings.LANGUAGE, language))
         self.language_actions[language].setChecked(True)

@@ -67,6 +67,19 @@ def _keep_inside(window: QWidget, area: QRect) -> None:
     window.move(x, y)
 
 
+# Room left around a dialog for its title bar and frame, which the available area includes.
+DIALOG_FRAME = QSize(24, 64)
+
+
+def fit_dialog(dialog: QWidget, width: int, height: int) -> None:
+    """Give a dialog its comfortable size, but never more than the screen it opens on has
+    room for (a 1024×600 screen, or 1366×768 at 150 %): its buttons stay on screen and its
+    content scrolls or shrinks instead."""
+    anchor = dialog.parentWidget() or dialog
+    room = available_area(anchor).size() - DIALOG_FRAME
+    dialog.resize(QSize(width, height).boundedTo(room))
+
+
 def show_placed(window: QWidget, db: Database | None) -> None:
     if place_window(window, db):
         window.showMaximized()

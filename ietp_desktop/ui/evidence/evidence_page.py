@@ -40,6 +40,7 @@ from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.ui.checklist.item_row import dropped_files
 from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.geometry import fit_dialog
 from ietp_desktop.ui.common.user_errors import user_errors
 from ietp_desktop.ui.evidence.annotate_dialog import AnnotateDialog
 from ietp_desktop.ui.evidence.photo_files import choose_photo_files
@@ -103,7 +104,7 @@ class LinkItemsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
         layout.addWidget(buttons)
-        self.resize(560, 480)
+        fit_dialog(self, 560, 480)
 
     def chosen(self) -> set[str]:
         return {

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ietp_desktop.i18n import tr
 from ietp_desktop.services.dto import AttachmentView
+from ietp_desktop.ui.common.geometry import fit_dialog
 
 ZOOM_STEP = 1.25
 MIN_ZOOM, MAX_ZOOM = 0.1, 8.0
@@ -63,7 +64,7 @@ class PhotoViewer(QDialog):
         layout.addWidget(self.caption)
         layout.addLayout(buttons)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.resize(1000, 680)
+        fit_dialog(self, 1000, 680)
         self.retranslate()
         self.show_photo()
 
@@ -93,7 +94,9 @@ class PhotoViewer(QDialog):
             return self.zoom
         if self.pixmap.isNull():
             return 1.0
-        area = self.scroller.viewport().size()
+        # the room without scroll bars, known as soon as the dialog is laid out (the viewport
+        # itself still had its old size when the dialog first opened on a small screen)
+        area = self.scroller.maximumViewportSize()
         return min(area.width() / self.pixmap.width(), area.height() / self.pixmap.height(), 1.0)
 
     def _render(self) -> None:

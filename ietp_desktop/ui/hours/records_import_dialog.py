@@ -11,11 +11,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -29,6 +31,7 @@ from ietp_desktop.i18n import tr
 from ietp_desktop.services.hours import records
 from ietp_desktop.services.hours.records import ImportResult, Kind, RecordsPreview
 from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.geometry import fit_dialog
 from ietp_desktop.ui.common.operations import run_op
 
 PREVIEW_ROWS = 200
@@ -115,7 +118,7 @@ class RecordsImportDialog(QDialog):
         self.setWindowTitle(
             tr("Import time records") if kind == "time" else tr("Import pay records")
         )
-        self.resize(1000, 680)
+        fit_dialog(self, 1000, 680)
 
         self.mapping_box = QGroupBox(tr("Columns"))
         self.grid_holder = QWidget()
@@ -126,6 +129,8 @@ class RecordsImportDialog(QDialog):
         self.pay_day.setRange(0, 31)
         self.pay_day.setSpecialValueText(tr("not agreed"))
         self.pay_day.setValue(preview.pay_day or 0)
+        # squeezed by the row beside it, the spin box cut "not agreed" (未约定) short
+        self.pay_day.setMinimumWidth(self.pay_day.sizeHint().width())
         tail = QHBoxLayout()
         if kind == "pay":
             tail.addWidget(QLabel(tr("Wages due on day")))
@@ -170,7 +175,8 @@ class RecordsImportDialog(QDialog):
         self.import_button = self.buttons.addButton(
             tr("Import"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText(tr("Cancel"))  # Qt's own label stays English in the Chinese window
         self.buttons.accepted.connect(self.store)
         self.buttons.rejected.connect(self.reject)
 
@@ -182,13 +188,24 @@ class RecordsImportDialog(QDialog):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(table)
             tables.addWidget(box)
+        # Everything but the buttons scrolls: the column grid is wider than a 1366×768 screen
+        # at 150 %, and Import and Cancel must stay on screen.
+        body = QWidget()
+        content = QVBoxLayout(body)
+        content.setContentsMargins(0, 0, 0, 0)
+        content.addWidget(self.recognised)
+        content.addWidget(self.mapping_box)
+        content.addWidget(self.summary)
+        content.addWidget(tables, 1)
+        content.addWidget(self.accept_problems)
+        content.addWidget(self.replace)
+        self.body = QScrollArea()
+        self.body.setObjectName("import_body")
+        self.body.setWidgetResizable(True)
+        self.body.setFrameShape(QFrame.Shape.NoFrame)
+        self.body.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.recognised)
-        layout.addWidget(self.mapping_box)
-        layout.addWidget(self.summary)
-        layout.addWidget(tables, 1)
-        layout.addWidget(self.accept_problems)
-        layout.addWidget(self.replace)
+        layout.addWidget(self.body, 1)
         layout.addWidget(self.buttons)
         self.show_preview(preview)
 

@@ -52,6 +52,7 @@ from ietp_desktop.services.hours.records import (
 from ietp_desktop.services.hours.workers import SampleCoverage, WorkerView
 from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
+from ietp_desktop.ui.common.geometry import fit_dialog
 from ietp_desktop.ui.common.operations import Task, run_op
 from ietp_desktop.ui.common.user_errors import user_errors
 from ietp_desktop.ui.hours.records_chart import WeeklyHoursChart
@@ -685,7 +686,7 @@ class RecordsPage(QWidget):
         layout = QVBoxLayout(dialog)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        dialog.resize(640, 420)
+        fit_dialog(dialog, 640, 420)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.accept_proposal(title.text(), text.toPlainText())
 

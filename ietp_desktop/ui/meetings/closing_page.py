@@ -240,10 +240,12 @@ class ClosingPage(QScrollArea):
         self.reasons = QListWidget()
         self.reasons.setObjectName("completion_reasons")
         self.reasons.setMinimumHeight(120)
+        self.reasons.hide()  # shown with the reasons a completion was refused
         self.reasons.itemActivated.connect(self.go_to_reason)
         self.reasons.itemClicked.connect(self.go_to_reason)
         self.reasons_hint = QLabel()
         self.reasons_hint.setStyleSheet("color: #555;")
+        self.reasons_hint.hide()  # "click a reason…" only beside the reasons
         self.error = QLabel()
         self.error.setObjectName("closing_error")
         self.error.setStyleSheet("color: #b00020;")
@@ -262,6 +264,7 @@ class ClosingPage(QScrollArea):
         layout.addLayout(complete_row)
         layout.addWidget(self.reasons_hint)
         layout.addWidget(self.reasons, 1)
+        layout.addStretch(0)  # takes the room of the list while it is hidden
         self.setWidget(body)
         self.retranslate()
 
@@ -317,6 +320,7 @@ class ClosingPage(QScrollArea):
             entry.setData(TARGET_ROLE, self._target(blocker))
             self.reasons.addItem(entry)
         self.reasons_hint.setVisible(bool(blockers))
+        self.reasons.setVisible(bool(blockers))  # not an empty white box
 
     @staticmethod
     def _target(blocker: CompletionBlocker) -> str:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QPointF, Qt, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEvent,
+    QIODevice,
+    QPointF,
+    QRectF,
+    QSizeF,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -130,9 +140,19 @@ class SignaturePad(QWidget):
         painter.setPen(QPen(QColor("#8090a8"), 1))
         painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
         if self._stored is not None and not self.strokes:
-            painter.drawImage(0, 0, self._stored)
+            painter.drawImage(self.stored_rect(), self._stored)
         self._paint_strokes(painter)
         painter.end()
+
+    def stored_rect(self) -> QRectF:
+        """Where a stored signature is drawn: whole, shrunk to the pad when it was drawn on a
+        larger one (another screen, another scaling), never enlarged."""
+        if self._stored is None or self._stored.isNull():
+            return QRectF()
+        size = QSizeF(self._stored.size())
+        if size.width() > self.width() or size.height() > self.height():
+            size.scale(QSizeF(self.size()), Qt.AspectRatioMode.KeepAspectRatio)
+        return QRectF(QPointF(0, 0), size)
 
     def to_png(self) -> bytes:
         """The strokes on a transparent background, the size of the pad."""

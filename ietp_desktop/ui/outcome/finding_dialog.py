@@ -30,6 +30,7 @@ from ietp_desktop.services.outcome import findings
 from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 from ietp_desktop.ui.common.draft_dialog import DraftDialog
+from ietp_desktop.ui.common.geometry import fit_dialog
 from ietp_desktop.ui.common.user_errors import user_errors
 from ietp_desktop.ui.outcome.zero_tolerance import confirm_zero_tolerance
 
@@ -128,7 +129,7 @@ class RaiseFindingDialog(DraftDialog):
         form.addRow(tr("Description (中文)"), self.description_zh)
         form.addRow(self.error)
         form.addRow(buttons)
-        self.resize(600, 460)
+        fit_dialog(self, 600, 460)
         self.restored = self.start_draft()
         for line in (self.title_edit, self.title_zh):
             line.textEdited.connect(lambda _t: self.changed())

@@ -34,6 +34,7 @@ from ietp_desktop.services.outcome import findings
 from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 from ietp_desktop.ui.common.draft_dialog import DraftDialog
+from ietp_desktop.ui.common.geometry import fit_dialog
 from ietp_desktop.ui.common.user_errors import user_errors
 from ietp_desktop.ui.outcome.zero_tolerance import confirm_zero_tolerance
 
@@ -133,7 +134,7 @@ class FindingEditDialog(DraftDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(600, 600)
+        fit_dialog(self, 600, 600)
         if finding is not None:
             self._load(finding)
         else:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -67,6 +68,9 @@ CAP_COLUMNS = (
     "Remediation records",
 )
 TEXT_COLUMNS = {3: "corrective_action", 4: "preventive_action", 5: "responsible"}
+CAP_FITTED_COLUMNS = (0, 1, 6, 7)  # code, classification, due date, status
+CAP_FITTED = QHeaderView.ResizeMode.ResizeToContents
+CAP_SHARED = QHeaderView.ResizeMode.Stretch
 EARLIER_COLUMNS = ("Visit", "Visit date", "Finding", "Title", "Due date", "Status")
 
 
@@ -261,7 +265,13 @@ class OutcomePage(QWidget):
         self.cap_table.verticalHeader().setVisible(False)
         self.cap_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.cap_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.cap_table.horizontalHeader().setStretchLastSection(True)
+        # The texts share the width and elide (their tooltip holds the whole text), so the due
+        # date and the status stay on screen on a 1366×768 laptop without scrolling sideways.
+        header = self.cap_table.horizontalHeader()
+        header.setMinimumSectionSize(80)
+        for column in range(len(CAP_COLUMNS)):
+            mode = CAP_FITTED if column in CAP_FITTED_COLUMNS else CAP_SHARED
+            header.setSectionResizeMode(column, mode)
         self.cap_table.setMinimumHeight(180)
         self.cap_table.itemChanged.connect(self._cap_text_changed)
         self.cap_empty = QLabel()
@@ -538,10 +548,12 @@ class OutcomePage(QWidget):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 if column == 2:
-                    item.setToolTip(line.description)
+                    item.setToolTip(f"{line.title}\n\n{line.description}".strip())
                 table.setItem(row, column, item)
             for column, name in TEXT_COLUMNS.items():
-                table.setItem(row, column, QTableWidgetItem(getattr(line, name)))
+                item = QTableWidgetItem(getattr(line, name))
+                item.setToolTip(getattr(line, name))
+                table.setItem(row, column, item)
             due = DateField(line.due_date)
             due.dateChanged.connect(
                 lambda value, code=line.finding_code: self.save_cap(
@@ -565,10 +577,8 @@ class OutcomePage(QWidget):
             )
             item = QTableWidgetItem(records or "—")
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            item.setToolTip(records)
             table.setItem(row, 8, item)
-        table.resizeColumnsToContents()
-        for column, width in ((2, 230), (3, 170), (4, 170)):
-            table.setColumnWidth(column, width)
         table.setFixedHeight(
             table.horizontalHeader().height()
             + sum(table.rowHeight(r) for r in range(len(self.lines)))

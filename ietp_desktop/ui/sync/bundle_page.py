@@ -30,6 +30,7 @@ from ietp_desktop.i18n import tr
 from ietp_desktop.services.sync import bundles
 from ietp_desktop.services.visits.read import list_visits
 from ietp_desktop.storage.db import Database
+from ietp_desktop.ui.common.geometry import fit_dialog
 from ietp_desktop.ui.common.operations import run_op
 
 RECEIPT_SUFFIX = ".ietp-receipt"
@@ -90,7 +91,7 @@ class ExportDialog(QDialog):
         self.send_button.clicked.connect(self.send_to_office)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.resize(560, 420)
+        fit_dialog(self, 560, 420)
 
     def chosen(self) -> list[str]:
         return [

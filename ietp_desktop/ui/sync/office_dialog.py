@@ -30,6 +30,7 @@ from ietp_desktop.services import settings
 from ietp_desktop.services.sync import bundles, office_link
 from ietp_desktop.services.visits.read import list_visits
 from ietp_desktop.storage.db import Database
+from ietp_desktop.ui.common.geometry import fit_dialog
 from ietp_desktop.ui.common.operations import Operation, Task, run_op
 
 MB = 1 << 20
@@ -159,7 +160,7 @@ class SendDialog(_OfficeDialog):
         self.waiting_label.setWordWrap(True)
         self.body.addWidget(self.waiting_label)
         self._refresh_waiting()
-        self.resize(620, 460)
+        fit_dialog(self, 620, 460)
 
     def _fill_visits(self, chosen: list[str] | None = None) -> None:
         """Signed visits; checked: those `chosen`, else those not yet sent or received."""
@@ -301,7 +302,7 @@ class FetchDialog(_OfficeDialog):
         )
         intro.setWordWrap(True)
         self.body.addWidget(intro)
-        self.resize(560, 260)
+        fit_dialog(self, 560, 260)
 
     def start(self) -> None:
         inputs = self._inputs()

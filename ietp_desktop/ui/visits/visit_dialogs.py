@@ -143,6 +143,7 @@ class PlanVisitDialog(_Dialog):
             if when
             else ""
         )
+        self.warning.setVisible(bool(self.warning.text()))  # no blank row between the fields
 
     def run(self) -> str:
         planned = lifecycle.plan_visit(
@@ -192,6 +193,7 @@ class ConfirmVisitDialog(_Dialog):
         self.warning.setText(
             window_warning(self.visit.window_opens, self.visit.window_closes, when) if when else ""
         )
+        self.warning.setVisible(bool(self.warning.text()))
 
     def run(self) -> str:
         lifecycle.confirm_visit(

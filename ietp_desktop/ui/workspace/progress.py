@@ -33,6 +33,13 @@ class RequiredProgress(QProgressBar):
         self.setObjectName("required_progress")
         self.setFixedWidth(BAR_WIDTH)
         self.setTextVisible(True)
+        # One text colour on a light chunk: the style's white-on-blue half hid the "1" of
+        # "18 / 75" where the chunk ended.
+        self.setStyleSheet(
+            "QProgressBar#required_progress { border: 1px solid #9aa5b1; border-radius: 3px;"
+            " background: white; color: black; text-align: center; }"
+            "QProgressBar#required_progress::chunk { background: #a5d6a7; }"
+        )
         self.counts = (0, 0)
 
     def show_counts(self, form: Form, answers: Mapping[str, AnswerValue]) -> None:
