@@ -1,0 +1,135 @@
+"""The office's seal on an accepted report: validation data and a document timestamp (PAdES B-LTA).
+
+A report arrives signed by its specialist (PAdES B-B). The office appends, as incremental
+updates that leave the signed bytes untouched:
+1. the document security store (DSS): the signer's chain and a CRL issued now by the office CA
+   from its revocation list, proving the certificate was good when the report was accepted;
+2. a document timestamp from the office's own TSA key, covering the file including the DSS.
+A verifier then checks the signature at the timestamp's time, so the report stays verifiable
+after the specialist's certificate expires. The original bytes are the first bytes of the
+sealed file; the office keeps their sha256 for the chain of custody.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from asn1crypto import crl as asn1_crl
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+from ietp_desktop.office.revocation import read_revocations
+from ietp_desktop.paths import OfficeFolder
+from ietp_desktop.security import certificates as certs
+from ietp_desktop.security.office_ca import Office
+
+CRL_VALIDITY = dt.timedelta(days=7)
+TIMESTAMP_FIELD = "OfficeTimestamp"
+Clock = Callable[[], dt.datetime]
+
+
+def _asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+def _issued_serials(office_dir: Path) -> dict[str, int]:
+    """Fingerprint → serial of every certificate the CA issued (the revocation list names
+    certificates by fingerprint, a CRL by serial)."""
+    serials: dict[str, int] = {}
+    for path in sorted(OfficeFolder(office_dir).issued.glob("*.pem")):
+        try:
+            cert = x509.load_pem_x509_certificate(path.read_bytes())
+        except ValueError:
+            continue
+        serials[certs.fingerprint(cert)] = cert.serial_number
+    return serials
+
+
+def office_crl(
+    office: Office, now: dt.datetime, extra: tuple[x509.Certificate, ...] = ()
+) -> x509.CertificateRevocationList:
+    """A CRL signed by the office CA now, listing every revoked certificate it can name by
+    serial (those in issued/, and any of `extra`)."""
+    directory = office.info.directory
+    serials = _issued_serials(directory)
+    serials.update({certs.fingerprint(c): c.serial_number for c in extra})
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .last_update(now - dt.timedelta(minutes=1))
+        .next_update(now + CRL_VALIDITY)
+        .add_extension(x509.CRLNumber(int(now.timestamp() * 1000)), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                office.ca_cert.public_key()  # type: ignore[arg-type]
+            ),
+            critical=False,
+        )
+    )
+    for revocation in read_revocations(directory, office.ca_cert):
+        serial = serials.get(revocation.cert_sha256)
+        if serial is None:
+            continue
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(serial)
+            .revocation_date(revocation.revoked_at)
+            .build()
+        )
+    return office.sign_crl(builder)
+
+
+def _timestamper(office: Office, now: dt.datetime) -> DummyTimeStamper:
+    """pyHanko's local time-stamper, signing tokens with the office's TSA key at `now`."""
+    identity = office.timestamping
+    key_der = identity.private_key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return DummyTimeStamper(
+        tsa_cert=_asn1_cert(identity.certificate),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(key_der),
+        certs_to_embed=[_asn1_cert(office.ca_cert)],  # type: ignore[arg-type]
+        fixed_dt=now,
+    )
+
+
+def seal_report(office: Office, data: bytes, clock: Clock = certs.utcnow) -> bytes:
+    """`data` (a report whose signature the caller verified) with the office's validation data
+    and document timestamp appended.
+
+    The DSS is written as given, not collected by validating now: a report signed before its
+    signer's revocation but received after it is accepted (see intake), and its CRL then says
+    so for any later reader."""
+    now = clock()
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    signature = reader.embedded_regular_signatures[0]
+    signer_cert = x509.load_der_x509_certificate(signature.signer_cert.dump())
+    crl = office_crl(office, now, (signer_cert,))
+    with_dss = io.BytesIO(data)
+    DocumentSecurityStore.add_dss(
+        with_dss,
+        signature.pkcs7_content.hex().encode("ascii"),
+        certs=[
+            _asn1_cert(c)
+            for c in (signer_cert, office.timestamping.certificate, office.ca_cert)
+        ],
+        crls=[asn1_crl.CertificateList.load(crl.public_bytes(serialization.Encoding.DER))],
+        strict=False,
+    )
+    writer = IncrementalPdfFileWriter(with_dss, strict=False)
+    output = io.BytesIO()
+    signers.PdfTimeStamper(_timestamper(office, now), field_name=TIMESTAMP_FIELD).timestamp_pdf(
+        writer, "sha256", output=output
+    )
+    return output.getvalue()
