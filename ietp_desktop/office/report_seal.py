@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Protocol
+from dataclasses import dataclass
 from pathlib import Path
 
 from asn1crypto import crl as asn1_crl
@@ -27,11 +29,15 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.sign.validation.dss import DocumentSecurityStore
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ietp_desktop.office.revocation import read_revocations
 from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.office_ca import Office
+from ietp_desktop.storage.models import Visit
+from ietp_desktop.storage.office_ltv_models import OfficeReportSeal
 
 CRL_VALIDITY = dt.timedelta(days=7)
 TIMESTAMP_FIELD = "OfficeTimestamp"
@@ -133,3 +139,63 @@ def seal_report(office: Office, data: bytes, clock: Clock = certs.utcnow) -> byt
         writer, "sha256", output=output
     )
     return output.getvalue()
+
+
+@dataclass(frozen=True)
+class Seal:
+    """What the office keeps about a report it sealed (see storage/office_ltv_models.py)."""
+
+    original_sha256: str
+    original_size: int
+    sealed_sha256: str
+    level: str
+    timestamped_at: dt.datetime
+    tsa_fingerprint: str
+
+
+@dataclass(frozen=True)
+class ReportSealer:
+    """Seals reports at import with an unlocked office's CA and TSA keys."""
+
+    office: Office
+    clock: Clock = certs.utcnow
+
+    def seal(self, data: bytes) -> bytes:
+        return seal_report(self.office, data, self.clock)
+
+    @property
+    def tsa_fingerprint(self) -> str:
+        return certs.fingerprint(self.office.timestamping.certificate)
+
+
+class _Outcome(Protocol):
+    uuid: str
+    revision: int
+    result: str
+
+
+def record_seals(
+    session: Session, seals: Mapping[tuple[str, int], Seal], outcomes: Iterable[_Outcome]
+) -> None:
+    """One row per revision stored now (a revision the office already held keeps its file)."""
+    for outcome in outcomes:
+        seal = seals.get((outcome.uuid, outcome.revision))
+        if seal is None or outcome.result not in ("imported", "stored-beside"):
+            continue
+        visit_id = session.scalars(select(Visit.id).where(Visit.uuid == outcome.uuid)).one()
+        session.add(
+            OfficeReportSeal(
+                visit_id=visit_id,
+                revision=outcome.revision,
+                original_sha256=seal.original_sha256,
+                original_size=seal.original_size,
+                sealed_sha256=seal.sealed_sha256,
+                level=seal.level,
+                timestamped_at=seal.timestamped_at,
+                tsa_fingerprint=seal.tsa_fingerprint,
+            )
+        )
+
+
+def seal_of(session: Session, visit_id: int, revision: int) -> OfficeReportSeal | None:
+    return session.get(OfficeReportSeal, (visit_id, revision))
