@@ -13,11 +13,12 @@ sealed file; the office keeps their sha256 for the chain of custody.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 from collections.abc import Callable, Iterable, Mapping
-from typing import Protocol
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
@@ -32,6 +33,7 @@ from pyhanko.sign.validation.dss import DocumentSecurityStore
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ietp_desktop.domain.errors import UserError
 from ietp_desktop.office.revocation import read_revocations
 from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security import certificates as certs
@@ -127,8 +129,7 @@ def seal_report(office: Office, data: bytes, clock: Clock = certs.utcnow) -> byt
         with_dss,
         signature.pkcs7_content.hex().encode("ascii"),
         certs=[
-            _asn1_cert(c)
-            for c in (signer_cert, office.timestamping.certificate, office.ca_cert)
+            _asn1_cert(c) for c in (signer_cert, office.timestamping.certificate, office.ca_cert)
         ],
         crls=[asn1_crl.CertificateList.load(crl.public_bytes(serialization.Encoding.DER))],
         strict=False,
@@ -169,9 +170,12 @@ class ReportSealer:
 
 
 class _Outcome(Protocol):
-    uuid: str
-    revision: int
-    result: str
+    @property
+    def uuid(self) -> str: ...
+    @property
+    def revision(self) -> int: ...
+    @property
+    def result(self) -> str: ...
 
 
 def record_seals(
@@ -199,3 +203,20 @@ def record_seals(
 
 def seal_of(session: Session, visit_id: int, revision: int) -> OfficeReportSeal | None:
     return session.get(OfficeReportSeal, (visit_id, revision))
+
+
+def original_report(session: Session, stored: Path, visit_id: int, revision: int) -> bytes | None:
+    """The report as the specialist signed it: the sealed file's first bytes, checked against
+    the sha256 kept at import (None when the office did not seal this revision)."""
+    seal = seal_of(session, visit_id, revision)
+    if seal is None:
+        return None
+    with open(stored, "rb") as stream:
+        data = stream.read(seal.original_size)
+    if hashlib.sha256(data).hexdigest() != seal.original_sha256:
+        raise UserError(
+            "the stored report of revision {revision} no longer starts with the original the "
+            "office received",
+            revision=revision,
+        )
+    return data

@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-from collections.abc import Mapping
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -99,7 +99,6 @@ class SignatureVerdict:
     @property
     def ok(self) -> bool:
         return self.intact and self.trusted and self.covers_whole_document
-
 
     @property
     def chain_problem(self) -> str | None:

@@ -28,8 +28,11 @@ from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.atomic import atomic_write_bytes
 from ietp_desktop.security.certificates import PrivateKey, PublicKey, Role, SigningIdentity
-from ietp_desktop.security.office_tsa import issue_timestamping, load_or_create_timestamping
-from ietp_desktop.security.office_tsa import write_timestamping
+from ietp_desktop.security.office_tsa import (
+    issue_timestamping,
+    load_or_create_timestamping,
+    write_timestamping,
+)
 from ietp_desktop.security.pkcs12 import dump_pkcs12, load_pkcs12
 
 OFFICE_FORMAT = "ietp-office"

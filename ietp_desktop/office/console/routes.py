@@ -18,6 +18,7 @@ from ietp_desktop.office.console import (
     factory_overview_page,
     factory_pages,
     invoice_pages,
+    ltv_pages,
     pages,
     planning_pages,
     review_pages,
@@ -103,4 +104,5 @@ ROUTES: tuple[Route, ...] = (
     *(Route(*r) for r in factory_pages.ROUTES),
     *(Route(*r) for r in planning_pages.ROUTES),
     *(Route(*r) for r in analytics_pages.ROUTES),
+    *(Route(*r) for r in ltv_pages.ROUTES),
 )
