@@ -31,10 +31,11 @@ from ietp_desktop.reports.signing import verify_pdf
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.certificates import Role, SigningIdentity
 from ietp_desktop.security.office_ca import load_office
+from ietp_desktop.services.sync.office_link import send_to_office
 from ietp_desktop.storage.models import Visit
 from ietp_desktop.storage.office_ltv_models import OfficeReportSeal
-from tests.bundle_world import World, signed_pdf
-from tests.office.conftest import sign_in
+from tests.bundle_world import SPECIALIST_PASSPHRASE, World, signed_pdf
+from tests.office.conftest import Server, sign_in
 from tests.office.trust_attacks import exported, replace_report, rewritten
 
 PG_URL = os.environ.get("IETP_TEST_PG_URL")
@@ -291,7 +292,7 @@ def test_a_report_timestamped_before_its_signer_was_revoked_stays_valid(
 def test_a_report_timestamped_after_its_signer_was_revoked_is_not_valid(
     world: World, tmp_path: Path
 ) -> None:
-    _, original, outcome = _send_short_lived(world, tmp_path)
+    _, _, outcome = _send_short_lived(world, tmp_path)
     stored = _stored(world, outcome)
     stamped = verify_pdf(stored, _ca(world)).timestamped_at
     assert stamped is not None
@@ -338,3 +339,36 @@ def test_the_visit_page_says_the_level_and_gives_the_original(
     console.get("/lang/zh")
     page = console.get(f"/visits/{visit.uuid}")
     assert "B-LTA 级" in page.text
+
+
+def test_a_report_sent_over_https_is_stored_sealed(
+    office: World, server: Server, tmp_path: Path
+) -> None:
+    db = office.laptop()
+    try:
+        result = send_to_office(db, server.url, passphrase=SPECIALIST_PASSPHRASE)
+    finally:
+        db.dispose()
+    assert result is not None
+    revision = _revision_at_office(office, office.visit_uuid)
+    stored = OfficeFolder(office.office_dir).report(office.visit_uuid, revision)
+    verdict = verify_pdf(stored, _ca(office))
+    assert verdict.ok, verdict.lines()
+    assert verdict.level == "B-LTA"
+    sent = [p.read_bytes() for p in (office.data_dir / "reports").glob("*.pdf")]
+    assert sent, "the laptop keeps the reports it signed"
+    assert any(stored.read_bytes().startswith(original) for original in sent)
+
+
+def _revision_at_office(world: World, visit_uuid: str) -> int:
+    db = open_office_db(world.office_dir)
+    try:
+        with db.session() as session:
+            seal = session.scalars(
+                select(OfficeReportSeal)
+                .join(Visit, Visit.id == OfficeReportSeal.visit_id)
+                .where(Visit.uuid == visit_uuid)
+            ).one()
+            return seal.revision
+    finally:
+        db.dispose()
