@@ -220,3 +220,11 @@ def original_report(session: Session, stored: Path, visit_id: int, revision: int
             revision=revision,
         )
     return data
+
+
+def signed_size(data: bytes) -> int:
+    """How many bytes the specialist's signature covers: the original's length in a sealed
+    file (its byte range ends where the signed revision ends)."""
+    signature = PdfFileReader(io.BytesIO(data), strict=False).embedded_regular_signatures[0]
+    byte_range = signature.sig_object["/ByteRange"]
+    return int(byte_range[2]) + int(byte_range[3])

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import create_engine, delete, make_url, select, text
 from starlette.testclient import TestClient
 
 from ietp_desktop.cli import main
@@ -372,3 +372,68 @@ def _revision_at_office(world: World, visit_uuid: str) -> int:
             return seal.revision
     finally:
         db.dispose()
+
+
+def _forget_seal(world: World, outcome: ImportOutcome, report: bytes) -> Path:
+    """The office as it was before it sealed reports: the report as it arrived, no seal row."""
+    stored = _stored(world, outcome)
+    stored.write_bytes(report)
+    db = open_office_db(world.office_dir)
+    try:
+        with db.session() as session:
+            session.execute(delete(OfficeReportSeal))
+    finally:
+        db.dispose()
+    return stored
+
+
+def test_office_seal_reports_seals_what_an_older_office_stored(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    signer, original, outcome = _send_short_lived(world, tmp_path)
+    stored = _forget_seal(world, outcome, original)
+    assert verify_pdf(stored, _ca(world)).level == "B-B"
+    code = main(["office", "seal-reports", "--office-dir", str(world.office_dir)])
+    out = capsys.readouterr().out
+    assert code == 0
+    [visit] = outcome.visits
+    assert f"{visit.uuid[:8]} r{visit.revision}  sealed" in out
+    assert "1 report(s) sealed, 0 kept as they were" in out
+    verdict = verify_pdf(stored, _ca(world), at=_after_expiry(signer))
+    assert verdict.ok and verdict.level == "B-LTA"
+    assert stored.read_bytes().startswith(original)
+    db = open_office_db(world.office_dir)
+    try:
+        with db.session() as session:
+            [seal] = session.scalars(select(OfficeReportSeal)).all()
+            assert seal.original_sha256 == hashlib.sha256(original).hexdigest()
+            assert seal.original_size == len(original)
+    finally:
+        db.dispose()
+    code = main(["office", "seal-reports", "--office-dir", str(world.office_dir)])
+    assert "0 report(s) sealed, 0 kept as they were" in capsys.readouterr().out
+
+
+def test_office_seal_reports_keeps_a_report_whose_certificate_already_expired(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, _, outcome = _send_short_lived(world, tmp_path)
+    office = world.office()
+    key = certs.new_rsa_key()
+    now = certs.utcnow()
+    expired = office.issue_certificate(
+        key.public_key(),
+        role=Role.SPECIALIST,
+        name="Lin Mei",
+        email="lin.mei@example.org",
+        not_before=now - dt.timedelta(days=10),
+        not_after=now - dt.timedelta(days=1),
+    )
+    old = signed_pdf(SigningIdentity(key, expired, [office.ca_cert]), "Lin Mei", "old report")
+    stored = _forget_seal(world, outcome, old)
+    code = main(["office", "seal-reports", "--office-dir", str(world.office_dir)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "kept: the signer's certificate expired on" in out
+    assert "0 report(s) sealed, 1 kept as they were" in out
+    assert stored.read_bytes() == old
