@@ -546,11 +546,12 @@ def _document_timestamp(
     roots: list[x509.Certificate],
     moment: datetime,
 ) -> DocumentTimestampStatus:
-    """The first document timestamp (the office's), its TSA checked now; a later broken one
-    makes the file damaged as well."""
+    """The earliest document timestamp by a TSA the office CA vouches for (a certificate it
+    issued for timestamping only), its TSA checked now; any broken one makes the file damaged."""
     statuses = [validate_pdf_timestamp(s, _context(roots, dss, moment, hard=False)) for s in stamps]
     broken = [s for s in statuses if not (s.intact and s.valid)]
-    return broken[0] if broken else statuses[0]
+    trusted = [s for s in statuses if s.trusted]
+    return (broken or trusted or statuses)[0]
 
 
 def _tsa_name(stamp: DocumentTimestampStatus) -> str:

@@ -437,3 +437,42 @@ def test_office_seal_reports_keeps_a_report_whose_certificate_already_expired(
     assert "kept: the signer's certificate expired on" in out
     assert "0 report(s) sealed, 1 kept as they were" in out
     assert stored.read_bytes() == old
+
+
+def test_a_timestamp_from_a_tsa_the_office_did_not_certify_does_not_count(
+    world: World, tmp_path: Path
+) -> None:
+    """A specialist who stamps their own report (here with another office's TSA, back-dated)
+    gets no B-LTA from it; the office's own seal on top is what counts."""
+    import io
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    from ietp_desktop.office.report_seal import _timestamper
+    from ietp_desktop.security.office_ca import create_office
+
+    create_office(tmp_path / "stranger", "Stranger Office", None)
+    stranger = load_office(tmp_path / "stranger", None)
+    signer = _short_lived_lin_mei(world)
+    plain = signed_pdf(signer, "Lin Mei", "self-stamped")
+    out = io.BytesIO()
+    signers.PdfTimeStamper(
+        _timestamper(stranger, dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    ).timestamp_pdf(IncrementalPdfFileWriter(io.BytesIO(plain), strict=False), "sha256", output=out)
+    stamped = tmp_path / "self-stamped.pdf"
+    stamped.write_bytes(out.getvalue())
+    verdict = verify_pdf(stamped, _ca(world), at=_after_expiry(signer))
+    assert verdict.level == "B-B"
+    assert not verdict.ok
+    assert verdict.problem is not None and "expired on" in verdict.problem.text("en")
+
+    def swap(document: dict[str, Any], entries: dict[str, bytes]) -> None:
+        replace_report(document, entries, out.getvalue())
+
+    bundle = rewritten(world, tmp_path, swap, signer=signer, name="stamped.ietpbundle")
+    [outcome] = import_bundles(world.office_dir, [bundle])
+    assert outcome.status == "imported", outcome.message
+    sealed = verify_pdf(_stored(world, outcome), _ca(world), at=_after_expiry(signer))
+    assert sealed.ok and sealed.level == "B-LTA"
+    assert sealed.timestamped_by == "Shenzhen Office timestamping"
