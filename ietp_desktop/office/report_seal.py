@@ -38,8 +38,10 @@ from ietp_desktop.office.revocation import read_revocations
 from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.office_ca import Office
+from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import Visit
 from ietp_desktop.storage.office_ltv_models import OfficeReportSeal
+from ietp_desktop.storage.office_models import OfficeRevocation
 
 CRL_VALIDITY = dt.timedelta(days=7)
 TIMESTAMP_FIELD = "OfficeTimestamp"
@@ -64,10 +66,14 @@ def _issued_serials(office_dir: Path) -> dict[str, int]:
 
 
 def office_crl(
-    office: Office, now: dt.datetime, extra: tuple[x509.Certificate, ...] = ()
+    office: Office,
+    now: dt.datetime,
+    extra: tuple[x509.Certificate, ...] = (),
+    console_revoked: tuple[tuple[int, dt.datetime], ...] = (),
 ) -> x509.CertificateRevocationList:
     """A CRL signed by the office CA now, listing every revoked certificate it can name by
-    serial (those in issued/, and any of `extra`)."""
+    serial: those on the signed revocation list (found in issued/, or among `extra`) and those
+    revoked in the console (`console_revoked`: serial, time)."""
     directory = office.info.directory
     serials = _issued_serials(directory)
     serials.update({certs.fingerprint(c): c.serial_number for c in extra})
@@ -83,21 +89,21 @@ def office_crl(
             critical=False,
         )
     )
+    revoked: dict[int, dt.datetime] = dict(console_revoked)
     for revocation in read_revocations(directory, office.ca_cert):
         serial = serials.get(revocation.cert_sha256)
-        if serial is None:
-            continue
+        if serial is not None:
+            revoked[serial] = min(revocation.revoked_at, revoked.get(serial, revocation.revoked_at))
+    for serial, when in sorted(revoked.items()):
         builder = builder.add_revoked_certificate(
-            x509.RevokedCertificateBuilder()
-            .serial_number(serial)
-            .revocation_date(revocation.revoked_at)
-            .build()
+            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when).build()
         )
     return office.sign_crl(builder)
 
 
-def _timestamper(office: Office, now: dt.datetime) -> DummyTimeStamper:
-    """pyHanko's local time-stamper, signing tokens with the office's TSA key at `now`."""
+def office_timestamper(office: Office, now: dt.datetime) -> DummyTimeStamper:
+    """pyHanko's local time-stamper (the office is its own TSA), signing with its TSA key;
+    every token says `now`."""
     identity = office.timestamping
     key_der = identity.private_key.private_bytes(
         serialization.Encoding.DER,
@@ -112,7 +118,12 @@ def _timestamper(office: Office, now: dt.datetime) -> DummyTimeStamper:
     )
 
 
-def seal_report(office: Office, data: bytes, clock: Clock = certs.utcnow) -> bytes:
+def seal_report(
+    office: Office,
+    data: bytes,
+    clock: Clock = certs.utcnow,
+    console_revoked: tuple[tuple[int, dt.datetime], ...] = (),
+) -> bytes:
     """`data` (a report whose signature the caller verified) with the office's validation data
     and document timestamp appended.
 
@@ -123,7 +134,7 @@ def seal_report(office: Office, data: bytes, clock: Clock = certs.utcnow) -> byt
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     signature = reader.embedded_regular_signatures[0]
     signer_cert = x509.load_der_x509_certificate(signature.signer_cert.dump())
-    crl = office_crl(office, now, (signer_cert,))
+    crl = office_crl(office, now, (signer_cert,), console_revoked)
     with_dss = io.BytesIO(data)
     DocumentSecurityStore.add_dss(
         with_dss,
@@ -136,9 +147,9 @@ def seal_report(office: Office, data: bytes, clock: Clock = certs.utcnow) -> byt
     )
     writer = IncrementalPdfFileWriter(with_dss, strict=False)
     output = io.BytesIO()
-    signers.PdfTimeStamper(_timestamper(office, now), field_name=TIMESTAMP_FIELD).timestamp_pdf(
-        writer, "sha256", output=output
-    )
+    signers.PdfTimeStamper(
+        office_timestamper(office, now), field_name=TIMESTAMP_FIELD
+    ).timestamp_pdf(writer, "sha256", output=output)
     return output.getvalue()
 
 
@@ -160,9 +171,10 @@ class ReportSealer:
 
     office: Office
     clock: Clock = certs.utcnow
+    console_revoked: tuple[tuple[int, dt.datetime], ...] = ()  # see console_revocations
 
     def seal(self, data: bytes) -> bytes:
-        return seal_report(self.office, data, self.clock)
+        return seal_report(self.office, data, self.clock, self.console_revoked)
 
     @property
     def tsa_fingerprint(self) -> str:
@@ -199,6 +211,13 @@ def record_seals(
                 tsa_fingerprint=seal.tsa_fingerprint,
             )
         )
+
+
+def console_revocations(database: Database) -> tuple[tuple[int, dt.datetime], ...]:
+    """Certificates revoked in the console's specialists page (serial, time), for the CRL."""
+    with database.session() as session:
+        rows = session.execute(select(OfficeRevocation.serial_hex, OfficeRevocation.revoked_at))
+        return tuple((int(serial, 16), when) for serial, when in rows if serial)
 
 
 def seal_of(session: Session, visit_id: int, revision: int) -> OfficeReportSeal | None:

@@ -20,6 +20,7 @@ from ietp_desktop.office.accounts import audit
 from ietp_desktop.office.report_seal import (
     ReportSealer,
     Seal,
+    console_revocations,
     record_seals,
     seal_of,
     signed_size,
@@ -32,7 +33,7 @@ from ietp_desktop.security.office_ca import Office
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import Visit, VisitRevision
 from ietp_desktop.storage.office_ltv_models import OfficeReportSeal
-from ietp_desktop.storage.office_models import OfficeReportCheck
+from ietp_desktop.storage.office_models import OfficeReportCheck, OfficeRevocation
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,11 @@ def seal_stored_reports(office: Office, database: Database, actor: str) -> list[
     revoked = {
         r.cert_sha256: r.revoked_at for r in read_revocations(office.info.directory, office.ca_cert)
     }
-    sealer = ReportSealer(office)
+    with database.session() as session:
+        revoked.update(
+            {r.fingerprint: r.revoked_at for r in session.scalars(select(OfficeRevocation))}
+        )
+    sealer = ReportSealer(office, console_revoked=console_revocations(database))
     outcomes: list[ResealOutcome] = []
     for visit_id, uuid, revision in _unsealed(database):
         path = folder.report(uuid, revision)

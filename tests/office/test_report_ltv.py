@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -18,19 +19,25 @@ from typing import Any
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.validation.dss import DocumentSecurityStore
 from sqlalchemy import create_engine, delete, make_url, select, text
 from starlette.testclient import TestClient
 
 from ietp_desktop.cli import main
 from ietp_desktop.office.folder import open_office_db
 from ietp_desktop.office.intake import ImportOutcome, import_bundles
+from ietp_desktop.office.report_seal import office_timestamper
 from ietp_desktop.office.revocation import read_revocations, revoke
 from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.reports.signing import verify_pdf
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.certificates import Role, SigningIdentity
-from ietp_desktop.security.office_ca import load_office
+from ietp_desktop.security.office_ca import create_office, load_office
 from ietp_desktop.services.sync.office_link import send_to_office
 from ietp_desktop.storage.models import Visit
 from ietp_desktop.storage.office_ltv_models import OfficeReportSeal
@@ -140,7 +147,6 @@ def test_a_timestamping_key_of_another_ca_is_refused(world: World, tmp_path: Pat
     shutil.copytree(world.office_dir, other)
     for name in ("timestamping.p12", "timestamping.pem"):
         (other / name).unlink()
-    from ietp_desktop.security.office_ca import create_office
 
     create_office(tmp_path / "stranger", "Stranger Office", None)
     shutil.copy(tmp_path / "stranger" / "timestamping.p12", other / "timestamping.p12")
@@ -444,13 +450,6 @@ def test_a_timestamp_from_a_tsa_the_office_did_not_certify_does_not_count(
 ) -> None:
     """A specialist who stamps their own report (here with another office's TSA, back-dated)
     gets no B-LTA from it; the office's own seal on top is what counts."""
-    import io
-
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import signers
-
-    from ietp_desktop.office.report_seal import _timestamper
-    from ietp_desktop.security.office_ca import create_office
 
     create_office(tmp_path / "stranger", "Stranger Office", None)
     stranger = load_office(tmp_path / "stranger", None)
@@ -458,7 +457,7 @@ def test_a_timestamp_from_a_tsa_the_office_did_not_certify_does_not_count(
     plain = signed_pdf(signer, "Lin Mei", "self-stamped")
     out = io.BytesIO()
     signers.PdfTimeStamper(
-        _timestamper(stranger, dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+        office_timestamper(stranger, dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     ).timestamp_pdf(IncrementalPdfFileWriter(io.BytesIO(plain), strict=False), "sha256", output=out)
     stamped = tmp_path / "self-stamped.pdf"
     stamped.write_bytes(out.getvalue())
@@ -476,3 +475,24 @@ def test_a_timestamp_from_a_tsa_the_office_did_not_certify_does_not_count(
     sealed = verify_pdf(_stored(world, outcome), _ca(world), at=_after_expiry(signer))
     assert sealed.ok and sealed.level == "B-LTA"
     assert sealed.timestamped_by == "Shenzhen Office timestamping"
+
+
+def test_the_embedded_crl_lists_the_office_s_revocations(world: World, tmp_path: Path) -> None:
+
+    office = world.office()
+    gone = _short_lived_lin_mei(world)
+    revoke(office, gone.certificate, "left the programme")
+    (world.office_dir / "issued" / f"{gone.certificate.serial_number:x}.pem").write_bytes(
+        gone.certificate.public_bytes(serialization.Encoding.PEM)
+    )
+    _, _, outcome = _send_short_lived(world, tmp_path)
+
+    reader = PdfFileReader(io.BytesIO(_stored(world, outcome).read_bytes()), strict=False)
+    store = DocumentSecurityStore.read_dss(reader)
+    [crl_ref] = store.crls
+    crl = x509.load_der_x509_crl(crl_ref.get_object().data)
+    assert crl.is_signature_valid(office.ca_cert.public_key())  # type: ignore[arg-type]
+    assert crl.issuer == office.ca_cert.subject
+    entry = crl.get_revoked_certificate_by_serial_number(gone.certificate.serial_number)
+    assert entry is not None
+    assert len(list(store.load_certs())) == 3  # signer, office TSA, office CA
