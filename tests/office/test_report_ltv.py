@@ -496,3 +496,18 @@ def test_the_embedded_crl_lists_the_office_s_revocations(world: World, tmp_path:
     entry = crl.get_revoked_certificate_by_serial_number(gone.certificate.serial_number)
     assert entry is not None
     assert len(list(store.load_certs())) == 3  # signer, office TSA, office CA
+
+
+def test_office_import_stores_the_report_sealed(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = exported(world, tmp_path)
+    code = main(["office", "import", str(bundle), "--office-dir", str(world.office_dir)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    revision = _revision_at_office(world, world.visit_uuid)
+    stored = OfficeFolder(world.office_dir).report(world.visit_uuid, revision)
+    code = main(["report", "verify", str(stored), "--ca", str(world.office_dir / "ca.pem")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Level: B-LTA — checked at" in out
