@@ -41,6 +41,7 @@ from ietp_desktop.security.office_ca import create_office, load_office
 from ietp_desktop.services.sync.office_link import send_to_office
 from ietp_desktop.storage.models import Visit
 from ietp_desktop.storage.office_ltv_models import OfficeReportSeal
+from ietp_desktop.storage.office_models import OfficeRevocation
 from tests.bundle_world import SPECIALIST_PASSPHRASE, World, signed_pdf
 from tests.office.conftest import Server, sign_in
 from tests.office.trust_attacks import exported, replace_report, rewritten
@@ -511,3 +512,30 @@ def test_office_import_stores_the_report_sealed(
     out = capsys.readouterr().out
     assert code == 0
     assert "Level: B-LTA — checked at" in out
+
+
+def test_the_visit_page_says_a_later_revocation_leaves_the_report_valid(
+    office: World, console: TestClient, tmp_path: Path
+) -> None:
+    signer, _, outcome = _send_short_lived(office, tmp_path)
+    [visit] = outcome.visits
+    db = open_office_db(office.office_dir)
+    try:
+        with db.session() as session:
+            session.add(
+                OfficeRevocation(
+                    fingerprint=certs.fingerprint(signer.certificate),
+                    serial_hex=f"{signer.certificate.serial_number:x}",
+                    name="Lin Mei",
+                    email="lin.mei@example.org",
+                    reason="left the programme",
+                    revoked_at=certs.utcnow() + dt.timedelta(hours=1),
+                    revoked_by="test",
+                )
+            )
+    finally:
+        db.dispose()
+    sign_in(console, "reviewer")
+    page = console.get(f"/visits/{visit.uuid}").text
+    assert "after the office&#39;s timestamp: the report stays valid" in page
+    assert '<span class="badge valid">' in page
