@@ -98,6 +98,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     from ietp_desktop.cli import office_analytics_cmd
 
     office_analytics_cmd.register(commands)
+    from ietp_desktop.cli import office_ltv_cmd
+
+    office_ltv_cmd.register(commands)
 
 
 def _office_secret() -> str | None:

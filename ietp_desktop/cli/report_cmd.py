@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ietp_desktop.cli.common import workspace
@@ -31,13 +32,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     build.set_defaults(handler=_build)
 
     verify = commands.add_parser(
-        "verify", help="check a report's signature: signer, time, intact, trusted"
+        "verify",
+        help="check a report's signature: signer, time, intact, trusted, and the level checked "
+        "(B-B, B-T, B-LT, B-LTA)",
     )
     verify.add_argument("file", type=Path, help="signed PDF")
     verify.add_argument(
         "--ca",
         type=Path,
         help="office CA certificate (PEM); default: the office CA enrolled on this device",
+    )
+    verify.add_argument(
+        "--at",
+        type=_moment,
+        help="check as of this date or time (ISO, UTC), e.g. 2030-01-31: will it still verify?",
     )
     verify.set_defaults(handler=_verify)
 
@@ -103,16 +111,26 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO date or time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _verify(args: argparse.Namespace) -> int:
+    revocations: dict[str, datetime] = {}
     if args.ca is not None:
         ca_pem: bytes | None = reports.read_ca_file(args.ca)
     else:
         db = workspace(args)
         try:
             ca_pem = keys.office_ca_pem(db)
+            revocations = keys.known_revocations(db)
         finally:
             db.dispose()
-    verdict = reports.verify_report(args.file, ca_pem)
+    verdict = reports.verify_report(args.file, ca_pem, at=args.at, revocations=revocations)
     for line in verdict.summary_lines:
         print(line)
     if not verdict.ok:

@@ -8,7 +8,9 @@ against the sha256 its visit data gives. Then:
   sha256 of the re-encoded bytes, the hash the office computed (a factory's document attached
   to a remediation record, a PDF or a spreadsheet, is kept as it is, by its checked sha256);
 - a report must carry a PAdES signature that is intact, chains to the office CA, covers the
-  whole file and was made by the bundle's own signer (the check `report verify` makes).
+  whole file and was made by the bundle's own signer (the check `report verify` makes); the
+  office then seals it (validation data and its document timestamp, PAdES B-LTA, see
+  report_seal.py) and stores the sealed file, keeping the original's sha256 and size.
 Files are moved into `attachments/` and `reports/` only when the visit rows are written, and the
 staging folder is removed whatever happens, so a refused bundle leaves no file behind.
 """
@@ -31,6 +33,7 @@ from PIL import Image, UnidentifiedImageError
 
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import tr
+from ietp_desktop.office.report_seal import ReportSealer, Seal
 from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.reports.signing import verify_pdf
 from ietp_desktop.security.atomic import atomic_write_bytes
@@ -49,6 +52,8 @@ class _Staged:
     path: Path
     kind: str  # photo | report
     target: Path | None = None  # where it goes once checked
+    visit: tuple[str, int] | None = None  # a report's visit uuid and revision
+    original: tuple[str, int] | None = None  # a sealed report's original sha256 and size
 
 
 @dataclass
@@ -59,10 +64,12 @@ class StagedFiles:
     office: OfficeFolder
     signer_fingerprint: str
     ca_pem: bytes
+    sealer: ReportSealer | None = None  # None: reports are stored as they arrived
     _folder: Path = field(init=False)
     _files: dict[str, _Staged] = field(default_factory=dict)
     photo_hashes: dict[str, str] = field(default_factory=dict)  # laptop sha → office sha
     placed: list[Path] = field(default_factory=list)
+    seals: dict[tuple[str, int], Seal] = field(default_factory=dict)  # (uuid, revision) → seal
 
     def __post_init__(self) -> None:
         self._folder = self.office.root / "incoming" / self.bundle.bundle_id
@@ -99,6 +106,7 @@ class StagedFiles:
                     staged = self._stage(report["entry"], "report")
                     visit = document["visit"]
                     staged.target = self.office.report(visit["uuid"], visit["revision"])
+                    staged.visit = (str(visit["uuid"]), int(visit["revision"]))
                     files.store(report["entry"], staged.path, report["sha256"])
 
     def _limit(self, entry: str, sizes: dict[str, int], limit: int) -> None:
@@ -218,6 +226,44 @@ class StagedFiles:
                     report_signer=f"{verdict.signer_name} <{verdict.signer_email}>",
                 ),
             )
+        if self.sealer is not None:
+            self._seal(staged, self.sealer)
+
+    def _seal(self, staged: _Staged, sealer: ReportSealer) -> None:
+        """Add the office's validation data and document timestamp, and check the result."""
+        original = staged.path.read_bytes()
+        try:
+            sealed = sealer.seal(original)
+            atomic_write_bytes(staged.path, sealed)
+            verdict = verify_pdf(staged.path, self.ca_pem)
+        except (UserError, ValueError, KeyError, TypeError) as exc:
+            raise BundleRefused(
+                self.bundle.path,
+                tr(
+                    "the office could not add its timestamp to report entry '{name}' ({reason})",
+                    name=staged.entry,
+                    reason=str(exc),
+                ),
+            ) from exc
+        if not verdict.ok or verdict.level != "B-LTA" or verdict.timestamped_at is None:
+            raise BundleRefused(
+                self.bundle.path,
+                tr(
+                    "the office could not add its timestamp to report entry '{name}' ({reason})",
+                    name=staged.entry,
+                    reason=verdict.problem.text("en") if verdict.problem else verdict.level,
+                ),
+            )
+        staged.original = (hashlib.sha256(original).hexdigest(), len(original))
+        assert staged.visit is not None  # set by fetch for every report
+        self.seals[staged.visit] = Seal(
+            original_sha256=staged.original[0],
+            original_size=len(original),
+            sealed_sha256=hashlib.sha256(sealed).hexdigest(),
+            level=verdict.level,
+            timestamped_at=verdict.timestamped_at,
+            tsa_fingerprint=sealer.tsa_fingerprint,
+        )
 
     def place(self) -> None:
         """Move the checked files into attachments/ and reports/; remembers what it created
@@ -226,7 +272,7 @@ class StagedFiles:
             target = staged.target
             assert target is not None  # set by fetch (reports) or verify (photos)
             if target.exists():
-                if staged.kind == "report" and _sha256(target) != _sha256(staged.path):
+                if staged.kind == "report" and not _same_report(target, staged):
                     raise BundleRefused(
                         self.bundle.path,
                         tr("a different report is already stored as {file}", file=target.name),
@@ -242,11 +288,25 @@ class StagedFiles:
         self.placed.clear()
 
 
-def _sha256(path: Path) -> str:
+def _same_report(stored: Path, staged: _Staged) -> bool:
+    """The stored report holds the same original as the staged one: the same file, or (sealed
+    again at this import, with a new timestamp) the same signed bytes at its start."""
+    if staged.original is None:
+        return _sha256(stored) == _sha256(staged.path)
+    sha, size = staged.original
+    return _sha256(stored, size) == sha
+
+
+def _sha256(path: Path, size: int | None = None) -> str:
     digest = hashlib.sha256()
+    left = size if size is not None else -1
     with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
+        while left != 0:
+            block = stream.read(1 << 20 if left < 0 else min(left, 1 << 20))
+            if not block:
+                break
             digest.update(block)
+            left = left - len(block) if left > 0 else left
     return digest.hexdigest()
 
 

@@ -34,6 +34,7 @@ from ietp_desktop.office.folder import (
 )
 from ietp_desktop.office.ownership import check_sender, record_first_sender
 from ietp_desktop.office.planning.confirmations import apply_confirmations, read_confirmations
+from ietp_desktop.office.report_seal import ReportSealer, console_revocations, record_seals
 from ietp_desktop.office.revocation import read_revocations, revoked_at
 from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security.office_ca import (
@@ -476,6 +477,7 @@ def _import_verified(
         OfficeFolder(office.info.directory),
         bundle.signer.fingerprint,
         ca_pem(office.ca_cert),
+        ReportSealer(office, console_revoked=console_revocations(database)),
     )
     outcomes: list[VisitOutcome] = []
     with staged:
@@ -493,6 +495,7 @@ def _import_verified(
                         raise
                     except UserError as exc:
                         raise _refuse(path, str(exc)) from exc
+                record_seals(session, staged.seals, outcomes)
                 if confirmations is not None:
                     apply_confirmations(session, bundle, confirmations)
                 session.add(

@@ -1,13 +1,23 @@
 """PAdES signatures on reports: sign with the specialist's unlocked key (or a PKCS#12 file),
-verify against the office CA."""
+verify against the office CA.
+
+Verification names the level it checked:
+- B-B: the signature only; the signer's certificate must be valid now;
+- B-T / B-LT: a signature timestamp (and validation data), checked now as well;
+- B-LTA: validation data and a document timestamp by the office's TSA (the office adds both to
+  every report it accepts); the signature is checked at the timestamp's time with the CRL
+  embedded then, so the report stays valid after the signer's certificate expires.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from asn1crypto import keys, pem, x509
@@ -19,8 +29,15 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.status import (
+    DocumentTimestampStatus,
+    PdfSignatureStatus,
+    SignatureCoverageLevel,
+)
 from pyhanko.stamp.static import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -38,6 +55,11 @@ from ietp_desktop.security.certificates import SigningIdentity
 
 FIELD_NAME = "SpecialistSignature"
 Box = tuple[int, int, int, int]
+
+# pyHanko logs every failed path validation with its traceback; the verdict says it in words
+for _logger in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_logger).addHandler(logging.NullHandler())
+    logging.getLogger(_logger).propagate = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +88,13 @@ class SignatureVerdict:
     problem: Phrase | None = None  # why it is not trusted
     damage: str | None = None  # the file could not be read as a signed PDF (the reader's words)
     signer_sha256: str = ""  # sha256 of the signer's DER certificate (the id bundles use)
+    level: str = "B-B"  # B-B | B-T | B-LT | B-LTA: what was checked
+    validated_at: datetime | None = None  # the time the signer's certificate was checked at
+    timestamped_at: datetime | None = None  # the document timestamp's time (B-LTA)
+    timestamped_by: str = ""  # the TSA certificate's name
+    certificate_expires: datetime | None = None
+    revoked_at: datetime | None = None  # the signer's revocation, from a list the caller gave
+    clock: datetime | None = None  # "now" for this check
 
     @property
     def ok(self) -> bool:
@@ -98,6 +127,7 @@ class SignatureVerdict:
         return (
             signer,
             when,
+            *self._level_lines(language),
             tr("Intact: yes", language)
             if self.intact
             else tr("Intact: NO — the document was changed after signing", language),
@@ -107,6 +137,66 @@ class SignatureVerdict:
             tr("Covers the whole document: yes", language)
             if self.covers_whole_document
             else tr("Covers the whole document: NO — content was added after signing", language),
+        )
+
+    def _level_lines(self, language: str | None) -> tuple[str, ...]:
+        if self.level == "B-LTA" and self.timestamped_at is not None:
+            lines = [
+                tr(
+                    "Level: B-LTA — checked at {time}, the time of the office's document "
+                    "timestamp (validation data kept in the file)",
+                    language,
+                    time=_minute(self.timestamped_at),
+                )
+            ]
+            if self.ok:
+                lines.append(
+                    tr(
+                        "Valid at {time}, timestamped by {tsa}",
+                        language,
+                        time=_minute(self.timestamped_at),
+                        tsa=self.timestamped_by,
+                    )
+                )
+            if self.certificate_expires is not None and self.certificate_expires < (
+                self.clock or datetime.now(UTC)
+            ):
+                lines.append(
+                    tr(
+                        "The signer's certificate expired on {date}; the timestamp shows it "
+                        "was valid when the office accepted the report",
+                        language,
+                        date=_minute(self.certificate_expires),
+                    )
+                )
+            if self.revoked_at is not None and self.revoked_at > self.timestamped_at:
+                lines.append(
+                    tr(
+                        "The signer's certificate was revoked on {date}, after the office's "
+                        "timestamp: the report stays valid",
+                        language,
+                        date=_minute(self.revoked_at),
+                    )
+                )
+            return tuple(lines)
+        checked = _minute(self.validated_at) if self.validated_at else ""
+        if self.level == "B-B":
+            return (
+                tr(
+                    "Level: B-B — signature only, checked at {time}; the signer's certificate "
+                    "must be valid then (no office timestamp)",
+                    language,
+                    time=checked,
+                ),
+            )
+        return (
+            tr(
+                "Level: {level} — checked at {time}; the signer's certificate must be valid "
+                "then (no office document timestamp)",
+                language,
+                level=self.level,
+                time=checked,
+            ),
         )
 
     @property
@@ -347,9 +437,18 @@ def _trust_roots(trusted_ca_pem: bytes | None) -> list[x509.Certificate]:
     return roots
 
 
-def verify_pdf(path: Path, trusted_ca_pem: bytes | None) -> SignatureVerdict:
-    """Check the report's signature: intact, trusted by the office CA, covering the document."""
+def verify_pdf(
+    path: Path,
+    trusted_ca_pem: bytes | None,
+    *,
+    at: datetime | None = None,
+    revocations: Mapping[str, datetime] | None = None,
+) -> SignatureVerdict:
+    """Check the report's signature: intact, trusted by the office CA, covering the document,
+    at the level the file carries (see the module's docstring). `at` is the clock (now unless
+    given); `revocations` maps a certificate's sha256 to when the office revoked it."""
     roots = _trust_roots(trusted_ca_pem)
+    moment = at or datetime.now(UTC)
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError as exc:
@@ -357,18 +456,113 @@ def verify_pdf(path: Path, trusted_ca_pem: bytes | None) -> SignatureVerdict:
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = reader.embedded_regular_signatures
+        stamps = reader.embedded_timestamp_signatures
+        dss = DocumentSecurityStore.read_dss(reader) if "/DSS" in reader.root else None
     except (PdfError, KeyError, ValueError, TypeError) as exc:
         return _damaged(path, exc)
     if not embedded:
         raise UserError("{name} has no digital signature", name=Path(path).name)
-    context = ValidationContext(
-        trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail"
-    )
     try:
+        stamp = _document_timestamp(stamps, dss, roots, moment) if stamps else None
+        if stamp is not None and not (stamp.intact and stamp.valid):
+            return _damaged(path, ValueError(tr("the office's document timestamp is broken")))
+        lta = stamp is not None and bool(stamp.trusted) and dss is not None
+        checked_at = stamp.timestamp if lta and stamp is not None else moment
+        context = _context(roots, dss, checked_at, hard=lta)
         status = validate_pdf_signature(embedded[0], context)
     except (PdfError, KeyError, ValueError, TypeError) as exc:
         return _damaged(path, exc)
-    return _verdict(status, has_roots=bool(roots))
+    verdict = _verdict(status, has_roots=bool(roots))
+    level = "B-LTA" if lta else _lower_level(status, dss)
+    whole = verdict.covers_whole_document or (
+        stamp is not None
+        and status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and status.modification_level in (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
+        and bool(status.docmdp_ok)
+        and stamp.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    )
+    expires = status.signing_cert["tbs_certificate"]["validity"]["not_after"].native
+    revoked = (revocations or {}).get(verdict.signer_sha256)
+    trusted, problem = verdict.trusted, verdict.problem
+    if trusted and revoked is not None and revoked <= checked_at:
+        trusted = False
+        problem = Phrase(
+            "the signer's certificate was revoked on {date}, before the office's timestamp"
+            if lta
+            else "the signer's certificate was revoked on {date}",
+            (("date", _minute(revoked)),),
+        )
+    elif not trusted and expires < checked_at:
+        problem = Phrase(
+            "the signer's certificate expired on {date} and the report carries no office "
+            "timestamp (level {level}) to show it was signed before",
+            (("date", _minute(expires)), ("level", level)),
+        )
+    return SignatureVerdict(
+        signer_name=verdict.signer_name,
+        signer_email=verdict.signer_email,
+        signing_time=verdict.signing_time,
+        intact=verdict.intact,
+        trusted=trusted,
+        covers_whole_document=whole,
+        problem=problem,
+        signer_sha256=verdict.signer_sha256,
+        level=level,
+        validated_at=checked_at,
+        timestamped_at=stamp.timestamp if lta and stamp is not None else None,
+        timestamped_by=_tsa_name(stamp) if lta and stamp is not None else "",
+        certificate_expires=expires,
+        revoked_at=revoked,
+        clock=moment,
+    )
+
+
+def _minute(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _context(
+    roots: list[x509.Certificate],
+    dss: DocumentSecurityStore | None,
+    moment: datetime,
+    *,
+    hard: bool,
+) -> ValidationContext:
+    """Trust the office CA only; revocation from the file's DSS (required at B-LTA)."""
+    settings: dict[str, object] = {
+        "trust_roots": roots,
+        "allow_fetching": False,
+        "moment": moment,
+        "revocation_mode": "hard-fail" if hard else "soft-fail",
+    }
+    if hard:
+        settings["best_signature_time"] = moment
+    return dss.as_validation_context(settings) if dss is not None else ValidationContext(**settings)  # type: ignore[arg-type]
+
+
+def _document_timestamp(
+    stamps: list[EmbeddedPdfSignature],
+    dss: DocumentSecurityStore | None,
+    roots: list[x509.Certificate],
+    moment: datetime,
+) -> DocumentTimestampStatus:
+    """The earliest document timestamp by a TSA the office CA vouches for (a certificate it
+    issued for timestamping only), its TSA checked now; any broken one makes the file damaged."""
+    statuses = [validate_pdf_timestamp(s, _context(roots, dss, moment, hard=False)) for s in stamps]
+    broken = [s for s in statuses if not (s.intact and s.valid)]
+    trusted = [s for s in statuses if s.trusted]
+    return (broken or trusted or statuses)[0]
+
+
+def _tsa_name(stamp: DocumentTimestampStatus) -> str:
+    name, _email = _name_and_email(stamp.signing_cert)
+    return name
+
+
+def _lower_level(status: PdfSignatureStatus, dss: DocumentSecurityStore | None) -> str:
+    if status.timestamp_validity is None:
+        return "B-B"
+    return "B-LT" if dss is not None else "B-T"
 
 
 def _damaged(path: Path, exc: Exception) -> SignatureVerdict:

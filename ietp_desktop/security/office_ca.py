@@ -7,6 +7,8 @@ Office directory layout (all written atomically):
     ca.p12                 CA key + certificate (PKCS#12, PBES2/AES-256, PBKDF2-SHA256)
     encryption.pem / .p12  RSA-3072; bundles to the office wrap their data key to it (OAEP-SHA256)
     signing.pem / .p12     EC P-256, role "office"; signs assignments bundles
+    timestamping.pem / .p12  RSA-3072, EKU timeStamping; the office's time-stamps on reports
+                           (created on first unlock for folders made before; office_tsa.py)
     issued/<serial>.pem    every specialist certificate the CA issued
 """
 
@@ -26,6 +28,11 @@ from ietp_desktop.paths import OfficeFolder
 from ietp_desktop.security import certificates as certs
 from ietp_desktop.security.atomic import atomic_write_bytes
 from ietp_desktop.security.certificates import PrivateKey, PublicKey, Role, SigningIdentity
+from ietp_desktop.security.office_tsa import (
+    issue_timestamping,
+    load_or_create_timestamping,
+    write_timestamping,
+)
 from ietp_desktop.security.pkcs12 import dump_pkcs12, load_pkcs12
 
 OFFICE_FORMAT = "ietp-office"
@@ -53,6 +60,7 @@ class Office:
         encryption_key: rsa.RSAPrivateKey,
         encryption_cert: x509.Certificate,
         signing: SigningIdentity,
+        timestamping: SigningIdentity,
     ) -> None:
         self.info = info
         self.ca_cert = ca.certificate
@@ -60,6 +68,7 @@ class Office:
         self.encryption_key = encryption_key
         self.encryption_cert = encryption_cert
         self.signing = signing
+        self.timestamping = timestamping
 
     @property
     def name(self) -> str:
@@ -121,6 +130,12 @@ class Office:
         """Sign a certificate the caller built (the office server's TLS certificate)."""
         return builder.issuer_name(self.ca_cert.subject).sign(self._ca_key, hashes.SHA256())
 
+    def sign_crl(
+        self, builder: x509.CertificateRevocationListBuilder
+    ) -> x509.CertificateRevocationList:
+        """Sign a revocation list the caller built (the CRL embedded in accepted reports)."""
+        return builder.issuer_name(self.ca_cert.subject).sign(self._ca_key, hashes.SHA256())
+
 
 def create_office(office_dir: Path, office_name: str, passphrase: bytes | str | None) -> OfficeInfo:
     """Create the CA, encryption and signing keys in `office_dir` (refused if one is there)."""
@@ -164,6 +179,8 @@ def create_office(office_dir: Path, office_name: str, passphrase: bytes | str | 
         atomic_write_bytes(
             office_dir / f"{stem}.pem", cert.public_bytes(serialization.Encoding.PEM)
         )
+    tsa_key, tsa_cert = issue_timestamping(ca_cert, ca_key, office_name)
+    write_timestamping(office_dir, office_name, tsa_key, tsa_cert, ca_cert, passphrase)
     info = OfficeInfo(
         directory=office_dir,
         name=office_name,
@@ -235,10 +252,14 @@ def load_office(office_dir: Path, passphrase: bytes | str | None) -> Office:
     sign_key, sign_cert = unlocked["signing"]
     if not isinstance(enc_key, rsa.RSAPrivateKey):
         raise UserError("{file} does not hold an RSA key", file=Path(office_dir) / "encryption.p12")
+    timestamping = load_or_create_timestamping(
+        Path(office_dir), info.name, ca_cert, ca_key, passphrase
+    )
     return Office(
         info,
         SigningIdentity(ca_key, ca_cert, []),
         enc_key,
         enc_cert,
         SigningIdentity(sign_key, sign_cert, [ca_cert]),
+        timestamping,
     )

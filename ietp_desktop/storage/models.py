@@ -517,6 +517,7 @@ class VisitOwner(Base):
 
 # The office's own tables share this metadata (one schema, one migration chain).
 from ietp_desktop.storage import office_analytics_models as _office_analytics_models  # noqa: E402, F401
+from ietp_desktop.storage import office_ltv_models as _office_ltv_models  # noqa: E402, F401
 from ietp_desktop.storage import office_models as _office_models  # noqa: E402, F401
 from ietp_desktop.storage import office_money_models as _office_money_models  # noqa: E402, F401
 from ietp_desktop.storage import office_plan_change_models as _office_plan_change_models  # noqa: E402, F401

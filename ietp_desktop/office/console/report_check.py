@@ -1,4 +1,5 @@
-"""A received report's verification, done once and kept: intact, signer, trusted, revoked."""
+"""A received report's verification, done once and kept: intact, signer, trusted, revoked, and
+the office's seal on it (level, document timestamp, the original's hash)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import UserError
+from ietp_desktop.office.report_seal import seal_of
 from ietp_desktop.security.office_ca import load_office_certificate
 from ietp_desktop.services.reporting.reports import verify_report
 from ietp_desktop.storage.office_models import OfficeReportCheck, OfficeRevocation
@@ -29,6 +31,19 @@ class ReportStatus:
     signed_at: datetime | None
     problem: str
     revoked_at: datetime | None
+    level: str = "B-B"  # B-LTA when the office sealed it at import
+    timestamped_at: datetime | None = None  # the office's document timestamp
+    original_sha256: str = ""  # the report as the specialist signed it
+    original_size: int = 0
+
+    @property
+    def revoked_after_timestamp(self) -> bool:
+        """Revoked, but after the office's timestamp proved the report existed: still valid."""
+        return (
+            self.revoked_at is not None
+            and self.timestamped_at is not None
+            and self.revoked_at > self.timestamped_at
+        )
 
     @property
     def state(self) -> str:
@@ -37,7 +52,9 @@ class ReportStatus:
             return "missing"
         if not (self.intact and self.trusted and self.whole_document):
             return "invalid"
-        return "revoked" if self.revoked_at is not None else "valid"
+        if self.revoked_at is not None and not self.revoked_after_timestamp:
+            return "revoked"
+        return "valid"
 
 
 def report_path(office_dir: Path, uuid: str, revision: int) -> Path:
@@ -101,6 +118,7 @@ def check(
     revocation = (
         session.get(OfficeRevocation, row.signer_fingerprint) if row.signer_fingerprint else None
     )
+    seal = seal_of(session, visit_id, revision)
     return ReportStatus(
         True,
         row.intact,
@@ -111,4 +129,8 @@ def check(
         row.signed_at,
         row.problem,
         revocation.revoked_at if revocation else None,
+        seal.level if seal else "B-B",
+        seal.timestamped_at if seal else None,
+        seal.original_sha256 if seal else "",
+        seal.original_size if seal else 0,
     )

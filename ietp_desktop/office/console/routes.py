@@ -19,6 +19,7 @@ from ietp_desktop.office.console import (
     factory_overview_page,
     factory_pages,
     invoice_pages,
+    ltv_pages,
     pages,
     plan_change_pages,
     planning_pages,
@@ -107,4 +108,5 @@ ROUTES: tuple[Route, ...] = (
     *(Route(*r) for r in planning_pages.ROUTES),
     *(Route(*r) for r in plan_change_pages.ROUTES),
     *(Route(*r) for r in analytics_pages.ROUTES),
+    *(Route(*r) for r in ltv_pages.ROUTES),
 )

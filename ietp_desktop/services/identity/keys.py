@@ -114,6 +114,16 @@ def forget_passphrase(identity: SpecialistIdentity) -> None:
     passphrase_store.forget(_key_id(identity))
 
 
+def known_revocations(db: Database) -> dict[str, datetime]:
+    """Certificate sha256 → revocation time, from the office's signed list this laptop last
+    received (empty before the first one)."""
+    identity = current_identity(db)
+    if identity is None:
+        return {}
+    kept = revocation_list.read_list(identity.directory, identity.office_ca)
+    return {r.cert_sha256: r.revoked_at for r in kept.revoked} if kept is not None else {}
+
+
 def office_ca_pem(db: Database) -> bytes | None:
     """The enrolled office's CA certificate (PEM): what a report must chain to by default."""
     identity = current_identity(db)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -222,16 +222,31 @@ def read_ca_file(path: Path | str) -> bytes:
         ) from exc
 
 
-def verify_report(path: Path | str, ca_pem: bytes | None = None) -> SignatureVerdict:
-    """Signer, signing time, intact, trusted (chains to `ca_pem`; nothing is trusted without)."""
-    return signing.verify_pdf(Path(path), ca_pem)
+def verify_report(
+    path: Path | str,
+    ca_pem: bytes | None = None,
+    *,
+    at: datetime | None = None,
+    revocations: Mapping[str, datetime] | None = None,
+) -> SignatureVerdict:
+    """Signer, signing time, intact, trusted (chains to `ca_pem`; nothing is trusted without),
+    and the level checked (B-LTA: at the office's timestamp). `at` is the clock (default now)."""
+    return signing.verify_pdf(Path(path), ca_pem, at=at, revocations=revocations)
 
 
 def verify_report_here(
-    db: Database, path: Path | str, ca_pem: bytes | None = None
+    db: Database, path: Path | str, ca_pem: bytes | None = None, *, at: datetime | None = None
 ) -> SignatureVerdict:
-    """As verify_report, trusting the enrolled office's CA unless `ca_pem` is given."""
-    return verify_report(path, ca_pem or identity_service.office_ca_pem(db))
+    """As verify_report, trusting the enrolled office's CA unless `ca_pem` is given, and the
+    office's revocation list this laptop received."""
+    if ca_pem is not None:
+        return verify_report(path, ca_pem, at=at)
+    return verify_report(
+        path,
+        identity_service.office_ca_pem(db),
+        at=at,
+        revocations=identity_service.known_revocations(db),
+    )
 
 
 def _specialist(db: Database) -> tuple[str, str]:

@@ -5,7 +5,7 @@ cancel_reason), the history of changes to a plan (office_plan_events) and, on th
 visits the office withdrew (visit_withdrawals).
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 """
 
 from collections.abc import Sequence
