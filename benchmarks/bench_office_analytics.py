@@ -264,9 +264,14 @@ def main() -> None:
 
         counted = finding_counts.refresh(session)  # what the import does visit by visit
         counts_built = time.perf_counter() - started
-    if counted and db.engine.dialect.name == "postgresql":  # as autovacuum would soon
+    if db.engine.dialect.name == "postgresql":  # as autovacuum would soon after counting
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("ANALYZE office_finding_visits, office_finding_counts"))
+            conn.execute(
+                text(
+                    "ANALYZE office_finding_visits, office_finding_classifications, "
+                    "office_finding_categories, office_finding_root_causes"
+                )
+            )
     print(
         f"history: {counts[0]:,} factories, {counts[1]:,} visits, {counts[2]:,} findings, "
         f"{counts[3]:,} time records on {db.engine.dialect.name}; database "
