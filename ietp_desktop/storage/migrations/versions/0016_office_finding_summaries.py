@@ -50,7 +50,9 @@ def upgrade() -> None:
     )
     for name in COUNTS:
         table = f"office_finding_{name}"
-        extra = [sa.Column("recurs", sa.Boolean(), nullable=False)] if name == "root_causes" else []
+        extra: list[sa.Column[bool]] = (
+            [sa.Column("recurs", sa.Boolean(), nullable=False)] if name == "root_causes" else []
+        )
         op.create_table(
             table,
             sa.Column("visit_id", sa.Integer(), nullable=False),
@@ -72,7 +74,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_office_finding_root_causes_factory_id", table_name="office_finding_root_causes")
+    op.drop_index(
+        "ix_office_finding_root_causes_factory_id", table_name="office_finding_root_causes"
+    )
     for name in reversed(COUNTS):
         op.drop_table(f"office_finding_{name}")
     op.drop_index(op.f("ix_office_finding_visits_factory_id"), table_name="office_finding_visits")
