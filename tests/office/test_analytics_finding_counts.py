@@ -123,7 +123,8 @@ def from_findings(session: Session) -> dict[str, set[tuple[Any, ...]]]:
 
 def pairs(session: Session) -> set[tuple[Any, ...]]:
     found = recurrence_pairs(session, Period())
-    return {tuple(r) for r in session.execute(select(found))}
+    columns = (found.c.factory_id, found.c.root_cause, found.c.earlier_visit, found.c.later_visit)
+    return {tuple(r) for r in session.execute(select(*columns))}
 
 
 def consecutive_pairs(session: Session) -> set[tuple[Any, ...]]:

@@ -262,6 +262,7 @@ def recurrence_pairs(session: Session, period: Period) -> Any:
             CAUSES.value.label("root_cause"),
             VISITS.previous_visit_id.label("earlier_visit"),
             CAUSES.visit_id.label("later_visit"),
+            CAUSES.visit_start.label("visit_start"),
         )
         .join(VISITS, VISITS.visit_id == CAUSES.visit_id)
         .where(CAUSES.recurs.is_(True), *in_period(period, CAUSES.visit_start))
@@ -271,24 +272,37 @@ def recurrence_pairs(session: Session, period: Period) -> Any:
 
 def recurring(session: Session, period: Period, limit: int = 1000) -> Table:
     pairs = recurrence_pairs(session, period)
+    # the newest `limit` pairs first (their later visit's first day is kept with the counts),
+    # then the visits' dates and specialist for those rows only
+    newest = (
+        select(
+            pairs.c.root_cause,
+            pairs.c.earlier_visit,
+            pairs.c.later_visit,
+            Factory.ietp_id.label("ietp_id"),
+            Factory.name_en.label("name_en"),
+            Factory.name_zh.label("name_zh"),
+        )
+        .join(Factory, Factory.id == pairs.c.factory_id)
+        .order_by(pairs.c.visit_start.desc(), Factory.ietp_id, pairs.c.root_cause)
+        .limit(limit)
+        .subquery("newest")
+    )
     earlier = Visit.__table__.alias("earlier")
     later = Visit.__table__.alias("later")
     rows = session.execute(
         select(
-            Factory.ietp_id,
-            Factory.name_en,
-            Factory.name_zh,
-            pairs.c.root_cause,
+            newest.c.ietp_id,
+            newest.c.name_en,
+            newest.c.name_zh,
+            newest.c.root_cause,
             earlier.c.visit_start,
             later.c.visit_start,
             later.c.specialist_name,
         )
-        .select_from(pairs)
-        .join(Factory, Factory.id == pairs.c.factory_id)
-        .join(earlier, earlier.c.id == pairs.c.earlier_visit)
-        .join(later, later.c.id == pairs.c.later_visit)
-        .order_by(later.c.visit_start.desc(), Factory.ietp_id, pairs.c.root_cause)
-        .limit(limit)
+        .join(earlier, earlier.c.id == newest.c.earlier_visit)
+        .join(later, later.c.id == newest.c.later_visit)
+        .order_by(later.c.visit_start.desc(), newest.c.ietp_id, newest.c.root_cause)
     ).all()
     return Table(
         "recurring",
