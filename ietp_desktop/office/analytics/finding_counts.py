@@ -68,7 +68,7 @@ def _stale_visits(session: Session) -> list[int]:
         .join(Visit, Visit.id == COUNTED.visit_id)
         .where(Visit.received_at.is_(None))
     )
-    return [int(v) for v in session.scalars(changed.union(gone))]
+    return sorted(int(v) for v in session.scalars(changed.union(gone)))  # one lock order
 
 
 def _count_chunk(session: Session, visit_ids: list[int]) -> None:
