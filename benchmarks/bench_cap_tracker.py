@@ -18,7 +18,7 @@ import uuid as uuids
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from common import Row, ms, p95, print_table
+from common import Row, ms, p95, print_table, row_line
 from sqlalchemy import insert, text
 
 from ietp_desktop.office.cap_followup import tracker
@@ -157,7 +157,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1,000 visits")
     args = parser.parse_args()
     visits = 1_000 if args.quick else args.visits
-    print_table(run(visits, args.lines_per_visit, args.db))
+    rows = run(visits, args.lines_per_visit, args.db)
+    print_table(rows)
+    for row in rows:
+        print(row_line(row))
 
 
 if __name__ == "__main__":

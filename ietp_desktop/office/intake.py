@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.i18n import tr
 from ietp_desktop.office import money_followup
+from ietp_desktop.office.analytics import finding_counts
 from ietp_desktop.office.evidence import StagedFiles, ca_pem
 from ietp_desktop.office.folder import (
     open_office_db,
@@ -367,6 +368,7 @@ def _import_visit(
         )
         result = "stored-beside"
     _insert_children(session, visit_id, doc, name, photo_hashes)
+    finding_counts.count_visits(session, [visit_id])  # the analytics read these counts
     session.execute(
         insert(VisitRevision).values(
             visit_id=visit_id,

@@ -1,7 +1,8 @@
 """Findings across factories: by classification, category, root cause, over time, by place and
 by factory size, and the root causes that came back at the next visit (recurrences).
 
-Each breakdown is one grouped query; only the aggregate rows reach Python.
+Each breakdown is one grouped query over the findings counted per visit (finding_counts.py);
+only the aggregate rows reach Python.
 """
 
 from __future__ import annotations
@@ -11,37 +12,21 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, distinct, func, literal, select
 from sqlalchemy.orm import Session
 
+from ietp_desktop.office.analytics import finding_counts
 from ietp_desktop.office.analytics.labels import SIZE_BANDS
 from ietp_desktop.office.analytics.model import Chart, Period, Report, Table
-from ietp_desktop.office.analytics.sql import (
-    month_key,
-    month_of,
-    non_compliance,
-    quarter_key,
-    received,
-    year_of,
+from ietp_desktop.office.analytics.sql import month_key, month_of, quarter_key, year_of
+from ietp_desktop.storage.models import Factory, Visit
+from ietp_desktop.storage.office_analytics_models import (
+    OfficeFindingCategory,
+    OfficeFindingClassification,
+    OfficeFindingRootCause,
+    OfficeFindingVisit,
 )
-from ietp_desktop.storage.models import Factory, Finding, Visit
 
 GRAINS = ("month", "quarter")
-
-
-def _nc_count() -> ColumnElement[int]:
-    return func.count(case((non_compliance(), Finding.id)))  # a finding is one joined row
-
-
-def _visit_counts() -> Any:
-    """Findings and non-compliances of each visit that has findings (one hash aggregate, so
-    the breakdowns by visit attributes need no DISTINCT over a join)."""
-    return (
-        select(
-            Finding.visit_id.label("visit_id"),
-            func.count().label("findings"),
-            _nc_count().label("ncs"),
-        )
-        .group_by(Finding.visit_id)
-        .subquery("per_visit")
-    )
+VISITS = OfficeFindingVisit
+CAUSES = OfficeFindingRootCause
 
 
 def _per_visit(ncs: int, visits: int) -> float | None:
@@ -53,20 +38,47 @@ def size_band() -> ColumnElement[str]:
     return case(*whens, else_=literal("unknown"))
 
 
-def by_classification(session: Session, period: Period) -> Table:
-    rows = session.execute(
+def in_period(period: Period, first_day: Any) -> list[ColumnElement[bool]]:
+    """Counted visits (all received) whose first day is inside the period."""
+    conditions: list[ColumnElement[bool]] = []
+    if period.start is not None:
+        conditions.append(first_day >= period.start)
+    if period.end is not None:
+        conditions.append(first_day <= period.end)
+    return conditions
+
+
+def per_factory(period: Period, model: Any, *where: ColumnElement[bool]) -> Any:
+    """One row per value of a dimension and factory: findings, non-compliances and visits.
+    Counting factories as rows of this (a hash aggregate) instead of count(DISTINCT …) keeps
+    each breakdown one pass over the narrow per-visit counts."""
+    return (
         select(
-            Finding.classification,
-            func.count(Finding.id),
-            func.count(distinct(Visit.id)),
-            func.count(distinct(Visit.factory_id)),
+            model.value.label("value"),
+            model.factory_id.label("factory_id"),
+            func.sum(model.findings).label("findings"),
+            func.sum(model.non_compliances).label("ncs"),
+            func.count().label("visits"),
         )
-        .join(Visit, Visit.id == Finding.visit_id)
-        .where(*received(period))
-        .group_by(Finding.classification)
-        .order_by(func.count(Finding.id).desc(), Finding.classification)
+        .where(*in_period(period, model.visit_start), *where)
+        .group_by(model.value, model.factory_id)
+        .subquery("per_factory")
+    )
+
+
+def _int(value: object) -> int:
+    return int(str(value or 0))
+
+
+def by_classification(session: Session, period: Period) -> Table:
+    counted = per_factory(period, OfficeFindingClassification)
+    findings = func.sum(counted.c.findings)
+    rows = session.execute(
+        select(counted.c.value, findings, func.sum(counted.c.visits), func.count())
+        .group_by(counted.c.value)
+        .order_by(findings.desc(), counted.c.value)
     ).all()
-    data = tuple((r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows)
+    data = tuple((r[0], _int(r[1]), _int(r[2]), _int(r[3])) for r in rows)
     return Table(
         "by_classification",
         "Findings by classification",
@@ -82,19 +94,19 @@ def _f(rows: tuple[tuple[object, ...], ...], index: int) -> tuple[float, ...]:
 
 
 def by_category(session: Session, period: Period) -> Table:
+    counted = per_factory(period, OfficeFindingCategory)
+    ncs = func.sum(counted.c.ncs)
     rows = session.execute(
         select(
-            Finding.category,
-            _nc_count(),
-            func.count(Finding.id),
-            func.count(distinct(case((non_compliance(), Visit.factory_id)))),
+            counted.c.value,
+            ncs,
+            func.sum(counted.c.findings),
+            func.count().filter(counted.c.ncs > 0),
         )
-        .join(Visit, Visit.id == Finding.visit_id)
-        .where(*received(period))
-        .group_by(Finding.category)
-        .order_by(_nc_count().desc(), Finding.category)
+        .group_by(counted.c.value)
+        .order_by(ncs.desc(), counted.c.value)
     ).all()
-    data = tuple((r[0], int(r[1]), int(r[2]) - int(r[1]), int(r[3])) for r in rows)
+    data = tuple((r[0], _int(r[1]), _int(r[2]) - _int(r[1]), _int(r[3])) for r in rows)
     return Table(
         "by_category",
         "Findings by category",
@@ -110,20 +122,20 @@ def by_category(session: Session, period: Period) -> Table:
 
 
 def by_root_cause(session: Session, period: Period) -> Table:
+    counted = per_factory(period, CAUSES)
+    ncs = func.sum(counted.c.ncs)
     rows = session.execute(
         select(
-            Finding.root_cause,
-            _nc_count(),
-            func.count(Finding.id),
-            func.count(distinct(case((non_compliance(), Visit.factory_id)))),
-            func.count(distinct(Visit.id)),
+            counted.c.value,
+            ncs,
+            func.sum(counted.c.findings),
+            func.count().filter(counted.c.ncs > 0),
+            func.sum(counted.c.visits),
         )
-        .join(Visit, Visit.id == Finding.visit_id)
-        .where(*received(period))
-        .group_by(Finding.root_cause)
-        .order_by(_nc_count().desc(), Finding.root_cause)
+        .group_by(counted.c.value)
+        .order_by(ncs.desc(), counted.c.value)
     ).all()
-    data = tuple((r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows)
+    data = tuple((r[0], _int(r[1]), _int(r[2]), _int(r[3]), _int(r[4])) for r in rows)
     return Table(
         "by_root_cause",
         "Findings by root cause",
@@ -141,19 +153,16 @@ def by_root_cause(session: Session, period: Period) -> Table:
 
 
 def over_time(session: Session, period: Period, grain: str = "month") -> Table:
-    year, month = year_of(Visit.visit_start), month_of(Visit.visit_start)
-    per_visit = _visit_counts()
+    year, month = year_of(VISITS.visit_start), month_of(VISITS.visit_start)
     rows = session.execute(
         select(
             year,
             month,
-            func.count(Visit.id),
-            func.coalesce(func.sum(per_visit.c.ncs), 0),
-            func.coalesce(func.sum(per_visit.c.findings), 0),
+            func.count(),
+            func.sum(VISITS.non_compliances),
+            func.sum(VISITS.findings),
         )
-        .select_from(Visit)
-        .outerjoin(per_visit, per_visit.c.visit_id == Visit.id)
-        .where(*received(period), Visit.visit_start.is_not(None))
+        .where(*in_period(period, VISITS.visit_start), VISITS.visit_start.is_not(None))
         .group_by(year, month)
         .order_by(year, month)
     ).all()
@@ -162,7 +171,7 @@ def over_time(session: Session, period: Period, grain: str = "month") -> Table:
         key = quarter_key(r[0], r[1]) if grain == "quarter" else month_key(r[0], r[1])
         totals = keyed.setdefault(key, [0, 0, 0])
         for i in range(3):
-            totals[i] += int(r[2 + i])
+            totals[i] += _int(r[2 + i])
     data = tuple((key, v, nc, total, _per_visit(nc, v)) for key, (v, nc, total) in keyed.items())
     return Table(
         "over_time",
@@ -184,19 +193,17 @@ def over_time(session: Session, period: Period, grain: str = "month") -> Table:
 
 
 def _by_factory_attribute(session: Session, period: Period, *columns: Any) -> list[tuple[Any, ...]]:
-    per_visit = _visit_counts()
     return list(
         session.execute(
             select(
                 *columns,
-                func.count(distinct(Visit.factory_id)),
-                func.count(Visit.id),
-                func.coalesce(func.sum(per_visit.c.ncs), 0),
+                func.count(distinct(VISITS.factory_id)),
+                func.count(),
+                func.coalesce(func.sum(VISITS.non_compliances), 0),
             )
-            .select_from(Visit)
-            .join(Factory, Factory.id == Visit.factory_id)
-            .outerjoin(per_visit, per_visit.c.visit_id == Visit.id)
-            .where(*received(period))
+            .select_from(VISITS)
+            .join(Factory, Factory.id == VISITS.factory_id)
+            .where(*in_period(period, VISITS.visit_start))
             .group_by(*columns)
             .order_by(*columns)
         ).all()
@@ -247,78 +254,55 @@ def by_size(session: Session, period: Period) -> Table:
 def recurrence_pairs(session: Session, period: Period) -> Any:
     """(factory_id, root_cause, earlier visit id, later visit id) for every root cause that a
     non-compliance gave at two consecutive received visits of one factory, the later visit
-    inside the period. Consecutive is counted over all received visits, in date order."""
-    ordered = (
+    inside the period. Consecutive is counted over all received visits, in date order (kept
+    with the counts, see finding_counts.py)."""
+    return (
         select(
-            Visit.id.label("visit_id"),
-            Visit.factory_id.label("factory_id"),
-            Visit.visit_start.label("visit_start"),
-            func.row_number()
-            .over(partition_by=Visit.factory_id, order_by=(Visit.visit_start, Visit.id))
-            .label("n"),
+            CAUSES.factory_id.label("factory_id"),
+            CAUSES.value.label("root_cause"),
+            VISITS.previous_visit_id.label("earlier_visit"),
+            CAUSES.visit_id.label("later_visit"),
+            CAUSES.visit_start.label("visit_start"),
         )
-        .where(Visit.received_at.is_not(None))
-        .cte("ordered")
+        .join(VISITS, VISITS.visit_id == CAUSES.visit_id)
+        .where(CAUSES.recurs.is_(True), *in_period(period, CAUSES.visit_start))
+        .subquery("recurrences")
     )
-    causes = (
-        select(
-            ordered.c.factory_id,
-            Finding.root_cause.label("root_cause"),
-            ordered.c.visit_id,
-            ordered.c.visit_start,
-            ordered.c.n,
-        )
-        .join(ordered, ordered.c.visit_id == Finding.visit_id)
-        .where(non_compliance(), Finding.root_cause != "")
-        .distinct()
-        .subquery("causes")
-    )
-    # One window pass: the previous visit of the same factory that gave the same root cause.
-    same_cause = (causes.c.factory_id, causes.c.root_cause)
-    chained = select(
-        causes.c.factory_id,
-        causes.c.root_cause,
-        causes.c.visit_id,
-        causes.c.visit_start,
-        causes.c.n,
-        func.lag(causes.c.n).over(partition_by=same_cause, order_by=causes.c.n).label("previous_n"),
-        func.lag(causes.c.visit_id)
-        .over(partition_by=same_cause, order_by=causes.c.n)
-        .label("previous_visit"),
-    ).subquery("chained")
-    statement = select(
-        chained.c.factory_id,
-        chained.c.root_cause,
-        chained.c.previous_visit.label("earlier_visit"),
-        chained.c.visit_id.label("later_visit"),
-    ).where(chained.c.previous_n == chained.c.n - 1)
-    if period.start is not None:
-        statement = statement.where(chained.c.visit_start >= period.start)
-    if period.end is not None:
-        statement = statement.where(chained.c.visit_start <= period.end)
-    return statement.subquery("recurrences")
 
 
 def recurring(session: Session, period: Period, limit: int = 1000) -> Table:
     pairs = recurrence_pairs(session, period)
+    # the newest `limit` pairs first (their later visit's first day is kept with the counts),
+    # then the visits' dates and specialist for those rows only
+    newest = (
+        select(
+            pairs.c.root_cause,
+            pairs.c.earlier_visit,
+            pairs.c.later_visit,
+            Factory.ietp_id.label("ietp_id"),
+            Factory.name_en.label("name_en"),
+            Factory.name_zh.label("name_zh"),
+        )
+        .join(Factory, Factory.id == pairs.c.factory_id)
+        .order_by(pairs.c.visit_start.desc(), Factory.ietp_id, pairs.c.root_cause)
+        .limit(limit)
+        .subquery("newest")
+    )
     earlier = Visit.__table__.alias("earlier")
     later = Visit.__table__.alias("later")
     rows = session.execute(
         select(
-            Factory.ietp_id,
-            Factory.name_en,
-            Factory.name_zh,
-            pairs.c.root_cause,
+            newest.c.ietp_id,
+            newest.c.name_en,
+            newest.c.name_zh,
+            newest.c.root_cause,
             earlier.c.visit_start,
             later.c.visit_start,
             later.c.specialist_name,
         )
-        .select_from(pairs)
-        .join(Factory, Factory.id == pairs.c.factory_id)
-        .join(earlier, earlier.c.id == pairs.c.earlier_visit)
-        .join(later, later.c.id == pairs.c.later_visit)
-        .order_by(later.c.visit_start.desc(), Factory.ietp_id, pairs.c.root_cause)
-        .limit(limit)
+        .join(earlier, earlier.c.id == newest.c.earlier_visit)
+        .join(later, later.c.id == newest.c.later_visit)
+        .order_by(later.c.visit_start.desc(), newest.c.ietp_id, newest.c.root_cause)
     ).all()
     return Table(
         "recurring",
@@ -339,6 +323,7 @@ def recurring(session: Session, period: Period, limit: int = 1000) -> Table:
 
 
 def findings_report(session: Session, period: Period, grain: str = "month") -> Report:
+    finding_counts.refresh(session)
     return Report(
         "findings",
         period,

@@ -23,7 +23,6 @@ from sqlalchemy import (
     case,
     cast,
     delete,
-    distinct,
     exists,
     func,
     insert,
@@ -369,18 +368,18 @@ def _pay_flags(session: Session, visit_ids: Any, lim: Limits) -> Any:
 def _hours_rows(session: Session, period: Period, by_region: bool) -> list[tuple[object, ...]]:
     summary = OfficeWorkerMonth
     chosen = (summary.in_sample.is_(True), summary.whole_workforce.is_(True))
-    measures = [
-        m
+    conditions = [
+        c
         for population in chosen
-        for m in (
-            func.count(distinct(case((population, summary.worker_id)))),
+        for c in (
+            population,
             *(
-                func.count(distinct(case((and_(population, flag == 1), summary.worker_id))))
+                and_(population, flag == 1)
                 for flag in (summary.above_week, summary.above_overtime, summary.no_rest)
             ),
         )
     ]
-    found = _grouped(session, summary, measures, period, by_region)
+    found = _grouped(session, summary, conditions, period, by_region)
     rows: list[tuple[object, ...]] = []
     for key, population, (n, week, overtime, rest) in _split(found, by_region, 4):
         rows.append(
@@ -402,25 +401,41 @@ def _hours_rows(session: Session, period: Period, by_region: bool) -> list[tuple
 def _grouped(
     session: Session,
     summary: type[OfficeWorkerMonth] | type[OfficeWorkerPayMonth],
-    measures: list[Any],
+    conditions: list[ColumnElement[bool]],
     period: Period,
     by_region: bool,
 ) -> list[Any]:
-    """`measures` over the received visits' summary rows, by region or by month."""
+    """For each condition, the workers of the received visits' summary rows that meet it, by
+    region or by month. A worker has one row a month (the primary key), so a month counts
+    rows; a region counts workers over their months (one factory each: first a hash aggregate
+    per worker, then a sum, instead of a sorting count(DISTINCT …) per measure)."""
     base = select().select_from(summary).join(Visit, Visit.id == summary.visit_id)
     base = base.where(*received(period))
     if by_region:
+        per_worker = (
+            base.add_columns(
+                Factory.region.label("region"),
+                *(func.max(case((c, 1), else_=0)).label(f"m{i}") for i, c in enumerate(conditions)),
+            )
+            .join(Factory, Factory.id == Visit.factory_id)
+            .group_by(summary.worker_id, Factory.region)
+            .subquery("per_worker")
+        )
         return list(
             session.execute(
-                base.add_columns(Factory.region, *measures)
-                .join(Factory, Factory.id == Visit.factory_id)
-                .group_by(Factory.region)
-                .order_by(Factory.region)
+                select(
+                    per_worker.c.region,
+                    *(func.sum(per_worker.c[f"m{i}"]) for i in range(len(conditions))),
+                )
+                .group_by(per_worker.c.region)
+                .order_by(per_worker.c.region)
             ).all()
         )
     return list(
         session.execute(
-            base.add_columns(summary.year, summary.month, *measures)
+            base.add_columns(
+                summary.year, summary.month, *(func.count(case((c, 1))) for c in conditions)
+            )
             .group_by(summary.year, summary.month)
             .order_by(summary.year, summary.month)
         ).all()
@@ -445,20 +460,16 @@ def _split(found: list[Any], by_region: bool, width: int) -> list[tuple[str, str
 def _wage_rows(session: Session, period: Period, by_region: bool) -> list[tuple[object, ...]]:
     summary = OfficeWorkerPayMonth
     chosen = (summary.in_sample.is_(True), summary.whole_workforce.is_(True))
-    measures = [
-        m
+    conditions = [
+        c
         for population in chosen
-        for m in (
-            func.count(distinct(case((population, summary.worker_id)))),
-            func.count(
-                distinct(case((and_(population, summary.below_minimum == 1), summary.worker_id)))
-            ),
-            func.count(
-                distinct(case((and_(population, summary.minimum_known == 1), summary.worker_id)))
-            ),
+        for c in (
+            population,
+            and_(population, summary.below_minimum == 1),
+            and_(population, summary.minimum_known == 1),
         )
     ]
-    found = _grouped(session, summary, measures, period, by_region)
+    found = _grouped(session, summary, conditions, period, by_region)
     rows: list[tuple[object, ...]] = []
     for key, population, (n, below, known) in _split(found, by_region, 3):
         rows.append((key, population, n, known, below, share(below, known), n - known))

@@ -4,14 +4,15 @@ not a ranking: specialists are listed by name, never by score."""
 
 from __future__ import annotations
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ietp_desktop.domain.findings import Classification
 from ietp_desktop.domain.outcome import Outcome
+from ietp_desktop.office.analytics import finding_counts
 from ietp_desktop.office.analytics.model import Chart, Period, Report, Table, share
-from ietp_desktop.office.analytics.sql import NC_VALUES, received
-from ietp_desktop.storage.models import Finding, Visit
+from ietp_desktop.office.analytics.sql import received
+from ietp_desktop.storage.models import Visit
+from ietp_desktop.storage.office_analytics_models import OfficeFindingVisit
 
 OFFICE = "__office__"  # the office-average row's key
 OUTCOMES = tuple(o.value for o in Outcome)
@@ -23,20 +24,16 @@ def _ratio(part: int, whole: int) -> float | None:
 
 def _per_specialist(session: Session, period: Period) -> list[tuple[str, int, int, int, int]]:
     """(specialist, visits, findings, non-compliances, zero-tolerance findings)."""
+    finding_counts.refresh(session)
     per_visit = (
         select(
-            Visit.id.label("visit_id"),
             Visit.specialist_name.label("specialist"),
-            func.count(Finding.id).label("findings"),
-            func.count(Finding.id).filter(Finding.classification.in_(NC_VALUES)).label("ncs"),
-            func.count(Finding.id)
-            .filter(Finding.classification == Classification.ZERO_TOLERANCE.value)
-            .label("zt"),
+            OfficeFindingVisit.findings.label("findings"),
+            OfficeFindingVisit.non_compliances.label("ncs"),
+            OfficeFindingVisit.zero_tolerance.label("zt"),
         )
-        .select_from(Visit)
-        .outerjoin(Finding, Finding.visit_id == Visit.id)
+        .join(OfficeFindingVisit, OfficeFindingVisit.visit_id == Visit.id)
         .where(*received(period))
-        .group_by(Visit.id, Visit.specialist_name)
         .subquery("per_visit")
     )
     rows = session.execute(
@@ -93,7 +90,7 @@ def findings_per_visit(session: Session, period: Period) -> Table:
 def outcome_mix(session: Session, period: Period) -> Table:
     outcome = func.coalesce(Visit.outcome_final, Visit.outcome_recommended, "")
     counted = session.execute(
-        select(Visit.specialist_name, outcome, func.count(distinct(Visit.id)))
+        select(Visit.specialist_name, outcome, func.count(Visit.id))
         .where(*received(period))
         .group_by(Visit.specialist_name, outcome)
     ).all()

@@ -13,15 +13,16 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from ietp_desktop.office.analytics.findings import recurrence_pairs
+from ietp_desktop.office.analytics import finding_counts
+from ietp_desktop.office.analytics.findings import CAUSES, in_period, per_factory
 from ietp_desktop.office.analytics.model import Chart, Period, Report, Table
-from ietp_desktop.office.analytics.sql import non_compliance, received
+from ietp_desktop.office.analytics.sql import received
 from ietp_desktop.office.analytics.topics import load_topics
 from ietp_desktop.office.fees import fund
-from ietp_desktop.storage.models import Factory, Finding, Visit
+from ietp_desktop.storage.models import Factory, Visit
 
 
 @dataclass(frozen=True)
@@ -41,26 +42,34 @@ def fund_balance(session: Session) -> Decimal:
 
 def needs(session: Session, period: Period) -> list[Need]:
     """Ranked: most factories affected first, then most recurrences, then most non-compliances."""
+    finding_counts.refresh(session)
+    return _needs(session, period)
+
+
+def _nc_causes() -> list[ColumnElement[bool]]:
+    return [CAUSES.non_compliances > 0, CAUSES.value != ""]
+
+
+def _needs(session: Session, period: Period) -> list[Need]:
+    counted_per_factory = per_factory(period, CAUSES, *_nc_causes())
     counted = session.execute(
         select(
-            Finding.root_cause,
-            func.count(distinct(Visit.factory_id)),
-            func.count(Finding.id),
-        )
-        .join(Visit, Visit.id == Finding.visit_id)
-        .where(*received(period), non_compliance(), Finding.root_cause != "")
-        .group_by(Finding.root_cause)
+            counted_per_factory.c.value,
+            func.count(),
+            func.sum(counted_per_factory.c.ncs),
+        ).group_by(counted_per_factory.c.value)
     ).all()
-    pairs = recurrence_pairs(session, period)
     recurring: dict[str, int] = {
         str(k): int(v)
         for k, v in session.execute(
-            select(pairs.c.root_cause, func.count()).group_by(pairs.c.root_cause)
+            select(CAUSES.value, func.count())
+            .where(CAUSES.recurs.is_(True), *in_period(period, CAUSES.visit_start))
+            .group_by(CAUSES.value)
         ).all()
     }
     topics = load_topics()
     rows = sorted(
-        ((str(c), int(f), int(recurring.get(c, 0)), int(n)) for c, f, n in counted),
+        ((str(c), int(f), int(recurring.get(c, 0)), int(n or 0)) for c, f, n in counted),
         key=lambda r: (-r[1], -r[2], -r[3], r[0]),
     )
     return [
@@ -71,23 +80,34 @@ def needs(session: Session, period: Period) -> list[Need]:
 
 def beneficiaries(session: Session, period: Period) -> Table:
     """Every factory with a non-compliance of a root cause, per root cause."""
+    finding_counts.refresh(session)
+    return _beneficiaries(session, period)
+
+
+def _beneficiaries(session: Session, period: Period) -> Table:
+    per_factory_cause = (
+        select(
+            CAUSES.value.label("value"),
+            CAUSES.factory_id.label("factory_id"),
+            func.sum(CAUSES.non_compliances).label("ncs"),
+            func.max(CAUSES.visit_start).label("last_visit"),
+        )
+        .where(*_nc_causes(), *in_period(period, CAUSES.visit_start))
+        .group_by(CAUSES.value, CAUSES.factory_id)
+        .subquery("per_factory_cause")
+    )
     rows = session.execute(
         select(
-            Finding.root_cause,
+            per_factory_cause.c.value,
             Factory.ietp_id,
             Factory.name_en,
             Factory.name_zh,
             Factory.city,
-            func.count(Finding.id),
-            func.max(Visit.visit_start),
+            per_factory_cause.c.ncs,
+            per_factory_cause.c.last_visit,
         )
-        .join(Visit, Visit.id == Finding.visit_id)
-        .join(Factory, Factory.id == Visit.factory_id)
-        .where(*received(period), non_compliance(), Finding.root_cause != "")
-        .group_by(
-            Finding.root_cause, Factory.ietp_id, Factory.name_en, Factory.name_zh, Factory.city
-        )
-        .order_by(Finding.root_cause, func.count(Finding.id).desc(), Factory.ietp_id)
+        .join(Factory, Factory.id == per_factory_cause.c.factory_id)
+        .order_by(per_factory_cause.c.value, per_factory_cause.c.ncs.desc(), Factory.ietp_id)
     ).all()
     return Table(
         "factories",
@@ -101,13 +121,14 @@ def beneficiaries(session: Session, period: Period) -> Table:
             "Non-compliances",
             "Last visit with it",
         ),
-        tuple((r[0], *r[1:]) for r in rows),
+        tuple((r[0], *r[1:5], int(r[5] or 0), r[6]) for r in rows),
         kinds=("topic", "", "", "", "city"),
     )
 
 
 def training_report(session: Session, period: Period, grain: str = "month") -> Report:
-    ranked = needs(session, period)
+    finding_counts.refresh(session)
+    ranked = _needs(session, period)
     data = tuple(
         (n.rank, n.root_cause, n.root_cause, n.factories, n.recurrences, n.non_compliances)
         for n in ranked
@@ -142,7 +163,7 @@ def training_report(session: Session, period: Period, grain: str = "month") -> R
         notes.append(
             "Some root causes have no training topic yet: add them to forms/training_topics.json."
         )
-    return Report("training", period, (table, beneficiaries(session, period)), tuple(notes))
+    return Report("training", period, (table, _beneficiaries(session, period)), tuple(notes))
 
 
 # --- the one-page brief ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from ietp_desktop.domain.pv_window import DueState, PvWindow, pv_window
 
@@ -25,6 +26,7 @@ STATE_LABELS: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=4096)  # the board asks for every factory's window; seals share days
 def window_of(seal_issued_on: date | None) -> PvWindow | None:
     return pv_window(seal_issued_on) if seal_issued_on else None
 

@@ -155,8 +155,9 @@ def build_board(session: Session, today: date, flt: BoardFilter = BoardFilter())
     unavailable: dict[int, list[Period]] = defaultdict(list)
     if ids:
         by_ietp = {row.ietp_id: row.id for row, _ in chosen}
-        for period in calendar.unavailable(session, ids if len(ids) <= 900 else None):
-            if period.factory_ietp_id in by_ietp and period.ends_on >= today:
+        # the periods still to come (few) rather than a bind parameter per factory shown
+        for period in calendar.unavailable(session, ending_from=today):
+            if period.factory_ietp_id in by_ietp:
                 unavailable[by_ietp[period.factory_ietp_id]].append(period)
     grouped: dict[str, list[BoardRow]] = defaultdict(list)
     for row, plan in chosen:

@@ -159,7 +159,11 @@ def blackouts(session: Session, year: int | None = None) -> list[Period]:
     ]
 
 
-def unavailable(session: Session, factory_ids: list[int] | None = None) -> list[Period]:
+def unavailable(
+    session: Session, factory_ids: list[int] | None = None, ending_from: date | None = None
+) -> list[Period]:
+    """Unavailable dates of these factories (None: of every factory), those still running on
+    `ending_from` or later if given."""
     query = (
         select(OfficeFactoryUnavailable, Factory.ietp_id, Factory.name_en)
         .join(Factory, Factory.id == OfficeFactoryUnavailable.factory_id)
@@ -167,6 +171,8 @@ def unavailable(session: Session, factory_ids: list[int] | None = None) -> list[
     )
     if factory_ids is not None:
         query = query.where(OfficeFactoryUnavailable.factory_id.in_(factory_ids))
+    if ending_from is not None:
+        query = query.where(OfficeFactoryUnavailable.ends_on >= ending_from)
     return [
         Period(u.id, u.starts_on, u.ends_on, u.reason, factory_ietp_id=i, factory_name=n)
         for u, i, n in session.execute(query)
