@@ -4,6 +4,7 @@ functions as the console's plan page)."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from ietp_desktop.cli.common import date_arg, office_db, print_json
@@ -73,61 +74,43 @@ def _print(result: object, as_json: bool) -> None:
         print(f"  warning: {warning.text('en')}")
 
 
-def _move(args: argparse.Namespace) -> int:
+def _run_change(
+    args: argparse.Namespace, change: Callable[..., object], *values: object, **options: object
+) -> int:
+    """Run one of the office/planning/changes functions on `args.visit_uuid` and print it."""
     from ietp_desktop.cli.office_cmd import _office_secret
-    from ietp_desktop.office.planning import changes
 
     with office_db(args) as db:
-        result = changes.move_plan(
+        result = change(
             args.office_dir,
             db,
             args.visit_uuid,
-            args.specialist,
-            args.date,
-            reason=args.reason,
+            *values,
+            **options,
             actor=cli_actor(),
             office_passphrase=_office_secret(),
             db_url=args.db,
         )
     _print(result, args.json)
     return 0
+
+
+def _move(args: argparse.Namespace) -> int:
+    from ietp_desktop.office.planning import changes
+
+    return _run_change(args, changes.move_plan, args.specialist, args.date, reason=args.reason)
 
 
 def _redate(args: argparse.Namespace) -> int:
-    from ietp_desktop.cli.office_cmd import _office_secret
     from ietp_desktop.office.planning import changes
 
-    with office_db(args) as db:
-        result = changes.redate_plan(
-            args.office_dir,
-            db,
-            args.visit_uuid,
-            args.date,
-            reason=args.reason,
-            actor=cli_actor(),
-            office_passphrase=_office_secret(),
-            db_url=args.db,
-        )
-    _print(result, args.json)
-    return 0
+    return _run_change(args, changes.redate_plan, args.date, reason=args.reason)
 
 
 def _cancel(args: argparse.Namespace) -> int:
-    from ietp_desktop.cli.office_cmd import _office_secret
     from ietp_desktop.office.planning import changes
 
-    with office_db(args) as db:
-        result = changes.cancel_plan(
-            args.office_dir,
-            db,
-            args.visit_uuid,
-            args.reason,
-            actor=cli_actor(),
-            office_passphrase=_office_secret(),
-            db_url=args.db,
-        )
-    _print(result, args.json)
-    return 0
+    return _run_change(args, changes.cancel_plan, args.reason)
 
 
 def _history(args: argparse.Namespace) -> int:

@@ -3,16 +3,13 @@ starts a throwaway server)."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, update
 
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.office import money_followup
@@ -23,10 +20,10 @@ from ietp_desktop.office.intake import import_bundles
 from ietp_desktop.services.sync.bundles import export_visits
 from ietp_desktop.storage.models import Factory, Finding, Visit
 from tests.bundle_world import SPECIALIST_PASSPHRASE, World, world, world_template
+from tests.postgres import PG_URL, throwaway_database
 
 __all__ = ["world", "world_template"]
 
-PG_URL = os.environ.get("IETP_TEST_PG_URL")
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not PG_URL, reason="IETP_TEST_PG_URL is not set"),
@@ -37,16 +34,8 @@ TODAY = date(2026, 12, 2)
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     assert PG_URL
-    name = f"money_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database("money") as url:
+        yield url
 
 
 def test_fees_and_escalations_on_postgres(world: World, tmp_path: Path, pg_url: str) -> None:

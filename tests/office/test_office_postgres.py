@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from ietp_desktop.office.intake import import_bundles
 from ietp_desktop.office.listings import office_visits
 from ietp_desktop.services.sync.bundles import export_visits
 from tests.bundle_world import SPECIALIST_PASSPHRASE, World, office_state, world, world_template
 from tests.office.test_office_refusals import FORGERIES, assert_refused
+from tests.postgres import PG_URL, throwaway_database
 
 __all__ = ["world", "world_template"]
 
-PG_URL = os.environ.get("IETP_TEST_PG_URL")
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not PG_URL, reason="IETP_TEST_PG_URL is not set"),
@@ -30,16 +26,8 @@ pytestmark = [
 def pg_url() -> Iterator[str]:
     """A fresh, empty database on the test server for each test."""
     assert PG_URL
-    name = f"office_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database("office") as url:
+        yield url
 
 
 def _export(world: World, out: Path) -> Path:

@@ -3,15 +3,12 @@ migration, the history and the board queries, and the withdrawals the bundles ca
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from ietp_desktop.domain.errors import UserError
 from ietp_desktop.office.catalogue import register_all_installed
@@ -22,12 +19,12 @@ from ietp_desktop.services.catalogue.definitions import install_shipped_definiti
 from ietp_desktop.storage.models import Factory
 from ietp_desktop.storage.office_plan_change_models import OfficePlanEvent
 from tests.bundle_world import World, world, world_template
+from tests.postgres import PG_URL, throwaway_database
 
 from .plan_change_world import LIN, SEAL, TODAY, ZHANG, enrol_zhang, fetch, fetch_all
 
 __all__ = ["world", "world_template"]
 
-PG_URL = os.environ.get("IETP_TEST_PG_URL")
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not PG_URL, reason="IETP_TEST_PG_URL is not set"),
@@ -37,16 +34,8 @@ pytestmark = [
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     assert PG_URL
-    name = f"plans_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database("plans") as url:
+        yield url
 
 
 def test_plan_changes_on_postgres(world: World, tmp_path: Path, pg_url: str) -> None:

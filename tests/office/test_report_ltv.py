@@ -7,12 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 import re
 import shutil
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.validation.dss import DocumentSecurityStore
-from sqlalchemy import create_engine, delete, make_url, select, text
+from sqlalchemy import delete, select
 from starlette.testclient import TestClient
 
 from ietp_desktop.cli import main
@@ -45,8 +43,7 @@ from ietp_desktop.storage.office_models import OfficeRevocation
 from tests.bundle_world import SPECIALIST_PASSPHRASE, World, signed_pdf
 from tests.office.conftest import Server, sign_in
 from tests.office.trust_attacks import exported, replace_report, rewritten
-
-PG_URL = os.environ.get("IETP_TEST_PG_URL")
+from tests.postgres import PG_URL, throwaway_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -57,16 +54,8 @@ def db_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
         return
     if not PG_URL:
         pytest.skip("IETP_TEST_PG_URL is not set")
-    name = f"office_ltv_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database("office_ltv") as url:
+        yield url
 
 
 def _short_lived_lin_mei(world: World, days: int = 2) -> SigningIdentity:

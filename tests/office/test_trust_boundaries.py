@@ -6,16 +6,13 @@ and file for file, with nothing created outside the office folder."""
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from ietp_desktop.office.assignments import AssignedVisit, assign
 from ietp_desktop.office.folder import open_office_db
@@ -33,10 +30,9 @@ from tests.office.trust_attacks import (
     second_specialist,
     set_revision,
 )
+from tests.postgres import PG_URL, throwaway_database
 
 __all__ = ["world", "world_template"]
-
-PG_URL = os.environ.get("IETP_TEST_PG_URL")
 
 
 def _factory_id(world: World) -> str:
@@ -272,16 +268,8 @@ def db_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
         return
     if not PG_URL:
         pytest.skip("IETP_TEST_PG_URL is not set")
-    name = f"office_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database("office") as url:
+        yield url
 
 
 def test_7_a_batch_refuses_the_bad_bundle_and_imports_the_next(

@@ -3,6 +3,7 @@ it to another specialist, changing its proposed date or cancelling it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -98,11 +99,33 @@ def _passphrase_and_url(ctx: Ctx) -> tuple[str | None, str | None]:
     return ctx.console.config.office_passphrase, ctx.console.config.db_url
 
 
+def _apply(
+    ctx: Ctx,
+    change: Callable[..., changes.ChangeResult],
+    done: str,
+    *values: object,
+    **options: object,
+) -> Response:
+    """Run one of office/planning/changes on the page's plan, then show the plan again."""
+    passphrase, url = _passphrase_and_url(ctx)
+    result = change(
+        ctx.console.config.office_dir,
+        ctx.db,
+        ctx.request.path_params["uuid"],
+        *values,
+        **options,
+        actor=ctx.actor,
+        remote=ctx.remote,
+        office_passphrase=passphrase,
+        db_url=url,
+    )
+    return RedirectResponse(f"/planning/plans/{result.uuid}?done={done}", status_code=303)
+
+
 def move(ctx: Ctx) -> Response:
     uuid = ctx.request.path_params["uuid"]
     specialist = ctx.field("specialist").strip()
     reason = ctx.field("reason")
-    passphrase, url = _passphrase_and_url(ctx)
     try:
         if not specialist:
             raise UserError("choose the specialist who takes the visit")
@@ -112,65 +135,29 @@ def move(ctx: Ctx) -> Response:
             return plan_page(
                 ctx, proposal=Proposal("move", specialist, day, reason[:500], warnings)
             )
-        result = changes.move_plan(
-            ctx.console.config.office_dir,
-            ctx.db,
-            uuid,
-            specialist,
-            day,
-            reason=reason,
-            actor=ctx.actor,
-            remote=ctx.remote,
-            office_passphrase=passphrase,
-            db_url=url,
-        )
+        return _apply(ctx, changes.move_plan, "moved", specialist, day, reason=reason)
     except UserError as exc:
         return plan_page(ctx, exc.text(ctx.lang), 400)
-    return RedirectResponse(f"/planning/plans/{result.uuid}?done=moved", status_code=303)
 
 
 def redate(ctx: Ctx) -> Response:
     uuid = ctx.request.path_params["uuid"]
     reason = ctx.field("reason")
-    passphrase, url = _passphrase_and_url(ctx)
     try:
         day = ctx.date_field("date", "Proposed date")
         warnings = changes.change_warnings(ctx.db, uuid, day)
         if warnings and ctx.field("anyway") != "1":
             return plan_page(ctx, proposal=Proposal("redate", "", day, reason[:500], warnings))
-        result = changes.redate_plan(
-            ctx.console.config.office_dir,
-            ctx.db,
-            uuid,
-            day,
-            reason=reason,
-            actor=ctx.actor,
-            remote=ctx.remote,
-            office_passphrase=passphrase,
-            db_url=url,
-        )
+        return _apply(ctx, changes.redate_plan, "redated", day, reason=reason)
     except UserError as exc:
         return plan_page(ctx, exc.text(ctx.lang), 400)
-    return RedirectResponse(f"/planning/plans/{result.uuid}?done=redated", status_code=303)
 
 
 def cancel(ctx: Ctx) -> Response:
-    uuid = ctx.request.path_params["uuid"]
-    passphrase, url = _passphrase_and_url(ctx)
     try:
-        result = changes.cancel_plan(
-            ctx.console.config.office_dir,
-            ctx.db,
-            uuid,
-            ctx.field("reason"),
-            actor=ctx.actor,
-            remote=ctx.remote,
-            office_passphrase=passphrase,
-            db_url=url,
-        )
+        return _apply(ctx, changes.cancel_plan, "cancelled", ctx.field("reason"))
     except UserError as exc:
         return plan_page(ctx, exc.text(ctx.lang), 400)
-    return RedirectResponse(f"/planning/plans/{result.uuid}?done=cancelled", status_code=303)
 
 
 # (path, methods, roles, handler, name): routes.py makes each a Route of its table
