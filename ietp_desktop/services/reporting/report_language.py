@@ -10,7 +10,7 @@ REPORT_LANGUAGES = ("en", "zh", "both")
 
 
 def answered_report_language(detail: VisitDetail) -> str | None:
-    """"en", "zh" or "both" when the visit's checklist asked and it was answered, else None."""
+    """ "en", "zh" or "both" when the visit's checklist asked and it was answered, else None."""
     answer = detail.answers.get(REPORT_LANGUAGE_ITEM)
     if answer is None or answer.value not in REPORT_LANGUAGES:
         return None

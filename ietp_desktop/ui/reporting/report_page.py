@@ -30,8 +30,8 @@ from ietp_desktop.services.dto import VisitDetail
 from ietp_desktop.services.identity import keys
 from ietp_desktop.services.identity.keys import IdentityView
 from ietp_desktop.services.reporting import reports
-from ietp_desktop.services.reporting.reports import BuiltReport
 from ietp_desktop.services.reporting.report_language import answered_report_language
+from ietp_desktop.services.reporting.reports import BuiltReport
 from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.ui.common.changes import Changes

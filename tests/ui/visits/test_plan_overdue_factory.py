@@ -55,9 +55,7 @@ def test_an_overdue_factory_is_offered_a_date_from_today_with_a_warning(
         set_language("en")
 
 
-def test_a_factory_inside_its_window_gets_today_and_no_warning(
-    qtbot: QtBot, db: Database
-) -> None:
+def test_a_factory_inside_its_window_gets_today_and_no_warning(qtbot: QtBot, db: Database) -> None:
     factory = factories.add_factory(
         db,
         factories.FactoryInput(
