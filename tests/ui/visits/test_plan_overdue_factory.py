@@ -8,12 +8,13 @@ from datetime import date, timedelta
 from pytestqt.qtbot import QtBot
 
 from ietp_desktop.i18n import set_language
+from ietp_desktop.services.dto import FactoryView
 from ietp_desktop.services.visits import factories
 from ietp_desktop.storage.db import Database
 from ietp_desktop.ui.visits.visit_dialogs import PlanVisitDialog
 
 
-def _overdue_factory(db: Database) -> factories.FactoryView:
+def _overdue_factory(db: Database) -> FactoryView:
     return factories.add_factory(
         db,
         factories.FactoryInput(
