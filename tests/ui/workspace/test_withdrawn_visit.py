@@ -97,7 +97,7 @@ def db_first_item(db: Database, uuid: str) -> str:
 
 
 def test_a_signed_visit_the_office_withdrew_says_so_in_its_banner_and_the_list(
-    qtbot: QtBot, db: Database
+    qtbot: QtBot, db: Database, shots: Path
 ) -> None:
     from ietp_desktop.storage.models import Visit
 
@@ -114,8 +114,11 @@ def test_a_signed_visit_the_office_withdrew_says_so_in_its_banner_and_the_list(
         f"The office withdrew this visit on {withdrawn_on}: {REASON}. The office decides what "
         "happens to it." in text
     )
+    window.resize(1366, 768)
+    window.grab().save(str(shots / "withdrawn_signed_visit_workspace.png"))
     window.language_actions["zh"].trigger()
     assert f"办公室已于 {withdrawn_on} 撤回此访问：{REASON}。" in workspace.banner_text.text()
+    window.grab().save(str(shots / "withdrawn_signed_visit_workspace_zh.png"))
     window.language_actions["en"].trigger()
 
     window.show_list()
