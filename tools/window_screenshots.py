@@ -23,7 +23,7 @@ pixels), 1024x600 (the smallest supported) and 1366x768-150pct (911×512 logical
 Each shot is taken once the window is idle: no background operation running, no pending
 refresh; nothing waits a fixed time.
 `index.txt` lists every shot; "LOOK:" marks one with a button or field cut off by the window's
-or the screen's edge, or (in Chinese) a text still in English.
+or the screen's edge, a page that scrolls sideways, or (in Chinese) a text still in English.
 """
 
 from __future__ import annotations
@@ -272,6 +272,17 @@ def cut_off(top: QWidget) -> list[str]:
     return found
 
 
+def scrolls_sideways(top: QWidget) -> list[str]:
+    """A page (a scroll area, not a table) wider than its window: the user scrolls sideways."""
+    from PySide6.QtWidgets import QScrollArea
+
+    return [
+        f"scrolls sideways: {area.objectName() or type(area.widget()).__name__}"
+        for area in top.findChildren(QScrollArea)
+        if area.isVisible() and area.window() is top and area.horizontalScrollBar().isVisible()
+    ]
+
+
 QT_ENGLISH = {"OK", "&OK", "Cancel", "&Cancel", "Save", "&Save", "Close", "&Close", "&Yes", "&No"}
 
 
@@ -335,7 +346,7 @@ class Camera:
         path = self.out / f"{name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         self.screen_image(*tops).save(str(path))
-        problems = cut_off(self.window)
+        problems = cut_off(self.window) + scrolls_sideways(self.window)
         problems += [f"English: {t!r}" for t in english_left(self.window)]
         for top in tops:
             problems += [f"dialog: {p}" for p in cut_off(top)]

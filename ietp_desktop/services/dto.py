@@ -219,6 +219,17 @@ class VisitDetail:
     completion_blockers: tuple[CompletionBlocker, ...] = field(default=())
     completion_warnings: tuple[CompletionWarning, ...] = field(default=())
     derived: dict[str, DerivedFact] = field(default_factory=dict)  # by item id
+    withdrawal: OfficeWithdrawal | None = None  # the office took the visit back
+
+
+@dataclass(frozen=True)
+class OfficeWithdrawal:
+    """The office withdrew a visit (moved to another specialist, or cancelled)."""
+
+    kind: str  # moved | cancelled
+    reason: str
+    office: str
+    withdrawn_at: datetime
 
 
 @dataclass(frozen=True)

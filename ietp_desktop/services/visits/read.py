@@ -41,7 +41,7 @@ from ietp_desktop.services.dto import (
 from ietp_desktop.services.visits import completion, derived
 from ietp_desktop.services.visits.factories import factory_view
 from ietp_desktop.services.visits.refs import resolve_visit, short_id
-from ietp_desktop.services.visits.withdrawals import withdrawal_reasons
+from ietp_desktop.services.visits.withdrawals import office_withdrawal, withdrawal_reasons
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import (
     Answer,
@@ -403,4 +403,5 @@ def load_detail(db: Database, ref: str | int, today: date | None = None) -> Visi
             derived=derived.derived_facts(
                 session, visit, definitions.form_by_sha(session, visit.form_sha256)
             ),
+            withdrawal=office_withdrawal(session, visit.id),
         )

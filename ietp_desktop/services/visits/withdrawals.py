@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.lifecycle import VisitStatus
+from ietp_desktop.services.dto import OfficeWithdrawal
 from ietp_desktop.storage.audit import record_event
 from ietp_desktop.storage.models import Visit
 from ietp_desktop.storage.office_plan_change_models import VisitWithdrawal
@@ -70,3 +71,14 @@ def withdrawal_reasons(session: Session, visit_id: int | None = None) -> dict[in
     if visit_id is not None:
         query = query.where(VisitWithdrawal.visit_id == visit_id)
     return {visit: reason for visit, reason in session.execute(query)}
+
+
+def office_withdrawal(session: Session, visit_id: int) -> OfficeWithdrawal | None:
+    """The office's withdrawal of this visit, whatever its status (a signed or sent visit
+    keeps its status and carries only this)."""
+    row = session.scalars(
+        select(VisitWithdrawal).where(VisitWithdrawal.visit_id == visit_id)
+    ).first()
+    if row is None:
+        return None
+    return OfficeWithdrawal(row.kind, row.reason, row.office, row.withdrawn_at)

@@ -28,7 +28,7 @@ class WeeklyHoursChart(QWidget):
         self.legal = 40.0
         self.programme = 60.0
         self.title = ""
-        self.setMinimumSize(360, 200)
+        self.setMinimumSize(280, 140)  # shrinks so the results table keeps its rows
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:

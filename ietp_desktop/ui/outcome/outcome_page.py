@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -44,6 +43,7 @@ from ietp_desktop.ui.common.changes import Changes
 from ietp_desktop.ui.common.context import WorkspaceContext
 from ietp_desktop.ui.common.date_field import DateField, OptionalDate
 from ietp_desktop.ui.common.user_errors import user_errors
+from ietp_desktop.ui.outcome.cap_table import CapTable
 from ietp_desktop.ui.outcome.findings_page import classification_label
 
 ERROR_STYLE = "color: #b00020;"
@@ -68,9 +68,6 @@ CAP_COLUMNS = (
     "Remediation records",
 )
 TEXT_COLUMNS = {3: "corrective_action", 4: "preventive_action", 5: "responsible"}
-CAP_FITTED_COLUMNS = (0, 1, 6, 7)  # code, classification, due date, status
-CAP_FITTED = QHeaderView.ResizeMode.ResizeToContents
-CAP_SHARED = QHeaderView.ResizeMode.Stretch
 EARLIER_COLUMNS = ("Visit", "Visit date", "Finding", "Title", "Due date", "Status")
 
 
@@ -260,18 +257,11 @@ class OutcomePage(QWidget):
 
     def _build_cap(self) -> QGroupBox:
         self.cap_box = QGroupBox()
-        self.cap_table = QTableWidget(0, len(CAP_COLUMNS))
+        self.cap_table = CapTable(len(CAP_COLUMNS))
         self.cap_table.setObjectName("cap_table")
         self.cap_table.verticalHeader().setVisible(False)
         self.cap_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.cap_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # The texts share the width and elide (their tooltip holds the whole text), so the due
-        # date and the status stay on screen on a 1366×768 laptop without scrolling sideways.
-        header = self.cap_table.horizontalHeader()
-        header.setMinimumSectionSize(80)
-        for column in range(len(CAP_COLUMNS)):
-            mode = CAP_FITTED if column in CAP_FITTED_COLUMNS else CAP_SHARED
-            header.setSectionResizeMode(column, mode)
         self.cap_table.setMinimumHeight(180)
         self.cap_table.itemChanged.connect(self._cap_text_changed)
         self.cap_empty = QLabel()
@@ -291,7 +281,7 @@ class OutcomePage(QWidget):
         self.import_report.hide()
         self.agreed_by = QComboBox()
         self.agreed_by.setEditable(True)
-        self.agreed_by.setMinimumWidth(220)
+        self.agreed_by.setMinimumWidth(180)
         self.agreed_on = DateField(date.today())
         self.agree_button = QPushButton()
         self.agree_button.clicked.connect(self.agree)
@@ -303,6 +293,8 @@ class OutcomePage(QWidget):
         self.agreed_on.dateChanged.connect(lambda _d: self._agreement_edited())
         self.agreed_label = QLabel()
         self.agreed_label.setObjectName("cap_agreed_label")
+        self.agreed_label.setWordWrap(True)  # a narrow window wraps it, not scrolls sideways
+        self.agreed_label.setMinimumWidth(120)
         self.agreed_caption = QLabel()
         buttons = QHBoxLayout()
         for button in (self.record_button, self.export_button, self.import_button):
@@ -549,6 +541,8 @@ class OutcomePage(QWidget):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 if column == 2:
                     item.setToolTip(f"{line.title}\n\n{line.description}".strip())
+                else:
+                    item.setToolTip(text)  # elided in a narrow window
                 table.setItem(row, column, item)
             for column, name in TEXT_COLUMNS.items():
                 item = QTableWidgetItem(getattr(line, name))
@@ -579,6 +573,7 @@ class OutcomePage(QWidget):
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             item.setToolTip(records)
             table.setItem(row, 8, item)
+        table.fit_columns()
         table.setFixedHeight(
             table.horizontalHeader().height()
             + sum(table.rowHeight(r) for r in range(len(self.lines)))

@@ -30,6 +30,7 @@ from ietp_desktop.services.dto import VisitDetail
 from ietp_desktop.services.identity import keys
 from ietp_desktop.services.identity.keys import IdentityView
 from ietp_desktop.services.reporting import reports
+from ietp_desktop.services.reporting.report_language import answered_report_language
 from ietp_desktop.services.reporting.reports import BuiltReport
 from ietp_desktop.services.visits import lifecycle
 from ietp_desktop.services.visits.read import load_detail
@@ -78,6 +79,7 @@ class ReportPage(QWidget):
         self.last_verdict: SignatureVerdict | None = None
         self.shown: tuple[IdentityView | None, VisitDetail] | None = None
         self.result_text: Callable[[], str] = str  # the last result, in the current language
+        self.answered_language: str | None = None  # CM-07 on v1 visits
 
         self.identity_label = QLabel()
         self.identity_label.setWordWrap(True)
@@ -179,6 +181,11 @@ class ReportPage(QWidget):
         if outcome.failed:
             return
         self.shown = who, detail
+        answered = answered_report_language(detail)
+        if answered is not None and answered != self.answered_language:
+            # a v1 visit answered the report's language (CM-07): offer it, still changeable
+            self.answered_language = answered
+            self.language.setCurrentIndex(self.language.findData(answered))
         self._show_state()
 
     def _show_state(self) -> None:

@@ -43,6 +43,12 @@ def _status(row: VisitSummary) -> str:
     """The status; for a visit the office withdrew, with the office's reason."""
     if row.status == "withdrawn" and row.withdrawn_reason:
         return tr("Withdrawn by the office — {reason}", reason=row.withdrawn_reason)
+    if row.withdrawn_reason:  # signed or sent before the office withdrew it
+        return tr(
+            "{status} · withdrawn by the office — {reason}",
+            status=tr(row.status_label),
+            reason=row.withdrawn_reason,
+        )
     return tr(row.status_label)
 
 

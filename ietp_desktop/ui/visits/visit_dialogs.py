@@ -20,6 +20,7 @@ from ietp_desktop.domain.pv_window import PvWindow, WindowPosition
 from ietp_desktop.i18n import tr
 from ietp_desktop.services.dto import FactoryView, VisitSummary
 from ietp_desktop.services.visits import lifecycle
+from ietp_desktop.services.visits.planning import suggested_plan_date, window_passed
 from ietp_desktop.storage.db import Database
 from ietp_desktop.ui.common.date_field import DateField
 from ietp_desktop.ui.common.user_errors import user_errors
@@ -107,11 +108,8 @@ class PlanVisitDialog(_Dialog):
         self.setObjectName("plan_dialog")
         self.db, self.factory = db, factory
         self.setWindowTitle(tr("Plan a visit"))
-        start = factory.window_opens or date.today()
         self.when = _date_edit(
-            max(start, date.today())
-            if factory.window_closes and date.today() <= factory.window_closes
-            else start,
+            suggested_plan_date(factory.window_opens, factory.window_closes, date.today()),
             factory.window_opens,
             factory.window_closes,
         )
@@ -138,12 +136,18 @@ class PlanVisitDialog(_Dialog):
 
     def _check(self) -> None:
         when = self.when.typed()
-        self.warning.setText(
-            window_warning(self.factory.window_opens, self.factory.window_closes, when)
-            if when
-            else ""
-        )
-        self.warning.setVisible(bool(self.warning.text()))  # no blank row between the fields
+        opens, closes = self.factory.window_opens, self.factory.window_closes
+        if opens is not None and closes is not None and window_passed(closes, date.today()):
+            text = tr(
+                "⚠ The PV window ({opens} – {closes}) has passed: this visit is overdue. "
+                "Plan it as soon as possible.",
+                opens=opens,
+                closes=closes,
+            )
+        else:
+            text = window_warning(opens, closes, when) if when else ""
+        self.warning.setText(text)
+        self.warning.setVisible(bool(text))  # no blank row between the fields
 
     def run(self) -> str:
         planned = lifecycle.plan_visit(

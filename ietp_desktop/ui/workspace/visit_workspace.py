@@ -236,13 +236,21 @@ class VisitWorkspace(QWidget):
         status = self._status()
         if status not in LOCK_REASONS:
             return
-        self.banner_text.setText(
-            tr(
-                LOCK_REASONS[status],
-                revision=self.detail.summary.revision,
-                reason=self.detail.summary.withdrawn_reason or tr("no reason given"),
-            )
+        text = tr(
+            LOCK_REASONS[status],
+            revision=self.detail.summary.revision,
+            reason=self.detail.summary.withdrawn_reason or tr("no reason given"),
         )
+        withdrawal = self.detail.withdrawal
+        if withdrawal is not None and status != "withdrawn":
+            # signed or sent before the office withdrew it: the status stays, the office decides
+            text += "\n" + tr(
+                "The office withdrew this visit on {date}: {reason}. The office decides what "
+                "happens to it.",
+                date=withdrawal.withdrawn_at.astimezone().date().isoformat(),
+                reason=withdrawal.reason or tr("no reason given"),
+            )
+        self.banner_text.setText(text)
         self.unlock_button.setVisible(status not in ("refused", "withdrawn"))
         self.unlock_button.setText(
             tr("Reopen visit") if status == "completed" else tr("Open a new revision…")

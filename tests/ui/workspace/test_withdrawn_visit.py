@@ -94,3 +94,43 @@ def db_first_item(db: Database, uuid: str) -> str:
 
     detail = load_detail(db, uuid)
     return definitions.form_definition(db, detail.form_sha256).sections[0].items[0].id
+
+
+def test_a_signed_visit_the_office_withdrew_says_so_in_its_banner_and_the_list(
+    qtbot: QtBot, db: Database, shots: Path
+) -> None:
+    from ietp_desktop.storage.models import Visit
+
+    uuid = visit_in_progress(db)
+    with db.session() as session:
+        session.query(Visit).filter_by(uuid=uuid).one().status = "signed"
+    _withdraw(db, uuid)
+
+    window, workspace = open_in_window(qtbot, db, uuid)
+    text = workspace.banner_text.text()
+    assert "signed (revision 1) and read-only" in text  # the status is kept
+    withdrawn_on = load_withdrawn_on(db, uuid)
+    assert (
+        f"The office withdrew this visit on {withdrawn_on}: {REASON}. The office decides what "
+        "happens to it." in text
+    )
+    window.resize(1366, 768)
+    window.grab().save(str(shots / "withdrawn_signed_visit_workspace.png"))
+    window.language_actions["zh"].trigger()
+    assert f"办公室已于 {withdrawn_on} 撤回此访问：{REASON}。" in workspace.banner_text.text()
+    window.grab().save(str(shots / "withdrawn_signed_visit_workspace_zh.png"))
+    window.language_actions["en"].trigger()
+
+    window.show_list()
+    window.reload_lists()
+    model = window.visit_table.model()
+    statuses = [model.data(model.index(r, 3)) for r in range(model.rowCount())]
+    assert f"Signed · withdrawn by the office — {REASON}" in statuses
+
+
+def load_withdrawn_on(db: Database, uuid: str) -> str:
+    from ietp_desktop.services.visits.read import load_detail
+
+    withdrawal = load_detail(db, uuid).withdrawal
+    assert withdrawal is not None
+    return withdrawal.withdrawn_at.astimezone().date().isoformat()
