@@ -136,6 +136,50 @@ def self_signed_ca(key: PrivateKey, office_name: str, years: int = 20) -> x509.C
     )
 
 
+def leaf_builder(
+    subject: x509.Name,
+    public_key: PublicKey,
+    ca_cert: x509.Certificate,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    digital_signature: bool = True,
+    content_commitment: bool = False,
+    key_encipherment: bool = False,
+) -> x509.CertificateBuilder:
+    """An end-entity certificate issued by the office CA, up to its key usage: the caller adds
+    what the certificate is for (extended key usage, policies, names) and signs it."""
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_cert.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=digital_signature,
+                content_commitment=content_commitment,
+                key_encipherment=key_encipherment,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),  # type: ignore[arg-type]
+            critical=False,
+        )
+    )
+
+
 def issue(
     ca_cert: x509.Certificate,
     ca_key: PrivateKey,
@@ -160,38 +204,21 @@ def issue(
     )
     signing = role is not Role.OFFICE_ENCRYPTION
     builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca_cert.subject)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(end)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=signing,
-                content_commitment=signing,
-                key_encipherment=not signing,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
+        leaf_builder(
+            subject,
+            public_key,
+            ca_cert,
+            start,
+            end,
+            digital_signature=signing,
+            content_commitment=signing,
+            key_encipherment=not signing,
         )
         .add_extension(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
         )
         .add_extension(
             x509.CertificatePolicies([x509.PolicyInformation(role.policy_oid, None)]),
-            critical=False,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),  # type: ignore[arg-type]
             critical=False,
         )
     )

@@ -127,8 +127,9 @@ class Office:
         return SigningIdentity(key, cert, [self.ca_cert])
 
     def sign_certificate(self, builder: x509.CertificateBuilder) -> x509.Certificate:
-        """Sign a certificate the caller built (the office server's TLS certificate)."""
-        return builder.issuer_name(self.ca_cert.subject).sign(self._ca_key, hashes.SHA256())
+        """Sign a certificate the caller built with `certificates.leaf_builder` (the office
+        server's TLS certificate)."""
+        return builder.sign(self._ca_key, hashes.SHA256())
 
     def sign_crl(
         self, builder: x509.CertificateRevocationListBuilder

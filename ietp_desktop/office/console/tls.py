@@ -70,43 +70,17 @@ def issue_server_certificate(
     key = ec.generate_private_key(ec.SECP256R1())
     start = certs.utcnow() - dt.timedelta(minutes=5)
     end = min(start + dt.timedelta(days=VALID_DAYS), office.ca_cert.not_valid_after_utc)
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, names[0]),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, office.name),
+        ]
+    )
     builder = (
-        x509.CertificateBuilder()
-        .subject_name(
-            x509.Name(
-                [
-                    x509.NameAttribute(NameOID.COMMON_NAME, names[0]),
-                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, office.name),
-                ]
-            )
-        )
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(end)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        certs.leaf_builder(subject, key.public_key(), office.ca_cert, start, end)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(
             x509.SubjectAlternativeName([_general_name(h) for h in names]), critical=False
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(office.ca_cert.public_key()),  # type: ignore[arg-type]
-            critical=False,
         )
     )
     cert = office.sign_certificate(builder)
