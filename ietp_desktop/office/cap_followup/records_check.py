@@ -26,6 +26,7 @@ from ietp_desktop.domain.errors import NotFound, UserError
 from ietp_desktop.domain.findings import Category
 from ietp_desktop.domain.proposals import _TITLES as RULE_TITLES
 from ietp_desktop.domain.proposals import _WAGE_RULES as WAGE_RULES
+from ietp_desktop.domain.pv_window import add_months
 from ietp_desktop.domain.records import Analysis, Breach, PayRecord, Punch, WageType, Worker
 from ietp_desktop.domain.wages import analyse
 from ietp_desktop.importers.mapping import ColumnMapping
@@ -440,17 +441,6 @@ def _workers(read: list[ReadFile], roster: dict[str, RosterWorker], region: str)
             )
         )
     return out
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def two_months(start: date, end: date) -> bool:
