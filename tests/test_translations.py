@@ -13,9 +13,11 @@ import ietp_desktop
 from ietp_desktop.i18n import catalogue
 
 PACKAGE = Path(ietp_desktop.__file__).parent
-# tr() and both() translate; user errors carry a message template rendered where shown.
+# tr() and both() translate; user errors and phrases (notes, problem lines) carry a message
+# template rendered where shown.
 MESSAGE_CALLS = (
     "tr",
+    "Phrase",
     "both",
     "UserError",
     "NotFound",

@@ -14,14 +14,15 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import NamedTuple
 
+from ietp_desktop.domain.phrases import Phrase
 from ietp_desktop.domain.records import (
     Breach,
     Punch,
     WeekHours,
-    format_day,
+    Day,
+    Month,
+    Period,
     format_hours,
-    format_month,
-    format_period,
 )
 from ietp_desktop.domain.rules import Rule, RuleSet
 from ietp_desktop.domain.workdays import is_working_day
@@ -304,7 +305,7 @@ def make_breach(
     end: date,
     figure: Decimal,
     template: str,
-    **params: str,
+    **params: object,
 ) -> Breach:
     rule_text = rule.text[:1].lower() + rule.text[1:]
     return Breach(
@@ -318,7 +319,12 @@ def make_breach(
         limit=rule.value,
         unit=rule.unit,
         template=template,
-        params={"worker": code, "rule": rule_text, "citation": rule.citation, **params},
+        params={
+            "worker": code,
+            "rule": Phrase(rule_text),
+            "citation": Phrase(rule.citation),
+            **params,
+        },
     )
 
 
@@ -351,7 +357,7 @@ def hours_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
                 Decimal(run.days),
                 "{worker} worked {days} consecutive days, {period}; rule: {rule}, {citation}",
                 days=str(run.days),
-                period=format_period(run.start, run.end),
+                period=Period(run.start, run.end),
             )
         )
 
@@ -372,7 +378,7 @@ def hours_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
                     "{worker} worked {hours} h overtime in {month}; limit {limit} h a month; "
                     "rule: {rule}, {citation}",
                     hours=format_hours(minutes / 60),
-                    month=format_month(month),
+                    month=Month(month),
                     limit=format_hours(month_cap.value),
                 )
             )
@@ -395,7 +401,7 @@ def hours_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
                     "{worker} worked up to {hours} h in 7 days, {period}; limit {limit} h; "
                     "rule: {rule}, {citation}",
                     hours=format_hours(best / 60),
-                    period=format_period(episode.start, episode.end),
+                    period=Period(episode.start, episode.end),
                     limit=format_hours(total_rule.value),
                 )
             )
@@ -426,9 +432,9 @@ def _daily_overtime_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
                 "(most: {hours} h on {day}); rule: {rule}, {citation}",
                 limit=format_hours(cap.value),
                 count=str(len(days)),
-                month=format_month(month),
+                month=Month(month),
                 hours=format_hours(worst.workday_minutes / 60),
-                day=format_day(worst.work_date),
+                day=Day(worst.work_date),
             )
         )
     return out
@@ -467,7 +473,7 @@ def _regular_week_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
                     "{worker} worked {hours} regular hours in the week {period}; limit {limit} h; "
                     "rule: {rule}, {citation}",
                     hours=format_hours(minutes / 60),
-                    period=format_period(monday, sunday),
+                    period=Period(monday, sunday),
                     limit=format_hours(rule.value),
                 )
             )
