@@ -22,12 +22,11 @@ _renderer: list[Renderer] = [english]
 _language: list[Callable[[], str]] = [lambda: "en"]
 
 
-def use_renderer(renderer: Renderer, language: Callable[[], str] | None = None) -> None:
+def use_renderer(renderer: Renderer, language: Callable[[], str]) -> None:
     """Render every user error through `renderer` from now on (i18n installs the catalogue),
     with `language` telling the current language for values rendered without one."""
     _renderer[0] = renderer
-    if language is not None:
-        _language[0] = language
+    _language[0] = language
 
 
 def current(language: str | None = None) -> str:

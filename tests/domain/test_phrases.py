@@ -1,0 +1,70 @@
+"""Notes, evidence and periods render in the reader's language, not pre-formatted English."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ietp_desktop.domain.errors import Localized, UserError
+from ietp_desktop.domain.phrases import Lines, Phrase, as_text
+from ietp_desktop.domain.records import Day, Month, Period, format_period
+from ietp_desktop.i18n import current_language, set_language
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "en", "zh"),
+    [
+        (date(2026, 9, 14), date(2026, 9, 14), "14 Sep 2026", "2026年9月14日"),
+        (date(2026, 9, 14), date(2026, 9, 24), "14–24 Sep 2026", "2026年9月14日–24日"),
+        (date(2026, 9, 28), date(2026, 10, 4), "28 Sep – 4 Oct 2026", "2026年9月28日–10月4日"),
+        (
+            date(2026, 12, 28),
+            date(2027, 1, 3),
+            "28 Dec 2026 – 3 Jan 2027",
+            "2026年12月28日–2027年1月3日",
+        ),
+    ],
+)
+def test_a_period_reads_in_each_language(start: date, end: date, en: str, zh: str) -> None:
+    assert format_period(start, end) == en == Period(start, end).text("en")
+    assert format_period(start, end, "zh") == zh == Period(start, end).text("zh")
+
+
+def test_days_months_and_phrases_follow_the_current_language() -> None:
+    note = Phrase(
+        "{workers}: {note}",
+        workers="W01",
+        note=Phrase("public holidays for {year} are provisional in {rules}", year=2027, rules="r"),
+    )
+    before = current_language()
+    try:
+        set_language("zh")
+        assert str(Day(date(2026, 9, 14))) == "2026年9月14日"
+        assert str(Month(date(2026, 9, 1))) == "2026年9月"
+        assert str(note) == "W01：规则集 r 中 2027 年的法定节假日为暂定"
+        assert f"{Lines.of([note, 'plain'], ' | ')}".endswith("暂定 | plain")
+    finally:
+        set_language(before)
+    assert note.text("en") == "W01: public holidays for 2027 are provisional in r"
+    assert Month(date(2026, 9, 1)).text("en") == "Sep 2026"
+
+
+def test_an_error_inside_a_phrase_is_rendered_in_the_phrase_language() -> None:
+    reason = UserError("rule set {rules} has no public holidays for {year}", rules="r", year=2024)
+    note = Phrase("minimum-wage checks skipped: {reason}", reason=reason)
+    assert note.text("zh") == "未检查最低工资：规则集 r 没有 2024 年的法定节假日"
+    assert as_text(note, "en") == "minimum-wage checks skipped: " + reason.text("en")
+    assert as_text("plain", "zh") == "plain"
+
+
+def test_equal_phrases_are_one_note() -> None:
+    a = Phrase("no base rate or region; overtime premium not checked")
+    b = Phrase("no base rate or region; overtime premium not checked")
+    assert a == b and len({a, b}) == 1
+    assert a != Phrase("{workers}: {note}", workers="W01", note=a)
+
+
+def test_a_bare_localized_value_must_say_how_it_reads() -> None:
+    with pytest.raises(NotImplementedError):
+        Localized().text("en")
