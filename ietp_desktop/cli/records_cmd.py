@@ -235,7 +235,7 @@ def _analysis_json(analysis: Analysis) -> dict[str, Any]:
     return {
         "rule_set": analysis.rule_set_id,
         "summary": analysis.summary,
-        "notes": analysis.notes,
+        "notes": [note.text("en") for note in analysis.notes],
         "limits": {
             "legal_weekly_hours": analysis.legal_weekly_hours,
             "programme_weekly_hours": analysis.programme_weekly_hours,

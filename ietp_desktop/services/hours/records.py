@@ -741,12 +741,9 @@ def _pay(row: PayRow, code: str) -> PayRecord:
 
 
 def breach_text(breach: Breach, language: str | None = None) -> str:
-    """A breach in the UI's (or a report's) language, its rule text included."""
-    params = {
-        name: tr(value, language=language) if name in ("rule", "citation") else value
-        for name, value in breach.params.items()
-    }
-    return tr(breach.template, language=language, **params)
+    """A breach in the UI's (or a report's) language, its period, rule text and citation
+    included."""
+    return breach.text(language)
 
 
 def analyse_visit(db: Database, visit_ref: str | int, sample_only: bool = True) -> Analysis:

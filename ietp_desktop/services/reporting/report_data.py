@@ -45,6 +45,7 @@ from ietp_desktop.reports.model import (
 )
 from ietp_desktop.services.catalogue import definitions
 from ietp_desktop.services.dto import FactoryView, FindingView, VisitDetail
+from ietp_desktop.domain.phrases import as_text
 from ietp_desktop.services.hours.checks import check_visit, workforce_notes
 from ietp_desktop.services.hours.records import breach_text
 from ietp_desktop.services.outcome.findings import root_causes
@@ -319,7 +320,9 @@ def adapt_analysis(
             standard_weekly=analysis.legal_weekly_hours,
             programme_weekly=analysis.programme_weekly_hours,
         ),
-        summary="\n".join(analysis.notes),
+        summary="\n".join(
+            as_text(note, "zh" if language == "zh" else "en") for note in analysis.notes
+        ),
     )
 
 

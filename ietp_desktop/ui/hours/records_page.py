@@ -40,7 +40,7 @@ from ietp_desktop.domain.records import (
     format_money,
     format_period,
 )
-from ietp_desktop.i18n import tr
+from ietp_desktop.i18n import current_language, tr
 from ietp_desktop.services.hours import checks, proposals, records, workers
 from ietp_desktop.services.hours.proposals import ProposalStatus, ProposalView
 from ietp_desktop.services.hours.records import (
@@ -585,7 +585,8 @@ class RecordsPage(QWidget):
             self.worker_breaches.addItem(item)
         for b in mine:
             self.worker_breaches.addItem(
-                f"{format_period(b.period_start, b.period_end)} — {breach_text(b)}"
+                f"{format_period(b.period_start, b.period_end, current_language())} — "
+                f"{breach_text(b)}"
             )
 
     # --- proposed findings ----------------------------------------------------------------
