@@ -1,0 +1,44 @@
+"""An accepted proposal keeps an English and a Chinese title and description; text the
+specialist edited replaces only the language it was written in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ietp_desktop.services.hours import proposals, records
+from ietp_desktop.services.outcome import findings
+from ietp_desktop.storage.db import Database
+from tests.services.hours.records_fixtures import add_sample, thirteen_days_csv
+
+
+def rest_days(db: Database, visit: str, tmp_path: Path) -> proposals.ProposalView:
+    add_sample(db, visit)
+    preview = records.preview_import(db, visit, thirteen_days_csv(tmp_path), "time")
+    records.commit_import(db, visit, preview)
+    views = proposals.proposed_findings(db, visit)
+    return next(v for v in views if v.proposal.rule_id == "rest_days_per_week")
+
+
+def test_accepted_in_english_carries_chinese_too(
+    db: Database, started_visit: str, tmp_path: Path
+) -> None:
+    view = rest_days(db, started_visit, tmp_path)
+    finding = proposals.accept_proposal(db, started_visit, view)
+    stored = {f.code: f for f in findings.list_findings(db, started_visit)}[finding.code]
+    assert stored.title == "Workers without one rest day in seven days"
+    assert "1–13 Oct 2026" in stored.description
+    assert stored.title_zh == "工人未能每七天休息一天"
+    assert "2026年10月1日–13日" in stored.description_zh and "Oct" not in stored.description_zh
+
+
+def test_text_edited_in_chinese_replaces_only_the_chinese(
+    db: Database, started_visit: str, tmp_path: Path
+) -> None:
+    view = rest_days(db, started_visit, tmp_path)
+    finding = proposals.accept_proposal(
+        db, started_visit, view, "我们自己的描述。", "连续工作 13 天", language="zh"
+    )
+    stored = {f.code: f for f in findings.list_findings(db, started_visit)}[finding.code]
+    assert (stored.title_zh, stored.description_zh) == ("连续工作 13 天", "我们自己的描述。")
+    assert stored.title == "Workers without one rest day in seven days"
+    assert stored.description.startswith("1 of 3 sampled workers (W01)")
