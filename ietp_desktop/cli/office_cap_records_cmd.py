@@ -130,7 +130,7 @@ def summary_lines(s: RecordsSummary) -> list[str]:
         out.append("no breach found in the records read, for the rules they allowed to check")
     if s.weeks_over:
         out.append(f"{s.weeks_over} worker-week(s) above {s.weekly_limit} h")
-    out.extend(f"not checked: {n}" for n in s.not_checked)
+    out.extend(f"not checked: {n.text('en')}" for n in s.not_checked)
     if s.incomplete_days:
         out.append(f"{s.incomplete_days} day(s) without a clock-in or clock-out: hours not counted")
     for f in s.files:

@@ -17,11 +17,11 @@ from typing import NamedTuple
 from ietp_desktop.domain.phrases import Phrase
 from ietp_desktop.domain.records import (
     Breach,
-    Punch,
-    WeekHours,
     Day,
     Month,
     Period,
+    Punch,
+    WeekHours,
     format_hours,
 )
 from ietp_desktop.domain.rules import Rule, RuleSet

@@ -48,6 +48,16 @@ class Lines(Localized):
         )
 
 
-def as_text(value: object, language: str | None = None) -> str:
-    """A phrase, a period or plain text, in `language`."""
-    return value.text(language) if isinstance(value, Localized) else str(value)
+def phrase_from_data(data: object) -> Phrase:
+    """A phrase stored as data (`dataclasses.asdict`: {"template", "params"}), or an older
+    stored English text, back as a phrase."""
+    if isinstance(data, dict) and isinstance(data.get("template"), str):
+        params = data.get("params") or {}
+        return Phrase(
+            data["template"],
+            **{
+                name: phrase_from_data(value) if isinstance(value, dict) else value
+                for name, value in params.items()
+            },
+        )
+    return Phrase(str(data))

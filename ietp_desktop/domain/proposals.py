@@ -12,8 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from ietp_desktop.domain.findings import Category, Classification
 from ietp_desktop.domain.errors import render
+from ietp_desktop.domain.findings import Category, Classification
 from ietp_desktop.domain.phrases import Lines, Phrase
 from ietp_desktop.domain.records import Analysis, Breach, Period
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from ietp_desktop.domain.errors import Localized, current, render
+from ietp_desktop.domain.phrases import Phrase
 
 ZERO = Decimal(0)
 
@@ -155,7 +156,7 @@ class Analysis:
     workers: tuple[WorkerFigures, ...]
     breaches: tuple[Breach, ...]
     summary: AnalysisSummary
-    notes: tuple[Localized, ...]  # checks that could not run, e.g. a region without a minimum wage
+    notes: tuple[Phrase, ...]  # checks that could not run, e.g. a region without a minimum wage
     legal_weekly_hours: float  # standard hours, for the chart's reference lines
     programme_weekly_hours: float
 

@@ -13,7 +13,6 @@ from ietp_desktop.domain.rules import RuleSet, parse_rule_set
 from ietp_desktop.domain.wages import analyse
 from ietp_desktop.paths import forms_dir
 
-
 ENGLISH_DATE = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
 
 

@@ -93,7 +93,13 @@ def test_two_months_of_clean_records_show_no_breach_and_no_flag(
         ]
         # the rule set says the Dongguan minimum wage changed without giving the figure:
         # the result says the minimum wage was not checked instead of calling it kept
-        assert any("minimum-wage checks skipped" in n for n in s.not_checked)
+        assert any("minimum-wage checks skipped" in n.text("en") for n in s.not_checked)
+        # kept as template and values: it reads in the reader's language once stored
+        latest = records_check.line_records(db, received.visit_uuid, "F02").latest
+        assert latest is not None and latest.summary.not_checked == s.not_checked
+        zh = [n.text("zh") for n in latest.summary.not_checked]
+        assert any(n.startswith("1001, 1002, 1003：未检查最低工资：规则集") for n in zh), zh
+        assert not any("checks skipped" in n for n in zh), zh
         with db.session() as session:
             row = session.scalars(select(OfficeCapRecordsCheck)).one()
             assert (row.finding_code, row.months_covered, row.workers, row.flags) == (
@@ -137,7 +143,8 @@ def test_sixty_hour_weeks_that_persist_are_flagged(received: World, tmp_path: Pa
         assert (s.weeks_over, s.weekly_limit) == (14, "60")
         overtime = next(r for r in s.rules if r.rule_id == "overtime_hours_per_month")
         assert (overtime.workers, overtime.periods, overtime.finding_rule) == (2, 4, False)
-        assert records_check.NO_PAY in s.not_checked  # no payroll sent: wages not checked
+        # no payroll sent: wages not checked
+        assert records_check.NO_PAY in [n.text("en") for n in s.not_checked]
         with pytest.raises(UserError, match="is flagged"):
             decisions.decide_line(db, received.visit_uuid, "F03", "accepted", "ok", **WHO)
         with pytest.raises(UserError, match="say why"):
@@ -340,6 +347,7 @@ def test_console_line_page_checks_records_and_shows_the_result(
     assert refused_accept.status_code == 400 and "is flagged" in refused_accept.text
     chinese = reviewer.get("/lang/zh?next=" + url, follow_redirects=True).text
     assert "违规仍在持续" in chinese and "检查新记录" in chinese
+    assert "未检查工资：未读取到工资记录。" in chinese
 
 
 def test_console_confirms_a_file_with_rows_left_out(

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import NotFound, UserError
 from ietp_desktop.domain.findings import Category
+from ietp_desktop.domain.phrases import Phrase, phrase_from_data
 from ietp_desktop.domain.proposals import _TITLES as RULE_TITLES
 from ietp_desktop.domain.proposals import _WAGE_RULES as WAGE_RULES
 from ietp_desktop.domain.records import Analysis, Breach, PayRecord, Punch, WageType, Worker
@@ -126,7 +127,7 @@ class RecordsSummary:
     workers: int
     rules: tuple[RuleResult, ...]  # rules in breach
     checked: tuple[str, ...]  # rule ids the records allowed to check
-    not_checked: tuple[str, ...]  # why some rules could not be checked (English)
+    not_checked: tuple[Phrase, ...]  # why some rules could not be checked, in any language
     incomplete_days: int  # days without a clock-in or clock-out: hours not counted
     weeks_over: int  # worker-weeks (Monday–Sunday) above the programme's weekly hours
     weekly_limit: str
@@ -505,18 +506,20 @@ def summarise(
         | {f"{d:%Y-%m}" for p in pays for d in (p.period_start, p.period_end)}
     )
     checked: set[str] = set()
-    not_checked: list[str] = []
+    not_checked: list[Phrase] = []
     if punches:
         checked |= HOURS_RULES
     else:
-        not_checked.append(NO_TIME)
+        not_checked.append(Phrase(NO_TIME))
     if pays:
         checked |= WAGE_RULES
     else:
-        not_checked.append(NO_PAY)
+        not_checked.append(Phrase(NO_PAY))
     not_checked.extend(analysis.notes[:MAX_NOTES])
     if len(analysis.notes) > MAX_NOTES:
-        not_checked.append(f"… {len(analysis.notes) - MAX_NOTES} more notes of the calculators")
+        not_checked.append(
+            Phrase("… {count} more notes of the calculators", count=len(analysis.notes) - MAX_NOTES)
+        )
     relevant: list[str] = []
     if wanted & HOURS_RULES:
         relevant.append("time")
@@ -714,7 +717,7 @@ def summary_from_json(text: str) -> RecordsSummary:
             for r in data["rules"]
         ),
         checked=tuple(data["checked"]),
-        not_checked=tuple(data["not_checked"]),
+        not_checked=tuple(phrase_from_data(n) for n in data["not_checked"]),
         incomplete_days=int(data["incomplete_days"]),
         weeks_over=int(data["weeks_over"]),
         weekly_limit=data["weekly_limit"],

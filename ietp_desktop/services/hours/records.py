@@ -33,7 +33,6 @@ from ietp_desktop.domain.records import (
 from ietp_desktop.domain.records import Worker as SampledWorker
 from ietp_desktop.domain.rules import RuleSet
 from ietp_desktop.domain.wages import analyse
-from ietp_desktop.i18n import tr
 from ietp_desktop.importers.gc_pause import gc_paused
 from ietp_desktop.importers.mapping import (
     PAY_FIELDS,

@@ -8,7 +8,7 @@ builders. `language` only chooses how answers to choice items are worded ("both"
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -45,7 +45,6 @@ from ietp_desktop.reports.model import (
 )
 from ietp_desktop.services.catalogue import definitions
 from ietp_desktop.services.dto import FactoryView, FindingView, VisitDetail
-from ietp_desktop.domain.phrases import as_text
 from ietp_desktop.services.hours.checks import check_visit, workforce_notes
 from ietp_desktop.services.hours.records import breach_text
 from ietp_desktop.services.outcome.findings import root_causes
@@ -273,12 +272,11 @@ def workers_analysis(
         return None
     # the whole workforce beside the sample, and every row left out, in the report's words
     notes = workforce_notes(checked, "zh" if language == "zh" else "en")
-    analysis = replace(checked.sample, notes=(*checked.sample.notes, *notes))
-    return adapt_analysis(analysis, detail.factory.headcount or 0, language)
+    return adapt_analysis(checked.sample, detail.factory.headcount or 0, language, notes)
 
 
 def adapt_analysis(
-    analysis: object, workforce: int, language: Language = "en"
+    analysis: object, workforce: int, language: Language = "en", more_notes: Sequence[str] = ()
 ) -> ReportWorkersAnalysis | None:
     """domain.records.Analysis (or a ready ReportWorkersAnalysis) → the report's shape."""
     if analysis is None or isinstance(analysis, ReportWorkersAnalysis):
@@ -321,7 +319,10 @@ def adapt_analysis(
             programme_weekly=analysis.programme_weekly_hours,
         ),
         summary="\n".join(
-            as_text(note, "zh" if language == "zh" else "en") for note in analysis.notes
+            [
+                *(note.text("zh" if language == "zh" else "en") for note in analysis.notes),
+                *more_notes,
+            ]
         ),
     )
 

@@ -603,7 +603,7 @@ class RecordsPage(QWidget):
         visible = self._visible_proposals()
         for view in visible:
             p = view.proposal
-            label = tr(p.title_template, **p.params)
+            label = p.title_in(current_language())
             if view.status == "accepted":
                 label = tr("{title} — accepted as {code}", title=label, code=view.finding_code)
             elif view.status == "dismissed":
@@ -650,7 +650,7 @@ class RecordsPage(QWidget):
         if view is not None:
             p = view.proposal
             self.proposal_text.setPlainText(
-                f"{tr(p.title_template, **p.params)}\n\n{tr(p.description_template, **p.params)}"
+                f"{p.title_in(current_language())}\n\n{p.description_in(current_language())}"
             )
 
     def accept_proposal(self, title: str | None = None, description: str | None = None) -> None:
@@ -674,8 +674,8 @@ class RecordsPage(QWidget):
         p = view.proposal
         dialog = QDialog(self)
         dialog.setWindowTitle(tr("Edit the proposed finding"))
-        title = QLineEdit(tr(p.title_template, **p.params))
-        text = QPlainTextEdit(tr(p.description_template, **p.params))
+        title = QLineEdit(p.title_in(current_language()))
+        text = QPlainTextEdit(p.description_in(current_language()))
         form = QFormLayout()
         form.addRow(tr("Title"), title)
         form.addRow(tr("Description"), text)
