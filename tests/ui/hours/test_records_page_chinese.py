@@ -71,3 +71,33 @@ def test_results_and_proposals_read_in_chinese(
     assert finding.title == "Workers without one rest day in seven days"
     assert "W01 worked 13 consecutive days, 4–16 Jan 2027" in finding.description
     assert not re.search(r"[\u4e00-\u9fff]", finding.description)
+
+
+def test_import_preview_lists_row_problems_in_chinese(
+    qtbot: QtBot, db: Database, started_visit: str, tmp_path: Path
+) -> None:
+    add_sample(db, started_visit)
+    records.commit_import(
+        db, started_visit, records.preview_import(db, started_visit, january_2027(tmp_path), "time")
+    )
+    (tmp_path / "again").mkdir()
+    again = january_2027(tmp_path / "again")  # the same file name, imported again
+    lines = again.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    lines.append("1002,李四,2027/13/45,08:00,12:00,,\n")  # unreadable date
+    lines.append("1003,王五,2027-01-05,09:00,08:00,,\n")  # clock-out before clock-in
+    again.write_text("".join(lines), encoding="utf-8")
+    set_language("zh")
+    page = RecordsPage(WorkspaceContext(db, started_visit, VisitEvents()))
+    qtbot.addWidget(page)
+    page.start_import(again, "time")
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=10000)
+    dialog = page.dialog
+    assert dialog is not None
+    reasons = {
+        dialog.problems.item(r, 1).text(): dialog.problems.item(r, 4).text()
+        for r in range(dialog.problems.rowCount())
+    }
+    assert reasons["2"] == "该工人当天的记录已从 考勤.csv 导入"  # imported before
+    assert reasons["15"] == "无法读取的日期 '2027/13/45'"
+    assert reasons["16"] == "下班时间早于上班时间"
+    assert all(not re.search(r"\b(records|unreadable|before)\b", r) for r in reasons.values())
