@@ -14,6 +14,7 @@ from ietp_desktop.services.outcome import findings
 from ietp_desktop.storage.db import Database
 from ietp_desktop.ui.common.context import VisitEvents, WorkspaceContext
 from ietp_desktop.ui.hours.records_page import RecordsPage
+from ietp_desktop.ui.outcome.findings_page import FindingsPage
 from tests.services.hours.records_fixtures import TIME_HEADER, add_sample
 
 ENGLISH_MONTH = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
@@ -71,6 +72,13 @@ def test_results_and_proposals_read_in_chinese(
     assert finding.title == "Workers without one rest day in seven days"
     assert "W01 worked 13 consecutive days, 4–16 Jan 2027" in finding.description
     assert not re.search(r"[\u4e00-\u9fff]", finding.description)
+
+    findings_page = FindingsPage(WorkspaceContext(db, started_visit, VisitEvents()))
+    qtbot.addWidget(findings_page)
+    findings_page.refresh()
+    title = findings_page.table.item(0, 4)
+    assert title is not None and title.text() == "工人未能每七天休息一天"
+    assert title.toolTip().startswith("抽样 3 名工人中有 1 名")
 
 
 def test_import_preview_lists_row_problems_in_chinese(
