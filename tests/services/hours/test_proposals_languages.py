@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ietp_desktop.i18n import set_language
 from ietp_desktop.services.hours import proposals, records
-from ietp_desktop.services.outcome import findings
+from ietp_desktop.services.outcome import cap, findings
+from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.storage.db import Database
 from tests.services.hours.records_fixtures import add_sample, thirteen_days_csv
 
@@ -42,3 +44,23 @@ def test_text_edited_in_chinese_replaces_only_the_chinese(
     assert (stored.title_zh, stored.description_zh) == ("连续工作 13 天", "我们自己的描述。")
     assert stored.title == "Workers without one rest day in seven days"
     assert stored.description.startswith("1 of 3 sampled workers (W01)")
+
+
+def test_the_cap_table_and_the_outcome_name_the_finding_in_the_readers_language(
+    db: Database, started_visit: str, tmp_path: Path
+) -> None:
+    view = rest_days(db, started_visit, tmp_path)
+    finding = proposals.accept_proposal(db, started_visit, view)
+    try:
+        set_language("zh")
+        (line,) = [
+            c for c in cap.list_cap_lines(db, started_visit) if c.finding_code == finding.code
+        ]
+        assert line.title == "工人未能每七天休息一天"
+        assert line.description.startswith("抽样 3 名工人中有 1 名")
+        drivers = load_detail(db, started_visit).outcome.drivers
+        assert (finding.code, "standard_nc", "工人未能每七天休息一天") in drivers
+    finally:
+        set_language("en")
+    (line,) = [c for c in cap.list_cap_lines(db, started_visit) if c.finding_code == finding.code]
+    assert line.title == "Workers without one rest day in seven days"
