@@ -3,7 +3,7 @@ a weekly-hours chart, and the proposed findings the specialist accepts, edits or
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -40,7 +40,7 @@ from ietp_desktop.domain.records import (
     format_money,
     format_period,
 )
-from ietp_desktop.i18n import current_language, tr
+from ietp_desktop.i18n import LANGUAGES, current_language, tr
 from ietp_desktop.services.hours import checks, proposals, records, workers
 from ietp_desktop.services.hours.proposals import ProposalStatus, ProposalView
 from ietp_desktop.services.hours.records import (
@@ -110,7 +110,8 @@ RESULT_COLUMNS: tuple[tuple[str, str, frozenset[str]], ...] = (
 class Results:
     analysis: Analysis  # the sample's
     proposals: list[ProposalView]
-    workforce: tuple[str, ...] = ()  # the whole workforce beside the sample, coverage
+    # the whole workforce beside the sample, coverage: lines in each language
+    workforce: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _cell(text: str, align_right: bool = False) -> QTableWidgetItem:
@@ -332,7 +333,7 @@ class RecordsPage(QWidget):
             return Results(
                 checked.sample,
                 proposals.proposals_checked(db, uuid, checked, True),
-                tuple(checks.workforce_notes(checked)),
+                {lang: tuple(checks.workforce_notes(checked, lang)) for lang in LANGUAGES},
             )
 
         run_op(
@@ -521,7 +522,7 @@ class RecordsPage(QWidget):
         )
         self.summary_label.setText(text)
         self.summary_label.setStyleSheet(ERROR_STYLE if s.breaches else "")
-        notes = [*a.notes, *self.results.workforce]
+        notes = [*a.notes, *self.results.workforce.get(current_language(), ())]
         self.notes_label.setText("\n".join(f"ℹ {n}" for n in notes))
         self.notes_label.setVisible(bool(notes))
         by_worker: dict[str, list[Breach]] = {}
@@ -704,9 +705,9 @@ class RecordsPage(QWidget):
             return
         status: ProposalStatus = "open" if restore else "dismissed"
         assert self.results is not None
-        self.results = Results(
-            self.results.analysis,
-            [
+        self.results = replace(
+            self.results,
+            proposals=[
                 ProposalView(v.key, v.proposal, status, v.finding_code) if v.key == view.key else v
                 for v in self.results.proposals
             ],

@@ -45,7 +45,18 @@ def test_results_and_proposals_read_in_chinese(
 
     notes = page.notes_label.text()
     assert "规则集 cn-guangdong-v1 中 2027 年的法定节假日为暂定" in notes
-    assert "provisional" not in notes
+    assert "每 7 天至少休息一天：抽样 3 人中 1 人" in notes  # the whole workforce beside
+    assert "provisional" not in notes and "sampled" not in notes
+
+    # a live switch to English and back shows every line in the new language
+    set_language("en")
+    page.retranslate()
+    notes = page.notes_label.text()
+    assert "public holidays for 2027 are provisional in cn-guangdong-v1" in notes
+    assert "1 of 3 sampled workers" in notes and "规则" not in notes
+    assert "4–16 Jan 2027" in page.worker_breaches.item(0).text()
+    set_language("zh")
+    page.retranslate()
 
     page.results_table.selectRow(0)
     lines = [page.worker_breaches.item(i).text() for i in range(page.worker_breaches.count())]
