@@ -14,7 +14,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import NamedTuple
 
-from ietp_desktop.domain.phrases import Phrase
+from ietp_desktop.domain.phrases import Wording
 from ietp_desktop.domain.records import (
     Breach,
     Day,
@@ -308,10 +308,12 @@ def make_breach(
     **params: object,
 ) -> Breach:
     rule_text = rule.text[:1].lower() + rule.text[1:]
+    rule_text_zh = rule.text_zh
     return Breach(
         worker_code=code,
         rule_id=rule_id,
         rule_text=rule.text,
+        rule_text_zh=rule.text_zh,
         citation=rule.citation,
         period_start=start,
         period_end=end,
@@ -321,8 +323,8 @@ def make_breach(
         template=template,
         params={
             "worker": code,
-            "rule": Phrase(rule_text),
-            "citation": Phrase(rule.citation),
+            "rule": Wording(rule_text, rule_text_zh),
+            "citation": Wording(rule.citation, rule.citation_zh),
             **params,
         },
     )

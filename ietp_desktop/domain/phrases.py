@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ietp_desktop.domain.errors import Localized, render
+from ietp_desktop.domain.errors import Localized, current, render
 
 
 @dataclass(frozen=True, eq=True)
@@ -46,6 +46,21 @@ class Lines(Localized):
         return self.separator.join(
             part if isinstance(part, str) else part.text(language) for part in self.parts
         )
+
+
+@dataclass(frozen=True)
+class Wording(Localized):
+    """Text from data (a rule set) that may carry its own Chinese: `zh` when given, else the
+    English looked up in the translation catalogue."""
+
+    en: str
+    zh: str = ""
+
+    def text(self, language: str | None = None) -> str:
+        language = current(language)
+        if language == "zh" and self.zh:
+            return self.zh
+        return render(self.en, {}, language)
 
 
 def phrase_from_data(data: object) -> Phrase:

@@ -14,7 +14,7 @@ from datetime import date
 
 from ietp_desktop.domain.errors import render
 from ietp_desktop.domain.findings import Category, Classification
-from ietp_desktop.domain.phrases import Lines, Phrase
+from ietp_desktop.domain.phrases import Lines, Phrase, Wording
 from ietp_desktop.domain.records import Analysis, Breach, Period
 
 MAX_EVIDENCE_LINES = 20
@@ -131,8 +131,8 @@ def _proposal(rule_id: str, breaches: list[Breach], sampled: str) -> ProposedFin
             "sampled": sampled,
             "workers": ", ".join(codes),
             "period": Period(start, end),
-            "rule": Phrase(first.rule_text),
-            "citation": first.params.get("citation", Phrase(first.citation)),
+            "rule": Wording(first.rule_text, first.rule_text_zh),
+            "citation": first.params.get("citation", Wording(first.citation)),
             "evidence": Lines.of(lines),
         },
         citation=first.citation,

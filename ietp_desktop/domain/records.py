@@ -102,6 +102,7 @@ class Breach(Localized):
     unit: str
     template: str
     params: dict[str, object]
+    rule_text_zh: str = ""  # when the rule set gives the rule in Chinese
 
     @property
     def message(self) -> str:

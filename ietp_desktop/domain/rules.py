@@ -33,6 +33,9 @@ class Rule(_Model):
     unit: str
     text: str
     citation: str
+    # Chinese, when the rule set gives it; otherwise the translation catalogue's, if any
+    text_zh: str = ""
+    citation_zh: str = ""
 
 
 class LegalRules(_Model):

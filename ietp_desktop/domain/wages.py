@@ -24,7 +24,7 @@ from ietp_desktop.domain.hours import (
     make_breach,
     worker_hours,
 )
-from ietp_desktop.domain.phrases import Lines, Phrase
+from ietp_desktop.domain.phrases import Lines, Phrase, Wording
 from ietp_desktop.domain.records import (
     ZERO,
     Analysis,
@@ -265,9 +265,9 @@ def _premium_check(
     )
     cited = Lines.of(
         (
-            Phrase(law.premium_workday.citation),
-            Phrase(law.premium_rest_day.citation),
-            Phrase(law.premium_holiday.citation),
+            Wording(law.premium_workday.citation, law.premium_workday.citation_zh),
+            Wording(law.premium_rest_day.citation, law.premium_rest_day.citation_zh),
+            Wording(law.premium_holiday.citation, law.premium_holiday.citation_zh),
         ),
         "; ",
     )

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
 from ietp_desktop.domain.errors import Localized, UserError
-from ietp_desktop.domain.phrases import Lines, Phrase, phrase_from_data
-from ietp_desktop.domain.records import Day, Month, Period, format_period
+from ietp_desktop.domain.phrases import Lines, Phrase, Wording, phrase_from_data
+from ietp_desktop.domain.proposals import propose_findings
+from ietp_desktop.domain.records import Day, Month, Period, Punch, Worker, format_period
+from ietp_desktop.domain.rules import parse_rule_set
+from ietp_desktop.domain.wages import analyse
 from ietp_desktop.i18n import current_language, set_language
+from ietp_desktop.paths import forms_dir
 
 
 @pytest.mark.parametrize(
@@ -81,3 +86,31 @@ def test_a_phrase_stored_as_data_comes_back_and_old_english_texts_too() -> None:
     old = phrase_from_data("Wages not checked: no payroll records were read.")
     assert old == Phrase("Wages not checked: no payroll records were read.")
     assert old.text("zh") != old.text("en")
+
+
+def test_a_rule_set_may_give_its_own_chinese_rule_texts_and_citations() -> None:
+    path = forms_dir() / "rules" / "cn-guangdong-v1.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["rules"]["rest_days_per_week"] |= {
+        "text_zh": "每周休息一天",
+        "citation_zh": "某条例第 1 条",
+    }
+    own = parse_rule_set(json.dumps(data), "own.json")
+    shipped = parse_rule_set(path.read_text(encoding="utf-8"), path.name)  # no zh: catalogue
+    punches = [
+        Punch("W01", day, datetime.combine(day, time(8)), datetime.combine(day, time(16)))
+        for day in (date(2026, 10, 12) + timedelta(days=i) for i in range(9))
+    ]
+    for rules, rule, citation in (
+        (own, "每周休息一天", "某条例第 1 条"),
+        (shipped, "每 7 天至少休息一天", "《劳动法》第三十八条"),
+    ):
+        analysis = analyse([Worker("W01")], punches, [], rules)
+        (rest,) = [b for b in analysis.breaches if b.rule_id == "rest_days_per_week"]
+        assert rest.text("zh").endswith(f"规定：{rule}，{citation}")
+        assert rest.message.endswith(
+            "rule: at least one rest day in every 7 days, PRC Labour Law art. 38"
+        )
+        (proposal,) = [p for p in propose_findings(analysis) if p.rule_id == rest.rule_id]
+        assert f"规定：{rule}（{citation}）" in proposal.description_in("zh")
+    assert Wording("not in the catalogue", "").text("zh") == "not in the catalogue"
