@@ -157,10 +157,23 @@ def _sections(
     return tuple(sections)
 
 
+def _titled(title: str, description: str, stop: str = ". ") -> str:
+    if title and title not in description:
+        return f"{title}{stop}{description}" if description else title
+    return description
+
+
 def _finding(f: FindingView, photo_refs: dict[int, str], language: Language) -> ReportFinding:
-    description = f.description
-    if f.title and f.title not in description:
-        description = f"{f.title}. {description}" if description else f.title
+    """The finding in the report's language; a bilingual report gives the English, then the
+    Chinese (each language's own text, the other's when only that one was written)."""
+    en = _titled(f.title or f.title_zh, f.description or f.description_zh)
+    zh = _titled(f.title_zh or f.title, f.description_zh or f.description, "。")
+    if language == "en" or en == zh:
+        description = en
+    elif language == "zh":
+        description = zh
+    else:
+        description = f"{en}\n{zh}"
     if f.evidence:
         description += f"\n{_label('Evidence', language)}: {f.evidence}"
     return ReportFinding(

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
+
 from ietp_desktop.i18n import set_language
+from ietp_desktop.reports.layout import Language
 from ietp_desktop.services.hours import proposals, records
 from ietp_desktop.services.outcome import cap, findings
+from ietp_desktop.services.reporting import report_data
 from ietp_desktop.services.visits.read import load_detail
 from ietp_desktop.storage.db import Database
+from ietp_desktop.storage.models import Finding
 from tests.services.hours.records_fixtures import add_sample, thirteen_days_csv
 
 
@@ -64,3 +69,25 @@ def test_the_cap_table_and_the_outcome_name_the_finding_in_the_readers_language(
         set_language("en")
     (line,) = [c for c in cap.list_cap_lines(db, started_visit) if c.finding_code == finding.code]
     assert line.title == "Workers without one rest day in seven days"
+
+
+def test_the_report_prints_the_finding_in_each_languages_column(
+    db: Database, started_visit: str, tmp_path: Path
+) -> None:
+    view = rest_days(db, started_visit, tmp_path)
+    finding = proposals.accept_proposal(db, started_visit, view)
+    # the evidence field is one stored text (English), appended in every column: compare the
+    # descriptions only
+    with db.session() as session:
+        session.scalars(select(Finding).where(Finding.code == finding.code)).one().evidence = ""
+
+    def described(language: Language) -> str:
+        data = report_data.report_data(db, started_visit, language)
+        return next(f.description for f in data.findings if f.code == finding.code)
+
+    english, chinese, both = described("en"), described("zh"), described("both")
+    assert english.startswith("Workers without one rest day in seven days. 1 of 3 sampled")
+    assert "1–13 Oct 2026" in english and "工人" not in english
+    assert chinese.startswith("工人未能每七天休息一天。抽样 3 名工人中有 1 名")
+    assert "2026年10月1日–13日" in chinese and "sampled" not in chinese
+    assert both.startswith(english) and "\n工人未能每七天休息一天。抽样" in both
