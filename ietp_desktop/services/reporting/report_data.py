@@ -173,7 +173,7 @@ def _finding(f: FindingView, photo_refs: dict[int, str], language: Language) -> 
     elif language == "zh":
         description = zh
     else:
-        description = f"{en}\n{zh}"
+        description = f"{en}\n\n{zh}"
     if f.evidence:
         description += f"\n{_label('Evidence', language)}: {f.evidence}"
     return ReportFinding(
