@@ -68,11 +68,11 @@ def phrase_from_data(data: object) -> Phrase:
     stored English text, back as a phrase."""
     if isinstance(data, dict) and isinstance(data.get("template"), str):
         params = data.get("params") or {}
-        return Phrase(
-            data["template"],
-            **{
-                name: phrase_from_data(value) if isinstance(value, dict) else value
-                for name, value in params.items()
-            },
-        )
+        return Phrase(data["template"], **{name: _value(v) for name, v in params.items()})
     return Phrase(str(data))
+
+
+def _value(data: object) -> object:
+    if isinstance(data, dict) and isinstance(data.get("en"), str):
+        return Wording(data["en"], str(data.get("zh") or ""))
+    return phrase_from_data(data) if isinstance(data, dict) else data

@@ -82,6 +82,9 @@ def test_a_phrase_stored_as_data_comes_back_and_old_english_texts_too() -> None:
         note=Phrase("minimum-wage checks skipped: {reason}", reason=Phrase("no figure")),
     )
     assert phrase_from_data(asdict(note)) == note
+    sourced = Phrase("skipped: {reason}", reason=Wording("深圳市 2025 minimum wage adjustment"))
+    assert phrase_from_data(asdict(sourced)) == sourced
+    assert sourced.text("zh") == "skipped: 深圳市 2025 年最低工资调整"
     assert phrase_from_data({"template": "no figure"}) == Phrase("no figure")
     old = phrase_from_data("Wages not checked: no payroll records were read.")
     assert old == Phrase("Wages not checked: no payroll records were read.")
