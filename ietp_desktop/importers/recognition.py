@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar, cast
 
 from ietp_desktop.domain.errors import UserError
+from ietp_desktop.domain.phrases import Lines, Phrase
 from ietp_desktop.domain.records import PayRecord, Punch, format_hours, format_money
 from ietp_desktop.importers.gc_pause import gc_paused
 from ietp_desktop.importers.mapping import (
@@ -93,7 +94,7 @@ class Recognition:
     period: tuple[date, date] | None
     period_source: str  # "column", "title", "sheet name", "mapping", ""
     preview: tuple[str, ...]  # the first records as understood
-    notes: tuple[str, ...]  # other sheets, columns left aside
+    notes: tuple[Phrase, ...]  # other sheets, columns left aside
 
     def lines(self) -> list[str]:
         out = [f"File: {self.file}"]
@@ -221,12 +222,18 @@ def read_records(
             [source.sheet_index(chosen_sheet)] if chosen_sheet else range(len(source.sheet_names))
         )
         found: list[tuple[int, int, Layout, list[tuple[int, list[object]]]]] = []
-        notes: list[str] = []
+        notes: list[Phrase] = []
         for index in candidates:
             head = list(islice(source.rows(index), HEADER_SEARCH_ROWS))
             layout, score = _detect(head, kind, mapping)
             if layout is None:
-                notes.append(f"sheet {source.sheet_names[index]}: {_why_not(head, kind)}")
+                notes.append(
+                    Phrase(
+                        "sheet {sheet}: {reason}",
+                        sheet=source.sheet_names[index],
+                        reason=_why_not(head, kind),
+                    )
+                )
                 continue
             found.append((score, -index, layout, head))
         if not found:
@@ -235,13 +242,13 @@ def read_records(
                     "{file}: no payroll records recognised ({found}); give a mapping file "
                     "naming the layout and columns",
                     file=path.name,
-                    found="; ".join(notes),
+                    found=Lines.of(notes, "; "),
                 )
             raise UserError(
                 "{file}: no attendance records recognised ({found}); give a mapping file "
                 "naming the layout and columns",
                 file=path.name,
-                found="; ".join(notes),
+                found=Lines.of(notes, "; "),
             )
         found.sort(reverse=True)
         layout = found[0][2]
@@ -252,12 +259,17 @@ def read_records(
         for _, other, other_layout, _ in found[1:]:
             if other_layout is not layout:
                 notes.append(
-                    f"sheet {source.sheet_names[-other]} also looks like "
-                    f"{other_layout.value}; choose it with --sheet"
+                    Phrase(
+                        "sheet {sheet} also looks like {layout}; choose it with --sheet",
+                        sheet=source.sheet_names[-other],
+                        layout=other_layout.value,
+                    )
                 )
         if len(chosen) > 1:
             names = ", ".join(source.sheet_names[i] for i, _ in chosen)
-            notes.append(f"sheets read, all {layout.value}: {names}")
+            notes.append(
+                Phrase("sheets read, all {layout}: {sheets}", layout=layout.value, sheets=names)
+            )
         return _read_sheets(source, chosen, layout, kind, mapping, pay_day, notes)
 
 
@@ -268,7 +280,7 @@ def _read_sheets(
     kind: Kind,
     mapping: ColumnMapping | None,
     pay_day: int | None,
-    notes: list[str],
+    notes: list[Phrase],
 ) -> RecordsRead[Any]:
     if len(sheets) == 1:
         index, head = sheets[0]
@@ -372,21 +384,27 @@ def _fields(header: Header, mapping: ColumnMapping | None) -> set[str]:
     return found
 
 
-def _why_not(head: list[tuple[int, list[object]]], kind: Kind) -> str:
+def _why_not(head: list[tuple[int, list[object]]], kind: Kind) -> Phrase:
     if not any(any(text(c) for c in cells) for _, cells in head):
-        return "empty"
+        return Phrase("empty")
     known = PAY_FIELDS if kind == "pay" else TIME_FIELDS
     header = find_header_rows(head, known, None) or find_header_rows(head, PUNCH_FIELDS, None)
     if header is None:
-        return "no header row with known columns in the first rows and no punch times"
+        return Phrase("no header row with known columns in the first rows and no punch times")
     number = head[header.positions[-1]][0]
-    has = ", ".join(sorted(header.columns)) or "nothing"
-    need = (
-        "worker_code and base_pay"
-        if kind == "pay"
-        else "worker_code with date + in_1/out_1, or with a punch time"
+    has = ", ".join(sorted(header.columns)) or "—"
+    if kind == "pay":
+        return Phrase(
+            "header on row {row} has {columns}; missing worker_code and base_pay",
+            row=number,
+            columns=has,
+        )
+    return Phrase(
+        "header on row {row} has {columns}; missing worker_code with date + in_1/out_1, or "
+        "with a punch time",
+        row=number,
+        columns=has,
     )
-    return f"header on row {number} has {has}; missing {need}"
 
 
 def _headerless_columns(head: list[tuple[int, list[object]]]) -> dict[str, int] | None:
@@ -433,7 +451,7 @@ def _read(
     kind: Kind,
     mapping: ColumnMapping | None,
     pay_day: int | None,
-    notes: list[str],
+    notes: list[Phrase],
     moments: list[Moment] | None = None,
 ) -> RecordsRead[Any]:
     """One sheet; with `moments`, punches are added there to be paired with other
@@ -529,7 +547,7 @@ def _punch_table(
     head: list[tuple[int, list[object]]],
     rows: Iterator[tuple[int, list[object]]],
     mapping: ColumnMapping | None,
-    notes: list[str],
+    notes: list[Phrase],
 ) -> Table:
     header = find_header_rows(head, PUNCH_FIELDS, mapping)
     if header is None or (not {"worker_code", "time"} <= set(header.columns) and not mapping):
@@ -564,8 +582,11 @@ def _punch_table(
             del table.columns["direction"]
             table.mapping.fields.pop("direction", None)
             notes.append(
-                f"column {table.headers[direction]!r} does not hold directions "
-                f"(上班/下班, in/out); punches are paired by time order"
+                Phrase(
+                    "column {column} does not hold directions (上班/下班, in/out); punches are "
+                    "paired by time order",
+                    column=repr(table.headers[direction]),
+                )
             )
     return table
 
