@@ -142,8 +142,11 @@ def read_payroll(
                 log.error(
                     number,
                     "",
-                    f"a second pay record for {record.worker_code} for the "
-                    f"same period (first on row {first_row})",
+                    Phrase(
+                        "a second pay record for {worker} for the same period (first on row {row})",
+                        worker=record.worker_code,
+                        row=first_row,
+                    ),
                 )
             continue
         seen[key] = (number, record)

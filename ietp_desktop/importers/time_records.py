@@ -32,6 +32,8 @@ from ietp_desktop.importers.values import CellError, parse_date, parse_time, tex
 MAX_SHIFT = timedelta(hours=16)
 NEXT_DAY = "次日"
 _ONE_DAY = timedelta(days=1)
+MISSING_OUT = "missing clock-out: the day is flagged and its hours are not counted"
+MISSING_IN = "missing clock-in: the day is flagged and its hours are not counted"
 _BACKWARDS = ("clock-in before the previous clock-out", "clock-out before clock-in")
 PAIRS = 4
 V = TypeVar("V")
@@ -294,14 +296,8 @@ class _RowReader:
                     reusable,
                 )
             if start is None or end is None:
-                missing, col = ("clock-out", k + 1) if end is None else ("clock-in", k)
-                messages.append(
-                    (
-                        self.columns[col],
-                        f"missing {missing}: the day is flagged and its hours are not counted",
-                        False,
-                    )
-                )
+                missing, col = (MISSING_OUT, k + 1) if end is None else (MISSING_IN, k)
+                messages.append((self.columns[col], missing, False))
             intervals.append(
                 (
                     None if start is None else start - midnight,
