@@ -140,7 +140,7 @@ def summary_lines(s: RecordsSummary) -> list[str]:
         )
     for u in s.unread:
         out.append(f"  not read: {u.file}, row {u.row}{', ' + u.column if u.column else ''}: "
-                   f"{u.reason}")  # fmt: skip
+                   f"{u.reason.text('en')}")  # fmt: skip
     if s.unread_total > len(s.unread):
         out.append(f"  … {s.unread_total - len(s.unread)} more")
     return out

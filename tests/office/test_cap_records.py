@@ -232,7 +232,11 @@ def test_rows_left_out_need_confirmation_before_anything_is_stored(
         assert isinstance(stored, records_check.StoredCheck)
         assert stored.summary.confirmed and stored.summary.unread_total == 5
         first = stored.summary.unread[0]
-        assert (first.file, first.row) == ("short.csv", 4) and "25:61" in first.reason
+        assert (first.file, first.row) == ("short.csv", 4) and "25:61" in first.reason.text("en")
+        # stored as template and values: the Chinese console reads it in Chinese
+        latest = records_check.line_records(db, received.visit_uuid, "F03").latest
+        assert latest is not None and latest.summary.unread[0] == first
+        assert first.reason.text("zh").startswith("无法读取的时间 ")
     finally:
         db.dispose()
 

@@ -102,7 +102,7 @@ class Unread:
     file: str  # file, and the sheet when a workbook had several
     row: int
     column: str
-    reason: str
+    reason: Phrase  # kept as template and values: read in the reader's language
 
 
 @dataclass(frozen=True)
@@ -532,7 +532,7 @@ def summarise(
         flags.append(PERSIST)
     limit = analysis.programme_weekly_hours
     over = [(f.worker_code, w) for f in analysis.workers for w in f.weekly_hours if w.hours > limit]
-    unread = [Unread(p.file, p.row_number, p.column, p.reason) for f in read for p in f.problems]
+    unread = [Unread(p.file, p.row_number, p.column, p.message) for f in read for p in f.problems]
     return RecordsSummary(
         finding_code=code,
         period_start=min(starts).isoformat() if starts else "",
@@ -722,7 +722,10 @@ def summary_from_json(text: str) -> RecordsSummary:
         weeks_over=int(data["weeks_over"]),
         weekly_limit=data["weekly_limit"],
         week_examples=tuple(Example(**e) for e in data["week_examples"]),
-        unread=tuple(Unread(**u) for u in data["unread"]),
+        unread=tuple(
+            Unread(u["file"], int(u["row"]), u["column"], phrase_from_data(u["reason"]))
+            for u in data["unread"]
+        ),
         unread_total=int(data["unread_total"]),
         files=tuple(
             FileRead(
