@@ -93,7 +93,7 @@ def _records(args: argparse.Namespace) -> int:
             print_json({"stored": False, "pending": outcome})
         else:
             for f in outcome.files:
-                print("\n".join([*f.recognition, *f.summary]))
+                print("\n".join(line.text("en") for line in [*f.recognition, *f.summary]))
                 print()
             print("nothing stored: check what was read above and run again with --confirm")
         return 2

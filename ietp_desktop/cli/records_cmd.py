@@ -120,7 +120,7 @@ def _import(args: argparse.Namespace) -> int:
     )
     if preview.recognition is not None:
         for line in preview.recognition.lines():
-            print(line)
+            print(line.text("en"))
     if preview.remembered_mapping:
         print("Read with the mapping remembered for this factory")
     print(

@@ -96,27 +96,49 @@ class Recognition:
     preview: tuple[str, ...]  # the first records as understood
     notes: tuple[Phrase, ...]  # other sheets, columns left aside
 
-    def lines(self) -> list[str]:
-        out = [f"File: {self.file}"]
+    def lines(self) -> list[Phrase]:
+        """What was understood, line by line, in any language (`line.text(language)`)."""
+        out = [Phrase("File: {file}", file=self.file)]
         if len(self.sheets) > 1 or self.sheet != Path(self.file).stem:
-            out.append(f"Sheet: {self.sheet} (sheets: {', '.join(self.sheets)})")
-        out.append(f"Layout: {self.layout.value} — {LAYOUT_TEXT[self.layout]}")
-        if self.header_rows:
-            rows = " and ".join(str(r) for r in self.header_rows)
-            out.append(f"Header row{'s' if len(self.header_rows) > 1 else ''}: {rows}")
+            out.append(
+                Phrase(
+                    "Sheet: {sheet} (sheets: {sheets})",
+                    sheet=self.sheet,
+                    sheets=", ".join(self.sheets),
+                )
+            )
+        out.append(
+            Phrase(
+                "Layout: {layout} — {text}",
+                layout=self.layout.value,
+                text=Phrase(LAYOUT_TEXT[self.layout]),
+            )
+        )
+        if len(self.header_rows) > 1:
+            rows = ", ".join(str(r) for r in self.header_rows)
+            out.append(Phrase("Header rows: {rows}", rows=rows))
+        elif self.header_rows:
+            out.append(Phrase("Header row: {row}", row=self.header_rows[0]))
         else:
-            out.append("Header: none (columns recognised from their values)")
+            out.append(Phrase("Header: none (columns recognised from their values)"))
         if self.period:
             out.append(
-                f"Period: {self.period[0]:%Y-%m-%d} – {self.period[1]:%Y-%m-%d} "
-                f"(from the {self.period_source})"
+                Phrase(
+                    "Period: {start} – {end} (from the {source})",
+                    start=f"{self.period[0]:%Y-%m-%d}",
+                    end=f"{self.period[1]:%Y-%m-%d}",
+                    source=Phrase(self.period_source),
+                )
             )
-        out.append("Columns:")
-        out.extend(f"  {c.column:>3}  {c.header or '—'}  →  {c.field}" for c in self.columns)
+        out.append(Phrase("Columns:"))
+        out.extend(
+            Phrase("  {line}", line=f"{c.column:>3}  {c.header or '—'}  →  {c.field}")
+            for c in self.columns
+        )
         if self.preview:
-            out.append("First records as understood:")
-            out.extend(f"  {line}" for line in self.preview)
-        out.extend(f"Note: {n}" for n in self.notes)
+            out.append(Phrase("First records as understood:"))
+            out.extend(Phrase("  {line}", line=line) for line in self.preview)
+        out.extend(Phrase("Note: {note}", note=n) for n in self.notes)
         return out
 
 
@@ -166,24 +188,48 @@ class RecordsRead(Generic[T]):
             out.setdefault(person, Counter())[reason] += 1
         return out
 
-    def summary_lines(self) -> list[str]:
+    def summary_lines(self) -> list[Phrase]:
+        """Rows read, skipped and left out (per person), in any language."""
         lines = [
-            f"Rows read: {self.rows_read:,}; records: {len(self.records):,}; people: "
-            f"{len(self.people):,}; rows left out: {self.rows_left_out:,} "
-            f"({self.share_left_out:.1%})"
+            Phrase(
+                "Rows read: {read}; records: {records}; people: {people}; rows left out: "
+                "{left} ({share})",
+                read=f"{self.rows_read:,}",
+                records=f"{len(self.records):,}",
+                people=f"{len(self.people):,}",
+                left=f"{self.rows_left_out:,}",
+                share=f"{self.share_left_out:.1%}",
+            )
         ]
         for reason, count in sorted(self.parsed.skipped.items()):
-            lines.append(f"Skipped (not records): {count} {reason}{'s' if count > 1 else ''}")
-        for person, reasons in sorted(self.left_out_by_person().items()):
-            what = "; ".join(f"{n} {r}" for r, n in reasons.most_common())
             lines.append(
-                f"  {person or '(no worker code)'}: {sum(reasons.values())} row(s) left out — "
-                f"{what}; figures may be low"
+                Phrase(
+                    "Skipped (not records): {count} × {reason}", count=count, reason=Phrase(reason)
+                )
+            )
+        for person, reasons in sorted(self.left_out_by_person().items()):
+            what = Lines.of(
+                (
+                    Phrase("{count} {reason}", count=n, reason=Phrase(r))
+                    for r, n in reasons.most_common()
+                ),
+                "; ",
+            )
+            lines.append(
+                Phrase(
+                    "  {person}: {rows} row(s) left out — {what}; figures may be low",
+                    person=person or Phrase("(no worker code)"),
+                    rows=sum(reasons.values()),
+                    what=what,
+                )
             )
         if self.needs_acceptance:
             lines.append(
-                f"More than {LEFT_OUT_LIMIT:.0%} of the rows are left out: importing needs "
-                f"your explicit acceptance"
+                Phrase(
+                    "More than {limit} of the rows are left out: importing needs your explicit "
+                    "acceptance",
+                    limit=f"{LEFT_OUT_LIMIT:.0%}",
+                )
             )
         return lines
 

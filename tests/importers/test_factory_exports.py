@@ -172,16 +172,20 @@ def test_ambiguous_decimal_marks_are_errors_and_the_import_needs_acceptance(
         "1002": {"ambiguous decimal mark": 1},
     }
     assert read.needs_acceptance
-    assert any("needs your explicit acceptance" in line for line in read.summary_lines())
+    assert any("needs your explicit acceptance" in line.text("en") for line in read.summary_lines())
 
 
 def test_a_row_left_out_is_counted_for_its_person_and_never_silent(tmp_path: Path) -> None:
     read = read_time_records(ff.worker_day_gbk_csv(tmp_path))
     assert read.rows_read == 3 and read.rows_left_out == 1
     assert read.left_out_by_person() == {"1002": {"unreadable time": 1}}
-    assert "  1002: 1 row(s) left out — 1 unreadable time; figures may be low" in (
-        read.summary_lines()
-    )
+    lines = read.summary_lines()
+    assert "  1002: 1 row(s) left out — 1 unreadable time; figures may be low" in [
+        line.text("en") for line in lines
+    ]
+    assert "  1002：1 行未导入 — 1 行无法读取的时间；数据可能偏低" in [
+        line.text("zh") for line in lines
+    ]
     assert read.needs_acceptance  # 1 of 3 rows > 2 %
 
 

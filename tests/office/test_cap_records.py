@@ -226,7 +226,7 @@ def test_rows_left_out_need_confirmation_before_anything_is_stored(
         pending = check(db, received, "F03", short)
         assert isinstance(pending, records_check.Pending)
         assert pending.reasons == (records_reading.LEFT_OUT,)
-        assert any("rows left out" in line for line in pending.files[0].summary)
+        assert any("rows left out" in line.text("en") for line in pending.files[0].summary)
         assert office_state(received.office_dir) == before
         stored = check(db, received, "F03", short, confirm=True)
         assert isinstance(stored, records_check.StoredCheck)
@@ -430,6 +430,13 @@ def test_console_takes_a_column_mapping_and_confirms_it(
     )
     assert expired.status_code == 400
     assert "The files to confirm are no longer held; upload them again." in expired.text
+    # the same upload read in Chinese: what was understood is in the reader's language
+    page = reviewer.get("/lang/zh?next=" + url, follow_redirects=True)
+    chinese = reviewer.post(
+        url + "/records", data={"csrf": csrf_of(page.text), "mapping": mapping}, files=upload
+    ).text
+    assert "文件：刷卡汇总.csv" in chinese and "读取行数：" in chinese
+    assert "File:" not in chinese and "Rows read" not in chinese
 
 
 # --- the command line ---------------------------------------------------------------------------
@@ -515,7 +522,9 @@ def test_a_mapping_given_for_an_unknown_export_is_confirmed_then_remembered(
         )  # fmt: skip
         assert isinstance(pending, records_check.Pending)
         assert pending.reasons == (records_reading.GIVEN,)
-        assert "    A  人员编码  →  worker_code" in pending.files[0].recognition
+        assert "    A  人员编码  →  worker_code" in [
+            line.text("en") for line in pending.files[0].recognition
+        ]
         assert row_count(db, OfficeCapRecordsCheck) == 0 and row_count(db, ImportMapping) == 0
         stored = records_check.check_line_records(
             db, received.office_dir, received.visit_uuid, "F03", files_of(export),

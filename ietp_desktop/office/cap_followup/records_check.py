@@ -113,8 +113,8 @@ class FileRead:
     records: int
     rows_read: int
     rows_left_out: int
-    recognition: tuple[str, ...]
-    summary: tuple[str, ...]
+    recognition: tuple[Phrase, ...]  # what was understood, in any language
+    summary: tuple[Phrase, ...]
     confirm: tuple[str, ...]
 
 
@@ -731,8 +731,8 @@ def summary_from_json(text: str) -> RecordsSummary:
             FileRead(
                 **{
                     **f,
-                    "recognition": tuple(f["recognition"]),
-                    "summary": tuple(f["summary"]),
+                    "recognition": tuple(phrase_from_data(line) for line in f["recognition"]),
+                    "summary": tuple(phrase_from_data(line) for line in f["summary"]),
                     "confirm": tuple(f["confirm"]),
                 }
             )
