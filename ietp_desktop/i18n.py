@@ -41,8 +41,9 @@ def catalogue(language: str) -> dict[str, str]:
 
 def tr(msgid: str, /, language: str | None = None, **values: object) -> str:
     """Translate `msgid` into `language` (default: the current UI language)."""
-    text = catalogue(language or current_language()).get(msgid, msgid)
-    return text.format(**values) if values else text
+    language = language or current_language()
+    text = catalogue(language).get(msgid, msgid)
+    return text.format(**errors.localized(values, language)) if values else text
 
 
 def both(msgid: str, /, **values: object) -> str:
@@ -56,4 +57,4 @@ def _render_error(message: str, params: Mapping[str, object], language: str | No
     return tr(message, language=language, **params)
 
 
-errors.use_renderer(_render_error)
+errors.use_renderer(_render_error, current_language)

@@ -13,9 +13,12 @@ import ietp_desktop
 from ietp_desktop.i18n import catalogue
 
 PACKAGE = Path(ietp_desktop.__file__).parent
-# tr() and both() translate; user errors carry a message template rendered where shown.
+# tr() and both() translate; user errors and phrases (notes, problem lines) carry a message
+# template rendered where shown.
 MESSAGE_CALLS = (
     "tr",
+    "Phrase",
+    "CellError",
     "both",
     "UserError",
     "NotFound",
@@ -38,7 +41,21 @@ def _msgids() -> dict[str, str]:
                 and isinstance(node.args[0].value, str)
             ):
                 found.setdefault(node.args[0].value, str(path.relative_to(PACKAGE)))
+            # an importer's row problem: log.error(row, column, "reason"), RowProblem.of(…)
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("error", "warning", "of")
+                and _receiver(node.func.value) in ("log", "RowProblem")
+            ):
+                for arg in node.args[2:4]:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
+                        found.setdefault(arg.value, str(path.relative_to(PACKAGE)))
     return found
+
+
+def _receiver(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
 
 
 def _fields(text: str) -> set[str]:

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
+from ietp_desktop.domain.phrases import Lines, Phrase, Wording
 from ietp_desktop.services.workspace import open_workspace
 from ietp_desktop.storage.db import Database
 
@@ -38,8 +39,11 @@ def workspace(args: argparse.Namespace) -> Database:
 
 
 def _default(value: Any) -> Any:
+    if isinstance(value, Phrase | Lines | Wording):  # a note or a line: its English text
+        return value.text("en")
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
+        # one level at a time, so that phrases inside are written as text
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):

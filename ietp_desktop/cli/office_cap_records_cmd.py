@@ -93,7 +93,7 @@ def _records(args: argparse.Namespace) -> int:
             print_json({"stored": False, "pending": outcome})
         else:
             for f in outcome.files:
-                print("\n".join([*f.recognition, *f.summary]))
+                print("\n".join(line.text("en") for line in [*f.recognition, *f.summary]))
                 print()
             print("nothing stored: check what was read above and run again with --confirm")
         return 2
@@ -130,7 +130,7 @@ def summary_lines(s: RecordsSummary) -> list[str]:
         out.append("no breach found in the records read, for the rules they allowed to check")
     if s.weeks_over:
         out.append(f"{s.weeks_over} worker-week(s) above {s.weekly_limit} h")
-    out.extend(f"not checked: {n}" for n in s.not_checked)
+    out.extend(f"not checked: {n.text('en')}" for n in s.not_checked)
     if s.incomplete_days:
         out.append(f"{s.incomplete_days} day(s) without a clock-in or clock-out: hours not counted")
     for f in s.files:
@@ -140,7 +140,7 @@ def summary_lines(s: RecordsSummary) -> list[str]:
         )
     for u in s.unread:
         out.append(f"  not read: {u.file}, row {u.row}{', ' + u.column if u.column else ''}: "
-                   f"{u.reason}")  # fmt: skip
+                   f"{u.reason.text('en')}")  # fmt: skip
     if s.unread_total > len(s.unread):
         out.append(f"  … {s.unread_total - len(s.unread)} more")
     return out

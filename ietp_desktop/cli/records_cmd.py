@@ -120,7 +120,7 @@ def _import(args: argparse.Namespace) -> int:
     )
     if preview.recognition is not None:
         for line in preview.recognition.lines():
-            print(line)
+            print(line.text("en"))
     if preview.remembered_mapping:
         print("Read with the mapping remembered for this factory")
     print(
@@ -235,7 +235,7 @@ def _analysis_json(analysis: Analysis) -> dict[str, Any]:
     return {
         "rule_set": analysis.rule_set_id,
         "summary": analysis.summary,
-        "notes": analysis.notes,
+        "notes": [note.text("en") for note in analysis.notes],
         "limits": {
             "legal_weekly_hours": analysis.legal_weekly_hours,
             "programme_weekly_hours": analysis.programme_weekly_hours,

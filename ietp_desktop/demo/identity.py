@@ -83,7 +83,9 @@ def _completed_visit(db: Database, factory_ietp_id: str, day: date, with_finding
                 root_cause="health_safety_awareness",
                 title="Fire extinguisher inspection overdue",
                 description="Two extinguishers in the paint workshop were last inspected 14 "
-                "months ago. 喷漆车间两个灭火器上次检查已是14个月前。",
+                "months ago.",
+                title_zh="灭火器检查逾期",
+                description_zh="喷漆车间两个灭火器上次检查已是14个月前。",
             ),
         )
         with tempfile.TemporaryDirectory(prefix="ietp-demo-") as folder:

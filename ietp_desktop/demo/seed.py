@@ -279,8 +279,9 @@ def seed_demo_visits(data_dir: Path, today: date | None = None) -> DemoResult:
             category="ehs",
             root_cause="health_safety_awareness",
             title="Fire exit partially blocked in warehouse",
-            description="Cartons stored in front of the east exit of warehouse B. "
-            "B仓东侧安全出口前堆放纸箱。",
+            description="Cartons stored in front of the east exit of warehouse B.",
+            title_zh="仓库安全出口部分堵塞",
+            description_zh="B仓东侧安全出口前堆放纸箱。",
             item_ids=("EH-02",),
         ),
     )
@@ -326,8 +327,9 @@ def seed_demo_visits(data_dir: Path, today: date | None = None) -> DemoResult:
             root_cause="management_system",
             title="Second set of attendance records found",
             description="A second attendance ledger for the moulding workshop was found in the "
-            "office, with hours that differ from the records presented. "
-            "在办公室发现注塑车间的第二套考勤记录，与提供的记录工时不一致。",
+            "office, with hours that differ from the records presented.",
+            title_zh="发现第二套考勤记录",
+            description_zh="在办公室发现注塑车间的第二套考勤记录，与提供的记录工时不一致。",
         ),
     )
     lifecycle.complete_visit(db, uuid, day)

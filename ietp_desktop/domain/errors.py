@@ -19,11 +19,46 @@ def english(message: str, params: Mapping[str, object], language: str | None = N
 
 
 _renderer: list[Renderer] = [english]
+_language: list[Callable[[], str]] = [lambda: "en"]
 
 
-def use_renderer(renderer: Renderer) -> None:
-    """Render every user error through `renderer` from now on (i18n installs the catalogue)."""
+def use_renderer(renderer: Renderer, language: Callable[[], str]) -> None:
+    """Render every user error through `renderer` from now on (i18n installs the catalogue),
+    with `language` telling the current language for values rendered without one."""
     _renderer[0] = renderer
+    _language[0] = language
+
+
+def current(language: str | None = None) -> str:
+    """`language`, or the current one when None."""
+    return language or _language[0]()
+
+
+def render(message: str, params: Mapping[str, object], language: str | None = None) -> str:
+    """`message` with its values in `language` (default: the current one); values that are
+    themselves phrases, periods or errors are rendered in the same language first."""
+    language = current(language)
+    return _renderer[0](message, localized(params, language), language)
+
+
+def localized(params: Mapping[str, object], language: str) -> dict[str, object]:
+    return {
+        name: value.text(language) if isinstance(value, Localized | UserError) else value
+        for name, value in params.items()
+    }
+
+
+class Localized:
+    """A value shown to a user that renders itself in a language: `text(language)`, and
+    `str()` in the current one."""
+
+    __slots__ = ()
+
+    def text(self, language: str | None = None) -> str:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 class UserError(Exception):
@@ -35,7 +70,7 @@ class UserError(Exception):
         self.params: dict[str, object] = params
 
     def text(self, language: str | None = None) -> str:
-        return _renderer[0](self.message, self.params, language)
+        return render(self.message, self.params, language)
 
     def __str__(self) -> str:
         return self.text()

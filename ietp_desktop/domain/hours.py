@@ -14,14 +14,15 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import NamedTuple
 
+from ietp_desktop.domain.phrases import Wording
 from ietp_desktop.domain.records import (
     Breach,
+    Day,
+    Month,
+    Period,
     Punch,
     WeekHours,
-    format_day,
     format_hours,
-    format_month,
-    format_period,
 )
 from ietp_desktop.domain.rules import Rule, RuleSet
 from ietp_desktop.domain.workdays import is_working_day
@@ -304,13 +305,15 @@ def make_breach(
     end: date,
     figure: Decimal,
     template: str,
-    **params: str,
+    **params: object,
 ) -> Breach:
     rule_text = rule.text[:1].lower() + rule.text[1:]
+    rule_text_zh = rule.text_zh
     return Breach(
         worker_code=code,
         rule_id=rule_id,
         rule_text=rule.text,
+        rule_text_zh=rule.text_zh,
         citation=rule.citation,
         period_start=start,
         period_end=end,
@@ -318,7 +321,12 @@ def make_breach(
         limit=rule.value,
         unit=rule.unit,
         template=template,
-        params={"worker": code, "rule": rule_text, "citation": rule.citation, **params},
+        params={
+            "worker": code,
+            "rule": Wording(rule_text, rule_text_zh),
+            "citation": Wording(rule.citation, rule.citation_zh),
+            **params,
+        },
     )
 
 
@@ -351,7 +359,7 @@ def hours_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
                 Decimal(run.days),
                 "{worker} worked {days} consecutive days, {period}; rule: {rule}, {citation}",
                 days=str(run.days),
-                period=format_period(run.start, run.end),
+                period=Period(run.start, run.end),
             )
         )
 
@@ -372,7 +380,7 @@ def hours_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
                     "{worker} worked {hours} h overtime in {month}; limit {limit} h a month; "
                     "rule: {rule}, {citation}",
                     hours=format_hours(minutes / 60),
-                    month=format_month(month),
+                    month=Month(month),
                     limit=format_hours(month_cap.value),
                 )
             )
@@ -395,7 +403,7 @@ def hours_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
                     "{worker} worked up to {hours} h in 7 days, {period}; limit {limit} h; "
                     "rule: {rule}, {citation}",
                     hours=format_hours(best / 60),
-                    period=format_period(episode.start, episode.end),
+                    period=Period(episode.start, episode.end),
                     limit=format_hours(total_rule.value),
                 )
             )
@@ -426,9 +434,9 @@ def _daily_overtime_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
                 "(most: {hours} h on {day}); rule: {rule}, {citation}",
                 limit=format_hours(cap.value),
                 count=str(len(days)),
-                month=format_month(month),
+                month=Month(month),
                 hours=format_hours(worst.workday_minutes / 60),
-                day=format_day(worst.work_date),
+                day=Day(worst.work_date),
             )
         )
     return out
@@ -467,7 +475,7 @@ def _regular_week_breaches(wh: WorkerHours, rules: RuleSet) -> list[Breach]:
                     "{worker} worked {hours} regular hours in the week {period}; limit {limit} h; "
                     "rule: {rule}, {citation}",
                     hours=format_hours(minutes / 60),
-                    period=format_period(monday, sunday),
+                    period=Period(monday, sunday),
                     limit=format_hours(rule.value),
                 )
             )

@@ -1,7 +1,9 @@
 """Breaches grouped by rule into proposed findings the specialist accepts, edits or dismisses.
 
 Titles and descriptions are English templates with parameters so a front end can translate
-them (tr(template, **params)); `title` and `description` give the English text.
+them (tr(template, **params)); the period, rule, citation and evidence among the parameters
+render in the reader's language. `title` and `description` give the English text,
+`title_in(language)` and `description_in(language)` another language's.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from ietp_desktop.domain.errors import render
 from ietp_desktop.domain.findings import Category, Classification
-from ietp_desktop.domain.records import Analysis, Breach, format_period
+from ietp_desktop.domain.phrases import Lines, Phrase, Wording
+from ietp_desktop.domain.records import Analysis, Breach, Period
 
 MAX_EVIDENCE_LINES = 20
 
@@ -57,7 +61,7 @@ class ProposedFinding:
     category: Category
     title_template: str
     description_template: str
-    params: dict[str, str]
+    params: dict[str, object]
     citation: str
     worker_codes: tuple[str, ...]
     periods: tuple[tuple[date, date], ...]
@@ -65,11 +69,17 @@ class ProposedFinding:
 
     @property
     def title(self) -> str:
-        return self.title_template.format(**self.params)
+        return self.title_in("en")
 
     @property
     def description(self) -> str:
-        return self.description_template.format(**self.params)
+        return self.description_in("en")
+
+    def title_in(self, language: str) -> str:
+        return render(self.title_template, self.params, language)
+
+    def description_in(self, language: str) -> str:
+        return render(self.description_template, self.params, language)
 
 
 def propose_findings(analysis: Analysis) -> list[ProposedFinding]:
@@ -106,9 +116,9 @@ def _proposal(rule_id: str, breaches: list[Breach], sampled: str) -> ProposedFin
     codes = tuple(dict.fromkeys(b.worker_code for b in breaches))
     start = min(b.period_start for b in breaches)
     end = max(b.period_end for b in breaches)
-    lines = [f"- {b.message}" for b in breaches[:MAX_EVIDENCE_LINES]]
+    lines = [Phrase("- {line}", line=b) for b in breaches[:MAX_EVIDENCE_LINES]]
     if len(breaches) > MAX_EVIDENCE_LINES:
-        lines.append(f"- … {len(breaches) - MAX_EVIDENCE_LINES} more")
+        lines.append(Phrase("- … {count} more", count=len(breaches) - MAX_EVIDENCE_LINES))
     first = breaches[0]
     return ProposedFinding(
         rule_id=rule_id,
@@ -120,10 +130,10 @@ def _proposal(rule_id: str, breaches: list[Breach], sampled: str) -> ProposedFin
             "count": str(len(codes)),
             "sampled": sampled,
             "workers": ", ".join(codes),
-            "period": format_period(start, end),
-            "rule": first.rule_text,
-            "citation": first.citation,
-            "evidence": "\n".join(lines),
+            "period": Period(start, end),
+            "rule": Wording(first.rule_text, first.rule_text_zh),
+            "citation": first.params.get("citation", Wording(first.citation)),
+            "evidence": Lines.of(lines),
         },
         citation=first.citation,
         worker_codes=codes,

@@ -8,6 +8,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
+from ietp_desktop.domain.errors import Localized, current, render
+from ietp_desktop.domain.phrases import Phrase
+
 ZERO = Decimal(0)
 
 
@@ -83,9 +86,10 @@ class PayRecord:
 
 
 @dataclass(frozen=True)
-class Breach:
-    """One rule broken by one worker over one period. `message` is English; `template` and
-    `params` let a front end translate it: tr(template, **params)."""
+class Breach(Localized):
+    """One rule broken by one worker over one period. `message` is English, `text(language)`
+    in a language; `template` and `params` (periods and rule texts among them render in the
+    reader's language) let a front end translate it: tr(template, **params)."""
 
     worker_code: str
     rule_id: str
@@ -97,11 +101,15 @@ class Breach:
     limit: Decimal
     unit: str
     template: str
-    params: dict[str, str]
+    params: dict[str, object]
+    rule_text_zh: str = ""  # when the rule set gives the rule in Chinese
 
     @property
     def message(self) -> str:
-        return self.template.format(**self.params)
+        return self.text("en")
+
+    def text(self, language: str | None = None) -> str:
+        return render(self.template, self.params, language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +157,7 @@ class Analysis:
     workers: tuple[WorkerFigures, ...]
     breaches: tuple[Breach, ...]
     summary: AnalysisSummary
-    notes: tuple[str, ...]  # checks that could not run, e.g. a region without a minimum wage
+    notes: tuple[Phrase, ...]  # checks that could not run, e.g. a region without a minimum wage
     legal_weekly_hours: float  # standard hours, for the chart's reference lines
     programme_weekly_hours: float
 
@@ -157,23 +165,62 @@ class Analysis:
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def format_day(d: date) -> str:
+def format_day(d: date, language: str = "en") -> str:
+    """'14 Sep 2026'; in Chinese '2026年9月14日'."""
+    if language == "zh":
+        return f"{d.year}年{d.month}月{d.day}日"
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
-def format_month(d: date) -> str:
+def format_month(d: date, language: str = "en") -> str:
+    if language == "zh":
+        return f"{d.year}年{d.month}月"
     return f"{_MONTHS[d.month - 1]} {d.year}"
 
 
-def format_period(start: date, end: date) -> str:
-    """'1–13 Oct 2026', '28 Sep – 4 Oct 2026', '28 Dec 2026 – 3 Jan 2027'."""
+def format_period(start: date, end: date, language: str = "en") -> str:
+    """'1–13 Oct 2026', '28 Sep – 4 Oct 2026', '28 Dec 2026 – 3 Jan 2027'; in Chinese
+    '2026年10月1日–13日', '2026年9月28日–10月4日', '2026年12月28日–2027年1月3日'."""
     if start == end:
-        return format_day(start)
+        return format_day(start, language)
+    if language == "zh":
+        if start.year != end.year:
+            return f"{format_day(start, language)}–{format_day(end, language)}"
+        if start.month != end.month:
+            return f"{format_day(start, language)}–{end.month}月{end.day}日"
+        return f"{format_day(start, language)}–{end.day}日"
     if start.year != end.year:
         return f"{format_day(start)} – {format_day(end)}"
     if start.month != end.month:
         return f"{start.day} {_MONTHS[start.month - 1]} – {format_day(end)}"
     return f"{start.day}–{format_day(end)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Day(Localized):
+    """A day shown in the reader's language (a value of a breach or a note)."""
+
+    day: date
+
+    def text(self, language: str | None = None) -> str:
+        return format_day(self.day, current(language))
+
+
+@dataclass(frozen=True, slots=True)
+class Month(Localized):
+    month: date
+
+    def text(self, language: str | None = None) -> str:
+        return format_month(self.month, current(language))
+
+
+@dataclass(frozen=True, slots=True)
+class Period(Localized):
+    start: date
+    end: date
+
+    def text(self, language: str | None = None) -> str:
+        return format_period(self.start, self.end, current(language))
 
 
 def format_money(amount: Decimal) -> str:

@@ -15,6 +15,7 @@ from functools import cached_property
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ietp_desktop.domain.errors import UserError, ValidationFailed
+from ietp_desktop.domain.phrases import Wording
 
 
 class _Model(BaseModel):
@@ -33,6 +34,9 @@ class Rule(_Model):
     unit: str
     text: str
     citation: str
+    # Chinese, when the rule set gives it; otherwise the translation catalogue's, if any
+    text_zh: str = ""
+    citation_zh: str = ""
 
 
 class LegalRules(_Model):
@@ -179,7 +183,7 @@ class RuleSet(_Model):
                 rule_set_id=self.rule_set_id,
                 region=region,
                 day=entry.effective_from.isoformat(),
-                source=entry.source,
+                source=Wording(entry.source),
             )
         return MinimumWage(
             region=region,

@@ -24,20 +24,21 @@ from ietp_desktop.domain.hours import (
     make_breach,
     worker_hours,
 )
+from ietp_desktop.domain.phrases import Lines, Phrase, Wording
 from ietp_desktop.domain.records import (
     ZERO,
     Analysis,
     AnalysisSummary,
     Breach,
+    Day,
     PayRecord,
+    Period,
     Punch,
     WageType,
     Worker,
     WorkerFigures,
-    format_day,
     format_hours,
     format_money,
-    format_period,
 )
 from ietp_desktop.domain.rules import RuleSet
 
@@ -85,18 +86,19 @@ def overtime_premium_due(
     return money(due * hourly / 60), minutes
 
 
-def merge_worker_notes(notes: list[str]) -> tuple[str, ...]:
-    """One note per distinct text, naming every worker it concerns: "W01, W02: …"."""
-    workers_by_text: dict[str, list[str]] = {}
-    for note in notes:
-        code, sep, text = note.partition(": ")
-        is_worker = sep and code.startswith("W") and " " not in code
-        key, who = (text, code) if is_worker else (note, "")
-        codes = workers_by_text.setdefault(key, [])
-        if who and who not in codes:
-            codes.append(who)
+Note = tuple[str, Phrase]  # (worker code or "", what could not be checked)
+
+
+def merge_worker_notes(notes: list[Note]) -> tuple[Phrase, ...]:
+    """One note per distinct phrase, naming every worker it concerns: "W01, W02: …"."""
+    workers_by_note: dict[Phrase, list[str]] = {}
+    for code, note in notes:
+        codes = workers_by_note.setdefault(note, [])
+        if code and code not in codes:
+            codes.append(code)
     return tuple(
-        f"{', '.join(codes)}: {text}" if codes else text for text, codes in workers_by_text.items()
+        Phrase("{workers}: {note}", workers=", ".join(codes), note=note) if codes else note
+        for note, codes in workers_by_note.items()
     )
 
 
@@ -105,7 +107,7 @@ def _wage_breaches(
     pays: list[PayRecord],
     wh: WorkerHours | None,
     rules: RuleSet,
-    notes: list[str],
+    notes: list[Note],
 ) -> tuple[list[Breach], Decimal, Decimal, int]:
     """(breaches, minimum-wage shortfall, premium shortfall, late payments)."""
     law = rules.rules
@@ -114,7 +116,7 @@ def _wage_breaches(
     min_short = prem_short = ZERO
     late = 0
     for pay in sorted(pays, key=lambda p: p.period_start):
-        period = format_period(pay.period_start, pay.period_end)
+        period = Period(pay.period_start, pay.period_end)
         minimum: Decimal | None = None
         if worker.region:
             try:
@@ -122,9 +124,17 @@ def _wage_breaches(
                     worker.region, pay.period_start, pay.period_end, rules, worker.hire_date
                 )
             except UserError as exc:
-                notes.append(f"{code}: minimum-wage checks skipped: {exc}")
+                notes.append(
+                    (
+                        code,
+                        Phrase(
+                            "minimum-wage checks skipped: {reason}",
+                            reason=Phrase(exc.message, **exc.params),
+                        ),
+                    )
+                )
         else:
-            notes.append(f"{code}: no minimum-wage region; minimum-wage checks skipped")
+            notes.append((code, Phrase("no minimum-wage region; minimum-wage checks skipped")))
 
         if minimum is not None:
             if worker.wage_type is WageType.PIECE and pay.piece_earnings_standard_hours is not None:
@@ -182,9 +192,9 @@ def _wage_breaches(
                 "{worker} was paid for {period} on {paid_on}, {days} days after the agreed "
                 "pay day {agreed}; rule: {rule}, {citation}",
                 period=period,
-                paid_on=format_day(pay.paid_on),
+                paid_on=Day(pay.paid_on),
                 days=str(days_late),
-                agreed=format_day(pay.agreed_pay_day),
+                agreed=Day(pay.agreed_pay_day),
             )
             out.append(_with_limit(b, ZERO, unit="days"))
         span = (pay.period_end - pay.period_start).days + 1
@@ -211,7 +221,7 @@ def _premium_check(
     wh: WorkerHours,
     rules: RuleSet,
     minimum: Decimal | None,
-    notes: list[str],
+    notes: list[Note],
 ) -> tuple[list[Breach], Decimal]:
     """Overtime pay due at 150/200/300 % of the hourly base; the base is the contract rate,
     never less than the local minimum wage ÷ 174."""
@@ -228,7 +238,7 @@ def _premium_check(
         except UserError:
             pass
     if hourly == ZERO:
-        notes.append(f"{worker.code}: no base rate or region; overtime premium not checked")
+        notes.append((worker.code, Phrase("no base rate or region; overtime premium not checked")))
         return [], ZERO
     due, minutes = overtime_premium_due(wh, pay.period_start, pay.period_end, hourly, rules)
     if pay.overtime_pay >= due - TOLERANCE:
@@ -244,7 +254,7 @@ def _premium_check(
         "{worker} was paid {paid} CNY overtime for {period}; {due} CNY was due for {hours} h "
         "of overtime at {base} CNY an hour; rule: {rule}, {citation}",
         paid=format_money(pay.overtime_pay),
-        period=format_period(pay.period_start, pay.period_end),
+        period=Period(pay.period_start, pay.period_end),
         due=format_money(due),
         hours=format_hours(minutes / 60),
         base=format_money(money(hourly)),
@@ -253,7 +263,15 @@ def _premium_check(
         f"{law.premium_workday.citation}; {law.premium_rest_day.citation}; "
         f"{law.premium_holiday.citation}"
     )
-    b = Breach(**{**b.__dict__, "citation": citation, "params": {**b.params, "citation": citation}})
+    cited = Lines.of(
+        (
+            Wording(law.premium_workday.citation, law.premium_workday.citation_zh),
+            Wording(law.premium_rest_day.citation, law.premium_rest_day.citation_zh),
+            Wording(law.premium_holiday.citation, law.premium_holiday.citation_zh),
+        ),
+        "; ",
+    )
+    b = Breach(**{**b.__dict__, "citation": citation, "params": {**b.params, "citation": cited}})
     return [_with_limit(b, due, unit="CNY")], due - pay.overtime_pay
 
 
@@ -264,7 +282,7 @@ def _deduction_checks(
     if pay.damage_deductions <= ZERO:
         return []
     out = []
-    period = format_period(pay.period_start, pay.period_end)
+    period = Period(pay.period_start, pay.period_end)
     cap = money(pay.gross_pay * rule.value)
     if pay.damage_deductions > cap:
         b = make_breach(
@@ -319,7 +337,7 @@ def analyse(
     for pay in pay_records:
         pays_by_worker[pay.worker_code].append(pay)
 
-    notes: list[str] = []
+    notes: list[Note] = []
     figures: list[WorkerFigures] = []
     breaches: list[Breach] = []
     years: set[int] = set()
@@ -340,9 +358,27 @@ def analyse(
 
     for year in sorted(years):
         if year not in rules.covered_years:
-            notes.append(f"rule set {rules.rule_set_id} has no public holidays for {year}")
+            notes.append(
+                (
+                    "",
+                    Phrase(
+                        "rule set {rules} has no public holidays for {year}",
+                        rules=rules.rule_set_id,
+                        year=year,
+                    ),
+                )
+            )
         elif year in rules.provisional_years:
-            notes.append(f"public holidays for {year} are provisional in {rules.rule_set_id}")
+            notes.append(
+                (
+                    "",
+                    Phrase(
+                        "public holidays for {year} are provisional in {rules}",
+                        year=year,
+                        rules=rules.rule_set_id,
+                    ),
+                )
+            )
 
     by_rule = Counter(b.rule_id for b in breaches)
     summary = AnalysisSummary(

@@ -10,6 +10,7 @@ from calendar import monthrange
 from datetime import date, datetime, time
 
 from ietp_desktop.domain.errors import UserError
+from ietp_desktop.domain.phrases import Phrase
 from ietp_desktop.domain.records import Punch
 from ietp_desktop.importers.mapping import TIME_FIELDS, normalise
 from ietp_desktop.importers.pairing import Moment
@@ -154,11 +155,15 @@ def read_grid(
             try:
                 clocks = clock_times(value)
             except CellError as exc:
-                log.error(number, headers[column], str(exc))
+                log.error(number, headers[column], exc)
                 bad = True
                 break
             if clocks and day > last_day:
-                log.error(number, headers[column], f"times on day {day} of a {last_day}-day month")
+                log.error(
+                    number,
+                    headers[column],
+                    Phrase("times on day {day} of a {days}-day month", day=day, days=last_day),
+                )
                 bad = True
                 break
             work_date = first.replace(day=min(day, last_day))
@@ -194,17 +199,17 @@ def clock_times(value: object) -> list[time]:
         if 0 <= value < 1:
             seconds = round(value * 86400)
             return [time(seconds // 3600 % 24, seconds // 60 % 60)]
-        raise CellError(f"unreadable time {text(value)!r}")
+        raise CellError("unreadable time {value}", value=repr(text(value)))
     s = ascii_text(value)
     clocks: list[time] = []
     for m in _CLOCK.finditer(s):
         hour, minute = int(m[1]), int(m[2])
         if hour > 23 or minute > 59:
-            raise CellError(f"unreadable time {text(value)!r}")
+            raise CellError("unreadable time {value}", value=repr(text(value)))
         clocks.append(time(hour, minute))
     rest = _CLOCK.sub(" ", s)
     if any(ch.isdigit() for ch in rest):
-        raise CellError(f"unreadable time {text(value)!r}")
+        raise CellError("unreadable time {value}", value=repr(text(value)))
     return clocks
 
 

@@ -25,6 +25,7 @@ from enum import Enum
 from operator import itemgetter
 from typing import NamedTuple
 
+from ietp_desktop.domain.phrases import Phrase
 from ietp_desktop.domain.records import Punch
 
 SHIFT_SPAN = timedelta(hours=20)
@@ -72,7 +73,7 @@ class Paired:
     punches: list[Punch]
     rows: list[int]  # the row of each punch's first moment
     duplicates: list[tuple[Moment, Moment]]  # (dropped, the one it repeats)
-    unpaired: list[tuple[Moment, str]]  # a moment that ends up without its partner, why
+    unpaired: list[tuple[Moment, str | Phrase]]  # a moment that ends up without its partner, why
 
 
 def pair(moments: Iterable[Moment]) -> Paired:
@@ -83,7 +84,7 @@ def pair(moments: Iterable[Moment]) -> Paired:
     punches: list[Punch] = []
     rows: list[int] = []
     duplicates: list[tuple[Moment, Moment]] = []
-    unpaired: list[tuple[Moment, str]] = []
+    unpaired: list[tuple[Moment, str | Phrase]] = []
     for code in sorted(by_worker):
         ordered = sorted(by_worker[code], key=_by_time)
         kept: list[Moment] = []
@@ -132,7 +133,7 @@ def _pair_shift(
     shift: list[Moment],
     punches: list[Punch],
     rows: list[int],
-    unpaired: list[tuple[Moment, str]],
+    unpaired: list[tuple[Moment, str | Phrase]],
 ) -> None:
     first = shift[0]
     work_date = first.at.date()
@@ -148,8 +149,11 @@ def _pair_shift(
             unpaired.append(
                 (
                     shift[-1],
-                    f"{len(shift)} punches on this day: one is missing and which cannot be "
-                    f"told; the day is flagged and its hours are not counted",
+                    Phrase(
+                        "{count} punches on this day: one is missing and which cannot be "
+                        "told; the day is flagged and its hours are not counted",
+                        count=len(shift),
+                    ),
                 )
             )
             return

@@ -9,6 +9,7 @@ from decimal import Decimal
 from os import PathLike
 from pathlib import Path
 
+from ietp_desktop.domain.phrases import Phrase
 from ietp_desktop.domain.records import ZERO, PayRecord
 from ietp_desktop.importers.mapping import PAY_FIELDS, ColumnMapping, normalise
 from ietp_desktop.importers.monthly_grid import month_from_text
@@ -92,13 +93,17 @@ def read_payroll(
         if constant:
             period = parse_month(constant)
     except CellError as exc:
-        table.problems.append(RowProblem(table.file, table.header_row, "", f"mapping: {exc}"))
+        table.problems.append(
+            RowProblem.of(
+                table.file, table.header_row, "", Phrase("mapping: {reason}", reason=exc.phrase)
+            )
+        )
     if period is None and "period" not in table.columns and "period_start" not in table.columns:
         titles = [text(c) for cells in table.title_rows for c in cells if text(c)]
         period = month_from_text(*titles, sheet_name)
         if period is None:
             table.problems.append(
-                RowProblem(
+                RowProblem.of(
                     table.file,
                     table.header_row,
                     "",
@@ -132,13 +137,16 @@ def read_payroll(
         if key in seen:
             first_row, first = seen[key]
             if first == record:
-                log.warning(number, "", f"duplicate of row {first_row}; ignored")
+                log.warning(number, "", Phrase("duplicate of row {row}; ignored", row=first_row))
             else:
                 log.error(
                     number,
                     "",
-                    f"a second pay record for {record.worker_code} for the "
-                    f"same period (first on row {first_row})",
+                    Phrase(
+                        "a second pay record for {worker} for the same period (first on row {row})",
+                        worker=record.worker_code,
+                        row=first_row,
+                    ),
                 )
             continue
         seen[key] = (number, record)
@@ -181,7 +189,11 @@ def _row(
         log.error(number, code_column, "no worker code")
         return None
     if known is not None and code not in known:
-        log.error(number, code_column, f"worker code {code} is not in the worker sample")
+        log.error(
+            number,
+            code_column,
+            Phrase("worker code {code} is not in the worker sample", code=code),
+        )
         return None
     current = "period"
     try:
@@ -208,7 +220,11 @@ def _row(
                 amount = parse_amount(value(name))
                 if amount is not None:
                     if amount < 0 and name != "net_pay":
-                        log.error(number, table.header(name), f"negative amount {amount}")
+                        log.error(
+                            number,
+                            table.header(name),
+                            Phrase("negative amount {amount}", amount=amount),
+                        )
                         return None
                     amounts[name] = amount
         current = "paid_on"
@@ -222,7 +238,7 @@ def _row(
             else None
         )
     except CellError as exc:
-        log.error(number, table.header(current), str(exc))
+        log.error(number, table.header(current), exc)
         return None
     piece = amounts.get("piece_earnings")
     base = amounts.get("base_pay", piece)
@@ -252,6 +268,10 @@ def _row(
             log.warning(
                 number,
                 table.header("net_pay"),
-                f"net pay {record.net_pay:,.2f} does not match the pay items ({items:,.2f})",
+                Phrase(
+                    "net pay {net} does not match the pay items ({items})",
+                    net=f"{record.net_pay:,.2f}",
+                    items=f"{items:,.2f}",
+                ),
             )
     return record

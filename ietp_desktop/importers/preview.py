@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
 from ietp_desktop.domain.errors import UserError
+from ietp_desktop.domain.phrases import Phrase
 from ietp_desktop.importers.mapping import (
     HEADER_SEARCH_ROWS,
     ColumnMapping,
@@ -18,9 +19,17 @@ from ietp_desktop.importers.mapping import (
     override_matches,
 )
 from ietp_desktop.importers.tables import read_rows
+from ietp_desktop.importers.values import CellError
 
 T = TypeVar("T")
 Severity = Literal["error", "warning"]
+Reason = str | Phrase | CellError  # plain English text (a catalogue entry) or template+values
+
+
+def reason_phrase(reason: Reason) -> Phrase:
+    if isinstance(reason, CellError):
+        return reason.phrase
+    return reason if isinstance(reason, Phrase) else Phrase(reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +37,21 @@ class RowProblem:
     file: str
     row_number: int  # as the user sees it in the spreadsheet (1-based, title rows included)
     column: str  # the header text, or "" for the whole row
-    reason: str
+    reason: str  # English
     severity: Severity = "error"  # errors leave the row out; warnings keep it
+    phrase: Phrase | None = None  # the reason as template and values, for other languages
+
+    @classmethod
+    def of(
+        cls, file: str, row: int, column: str, reason: Reason, severity: Severity = "error"
+    ) -> RowProblem:
+        phrase = reason_phrase(reason)
+        return cls(file, row, column, phrase.text("en"), severity, phrase)
+
+    @property
+    def message(self) -> Phrase:
+        """The reason, in any language: `message.text("zh")`."""
+        return self.phrase or Phrase(self.reason)
 
     def __str__(self) -> str:
         where = f"{self.file}, row {self.row_number}" + (
@@ -126,12 +148,16 @@ def open_table(
             index = override_matches(headers, header)
             if index is None:
                 problems.append(
-                    RowProblem(
+                    RowProblem.of(
                         name,
                         header_number,
                         header,
-                        f"the mapping names column {header!r} for {field_name}, but the header "
-                        f"row has no such column",
+                        Phrase(
+                            "the mapping names column {header} for {field}, but the header "
+                            "row has no such column",
+                            header=repr(header),
+                            field=field_name,
+                        ),
                     )
                 )
                 columns.pop(field_name, None)
@@ -142,17 +168,20 @@ def open_table(
     unmapped = [h for i, h in enumerate(headers) if h and i not in mapped]
     for header in unmapped:
         problems.append(
-            RowProblem(name, header_number, header, "column not recognised; ignored", "warning")
+            RowProblem.of(name, header_number, header, "column not recognised; ignored", "warning")
         )
     constants = override.constants if override else {}
     for group in required:
         if not any(f in columns or f in constants for f in group):
             problems.append(
-                RowProblem(
+                RowProblem.of(
                     name,
                     header_number,
                     "",
-                    f"no column for {' or '.join(group)}; map one in a column mapping file",
+                    Phrase(
+                        "no column for {fields}; map one in a column mapping file",
+                        fields=" or ".join(group),
+                    ),
                 )
             )
     mapping = ColumnMapping({f: headers[i] for f, i in sorted(columns.items(), key=lambda x: x[1])})
@@ -224,14 +253,16 @@ class ProblemLog:
         self.left_out: dict[int, tuple[str, str]] = {}  # row → (person, reason)
         self.current = ""
 
-    def error(self, row: int, column: str, reason: str, person: str | None = None) -> None:
-        self.problems.append(RowProblem(self.file, row, column, reason, "error"))
+    def error(self, row: int, column: str, reason: Reason, person: str | None = None) -> None:
+        problem = RowProblem.of(self.file, row, column, reason, "error")
+        self.problems.append(problem)
         self.bad_rows.add(row)
         if row not in self.left_out:
-            self.left_out[row] = (self.current if person is None else person, reason_kind(reason))
+            who = self.current if person is None else person
+            self.left_out[row] = (who, reason_kind(problem.reason))
 
-    def warning(self, row: int, column: str, reason: str) -> None:
-        self.problems.append(RowProblem(self.file, row, column, reason, "warning"))
+    def warning(self, row: int, column: str, reason: Reason) -> None:
+        self.problems.append(RowProblem.of(self.file, row, column, reason, "warning"))
 
     def sort(self) -> None:
         self.problems.sort(key=lambda p: (p.row_number, p.severity != "error"))

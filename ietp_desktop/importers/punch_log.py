@@ -7,9 +7,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from ietp_desktop.domain.phrases import Phrase
 from ietp_desktop.domain.records import Punch
 from ietp_desktop.importers.pairing import Direction, Moment, pair, read_direction
-from ietp_desktop.importers.preview import ImportPreview, ProblemLog, Table, blank_row, cell
+from ietp_desktop.importers.preview import (
+    ImportPreview,
+    ProblemLog,
+    Table,
+    blank_row,
+    cell,
+    reason_phrase,
+)
 from ietp_desktop.importers.time_records import memo
 from ietp_desktop.importers.values import CellError, parse_date, parse_time, text
 
@@ -75,7 +83,7 @@ def read_punch_log(table: Table, moments_out: list[Moment] | None = None) -> Imp
         try:
             moment = parse_t(cells[time_col])
         except CellError as exc:
-            log.error(number, table.headers[time_col], str(exc))
+            log.error(number, table.headers[time_col], exc)
             continue
         if moment.__class__ is not datetime:
             if date_col is None:
@@ -88,7 +96,7 @@ def read_punch_log(table: Table, moments_out: list[Moment] | None = None) -> Imp
             try:
                 day: date = parse_d(cells[date_col])
             except CellError as exc:
-                log.error(number, table.headers[date_col], str(exc))
+                log.error(number, table.headers[date_col], exc)
                 continue
             moment = datetime.combine(day, moment if isinstance(moment, time) else time())
         direction: Direction | None = None
@@ -101,8 +109,11 @@ def read_punch_log(table: Table, moments_out: list[Moment] | None = None) -> Imp
                 log.error(
                     number,
                     table.headers[direction_col],
-                    f"unreadable direction {found!r} (expected 上班/下班, in/out, "
-                    f"check-in/check-out)",
+                    Phrase(
+                        "unreadable direction {value} (expected 上班/下班, in/out, "
+                        "check-in/check-out)",
+                        value=repr(found),
+                    ),
                 )
                 continue
             direction = found  # type: ignore[assignment]
@@ -120,9 +131,17 @@ def read_punch_log(table: Table, moments_out: list[Moment] | None = None) -> Imp
 def _paired_into(preview: ImportPreview[Punch], moments: list[Moment], log: ProblemLog) -> None:
     paired = pair(moments)
     for dropped, kept in paired.duplicates:
-        log.warning(dropped.row, "", f"the same punch as row {kept.row} (within a minute); ignored")
+        log.warning(
+            dropped.row,
+            "",
+            Phrase("the same punch as row {row} (within a minute); ignored", row=kept.row),
+        )
     for moment, reason in paired.unpaired:
-        log.warning(moment.row, "", f"{moment.worker_code}: {reason}")
+        log.warning(
+            moment.row,
+            "",
+            Phrase("{worker}: {reason}", worker=moment.worker_code, reason=reason_phrase(reason)),
+        )
     preview.rows = paired.punches
     preview.row_numbers = paired.rows
     preview.left_out = log.left_out

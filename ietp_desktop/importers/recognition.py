@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar, cast
 
 from ietp_desktop.domain.errors import UserError
+from ietp_desktop.domain.phrases import Lines, Phrase
 from ietp_desktop.domain.records import PayRecord, Punch, format_hours, format_money
 from ietp_desktop.importers.gc_pause import gc_paused
 from ietp_desktop.importers.mapping import (
@@ -93,29 +94,51 @@ class Recognition:
     period: tuple[date, date] | None
     period_source: str  # "column", "title", "sheet name", "mapping", ""
     preview: tuple[str, ...]  # the first records as understood
-    notes: tuple[str, ...]  # other sheets, columns left aside
+    notes: tuple[Phrase, ...]  # other sheets, columns left aside
 
-    def lines(self) -> list[str]:
-        out = [f"File: {self.file}"]
+    def lines(self) -> list[Phrase]:
+        """What was understood, line by line, in any language (`line.text(language)`)."""
+        out = [Phrase("File: {file}", file=self.file)]
         if len(self.sheets) > 1 or self.sheet != Path(self.file).stem:
-            out.append(f"Sheet: {self.sheet} (sheets: {', '.join(self.sheets)})")
-        out.append(f"Layout: {self.layout.value} — {LAYOUT_TEXT[self.layout]}")
-        if self.header_rows:
-            rows = " and ".join(str(r) for r in self.header_rows)
-            out.append(f"Header row{'s' if len(self.header_rows) > 1 else ''}: {rows}")
+            out.append(
+                Phrase(
+                    "Sheet: {sheet} (sheets: {sheets})",
+                    sheet=self.sheet,
+                    sheets=", ".join(self.sheets),
+                )
+            )
+        out.append(
+            Phrase(
+                "Layout: {layout} — {text}",
+                layout=self.layout.value,
+                text=Phrase(LAYOUT_TEXT[self.layout]),
+            )
+        )
+        if len(self.header_rows) > 1:
+            rows = ", ".join(str(r) for r in self.header_rows)
+            out.append(Phrase("Header rows: {rows}", rows=rows))
+        elif self.header_rows:
+            out.append(Phrase("Header row: {row}", row=self.header_rows[0]))
         else:
-            out.append("Header: none (columns recognised from their values)")
+            out.append(Phrase("Header: none (columns recognised from their values)"))
         if self.period:
             out.append(
-                f"Period: {self.period[0]:%Y-%m-%d} – {self.period[1]:%Y-%m-%d} "
-                f"(from the {self.period_source})"
+                Phrase(
+                    "Period: {start} – {end} (from the {source})",
+                    start=f"{self.period[0]:%Y-%m-%d}",
+                    end=f"{self.period[1]:%Y-%m-%d}",
+                    source=Phrase(self.period_source),
+                )
             )
-        out.append("Columns:")
-        out.extend(f"  {c.column:>3}  {c.header or '—'}  →  {c.field}" for c in self.columns)
+        out.append(Phrase("Columns:"))
+        out.extend(
+            Phrase("  {line}", line=f"{c.column:>3}  {c.header or '—'}  →  {c.field}")
+            for c in self.columns
+        )
         if self.preview:
-            out.append("First records as understood:")
-            out.extend(f"  {line}" for line in self.preview)
-        out.extend(f"Note: {n}" for n in self.notes)
+            out.append(Phrase("First records as understood:"))
+            out.extend(Phrase("  {line}", line=line) for line in self.preview)
+        out.extend(Phrase("Note: {note}", note=n) for n in self.notes)
         return out
 
 
@@ -165,24 +188,48 @@ class RecordsRead(Generic[T]):
             out.setdefault(person, Counter())[reason] += 1
         return out
 
-    def summary_lines(self) -> list[str]:
+    def summary_lines(self) -> list[Phrase]:
+        """Rows read, skipped and left out (per person), in any language."""
         lines = [
-            f"Rows read: {self.rows_read:,}; records: {len(self.records):,}; people: "
-            f"{len(self.people):,}; rows left out: {self.rows_left_out:,} "
-            f"({self.share_left_out:.1%})"
+            Phrase(
+                "Rows read: {read}; records: {records}; people: {people}; rows left out: "
+                "{left} ({share})",
+                read=f"{self.rows_read:,}",
+                records=f"{len(self.records):,}",
+                people=f"{len(self.people):,}",
+                left=f"{self.rows_left_out:,}",
+                share=f"{self.share_left_out:.1%}",
+            )
         ]
         for reason, count in sorted(self.parsed.skipped.items()):
-            lines.append(f"Skipped (not records): {count} {reason}{'s' if count > 1 else ''}")
-        for person, reasons in sorted(self.left_out_by_person().items()):
-            what = "; ".join(f"{n} {r}" for r, n in reasons.most_common())
             lines.append(
-                f"  {person or '(no worker code)'}: {sum(reasons.values())} row(s) left out — "
-                f"{what}; figures may be low"
+                Phrase(
+                    "Skipped (not records): {count} × {reason}", count=count, reason=Phrase(reason)
+                )
+            )
+        for person, reasons in sorted(self.left_out_by_person().items()):
+            what = Lines.of(
+                (
+                    Phrase("{count} {reason}", count=n, reason=Phrase(r))
+                    for r, n in reasons.most_common()
+                ),
+                "; ",
+            )
+            lines.append(
+                Phrase(
+                    "  {person}: {rows} row(s) left out — {what}; figures may be low",
+                    person=person or Phrase("(no worker code)"),
+                    rows=sum(reasons.values()),
+                    what=what,
+                )
             )
         if self.needs_acceptance:
             lines.append(
-                f"More than {LEFT_OUT_LIMIT:.0%} of the rows are left out: importing needs "
-                f"your explicit acceptance"
+                Phrase(
+                    "More than {limit} of the rows are left out: importing needs your explicit "
+                    "acceptance",
+                    limit=f"{LEFT_OUT_LIMIT:.0%}",
+                )
             )
         return lines
 
@@ -221,12 +268,18 @@ def read_records(
             [source.sheet_index(chosen_sheet)] if chosen_sheet else range(len(source.sheet_names))
         )
         found: list[tuple[int, int, Layout, list[tuple[int, list[object]]]]] = []
-        notes: list[str] = []
+        notes: list[Phrase] = []
         for index in candidates:
             head = list(islice(source.rows(index), HEADER_SEARCH_ROWS))
             layout, score = _detect(head, kind, mapping)
             if layout is None:
-                notes.append(f"sheet {source.sheet_names[index]}: {_why_not(head, kind)}")
+                notes.append(
+                    Phrase(
+                        "sheet {sheet}: {reason}",
+                        sheet=source.sheet_names[index],
+                        reason=_why_not(head, kind),
+                    )
+                )
                 continue
             found.append((score, -index, layout, head))
         if not found:
@@ -235,13 +288,13 @@ def read_records(
                     "{file}: no payroll records recognised ({found}); give a mapping file "
                     "naming the layout and columns",
                     file=path.name,
-                    found="; ".join(notes),
+                    found=Lines.of(notes, "; "),
                 )
             raise UserError(
                 "{file}: no attendance records recognised ({found}); give a mapping file "
                 "naming the layout and columns",
                 file=path.name,
-                found="; ".join(notes),
+                found=Lines.of(notes, "; "),
             )
         found.sort(reverse=True)
         layout = found[0][2]
@@ -252,12 +305,17 @@ def read_records(
         for _, other, other_layout, _ in found[1:]:
             if other_layout is not layout:
                 notes.append(
-                    f"sheet {source.sheet_names[-other]} also looks like "
-                    f"{other_layout.value}; choose it with --sheet"
+                    Phrase(
+                        "sheet {sheet} also looks like {layout}; choose it with --sheet",
+                        sheet=source.sheet_names[-other],
+                        layout=other_layout.value,
+                    )
                 )
         if len(chosen) > 1:
             names = ", ".join(source.sheet_names[i] for i, _ in chosen)
-            notes.append(f"sheets read, all {layout.value}: {names}")
+            notes.append(
+                Phrase("sheets read, all {layout}: {sheets}", layout=layout.value, sheets=names)
+            )
         return _read_sheets(source, chosen, layout, kind, mapping, pay_day, notes)
 
 
@@ -268,7 +326,7 @@ def _read_sheets(
     kind: Kind,
     mapping: ColumnMapping | None,
     pay_day: int | None,
-    notes: list[str],
+    notes: list[Phrase],
 ) -> RecordsRead[Any]:
     if len(sheets) == 1:
         index, head = sheets[0]
@@ -372,21 +430,27 @@ def _fields(header: Header, mapping: ColumnMapping | None) -> set[str]:
     return found
 
 
-def _why_not(head: list[tuple[int, list[object]]], kind: Kind) -> str:
+def _why_not(head: list[tuple[int, list[object]]], kind: Kind) -> Phrase:
     if not any(any(text(c) for c in cells) for _, cells in head):
-        return "empty"
+        return Phrase("empty")
     known = PAY_FIELDS if kind == "pay" else TIME_FIELDS
     header = find_header_rows(head, known, None) or find_header_rows(head, PUNCH_FIELDS, None)
     if header is None:
-        return "no header row with known columns in the first rows and no punch times"
+        return Phrase("no header row with known columns in the first rows and no punch times")
     number = head[header.positions[-1]][0]
-    has = ", ".join(sorted(header.columns)) or "nothing"
-    need = (
-        "worker_code and base_pay"
-        if kind == "pay"
-        else "worker_code with date + in_1/out_1, or with a punch time"
+    has = ", ".join(sorted(header.columns)) or "—"
+    if kind == "pay":
+        return Phrase(
+            "header on row {row} has {columns}; missing worker_code and base_pay",
+            row=number,
+            columns=has,
+        )
+    return Phrase(
+        "header on row {row} has {columns}; missing worker_code with date + in_1/out_1, or "
+        "with a punch time",
+        row=number,
+        columns=has,
     )
-    return f"header on row {number} has {has}; missing {need}"
 
 
 def _headerless_columns(head: list[tuple[int, list[object]]]) -> dict[str, int] | None:
@@ -433,7 +497,7 @@ def _read(
     kind: Kind,
     mapping: ColumnMapping | None,
     pay_day: int | None,
-    notes: list[str],
+    notes: list[Phrase],
     moments: list[Moment] | None = None,
 ) -> RecordsRead[Any]:
     """One sheet; with `moments`, punches are added there to be paired with other
@@ -529,7 +593,7 @@ def _punch_table(
     head: list[tuple[int, list[object]]],
     rows: Iterator[tuple[int, list[object]]],
     mapping: ColumnMapping | None,
-    notes: list[str],
+    notes: list[Phrase],
 ) -> Table:
     header = find_header_rows(head, PUNCH_FIELDS, mapping)
     if header is None or (not {"worker_code", "time"} <= set(header.columns) and not mapping):
@@ -564,8 +628,11 @@ def _punch_table(
             del table.columns["direction"]
             table.mapping.fields.pop("direction", None)
             notes.append(
-                f"column {table.headers[direction]!r} does not hold directions "
-                f"(上班/下班, in/out); punches are paired by time order"
+                Phrase(
+                    "column {column} does not hold directions (上班/下班, in/out); punches are "
+                    "paired by time order",
+                    column=repr(table.headers[direction]),
+                )
             )
     return table
 

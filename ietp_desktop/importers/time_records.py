@@ -15,6 +15,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TypeVar
 
+from ietp_desktop.domain.phrases import Phrase
 from ietp_desktop.domain.records import Punch
 from ietp_desktop.importers.gc_pause import gc_paused
 from ietp_desktop.importers.mapping import TIME_FIELDS, ColumnMapping
@@ -31,6 +32,8 @@ from ietp_desktop.importers.values import CellError, parse_date, parse_time, tex
 MAX_SHIFT = timedelta(hours=16)
 NEXT_DAY = "次日"
 _ONE_DAY = timedelta(days=1)
+MISSING_OUT = "missing clock-out: the day is flagged and its hours are not counted"
+MISSING_IN = "missing clock-in: the day is flagged and its hours are not counted"
 _BACKWARDS = ("clock-in before the previous clock-out", "clock-out before clock-in")
 PAIRS = 4
 V = TypeVar("V")
@@ -137,7 +140,11 @@ def read_worker_days(table: Table, known_worker_codes: set[str] | None) -> Impor
         log.current = code
         rows_read += 1
         if not in_sample:
-            log.error(number, code_header, f"worker code {code} is not in the worker sample")
+            log.error(
+                number,
+                code_header,
+                Phrase("worker code {code} is not in the worker sample", code=code),
+            )
             continue
         try:
             work_date = dates[raw_date]
@@ -149,7 +156,7 @@ def read_worker_days(table: Table, known_worker_codes: set[str] | None) -> Impor
             if raw_date.__hash__ is not None:
                 dates[raw_date] = work_date
         if isinstance(work_date, CellError):
-            log.error(number, date_header, str(work_date))
+            log.error(number, date_header, work_date)
             continue
         found = reader.moments(work_date, values, number)
         if found is None:
@@ -180,7 +187,7 @@ class _Plan:
     midnight: the same cells on another day give the same plan, so plans are cached."""
 
     intervals: tuple[_Offsets, ...]
-    messages: tuple[tuple[int | None, str, bool], ...]  # (column, reason, is_error)
+    messages: tuple[tuple[int | None, str | Phrase, bool], ...]  # (column, reason, is_error)
     error: bool
     reusable: bool  # False when a cell carried its own date
     by_date: dict[date, tuple[_Moments, ...]] = field(default_factory=dict)  # memo of moments
@@ -241,7 +248,7 @@ class _RowReader:
     def _plan(self, values: tuple[object, ...], work_date: date) -> _Plan:
         midnight = datetime.combine(work_date, time())
         intervals: list[_Offsets] = []
-        messages: list[tuple[int | None, str, bool]] = []
+        messages: list[tuple[int | None, str | Phrase, bool]] = []
         reusable = True
         first: datetime | None = None
         cursor: datetime | None = None
@@ -258,7 +265,7 @@ class _RowReader:
                 try:
                     t = self.parse_time(value)
                 except CellError as exc:
-                    return _Plan((), ((col, str(exc), True),), True, reusable)
+                    return _Plan((), ((col, exc.phrase, True),), True, reusable)
                 if next_day and not isinstance(t, datetime):
                     t = datetime.combine(work_date + _ONE_DAY, t)  # 次日 05:00: the next day
                 if isinstance(t, datetime):
@@ -289,14 +296,8 @@ class _RowReader:
                     reusable,
                 )
             if start is None or end is None:
-                missing, col = ("clock-out", k + 1) if end is None else ("clock-in", k)
-                messages.append(
-                    (
-                        self.columns[col],
-                        f"missing {missing}: the day is flagged and its hours are not counted",
-                        False,
-                    )
-                )
+                missing, col = (MISSING_OUT, k + 1) if end is None else (MISSING_IN, k)
+                messages.append((self.columns[col], missing, False))
             intervals.append(
                 (
                     None if start is None else start - midnight,
@@ -327,7 +328,7 @@ def _dedupe_and_check_overlaps(
         for punch, row in zip(punches, rows, strict=True):
             first = first_row[punch]
             if first != row:
-                log.warning(row, "", f"duplicate of row {first}; ignored")
+                log.warning(row, "", Phrase("duplicate of row {row}; ignored", row=first))
             elif punch not in done:  # else repeated on its own row: dropped silently
                 done.add(punch)
                 kept.append(punch)
@@ -349,7 +350,11 @@ def _dedupe_and_check_overlaps(
             log.error(
                 row,
                 "",
-                f"overlaps the punch on row {latest_row} (until {latest_end:%Y-%m-%d %H:%M})",
+                Phrase(
+                    "overlaps the punch on row {row} (until {end})",
+                    row=latest_row,
+                    end=f"{latest_end:%Y-%m-%d %H:%M}",
+                ),
                 code,
             )
             overlapping.add(row)

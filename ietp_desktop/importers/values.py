@@ -16,6 +16,8 @@ import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
+from ietp_desktop.domain.phrases import Phrase
+
 EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL_RANGE = (20000, 80000)  # 1954 .. 2119
 
@@ -35,7 +37,12 @@ _CURRENCY = ("¥", "￥", "元", "CNY", "RMB")
 
 
 class CellError(ValueError):
-    """A cell that cannot be read; the message is the reason shown to the user."""
+    """A cell that cannot be read; `phrase` is the reason shown to the user (in any
+    language), `str()` the English one."""
+
+    def __init__(self, template: str, /, **params: object) -> None:
+        self.phrase = Phrase(template, **params)
+        super().__init__(self.phrase.text("en"))
 
 
 def is_blank(value: object) -> bool:
@@ -68,7 +75,7 @@ def parse_date(value: object) -> date:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if _SERIAL_RANGE[0] <= value < _SERIAL_RANGE[1]:
             return _serial(value)
-        raise CellError(f"unreadable date {text(value)!r}")
+        raise CellError("unreadable date {value}", value=repr(text(value)))
     s = ascii_text(value)
     head = s.split()[0] if s else s  # "2026-10-01 08:00" or "2026-10-01 星期四"
     try:
@@ -84,7 +91,7 @@ def parse_date(value: object) -> date:
             return _serial(int(head))
     except ValueError:
         pass
-    raise CellError(f"unreadable date {s!r}")
+    raise CellError("unreadable date {value}", value=repr(s))
 
 
 def parse_month(value: object) -> tuple[date, date]:
@@ -97,7 +104,7 @@ def parse_month(value: object) -> tuple[date, date]:
         try:
             first = parse_date(value).replace(day=1)
         except CellError:
-            raise CellError(f"unreadable pay period {s!r}") from None
+            raise CellError("unreadable pay period {value}", value=repr(s)) from None
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     return first, last
 
@@ -116,7 +123,7 @@ def parse_time(value: object) -> time | datetime:
             return time(seconds // 3600 % 24, seconds // 60 % 60, seconds % 60)
         if isinstance(value, int) or value.is_integer():
             return parse_time(str(int(value)))
-        raise CellError(f"unreadable time {text(value)!r}")
+        raise CellError("unreadable time {value}", value=repr(text(value)))
     s = ascii_text(value)
     if len(s) in (16, 19) and s[4] == "-" and s[10] == " ":  # 2026-10-01 07:58[:12], in C
         try:
@@ -128,10 +135,10 @@ def parse_time(value: object) -> time | datetime:
         try:
             d = parse_date(parts[0])
         except CellError:
-            raise CellError(f"unreadable time {s!r}") from None
+            raise CellError("unreadable time {value}", value=repr(s)) from None
         t = parse_time(parts[1])
         if isinstance(t, datetime):
-            raise CellError(f"unreadable time {s!r}")
+            raise CellError("unreadable time {value}", value=repr(s))
         return datetime.combine(d, t)
     try:
         if m := _HMS.match(s):
@@ -148,7 +155,7 @@ def parse_time(value: object) -> time | datetime:
             return time(int(digits[:2]), int(digits[2:]))
     except ValueError:
         pass
-    raise CellError(f"unreadable time {s!r}")
+    raise CellError("unreadable time {value}", value=repr(s))
 
 
 def parse_amount(value: object) -> Decimal | None:
@@ -156,7 +163,7 @@ def parse_amount(value: object) -> Decimal | None:
     (2,600.00), a dot marks decimals; a comma that could be a decimal mark (2 600,00,
     2600,5) or a dot that could separate thousands (2.600) is refused."""
     if isinstance(value, bool):
-        raise CellError(f"unreadable amount {value!r}")
+        raise CellError("unreadable amount {value}", value=repr(value))
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
@@ -175,25 +182,26 @@ def parse_amount(value: object) -> Decimal | None:
         negative, s = True, s[1:].strip()
     if "," in s:
         if not _THOUSANDS_COMMA.match(s):
-            raise CellError(_ambiguous(original))
+            raise _ambiguous(original)
         s = s.replace(",", "")
     elif " " in s:
         if not _THOUSANDS_SPACE.match(s):
-            raise CellError(f"unreadable amount {original!r}")
+            raise CellError("unreadable amount {value}", value=repr(original))
         s = s.replace(" ", "")
     if s.count(".") > 1 or _AMBIGUOUS_DOT.match(s):
-        raise CellError(_ambiguous(original))
+        raise _ambiguous(original)
     try:
         amount = Decimal(s)
     except InvalidOperation:
-        raise CellError(f"unreadable amount {original!r}") from None
+        raise CellError("unreadable amount {value}", value=repr(original)) from None
     if not amount.is_finite():
-        raise CellError(f"unreadable amount {original!r}")
+        raise CellError("unreadable amount {value}", value=repr(original))
     return -amount if negative else amount
 
 
-def _ambiguous(original: str) -> str:
-    return (
-        f"ambiguous decimal mark: {original!r} could be read two ways; write it with a dot "
-        f"for decimals and no thousands separator (e.g. 2600.00)"
+def _ambiguous(original: str) -> CellError:
+    return CellError(
+        "ambiguous decimal mark: {value} could be read two ways; write it with a dot "
+        "for decimals and no thousands separator (e.g. 2600.00)",
+        value=repr(original),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from ietp_desktop.cli import main
 from ietp_desktop.storage.db import Database
 from ietp_desktop.storage.models import TimeRecord
 from tests.importers import factory_files as ff
-from tests.services.hours.records_fixtures import messy_csv, thirteen_days_csv
+from tests.services.hours.records_fixtures import TIME_HEADER, messy_csv, thirteen_days_csv
 
 
 def stored(db: Database) -> int:
@@ -177,3 +178,25 @@ def test_whole_workforce_without_a_sample_then_a_drawn_sample(
     assert data["flagged"] == []
     assert hours("roster", started_visit) == 0
     assert "2 people; 2 sampled" in capsys.readouterr().out
+
+
+def test_check_prints_notes_periods_and_evidence_in_english(
+    cli: Callable[..., int],
+    started_visit: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rows = [f"1001,张三,2027-01-{day:02d},08:00,12:00,13:00,20:00\n" for day in range(4, 17)]
+    path = tmp_path / "考勤.csv"
+    path.write_text(TIME_HEADER + "".join(rows), encoding="utf-8")
+    assert cli("import", started_visit, str(path), "--kind", "time") == 0
+    capsys.readouterr()
+    assert cli("check", started_visit) == 0
+    out = capsys.readouterr().out
+    assert "note: public holidays for 2027 are provisional in cn-guangdong-v1" in out
+    assert "W01 worked 13 consecutive days, 4–16 Jan 2027" in out
+    assert "PRC Labour Law art. 38" in out
+    assert not re.search(r"[\u4e00-\u9fff]", out.replace("考勤.csv", ""))
+    assert cli("check", started_visit, "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["notes"] == ["public holidays for 2027 are provisional in cn-guangdong-v1"]

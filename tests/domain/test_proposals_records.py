@@ -1,15 +1,19 @@
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 
 import pytest
 
+from ietp_desktop.domain.errors import Localized
 from ietp_desktop.domain.findings import Category, Classification
 from ietp_desktop.domain.proposals import propose_findings
 from ietp_desktop.domain.records import PayRecord, Punch, Worker, format_period
 from ietp_desktop.domain.rules import RuleSet, parse_rule_set
 from ietp_desktop.domain.wages import analyse
 from ietp_desktop.paths import forms_dir
+
+ENGLISH_DATE = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
 
 
 @cache
@@ -100,10 +104,19 @@ def test_breach_and_proposal_texts_have_chinese_translations() -> None:
     for b in analysis.breaches:
         zh = tr(b.template, language="zh", **b.params)
         assert zh != b.message and "{" not in zh, b.template
-        assert tr(b.params["rule"], language="zh") != b.params["rule"], b.params["rule"]
+        assert b.text("zh") == zh
+        for name in ("rule", "citation"):
+            value = b.params[name]
+            assert isinstance(value, Localized)
+            assert value.text("zh") != value.text("en"), value.text("en")
+        assert not ENGLISH_DATE.search(zh), zh
     for p in propose_findings(analysis):
         assert tr(p.title_template, language="zh") != p.title_template
-        assert tr(p.description_template, language="zh", **p.params) != p.description
+        zh = tr(p.description_template, language="zh", **p.params)
+        assert zh == p.description_in("zh") != p.description
+        assert p.title_in("zh") == tr(p.title_template, language="zh")
+        assert not ENGLISH_DATE.search(zh), zh
+        assert "Labour Law" not in zh and "Base Code" not in zh, zh
 
 
 def late_pay(code: str) -> PayRecord:

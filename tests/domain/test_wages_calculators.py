@@ -1,9 +1,12 @@
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 
 import pytest
 
+from ietp_desktop.domain.errors import Localized
+from ietp_desktop.domain.phrases import Phrase
 from ietp_desktop.domain.records import PayRecord, Punch, WageType, Worker
 from ietp_desktop.domain.rules import RuleSet, parse_rule_set
 from ietp_desktop.domain.wages import (
@@ -186,8 +189,8 @@ def test_missing_figures_become_notes_not_crashes() -> None:
         shipped(),
     )
     assert analysis.breaches == ()
-    assert any("W09" in n and "changed on 2025-03-01" in n for n in analysis.notes)
-    assert any(n.startswith("W10: no minimum-wage region") for n in analysis.notes)
+    assert any("W09" in n and "changed on 2025-03-01" in n for n in english(analysis.notes))
+    assert any(n.startswith("W10: no minimum-wage region") for n in english(analysis.notes))
 
 
 def test_analysis_figures_and_summary() -> None:
@@ -229,7 +232,7 @@ def test_analysis_figures_and_summary() -> None:
 def test_the_same_note_for_several_workers_is_given_once_naming_them() -> None:
     sample = [Worker(f"W0{i}", region="CN-GD-Dongguan") for i in (1, 2)]
     pays = [PayRecord(w.code, *NOV, base_pay=D("1")) for w in sample]
-    notes = analyse(sample, [], pays, shipped()).notes
+    notes = english(analyse(sample, [], pays, shipped()).notes)
     skipped = [n for n in notes if "minimum-wage checks skipped" in n]
     assert len(skipped) == 1 and skipped[0].startswith("W01, W02: ")
 
@@ -307,7 +310,7 @@ def test_overtime_premium_base_from_contract_rate_and_minimum_wage(
             )
         ]
     assert [(b.limit, b.message) for b in analysis.breaches] == expected
-    assert list(analysis.notes) == notes
+    assert english(analysis.notes) == notes
     assert analysis.workers[0].premium_shortfall == (D(due) if due else D(0))
 
 
@@ -330,7 +333,7 @@ def test_years_without_a_confirmed_holiday_calendar_are_noted(
     worked: list[date], notes: list[str]
 ) -> None:
     analysis = analyse([Worker("W01")], [shift("W01", d, 8) for d in worked], [], shipped())
-    assert list(analysis.notes) == notes
+    assert english(analysis.notes) == notes
 
 
 @pytest.mark.parametrize(
@@ -350,7 +353,12 @@ def test_years_without_a_confirmed_holiday_calendar_are_noted(
 def test_merge_worker_notes_names_each_worker_once_per_text(
     notes: list[str], merged: tuple[str, ...]
 ) -> None:
-    assert merge_worker_notes(notes) == merged
+    as_notes = []
+    for note in notes:
+        code, _, text = note.partition(": ")
+        is_worker = code.startswith("W") and " " not in code
+        as_notes.append((code, Phrase(text)) if is_worker else ("", Phrase(note)))
+    assert english(merge_worker_notes(as_notes)) == list(merged)
 
 
 def test_a_note_repeated_for_each_pay_period_is_given_once() -> None:
@@ -358,4 +366,8 @@ def test_a_note_repeated_for_each_pay_period_is_given_once() -> None:
         PayRecord("W01", date(2026, 10, 1), date(2026, 10, 31), base_pay=D("2600")),
         PayRecord("W01", *NOV, base_pay=D("2600")),
     ]
-    assert analyse([Worker("W01")], [], pays, shipped()).notes == (f"W01: {NO_REGION}",)
+    assert english(analyse([Worker("W01")], [], pays, shipped()).notes) == [f"W01: {NO_REGION}"]
+
+
+def english(notes: Iterable[Localized]) -> list[str]:
+    return [note.text("en") for note in notes]

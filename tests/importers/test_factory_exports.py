@@ -94,7 +94,7 @@ def test_dingtalk_daily_statistics_on_the_second_sheet(tmp_path: Path) -> None:
     read = read_time_records(ff.dingtalk_workbook(tmp_path))
     assert read.recognition.sheet == "每日统计"
     assert read.recognition.layout is Layout.DAILY_STATISTICS
-    assert any("原始记录" in n for n in read.recognition.notes)
+    assert any("原始记录" in n.text("en") for n in read.recognition.notes)
     assert intervals(read) == [
         ("1001", date(2026, 10, 12), "12 08:00", "12 17:30"),
         ("1001", date(2026, 10, 13), "13 08:00", "13 17:00"),
@@ -172,16 +172,20 @@ def test_ambiguous_decimal_marks_are_errors_and_the_import_needs_acceptance(
         "1002": {"ambiguous decimal mark": 1},
     }
     assert read.needs_acceptance
-    assert any("needs your explicit acceptance" in line for line in read.summary_lines())
+    assert any("needs your explicit acceptance" in line.text("en") for line in read.summary_lines())
 
 
 def test_a_row_left_out_is_counted_for_its_person_and_never_silent(tmp_path: Path) -> None:
     read = read_time_records(ff.worker_day_gbk_csv(tmp_path))
     assert read.rows_read == 3 and read.rows_left_out == 1
     assert read.left_out_by_person() == {"1002": {"unreadable time": 1}}
-    assert "  1002: 1 row(s) left out — 1 unreadable time; figures may be low" in (
-        read.summary_lines()
-    )
+    lines = read.summary_lines()
+    assert "  1002: 1 row(s) left out — 1 unreadable time; figures may be low" in [
+        line.text("en") for line in lines
+    ]
+    assert "  1002：1 行未导入 — 1 行无法读取的时间；数据可能偏低" in [
+        line.text("zh") for line in lines
+    ]
     assert read.needs_acceptance  # 1 of 3 rows > 2 %
 
 
@@ -211,8 +215,10 @@ def test_mapping_overrides_sheet_layout_header_rows_and_period(tmp_path: Path) -
 
 def test_unknown_layout_says_what_was_found_on_each_sheet(tmp_path: Path) -> None:
     path = ff.write_text(tmp_path / "notes.csv", ["姓名,电话", "张三,123"])
-    with pytest.raises(UserError, match=r"^notes\.csv: no attendance records recognised "):
+    with pytest.raises(UserError, match=r"^notes\.csv: no attendance records recognised ") as e:
         read_time_records(path)
+    # what was found on each sheet reads in the reader's language too
+    assert "（工作表 notes：" in e.value.text("zh") and "sheet notes" not in e.value.text("zh")
 
 
 def test_one_sheet_per_month_read_together_shifts_across_the_sheets(tmp_path: Path) -> None:
@@ -224,7 +230,11 @@ def test_one_sheet_per_month_read_together_shifts_across_the_sheets(tmp_path: Pa
     assert [(p.file, p.row_number) for p in read.errors] == [("打卡记录2026.xlsx, sheet 10月", 3)]
     assert read.left_out_by_person() == {"1001": {"unreadable time": 1}}
     assert read.recognition.period == (date(2026, 9, 30), date(2026, 10, 1))
-    assert "sheets read, all punch-log: 9月, 10月" in read.recognition.notes
+    notes = [n.text("en") for n in read.recognition.notes]
+    assert "sheets read, all punch-log: 9月, 10月" in notes
+    assert "已读取的工作表（均为 punch-log）：9月, 10月" in [
+        n.text("zh") for n in read.recognition.notes
+    ]
     one = read_time_records(ff.monthly_sheets_xlsx(tmp_path), sheet="9月")
     assert intervals(one) == [("1003", date(2026, 9, 30), "30 20:00", "—")]
 

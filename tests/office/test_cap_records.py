@@ -93,7 +93,13 @@ def test_two_months_of_clean_records_show_no_breach_and_no_flag(
         ]
         # the rule set says the Dongguan minimum wage changed without giving the figure:
         # the result says the minimum wage was not checked instead of calling it kept
-        assert any("minimum-wage checks skipped" in n for n in s.not_checked)
+        assert any("minimum-wage checks skipped" in n.text("en") for n in s.not_checked)
+        # kept as template and values: it reads in the reader's language once stored
+        latest = records_check.line_records(db, received.visit_uuid, "F02").latest
+        assert latest is not None and latest.summary.not_checked == s.not_checked
+        zh = [n.text("zh") for n in latest.summary.not_checked]
+        assert any(n.startswith("1001, 1002, 1003：未检查最低工资：规则集") for n in zh), zh
+        assert not any("checks skipped" in n or "not entered" in n for n in zh), zh
         with db.session() as session:
             row = session.scalars(select(OfficeCapRecordsCheck)).one()
             assert (row.finding_code, row.months_covered, row.workers, row.flags) == (
@@ -137,7 +143,8 @@ def test_sixty_hour_weeks_that_persist_are_flagged(received: World, tmp_path: Pa
         assert (s.weeks_over, s.weekly_limit) == (14, "60")
         overtime = next(r for r in s.rules if r.rule_id == "overtime_hours_per_month")
         assert (overtime.workers, overtime.periods, overtime.finding_rule) == (2, 4, False)
-        assert records_check.NO_PAY in s.not_checked  # no payroll sent: wages not checked
+        # no payroll sent: wages not checked
+        assert records_check.NO_PAY in [n.text("en") for n in s.not_checked]
         with pytest.raises(UserError, match="is flagged"):
             decisions.decide_line(db, received.visit_uuid, "F03", "accepted", "ok", **WHO)
         with pytest.raises(UserError, match="say why"):
@@ -219,13 +226,17 @@ def test_rows_left_out_need_confirmation_before_anything_is_stored(
         pending = check(db, received, "F03", short)
         assert isinstance(pending, records_check.Pending)
         assert pending.reasons == (records_reading.LEFT_OUT,)
-        assert any("rows left out" in line for line in pending.files[0].summary)
+        assert any("rows left out" in line.text("en") for line in pending.files[0].summary)
         assert office_state(received.office_dir) == before
         stored = check(db, received, "F03", short, confirm=True)
         assert isinstance(stored, records_check.StoredCheck)
         assert stored.summary.confirmed and stored.summary.unread_total == 5
         first = stored.summary.unread[0]
-        assert (first.file, first.row) == ("short.csv", 4) and "25:61" in first.reason
+        assert (first.file, first.row) == ("short.csv", 4) and "25:61" in first.reason.text("en")
+        # stored as template and values: the Chinese console reads it in Chinese
+        latest = records_check.line_records(db, received.visit_uuid, "F03").latest
+        assert latest is not None and latest.summary.unread[0] == first
+        assert first.reason.text("zh").startswith("无法读取的时间 ")
     finally:
         db.dispose()
 
@@ -340,6 +351,7 @@ def test_console_line_page_checks_records_and_shows_the_result(
     assert refused_accept.status_code == 400 and "is flagged" in refused_accept.text
     chinese = reviewer.get("/lang/zh?next=" + url, follow_redirects=True).text
     assert "违规仍在持续" in chinese and "检查新记录" in chinese
+    assert "未检查工资：未读取到工资记录。" in chinese
 
 
 def test_console_confirms_a_file_with_rows_left_out(
@@ -418,6 +430,13 @@ def test_console_takes_a_column_mapping_and_confirms_it(
     )
     assert expired.status_code == 400
     assert "The files to confirm are no longer held; upload them again." in expired.text
+    # the same upload read in Chinese: what was understood is in the reader's language
+    page = reviewer.get("/lang/zh?next=" + url, follow_redirects=True)
+    chinese = reviewer.post(
+        url + "/records", data={"csrf": csrf_of(page.text), "mapping": mapping}, files=upload
+    ).text
+    assert "文件：刷卡汇总.csv" in chinese and "读取行数：" in chinese
+    assert "File:" not in chinese and "Rows read" not in chinese
 
 
 # --- the command line ---------------------------------------------------------------------------
@@ -503,7 +522,9 @@ def test_a_mapping_given_for_an_unknown_export_is_confirmed_then_remembered(
         )  # fmt: skip
         assert isinstance(pending, records_check.Pending)
         assert pending.reasons == (records_reading.GIVEN,)
-        assert "    A  人员编码  →  worker_code" in pending.files[0].recognition
+        assert "    A  人员编码  →  worker_code" in [
+            line.text("en") for line in pending.files[0].recognition
+        ]
         assert row_count(db, OfficeCapRecordsCheck) == 0 and row_count(db, ImportMapping) == 0
         stored = records_check.check_line_records(
             db, received.office_dir, received.visit_uuid, "F03", files_of(export),

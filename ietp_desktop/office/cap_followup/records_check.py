@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import NotFound, UserError
 from ietp_desktop.domain.findings import Category
+from ietp_desktop.domain.phrases import Phrase, phrase_from_data
 from ietp_desktop.domain.proposals import _TITLES as RULE_TITLES
 from ietp_desktop.domain.proposals import _WAGE_RULES as WAGE_RULES
 from ietp_desktop.domain.pv_window import add_months
@@ -102,7 +103,7 @@ class Unread:
     file: str  # file, and the sheet when a workbook had several
     row: int
     column: str
-    reason: str
+    reason: Phrase  # kept as template and values: read in the reader's language
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,8 @@ class FileRead:
     records: int
     rows_read: int
     rows_left_out: int
-    recognition: tuple[str, ...]
-    summary: tuple[str, ...]
+    recognition: tuple[Phrase, ...]  # what was understood, in any language
+    summary: tuple[Phrase, ...]
     confirm: tuple[str, ...]
 
 
@@ -127,7 +128,7 @@ class RecordsSummary:
     workers: int
     rules: tuple[RuleResult, ...]  # rules in breach
     checked: tuple[str, ...]  # rule ids the records allowed to check
-    not_checked: tuple[str, ...]  # why some rules could not be checked (English)
+    not_checked: tuple[Phrase, ...]  # why some rules could not be checked, in any language
     incomplete_days: int  # days without a clock-in or clock-out: hours not counted
     weeks_over: int  # worker-weeks (Monday–Sunday) above the programme's weekly hours
     weekly_limit: str
@@ -495,18 +496,20 @@ def summarise(
         | {f"{d:%Y-%m}" for p in pays for d in (p.period_start, p.period_end)}
     )
     checked: set[str] = set()
-    not_checked: list[str] = []
+    not_checked: list[Phrase] = []
     if punches:
         checked |= HOURS_RULES
     else:
-        not_checked.append(NO_TIME)
+        not_checked.append(Phrase(NO_TIME))
     if pays:
         checked |= WAGE_RULES
     else:
-        not_checked.append(NO_PAY)
+        not_checked.append(Phrase(NO_PAY))
     not_checked.extend(analysis.notes[:MAX_NOTES])
     if len(analysis.notes) > MAX_NOTES:
-        not_checked.append(f"… {len(analysis.notes) - MAX_NOTES} more notes of the calculators")
+        not_checked.append(
+            Phrase("… {count} more notes of the calculators", count=len(analysis.notes) - MAX_NOTES)
+        )
     relevant: list[str] = []
     if wanted & HOURS_RULES:
         relevant.append("time")
@@ -519,7 +522,7 @@ def summarise(
         flags.append(PERSIST)
     limit = analysis.programme_weekly_hours
     over = [(f.worker_code, w) for f in analysis.workers for w in f.weekly_hours if w.hours > limit]
-    unread = [Unread(p.file, p.row_number, p.column, p.reason) for f in read for p in f.problems]
+    unread = [Unread(p.file, p.row_number, p.column, p.message) for f in read for p in f.problems]
     return RecordsSummary(
         finding_code=code,
         period_start=min(starts).isoformat() if starts else "",
@@ -704,19 +707,22 @@ def summary_from_json(text: str) -> RecordsSummary:
             for r in data["rules"]
         ),
         checked=tuple(data["checked"]),
-        not_checked=tuple(data["not_checked"]),
+        not_checked=tuple(phrase_from_data(n) for n in data["not_checked"]),
         incomplete_days=int(data["incomplete_days"]),
         weeks_over=int(data["weeks_over"]),
         weekly_limit=data["weekly_limit"],
         week_examples=tuple(Example(**e) for e in data["week_examples"]),
-        unread=tuple(Unread(**u) for u in data["unread"]),
+        unread=tuple(
+            Unread(u["file"], int(u["row"]), u["column"], phrase_from_data(u["reason"]))
+            for u in data["unread"]
+        ),
         unread_total=int(data["unread_total"]),
         files=tuple(
             FileRead(
                 **{
                     **f,
-                    "recognition": tuple(f["recognition"]),
-                    "summary": tuple(f["summary"]),
+                    "recognition": tuple(phrase_from_data(line) for line in f["recognition"]),
+                    "summary": tuple(phrase_from_data(line) for line in f["summary"]),
                     "confirm": tuple(f["confirm"]),
                 }
             )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ietp_desktop.domain.errors import UserError
+from ietp_desktop.domain.phrases import Phrase
 from ietp_desktop.domain.records import PayRecord, Punch
 from ietp_desktop.importers.mapping import ColumnMapping, mapping_from_dict
 from ietp_desktop.importers.preview import RowProblem
@@ -60,8 +61,8 @@ class ReadFile:
     sha256: str
     content: bytes
     kind: Kind
-    recognition: tuple[str, ...]  # what was understood (file, sheet, layout, columns …)
-    summary: tuple[str, ...]  # rows read, left out, per person
+    recognition: tuple[Phrase, ...]  # what was understood (file, sheet, layout, columns …)
+    summary: tuple[Phrase, ...]  # rows read, left out, per person
     punches: list[Punch]
     pays: list[PayRecord]
     people: dict[str, tuple[str, str]]

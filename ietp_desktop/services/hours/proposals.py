@@ -20,6 +20,7 @@ from ietp_desktop.domain.errors import UserError
 from ietp_desktop.domain.findings import FindingSource
 from ietp_desktop.domain.proposals import DESCRIPTION_TEMPLATE, ProposedFinding, propose_findings
 from ietp_desktop.domain.records import Analysis
+from ietp_desktop.i18n import current_language
 from ietp_desktop.services.dto import FindingView
 from ietp_desktop.services.hours.checks import VisitCheck, check_visit
 from ietp_desktop.services.hours.records import visit_rules
@@ -127,9 +128,24 @@ def accept_proposal(
     proposal: ProposalView | ProposedFinding,
     edited_description: str | None = None,
     edited_title: str | None = None,
+    language: str | None = None,
 ) -> FindingView:
-    """The proposal becomes a finding of the visit (source: calculated), in one transaction."""
+    """The proposal becomes a finding of the visit (source: calculated), in one transaction,
+    with its English and Chinese title and description. An edited title or description is in
+    `language` (default: the current one) and replaces that language's generated text."""
     found = proposal.proposal if isinstance(proposal, ProposalView) else proposal
+    edited_in = language or current_language()
+    texts = {
+        lang: (
+            (edited_title if edited_in == lang and edited_title else found.title_in(lang)).strip(),
+            (
+                edited_description
+                if edited_in == lang and edited_description
+                else found.description_in(lang)
+            ).strip(),
+        )
+        for lang in ("en", "zh")
+    }
     key = proposal_key(found)
     with db.session() as session:
         visit = resolve_visit(session, visit_ref)
@@ -146,8 +162,10 @@ def accept_proposal(
             visit,
             FindingInput(
                 classification=found.classification.value,
-                description=(edited_description or found.description).strip(),
-                title=(edited_title or found.title).strip(),
+                description=texts["en"][1],
+                title=texts["en"][0],
+                title_zh=texts["zh"][0],
+                description_zh=texts["zh"][1],
                 category=found.category.value,
                 evidence=_evidence(found, visit_rules(session, visit).rule_set_id),
                 source=FindingSource.CALCULATED.value,

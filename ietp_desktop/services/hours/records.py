@@ -22,6 +22,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from ietp_desktop.domain.errors import UserError
+from ietp_desktop.domain.phrases import Phrase
 from ietp_desktop.domain.records import (
     Analysis,
     Breach,
@@ -33,7 +34,6 @@ from ietp_desktop.domain.records import (
 from ietp_desktop.domain.records import Worker as SampledWorker
 from ietp_desktop.domain.rules import RuleSet
 from ietp_desktop.domain.wages import analyse
-from ietp_desktop.i18n import tr
 from ietp_desktop.importers.gc_pause import gc_paused
 from ietp_desktop.importers.mapping import (
     PAY_FIELDS,
@@ -387,14 +387,13 @@ def _refuse_rows_already_stored(
         row = preview.row_numbers[index]
         if row not in bad_rows:
             bad_rows.add(row)
-            what = "day" if preview.kind == "time" else "pay period"
+            what = (
+                "records for this worker and day are already stored from {file}"
+                if preview.kind == "time"
+                else "records for this worker and pay period are already stored from {file}"
+            )
             preview.problems.append(
-                RowProblem(
-                    preview.file,
-                    row,
-                    "",
-                    f"records for this worker and {what} are already stored from {earlier_file}",
-                )
+                RowProblem.of(preview.file, row, "", Phrase(what, file=earlier_file))
             )
     preview.row_numbers = [preview.row_numbers[i] for i in keep]
     if preview.kind == "time":
@@ -435,7 +434,7 @@ def commit_import(
                 share=f"{preview.share_left_out:.1%}",
                 row=first.row_number,
                 column=f", column {first.column}" if first.column else "",
-                reason=first.reason,
+                reason=first.message,
             )
         if preview.record_count == 0:
             raise UserError("{file}: no records to store", file=preview.file)
@@ -741,12 +740,9 @@ def _pay(row: PayRow, code: str) -> PayRecord:
 
 
 def breach_text(breach: Breach, language: str | None = None) -> str:
-    """A breach in the UI's (or a report's) language, its rule text included."""
-    params = {
-        name: tr(value, language=language) if name in ("rule", "citation") else value
-        for name, value in breach.params.items()
-    }
-    return tr(breach.template, language=language, **params)
+    """A breach in the UI's (or a report's) language, its period, rule text and citation
+    included."""
+    return breach.text(language)
 
 
 def analyse_visit(db: Database, visit_ref: str | int, sample_only: bool = True) -> Analysis:

@@ -22,6 +22,7 @@ from ietp_desktop.domain.lifecycle import VisitStatus
 from ietp_desktop.security.atomic import atomic_write_bytes
 from ietp_desktop.services.dto import RemediationView
 from ietp_desktop.services.evidence.attachments import MAX_FILE_BYTES, prepare_image
+from ietp_desktop.services.outcome.finding_texts import description_in, title_in
 from ietp_desktop.services.outcome.findings import resolve_finding
 from ietp_desktop.services.visits.read import attachment_path
 from ietp_desktop.services.visits.refs import resolve_visit, short_id
@@ -96,8 +97,8 @@ def cap_line_of(finding: Finding) -> CapLine:
         classification=finding.classification,
         category=finding.category,
         root_cause=finding.root_cause,
-        title=finding.title,
-        description=finding.description,
+        title=title_in(finding),  # the window's (or the command's) language
+        description=description_in(finding),
         corrective_action=action.corrective_action,
         preventive_action=action.preventive_action,
         responsible=action.responsible,
@@ -368,7 +369,7 @@ def open_cap_lines_from_earlier_visits(
                         visit_date=other_day,
                         finding_code=finding.code,
                         classification=finding.classification,
-                        title=finding.title,
+                        title=title_in(finding),
                         corrective_action=action.corrective_action,
                         responsible=action.responsible,
                         due_date=action.due_date,

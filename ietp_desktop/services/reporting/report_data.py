@@ -8,7 +8,7 @@ builders. `language` only chooses how answers to choice items are worded ("both"
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -157,10 +157,23 @@ def _sections(
     return tuple(sections)
 
 
+def _titled(title: str, description: str, stop: str = ". ") -> str:
+    if title and title not in description:
+        return f"{title}{stop}{description}" if description else title
+    return description
+
+
 def _finding(f: FindingView, photo_refs: dict[int, str], language: Language) -> ReportFinding:
-    description = f.description
-    if f.title and f.title not in description:
-        description = f"{f.title}. {description}" if description else f.title
+    """The finding in the report's language; a bilingual report gives the English, then the
+    Chinese (each language's own text, the other's when only that one was written)."""
+    en = _titled(f.title or f.title_zh, f.description or f.description_zh)
+    zh = _titled(f.title_zh or f.title, f.description_zh or f.description, "。")
+    if language == "en" or en == zh:
+        description = en
+    elif language == "zh":
+        description = zh
+    else:
+        description = f"{en}\n\n{zh}"
     if f.evidence:
         description += f"\n{_label('Evidence', language)}: {f.evidence}"
     return ReportFinding(
@@ -272,12 +285,11 @@ def workers_analysis(
         return None
     # the whole workforce beside the sample, and every row left out, in the report's words
     notes = workforce_notes(checked, "zh" if language == "zh" else "en")
-    analysis = replace(checked.sample, notes=(*checked.sample.notes, *notes))
-    return adapt_analysis(analysis, detail.factory.headcount or 0, language)
+    return adapt_analysis(checked.sample, detail.factory.headcount or 0, language, notes)
 
 
 def adapt_analysis(
-    analysis: object, workforce: int, language: Language = "en"
+    analysis: object, workforce: int, language: Language = "en", more_notes: Sequence[str] = ()
 ) -> ReportWorkersAnalysis | None:
     """domain.records.Analysis (or a ready ReportWorkersAnalysis) → the report's shape."""
     if analysis is None or isinstance(analysis, ReportWorkersAnalysis):
@@ -319,7 +331,12 @@ def adapt_analysis(
             standard_weekly=analysis.legal_weekly_hours,
             programme_weekly=analysis.programme_weekly_hours,
         ),
-        summary="\n".join(analysis.notes),
+        summary="\n".join(
+            [
+                *(note.text("zh" if language == "zh" else "en") for note in analysis.notes),
+                *more_notes,
+            ]
+        ),
     )
 
 

@@ -38,6 +38,7 @@ from ietp_desktop.services.dto import (
     VisitDetail,
     VisitSummary,
 )
+from ietp_desktop.services.outcome.finding_texts import title_in
 from ietp_desktop.services.visits import completion, derived
 from ietp_desktop.services.visits.factories import factory_view
 from ietp_desktop.services.visits.refs import resolve_visit, short_id
@@ -75,7 +76,7 @@ def outcome_of(session: Session, visit: Visit) -> OutcomeView:
     findings = session.scalars(
         select(Finding).where(Finding.visit_id == visit.id).order_by(Finding.code)
     )
-    refs = [FindingRef(f.code, Classification(f.classification), f.title) for f in findings]
+    refs = [FindingRef(f.code, Classification(f.classification), title_in(f)) for f in findings]
     recommendation = recommend(
         refs, refused=visit.status == VisitStatus.REFUSED.value or bool(visit.refusal_note)
     )

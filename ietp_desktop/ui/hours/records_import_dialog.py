@@ -339,7 +339,7 @@ class RecordsImportDialog(QDialog):
                 str(p.row_number),
                 p.column or "—",
                 tr("Error") if p.severity == "error" else tr("Warning"),
-                p.reason,
+                p.message.text(),
             ]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)

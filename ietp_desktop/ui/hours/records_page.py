@@ -3,7 +3,7 @@ a weekly-hours chart, and the proposed findings the specialist accepts, edits or
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -40,7 +40,7 @@ from ietp_desktop.domain.records import (
     format_money,
     format_period,
 )
-from ietp_desktop.i18n import tr
+from ietp_desktop.i18n import LANGUAGES, current_language, tr
 from ietp_desktop.services.hours import checks, proposals, records, workers
 from ietp_desktop.services.hours.proposals import ProposalStatus, ProposalView
 from ietp_desktop.services.hours.records import (
@@ -110,7 +110,8 @@ RESULT_COLUMNS: tuple[tuple[str, str, frozenset[str]], ...] = (
 class Results:
     analysis: Analysis  # the sample's
     proposals: list[ProposalView]
-    workforce: tuple[str, ...] = ()  # the whole workforce beside the sample, coverage
+    # the whole workforce beside the sample, coverage: lines in each language
+    workforce: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _cell(text: str, align_right: bool = False) -> QTableWidgetItem:
@@ -339,7 +340,7 @@ class RecordsPage(QWidget):
             return Results(
                 checked.sample,
                 proposals.proposals_checked(db, uuid, checked, True),
-                tuple(checks.workforce_notes(checked)),
+                {lang: tuple(checks.workforce_notes(checked, lang)) for lang in LANGUAGES},
             )
 
         run_op(
@@ -528,7 +529,7 @@ class RecordsPage(QWidget):
         )
         self.summary_label.setText(text)
         self.summary_label.setStyleSheet(ERROR_STYLE if s.breaches else "")
-        notes = [*a.notes, *self.results.workforce]
+        notes = [*a.notes, *self.results.workforce.get(current_language(), ())]
         self.notes_label.setText("\n".join(f"ℹ {n}" for n in notes))
         self.notes_label.setVisible(bool(notes))
         by_worker: dict[str, list[Breach]] = {}
@@ -592,7 +593,8 @@ class RecordsPage(QWidget):
             self.worker_breaches.addItem(item)
         for b in mine:
             self.worker_breaches.addItem(
-                f"{format_period(b.period_start, b.period_end)} — {breach_text(b)}"
+                f"{format_period(b.period_start, b.period_end, current_language())} — "
+                f"{breach_text(b)}"
             )
 
     # --- proposed findings ----------------------------------------------------------------
@@ -609,7 +611,7 @@ class RecordsPage(QWidget):
         visible = self._visible_proposals()
         for view in visible:
             p = view.proposal
-            label = tr(p.title_template, **p.params)
+            label = p.title_in(current_language())
             if view.status == "accepted":
                 label = tr("{title} — accepted as {code}", title=label, code=view.finding_code)
             elif view.status == "dismissed":
@@ -656,7 +658,7 @@ class RecordsPage(QWidget):
         if view is not None:
             p = view.proposal
             self.proposal_text.setPlainText(
-                f"{tr(p.title_template, **p.params)}\n\n{tr(p.description_template, **p.params)}"
+                f"{p.title_in(current_language())}\n\n{p.description_in(current_language())}"
             )
 
     def accept_proposal(self, title: str | None = None, description: str | None = None) -> None:
@@ -680,8 +682,8 @@ class RecordsPage(QWidget):
         p = view.proposal
         dialog = QDialog(self)
         dialog.setWindowTitle(tr("Edit the proposed finding"))
-        title = QLineEdit(tr(p.title_template, **p.params))
-        text = QPlainTextEdit(tr(p.description_template, **p.params))
+        title = QLineEdit(p.title_in(current_language()))
+        text = QPlainTextEdit(p.description_in(current_language()))
         form = QFormLayout()
         form.addRow(tr("Title"), title)
         form.addRow(tr("Description"), text)
@@ -710,9 +712,9 @@ class RecordsPage(QWidget):
             return
         status: ProposalStatus = "open" if restore else "dismissed"
         assert self.results is not None
-        self.results = Results(
-            self.results.analysis,
-            [
+        self.results = replace(
+            self.results,
+            proposals=[
                 ProposalView(v.key, v.proposal, status, v.finding_code) if v.key == view.key else v
                 for v in self.results.proposals
             ],

@@ -348,13 +348,19 @@ class FindingsPage(QWidget):
         if outcome.failed:
             return
         self.table.setRowCount(len(self.rows))
+        chinese = current_language() == "zh"
         for row, finding in enumerate(self.rows):
+            # each language's own text first, the other when only that one was written
+            title = (finding.title_zh if chinese else finding.title) or finding.title_zh
+            described = (finding.description_zh if chinese else finding.description) or (
+                finding.description or finding.description_zh
+            )
             cells = (
                 finding.code,
                 classification_label(finding.classification),
                 category_label(finding.category),
                 root_cause_label(finding.root_cause),
-                finding.title,
+                title or finding.title,
                 ", ".join(finding.item_ids),
                 str(len(finding.attachment_ids)),
                 tr(SOURCE_LABELS.get(finding.source, finding.source)),
@@ -362,7 +368,7 @@ class FindingsPage(QWidget):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == 4:
-                    item.setToolTip(finding.description)
+                    item.setToolTip(described)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
         self.empty.setVisible(not self.rows)
