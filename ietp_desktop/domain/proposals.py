@@ -19,7 +19,7 @@ from ietp_desktop.domain.records import Analysis, Breach, Period
 
 MAX_EVIDENCE_LINES = 20
 
-_TITLES: dict[str, str] = {
+RULE_TITLES: dict[str, str] = {
     "rest_days_per_week": "Workers without one rest day in seven days",
     "max_consecutive_days": "Workers over the programme limit of consecutive working days",
     "overtime_hours_per_month": "Monthly overtime above the legal limit",
@@ -33,7 +33,7 @@ _TITLES: dict[str, str] = {
     "pay_at_least_monthly": "Wages paid late or less than monthly",
 }
 
-_WAGE_RULES = frozenset(
+WAGE_RULES = frozenset(
     {
         "minimum_wage",
         "piece_rate_minimum",
@@ -123,8 +123,8 @@ def _proposal(rule_id: str, breaches: list[Breach], sampled: str) -> ProposedFin
     return ProposedFinding(
         rule_id=rule_id,
         classification=Classification.STANDARD_NC,
-        category=Category.WAGES if rule_id in _WAGE_RULES else Category.WORKING_HOURS,
-        title_template=_TITLES.get(rule_id, first.rule_text),
+        category=Category.WAGES if rule_id in WAGE_RULES else Category.WORKING_HOURS,
+        title_template=RULE_TITLES.get(rule_id, first.rule_text),
         description_template=DESCRIPTION_TEMPLATE,
         params={
             "count": str(len(codes)),

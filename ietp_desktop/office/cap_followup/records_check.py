@@ -25,8 +25,7 @@ from sqlalchemy.orm import Session
 from ietp_desktop.domain.errors import NotFound, UserError
 from ietp_desktop.domain.findings import Category
 from ietp_desktop.domain.phrases import Phrase, phrase_from_data
-from ietp_desktop.domain.proposals import _TITLES as RULE_TITLES
-from ietp_desktop.domain.proposals import _WAGE_RULES as WAGE_RULES
+from ietp_desktop.domain.proposals import RULE_TITLES, WAGE_RULES
 from ietp_desktop.domain.pv_window import add_months
 from ietp_desktop.domain.records import Analysis, Breach, PayRecord, Punch, WageType, Worker
 from ietp_desktop.domain.wages import analyse
