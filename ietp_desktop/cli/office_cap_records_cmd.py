@@ -13,7 +13,7 @@ from ietp_desktop.cli.office_console_cmd import cli_actor
 from ietp_desktop.domain.errors import UserError
 
 if TYPE_CHECKING:
-    from ietp_desktop.office.cap_followup.records_check import RecordsSummary
+    from ietp_desktop.office.cap_followup.records_summary import RecordsSummary
 
 
 def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -107,7 +107,7 @@ def _records(args: argparse.Namespace) -> int:
 
 
 def summary_lines(s: RecordsSummary) -> list[str]:
-    from ietp_desktop.office.cap_followup.records_check import FLAG_TEXT
+    from ietp_desktop.office.cap_followup.records_summary import FLAG_TEXT
 
     out = [
         f"line {s.finding_code}: records {s.period_start or '-'} – {s.period_end or '-'}, "

@@ -18,7 +18,12 @@ from starlette.testclient import TestClient
 
 from ietp_desktop.cli import main
 from ietp_desktop.domain.errors import UserError
-from ietp_desktop.office.cap_followup import decisions, records_check, records_reading
+from ietp_desktop.office.cap_followup import (
+    decisions,
+    records_check,
+    records_reading,
+    records_summary,
+)
 from ietp_desktop.office.cap_followup.factory_returns import import_cap
 from ietp_desktop.office.folder import open_office_db
 from ietp_desktop.office.intake import import_bundles
@@ -125,7 +130,7 @@ def test_sixty_hour_weeks_that_persist_are_flagged(received: World, tmp_path: Pa
         stored = check(db, received, "F03", rf.zkteco_csv(tmp_path, rf.DEC_1, rf.JAN_31, LONG))
         assert isinstance(stored, records_check.StoredCheck)
         s = stored.summary
-        assert s.flags == (records_check.PERSIST,)  # 1 Dec – 30 Jan (31 Jan is a Sunday)
+        assert s.flags == (records_summary.PERSIST,)  # 1 Dec – 30 Jan (31 Jan is a Sunday)
         total = s.rules[0]
         assert (total.rule_id, total.finding_rule, total.workers) == (
             "total_hours_per_7_days",
@@ -144,7 +149,7 @@ def test_sixty_hour_weeks_that_persist_are_flagged(received: World, tmp_path: Pa
         overtime = next(r for r in s.rules if r.rule_id == "overtime_hours_per_month")
         assert (overtime.workers, overtime.periods, overtime.finding_rule) == (2, 4, False)
         # no payroll sent: wages not checked
-        assert records_check.NO_PAY in [n.text("en") for n in s.not_checked]
+        assert records_summary.NO_PAY in [n.text("en") for n in s.not_checked]
         with pytest.raises(UserError, match="is flagged"):
             decisions.decide_line(db, received.visit_uuid, "F03", "accepted", "ok", **WHO)
         with pytest.raises(UserError, match="say why"):
@@ -177,7 +182,7 @@ def test_one_month_of_records_is_flagged_short(received: World, tmp_path: Path) 
         stored = check(db, received, "F01", rf.dingtalk_grid_xlsx(tmp_path, 2026, 12))
         assert isinstance(stored, records_check.StoredCheck)
         s = stored.summary
-        assert s.flags == (records_check.SHORT,)
+        assert s.flags == (records_summary.SHORT,)
         assert (s.period_start, s.period_end, s.months) == (
             "2026-12-01",
             "2026-12-31",
@@ -488,7 +493,7 @@ def test_records_check_on_postgres(world: World, tmp_path: Path, pg_url: str) ->
     try:
         stored = check(db, world, "F03", rf.zkteco_csv(tmp_path, rf.DEC_1, rf.JAN_31, LONG))
         assert isinstance(stored, records_check.StoredCheck)
-        assert stored.summary.flags == (records_check.PERSIST,)
+        assert stored.summary.flags == (records_summary.PERSIST,)
         before = office_state(world.office_dir, pg_url)
         with pytest.raises(UserError, match="before the visit"):
             check(db, world, "F01", factory_files.zkteco_export_csv(tmp_path))
@@ -497,7 +502,7 @@ def test_records_check_on_postgres(world: World, tmp_path: Path, pg_url: str) ->
         assert shown.latest is not None and shown.latest.summary.rules[0].periods == 4
         short = check(db, world, "F01", rf.dingtalk_grid_xlsx(tmp_path, 2026, 12))
         assert isinstance(short, records_check.StoredCheck)
-        assert short.summary.flags == (records_check.SHORT,)
+        assert short.summary.flags == (records_summary.SHORT,)
     finally:
         db.dispose()
 
