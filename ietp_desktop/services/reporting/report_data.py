@@ -164,7 +164,8 @@ def _titled(title: str, description: str, stop: str = ". ") -> str:
 
 
 def _with_evidence(text: str, evidence: str, language: Language) -> str:
-    return f"{text}\n{_label('Evidence', language)}: {evidence}" if evidence else text
+    colon = "：" if language == "zh" else ": "
+    return f"{text}\n{_label('Evidence', language)}{colon}{evidence}" if evidence else text
 
 
 def _finding(f: FindingView, photo_refs: dict[int, str], language: Language) -> ReportFinding:

@@ -229,9 +229,9 @@ class FindingEditDialog(DraftDialog):
             "evidence": finding.evidence if finding else "",
             "evidence_zh": finding.evidence_zh if finding else "",
         }
-        if finding and not stored[self.evidence_key]:
-            if typed == finding.evidence_in(self.evidence_language):
-                typed = ""
+        shown = finding.evidence_in(self.evidence_language) if finding else ""
+        if not stored[self.evidence_key] and typed == shown:
+            typed = ""
         return stored | {self.evidence_key: typed}
 
     def save(self) -> None:
