@@ -104,4 +104,7 @@ def test_the_english_dialog_edits_the_english_evidence_only(
     dialog.evidence.setPlainText("Time cards copied, see P03.")
     dialog.save()
     stored = _stored(db, started_visit, code)
-    assert (stored.evidence, stored.evidence_zh) == ("Time cards copied, see P03.", chinese_evidence)
+    assert (stored.evidence, stored.evidence_zh) == (
+        "Time cards copied, see P03.",
+        chinese_evidence,
+    )
