@@ -67,7 +67,7 @@ def _visit_page(world: World, language: str) -> str:
         sign_in(client, "reviewer")
         response = client.get(f"/visits/{world.visit_uuid}")
         assert response.status_code == 200
-        return response.text
+        return str(response.text)
 
 
 def _finding_block(page: str, code: str) -> str:

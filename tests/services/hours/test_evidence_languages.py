@@ -9,6 +9,7 @@ from pathlib import Path
 from ietp_desktop.i18n import set_language
 from ietp_desktop.reports.layout import Language
 from ietp_desktop.reports.visit_report import build_visit_report
+from ietp_desktop.services.dto import FindingView
 from ietp_desktop.services.hours import proposals
 from ietp_desktop.services.outcome import findings
 from ietp_desktop.services.reporting import report_data
@@ -22,7 +23,7 @@ BREACH_EN = "W01 worked 13 consecutive days, 1–13 Oct 2026"
 BREACH_ZH = "W01 连续工作 13 天（2026年10月1日–13日）"
 
 
-def accepted(db: Database, visit: str, tmp_path: Path) -> findings.FindingView:
+def accepted(db: Database, visit: str, tmp_path: Path) -> FindingView:
     view = rest_days(db, visit, tmp_path)
     code = proposals.accept_proposal(db, visit, view).code
     return {f.code: f for f in findings.list_findings(db, visit)}[code]
