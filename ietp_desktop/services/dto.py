@@ -129,6 +129,14 @@ class FindingView:
     created_at: datetime | None = None
     title_zh: str = ""
     description_zh: str = ""
+    evidence_zh: str = ""
+
+    def evidence_in(self, language: str) -> str:
+        """The evidence in `language`, else in the other one (findings from before the
+        Chinese evidence was kept have only the English)."""
+        if language == "zh":
+            return self.evidence_zh or self.evidence
+        return self.evidence or self.evidence_zh
 
 
 @dataclass(frozen=True)

@@ -199,6 +199,7 @@ class Finding(Base):
     category: Mapped[str] = mapped_column(String(30), default="other")
     root_cause: Mapped[str] = mapped_column(String(60), default="")
     evidence: Mapped[str] = mapped_column(Text, default="")
+    evidence_zh: Mapped[str] = mapped_column(Text, default="", server_default="")
     source: Mapped[str] = mapped_column(String(20), default="manual")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

@@ -16,8 +16,9 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ietp_desktop.domain.errors import UserError
+from ietp_desktop.domain.errors import Localized, UserError
 from ietp_desktop.domain.findings import FindingSource
+from ietp_desktop.domain.phrases import Lines, Phrase
 from ietp_desktop.domain.proposals import DESCRIPTION_TEMPLATE, ProposedFinding, propose_findings
 from ietp_desktop.domain.records import Analysis
 from ietp_desktop.i18n import current_language
@@ -114,12 +115,16 @@ def proposals_checked(
     return out
 
 
-def _evidence(proposal: ProposedFinding, rule_set_id: str) -> str:
-    lines = [b.message for b in proposal.breaches]
+def _evidence(proposal: ProposedFinding, rule_set_id: str) -> Lines:
+    """What the finding was calculated from, with its breaches: `text(language)`."""
+    head = Phrase(
+        "Calculated from the imported time and pay records (rule set {rule_set_id}).",
+        rule_set_id=rule_set_id,
+    )
+    lines: list[Localized] = list(proposal.breaches)
     if not lines:
-        lines = [proposal.description]
-    head = f"Calculated from the imported time and pay records (rule set {rule_set_id})."
-    return "\n".join([head, *lines])
+        lines = [Phrase(proposal.description_template, **proposal.params)]
+    return Lines.of([head, *lines])
 
 
 def accept_proposal(
@@ -132,7 +137,8 @@ def accept_proposal(
 ) -> FindingView:
     """The proposal becomes a finding of the visit (source: calculated), in one transaction,
     with its English and Chinese title and description. An edited title or description is in
-    `language` (default: the current one) and replaces that language's generated text."""
+    `language` (default: the current one) and replaces that language's generated text. The
+    evidence (the breaches it was calculated from) is kept in both languages too."""
     found = proposal.proposal if isinstance(proposal, ProposalView) else proposal
     edited_in = language or current_language()
     texts = {
@@ -150,6 +156,7 @@ def accept_proposal(
     with db.session() as session:
         visit = resolve_visit(session, visit_ref)
         require_editable(visit)
+        evidence = _evidence(found, visit_rules(session, visit).rule_set_id)
         decision = _decisions(session, visit).get(key)
         if decision is not None and decision.decision == "accepted":
             raise UserError(
@@ -167,7 +174,8 @@ def accept_proposal(
                 title_zh=texts["zh"][0],
                 description_zh=texts["zh"][1],
                 category=found.category.value,
-                evidence=_evidence(found, visit_rules(session, visit).rule_set_id),
+                evidence=evidence.text("en"),
+                evidence_zh=evidence.text("zh"),
                 source=FindingSource.CALCULATED.value,
             ),
         )

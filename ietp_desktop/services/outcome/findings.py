@@ -45,6 +45,7 @@ class FindingInput:
     source: str = FindingSource.MANUAL.value
     title_zh: str = ""
     description_zh: str = ""
+    evidence_zh: str = ""
 
 
 @cache
@@ -158,6 +159,7 @@ def insert_finding(session: Session, visit: Visit, data: FindingInput) -> Findin
         category=data.category,
         root_cause=data.root_cause,
         evidence=data.evidence,
+        evidence_zh=data.evidence_zh,
         source=data.source,
     )
     finding.items = [FindingItem(item_id=i, visit_id=visit.id) for i in data.item_ids]
@@ -220,6 +222,7 @@ def update_finding(
         finding.category = data.category
         finding.root_cause = data.root_cause
         finding.evidence = data.evidence
+        finding.evidence_zh = data.evidence_zh
         if tuple(i.item_id for i in finding.items) != tuple(sorted(data.item_ids)):
             finding.items = [
                 FindingItem(item_id=i, visit_id=visit.id) for i in sorted(set(data.item_ids))
@@ -295,9 +298,18 @@ def merge_findings(
         items = {i.item_id for i in keep.items} | {i.item_id for i in other.items}
         if items != {i.item_id for i in keep.items}:
             keep.items = [FindingItem(item_id=i, visit_id=visit.id) for i in sorted(items)]
+        keep_evidence = keep.evidence  # what the kept Chinese evidence falls back to
         keep.evidence = _append(
             keep.evidence, f"[{other.code}] {other.title}: {other.description}\n{other.evidence}"
         )
+        # with no Chinese anywhere the English evidence stands for both languages
+        if keep.evidence_zh or other.evidence_zh or other.title_zh or other.description_zh:
+            keep.evidence_zh = _append(
+                keep.evidence_zh or keep_evidence,
+                f"[{other.code}] {other.title_zh or other.title}："
+                f"{other.description_zh or other.description}\n"
+                f"{other.evidence_zh or other.evidence}",
+            )
         if not keep.root_cause:
             keep.root_cause = other.root_cause
         sync_cap_line(session, visit, keep, keep_cls.value)

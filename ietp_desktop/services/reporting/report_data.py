@@ -163,19 +163,26 @@ def _titled(title: str, description: str, stop: str = ". ") -> str:
     return description
 
 
+def _with_evidence(text: str, evidence: str, language: Language) -> str:
+    colon = "：" if language == "zh" else ": "
+    return f"{text}\n{_label('Evidence', language)}{colon}{evidence}" if evidence else text
+
+
 def _finding(f: FindingView, photo_refs: dict[int, str], language: Language) -> ReportFinding:
     """The finding in the report's language; a bilingual report gives the English, then the
     Chinese (each language's own text, the other's when only that one was written)."""
     en = _titled(f.title or f.title_zh, f.description or f.description_zh)
     zh = _titled(f.title_zh or f.title, f.description_zh or f.description, "。")
-    if language == "en" or en == zh:
-        description = en
+    evidence_en, evidence_zh = f.evidence_in("en"), f.evidence_in("zh")
+    if language == "both" and en == zh and evidence_en == evidence_zh:
+        description = _with_evidence(en, evidence_en, "both")  # nothing told twice
+    elif language == "both":
+        english = _with_evidence(en, evidence_en, "en")
+        description = f"{english}\n\n{_with_evidence(zh, evidence_zh, 'zh')}"
     elif language == "zh":
-        description = zh
+        description = _with_evidence(zh, evidence_zh, "zh")
     else:
-        description = f"{en}\n\n{zh}"
-    if f.evidence:
-        description += f"\n{_label('Evidence', language)}: {f.evidence}"
+        description = _with_evidence(en, evidence_en, "en")
     return ReportFinding(
         code=f.code,
         classification=f.classification,

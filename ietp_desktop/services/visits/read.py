@@ -268,6 +268,7 @@ def _finding_views(session: Session, visit_id: int) -> tuple[FindingView, ...]:
                 created_at=f.created_at,
                 title_zh=f.title_zh,
                 description_zh=f.description_zh,
+                evidence_zh=f.evidence_zh,
             )
         )
     return tuple(views)

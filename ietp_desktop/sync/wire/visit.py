@@ -194,6 +194,7 @@ class FindingWire(WireModel):
     category: Category = Category.OTHER
     root_cause: Str60 = ""
     evidence: LongText = ""
+    evidence_zh: LongText = ""
     source: FindingSource = FindingSource.MANUAL
     created_at: UtcTime | None = None
     updated_at: UtcTime | None = None

@@ -107,7 +107,11 @@ class FindingEditDialog(DraftDialog):
         self.description_zh = QPlainTextEdit()
         self.description_zh.setObjectName("edit_description_zh")
         self.description_zh.setTabChangesFocus(True)
+        # the evidence in the window's language; the other language's text is kept as it is
+        self.evidence_language = "zh" if current_language() == "zh" else "en"
+        self.evidence_key = "evidence_zh" if self.evidence_language == "zh" else "evidence"
         self.evidence = QPlainTextEdit()
+        self.evidence.setObjectName("edit_evidence")
         self.evidence.setTabChangesFocus(True)
         self.items = QLineEdit()
         self.items.setPlaceholderText(tr("Checklist item ids, e.g. WH-01, WH-03"))
@@ -123,7 +127,10 @@ class FindingEditDialog(DraftDialog):
         form.addRow(tr("Title (中文)"), self.title_zh)
         form.addRow(tr("Description (English)"), self.description)
         form.addRow(tr("Description (中文)"), self.description_zh)
-        form.addRow(tr("Evidence"), self.evidence)
+        form.addRow(
+            tr("Evidence (中文)" if self.evidence_language == "zh" else "Evidence (English)"),
+            self.evidence,
+        )
         form.addRow(tr("Linked items"), self.items)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -156,7 +163,7 @@ class FindingEditDialog(DraftDialog):
             "title_zh": self.title_zh.text(),
             "description": self.description.toPlainText(),
             "description_zh": self.description_zh.toPlainText(),
-            "evidence": self.evidence.toPlainText(),
+            self.evidence_key: self.evidence.toPlainText(),
             "items": self.items.text(),
         }
 
@@ -178,7 +185,7 @@ class FindingEditDialog(DraftDialog):
         for text, key in (
             (self.description, "description"),
             (self.description_zh, "description_zh"),
-            (self.evidence, "evidence"),
+            (self.evidence, self.evidence_key),
         ):
             text.setPlainText(str(values.get(key, text.toPlainText())))
 
@@ -193,7 +200,7 @@ class FindingEditDialog(DraftDialog):
         self.title_zh.setText(finding.title_zh)
         self.description.setPlainText(finding.description)
         self.description_zh.setPlainText(finding.description_zh)
-        self.evidence.setPlainText(finding.evidence)
+        self.evidence.setPlainText(finding.evidence_in(self.evidence_language))
         self.items.setText(", ".join(finding.item_ids))
 
     def data(self) -> findings.FindingInput:
@@ -208,10 +215,24 @@ class FindingEditDialog(DraftDialog):
             description_zh=self.description_zh.toPlainText(),
             category=str(self.category.currentData()),
             root_cause=str(self.root_cause.currentData()),
-            evidence=self.evidence.toPlainText(),
+            **self._evidence_texts(),
             item_ids=tuple(i for i in items if i),
             source=self.finding.source if self.finding else "manual",
         )
+
+    def _evidence_texts(self) -> dict[str, str]:
+        """Both languages' evidence: the one shown as typed, the other as stored. The other
+        language's evidence shown because none was written in this one, and left as it was,
+        stays unwritten (so it keeps following the other language's text)."""
+        typed, finding = self.evidence.toPlainText(), self.finding
+        stored = {
+            "evidence": finding.evidence if finding else "",
+            "evidence_zh": finding.evidence_zh if finding else "",
+        }
+        shown = finding.evidence_in(self.evidence_language) if finding else ""
+        if not stored[self.evidence_key] and typed == shown:
+            typed = ""
+        return stored | {self.evidence_key: typed}
 
     def save(self) -> None:
         zero = Classification.ZERO_TOLERANCE.value
