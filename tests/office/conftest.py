@@ -23,6 +23,7 @@ from ietp_desktop.office.console.config import ConsoleConfig
 from ietp_desktop.office.console.tls import issue_server_certificate
 from ietp_desktop.office.folder import open_office_db
 from tests.bundle_world import World, world, world_template
+from tests.postgres import PG_URL, throwaway_database
 
 __all__ = ["world", "world_template"]
 
@@ -69,6 +70,27 @@ def sign_in(client: TestClient, role: str) -> None:
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    if not PG_URL:
+        pytest.skip("IETP_TEST_PG_URL is not set")
+    with throwaway_database("office") as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """The office database on SQLite, and on a fresh PostgreSQL database when one is given."""
+    if request.param == "sqlite":
+        yield None
+        return
+    if not PG_URL:
+        pytest.skip("IETP_TEST_PG_URL is not set")
+    with throwaway_database("office") as url:
+        yield url
 
 
 @pytest.fixture

@@ -39,9 +39,10 @@ from tests.office.conftest import csrf_of
 from tests.office.review_world import office_db, receive
 from tests.office.test_cap_console import clients
 from tests.office.test_cap_followup import PDF
-from tests.office.test_office_postgres import PG_URL, _export, pg_url
+from tests.office.test_office_postgres import _export
+from tests.postgres import PG_URL
 
-__all__ = ["clients", "pg_url", "world", "world_template"]
+__all__ = ["clients", "world", "world_template"]
 
 WHO = {"actor": "rex", "role": "reviewer"}
 LONG = frozenset({"1001", "1002"})

@@ -3,7 +3,6 @@ starts a throwaway server)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +19,7 @@ from ietp_desktop.office.intake import import_bundles
 from ietp_desktop.services.sync.bundles import export_visits
 from ietp_desktop.storage.models import Factory, Finding, Visit
 from tests.bundle_world import SPECIALIST_PASSPHRASE, World, world, world_template
-from tests.postgres import PG_URL, throwaway_database
+from tests.postgres import PG_URL
 
 __all__ = ["world", "world_template"]
 
@@ -29,13 +28,6 @@ pytestmark = [
     pytest.mark.skipif(not PG_URL, reason="IETP_TEST_PG_URL is not set"),
 ]
 TODAY = date(2026, 12, 2)
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    assert PG_URL
-    with throwaway_database("money") as url:
-        yield url
 
 
 def test_fees_and_escalations_on_postgres(world: World, tmp_path: Path, pg_url: str) -> None:

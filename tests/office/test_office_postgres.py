@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from ietp_desktop.office.listings import office_visits
 from ietp_desktop.services.sync.bundles import export_visits
 from tests.bundle_world import SPECIALIST_PASSPHRASE, World, office_state, world, world_template
 from tests.office.test_office_refusals import FORGERIES, assert_refused
-from tests.postgres import PG_URL, throwaway_database
+from tests.postgres import PG_URL
 
 __all__ = ["world", "world_template"]
 
@@ -20,14 +19,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not PG_URL, reason="IETP_TEST_PG_URL is not set"),
 ]
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, empty database on the test server for each test."""
-    assert PG_URL
-    with throwaway_database("office") as url:
-        yield url
 
 
 def _export(world: World, out: Path) -> Path:

@@ -3,7 +3,6 @@ migration, the history and the board queries, and the withdrawals the bundles ca
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from ietp_desktop.services.catalogue.definitions import install_shipped_definiti
 from ietp_desktop.storage.models import Factory
 from ietp_desktop.storage.office_plan_change_models import OfficePlanEvent
 from tests.bundle_world import World, world, world_template
-from tests.postgres import PG_URL, throwaway_database
+from tests.postgres import PG_URL
 
 from .plan_change_world import LIN, SEAL, TODAY, ZHANG, enrol_zhang, fetch, fetch_all
 
@@ -29,13 +28,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not PG_URL, reason="IETP_TEST_PG_URL is not set"),
 ]
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    assert PG_URL
-    with throwaway_database("plans") as url:
-        yield url
 
 
 def test_plan_changes_on_postgres(world: World, tmp_path: Path, pg_url: str) -> None:

@@ -11,7 +11,6 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,19 +42,6 @@ from ietp_desktop.storage.office_models import OfficeRevocation
 from tests.bundle_world import SPECIALIST_PASSPHRASE, World, signed_pdf
 from tests.office.conftest import Server, sign_in
 from tests.office.trust_attacks import exported, replace_report, rewritten
-from tests.postgres import PG_URL, throwaway_database
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """The office database on SQLite, and on a fresh PostgreSQL database when one is given."""
-    if request.param == "sqlite":
-        yield None
-        return
-    if not PG_URL:
-        pytest.skip("IETP_TEST_PG_URL is not set")
-    with throwaway_database("office_ltv") as url:
-        yield url
 
 
 def _short_lived_lin_mei(world: World, days: int = 2) -> SigningIdentity:

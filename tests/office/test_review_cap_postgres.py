@@ -18,9 +18,10 @@ from ietp_desktop.office.review import decisions
 from ietp_desktop.office.review.returns import open_returns
 from tests.bundle_world import World, office_state, world, world_template
 from tests.office.test_cap_followup import PDF, factory_workbook, jpeg
-from tests.office.test_office_postgres import PG_URL, _export, pg_url
+from tests.office.test_office_postgres import _export
+from tests.postgres import PG_URL
 
-__all__ = ["pg_url", "world", "world_template"]
+__all__ = ["world", "world_template"]
 
 pytestmark = [
     pytest.mark.postgres,

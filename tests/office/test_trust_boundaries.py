@@ -6,7 +6,6 @@ and file for file, with nothing created outside the office folder."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,6 @@ from tests.office.trust_attacks import (
     second_specialist,
     set_revision,
 )
-from tests.postgres import PG_URL, throwaway_database
 
 __all__ = ["world", "world_template"]
 
@@ -258,18 +256,6 @@ def test_3_values_out_of_bounds_are_refused_with_their_field(
 
 
 # --- 7. errors: refusals, and a batch goes on after a bad bundle -----------------------------
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """The office database on SQLite, and on a fresh PostgreSQL database when one is given."""
-    if request.param == "sqlite":
-        yield None
-        return
-    if not PG_URL:
-        pytest.skip("IETP_TEST_PG_URL is not set")
-    with throwaway_database("office") as url:
-        yield url
 
 
 def test_7_a_batch_refuses_the_bad_bundle_and_imports_the_next(

@@ -32,9 +32,7 @@ from tests.office.conftest import (
     csrf_of,
     start_server,
 )
-from tests.office.test_office_postgres import PG_URL, pg_url
-
-__all__ = ["pg_url"]
+from tests.postgres import PG_URL
 
 pytestmark = [
     pytest.mark.postgres,
