@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -91,6 +93,23 @@ class ChoiceButtons(ItemEditor):
         self.layout_.addStretch(1)
         self.group.buttonClicked.connect(lambda _b: self.sig_commit.emit())
         self.retranslate()
+
+    def minimumSizeHint(self) -> QSize:
+        # long choices stack rather than widen the page (1366×768 at 150 %)
+        hint = super().minimumSizeHint()
+        widest = max((b.sizeHint().width() for b in self.buttons.values()), default=0)
+        return QSize(max(widest, self.prompt.minimumSizeHint().width()), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        in_a_row = sum(b.sizeHint().width() + self.layout_.spacing() for b in self.buttons.values())
+        if self.prompt.isVisible():
+            in_a_row += self.prompt.sizeHint().width() + self.layout_.spacing()
+        self.layout_.setDirection(
+            QBoxLayout.Direction.LeftToRight
+            if event.size().width() >= in_a_row
+            else QBoxLayout.Direction.TopToBottom
+        )
 
     def raw_value(self) -> object:
         for value, button in self.buttons.items():

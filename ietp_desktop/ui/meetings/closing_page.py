@@ -8,7 +8,9 @@ from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
@@ -251,15 +253,15 @@ class ClosingPage(QScrollArea):
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
         body = QWidget()
-        pads = QHBoxLayout()
+        self.pads = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         for box in self.boxes:
-            pads.addWidget(box)
+            self.pads.addWidget(box)
         complete_row = QHBoxLayout()
         complete_row.addWidget(self.complete_button)
         complete_row.addWidget(self.result, 1)
         layout = QVBoxLayout(body)
         layout.addWidget(self.heading)
-        layout.addLayout(pads)
+        layout.addLayout(self.pads)
         layout.addWidget(self.error)
         layout.addLayout(complete_row)
         layout.addWidget(self.reasons_hint)
@@ -270,6 +272,17 @@ class ClosingPage(QScrollArea):
 
     def title(self) -> str:
         return tr("Closing & signatures")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # side by side when both pads fit, one above the other on a narrow window (1366×768
+        # at 150 %) instead of the second pad half off the page
+        needed = sum(box.minimumSizeHint().width() for box in self.boxes) + 60
+        self.pads.setDirection(
+            QBoxLayout.Direction.LeftToRight
+            if self.viewport().width() >= needed
+            else QBoxLayout.Direction.TopToBottom
+        )
 
     def role_of(self, name: str) -> str:
         if self.detail is None:

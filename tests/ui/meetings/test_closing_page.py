@@ -33,3 +33,19 @@ def test_signature_pads_lock_once_the_visit_is_completed(qtbot: QtBot, db: Datab
     page.refresh()
     assert not any(box.pad.isEnabled() or box.clear_button.isEnabled() for box in page.boxes)
     assert "Visit completed" in page.result.text()
+
+
+def test_the_pads_stack_when_the_page_is_too_narrow_for_both(qtbot: QtBot, db: Database) -> None:
+    uuid = visit_in_progress(db)
+    window, workspace = open_in_window(qtbot, db, uuid)
+    page = next(p for p in workspace.extra_pages if isinstance(p, ClosingPage))
+    workspace.go_to_page(page_index(workspace, page))
+    first, second = page.boxes
+
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: second.geometry().left() > first.geometry().right())
+    assert second.geometry().top() == first.geometry().top()
+
+    window.resize(911, 512)  # 1366×768 at 150 %
+    qtbot.waitUntil(lambda: second.geometry().top() > first.geometry().bottom())
+    assert second.geometry().right() <= page.viewport().width()
