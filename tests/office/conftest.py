@@ -10,7 +10,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,25 @@ def sign_in(client: TestClient, role: str) -> None:
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
+
+
+@contextmanager
+def signed_in_clients(
+    office_dir: Path, roles: Iterable[str] = tuple(USERNAMES)
+) -> Iterator[dict[str, TestClient]]:
+    """A console client per role, each signed in, on the office in `office_dir`."""
+    with ExitStack() as stack:
+        made: dict[str, TestClient] = {}
+        for role in roles:
+            client = stack.enter_context(
+                TestClient(
+                    create_app(ConsoleConfig(office_dir, secure_cookies=False)),
+                    base_url="http://127.0.0.1",
+                )
+            )
+            sign_in(client, role)
+            made[role] = client
+        yield made
 
 
 @pytest.fixture

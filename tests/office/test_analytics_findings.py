@@ -18,14 +18,12 @@ from starlette.testclient import TestClient
 
 from ietp_desktop.office.analytics.findings import findings_report
 from ietp_desktop.office.analytics.model import Period, quarter_period
-from ietp_desktop.office.console.app import create_app
-from ietp_desktop.office.console.config import ConsoleConfig
 from ietp_desktop.office.folder import open_office_db
 from ietp_desktop.storage.db import Database, open_url
+from tests.office.conftest import signed_in_clients
 
 from ..bundle_world import World
 from .analytics_world import add_history
-from .conftest import USERNAMES, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,18 +46,8 @@ def office_history(office: World) -> World:
 
 @pytest.fixture
 def clients(office_history: World) -> Iterator[dict[str, TestClient]]:
-    made = {}
-    for role in USERNAMES:
-        client = TestClient(
-            create_app(ConsoleConfig(office_history.office_dir, secure_cookies=False)),
-            base_url="http://127.0.0.1",
-        )
-        client.__enter__()
-        sign_in(client, role)
-        made[role] = client
-    yield made
-    for client in made.values():
-        client.__exit__(None, None, None)
+    with signed_in_clients(office_history.office_dir) as made:
+        yield made
 
 
 def _rows(report: object, key: str) -> tuple[tuple[object, ...], ...]:

@@ -12,11 +12,8 @@ import pytest
 from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
-from ietp_desktop.office.console.app import create_app
-from ietp_desktop.office.console.config import ConsoleConfig
-
 from ..bundle_world import World
-from .conftest import USERNAMES, csrf_of, sign_in
+from .conftest import csrf_of, signed_in_clients
 from .review_world import office_db, receive
 from .test_cap_followup import PDF, cap_codes, factory_workbook, jpeg
 
@@ -24,18 +21,8 @@ from .test_cap_followup import PDF, cap_codes, factory_workbook, jpeg
 @pytest.fixture
 def clients(office: World, tmp_path: Path) -> Iterator[tuple[World, dict[str, TestClient]]]:
     world = receive(office, tmp_path)
-    made = {}
-    for role in USERNAMES:
-        client = TestClient(
-            create_app(ConsoleConfig(world.office_dir, secure_cookies=False)),
-            base_url="http://127.0.0.1",
-        )
-        client.__enter__()
-        sign_in(client, role)
-        made[role] = client
-    yield world, made
-    for client in made.values():
-        client.__exit__(None, None, None)
+    with signed_in_clients(world.office_dir) as made:
+        yield world, made
 
 
 def test_cap_round_trip_on_the_console(

@@ -24,7 +24,7 @@ from ietp_desktop.services.sync.bundles import export_visits
 from ietp_desktop.storage.models import Attachment, CorrectiveAction, Factory, Finding, Visit
 
 from ..bundle_world import SPECIALIST_PASSPHRASE, World
-from .conftest import PASSWORDS, USERNAMES, csrf_of, sign_in
+from .conftest import PASSWORDS, USERNAMES, csrf_of, signed_in_clients
 
 ROLES = tuple(USERNAMES)
 SCRIPT = '<script>alert("x")</script>'
@@ -103,15 +103,8 @@ def _app(world: World) -> TestClient:
 
 @pytest.fixture
 def clients(received: World) -> Iterator[dict[str, TestClient]]:
-    made = {}
-    for role in ROLES:
-        client = _app(received)
-        client.__enter__()
-        sign_in(client, role)
-        made[role] = client
-    yield made
-    for client in made.values():
-        client.__exit__(None, None, None)
+    with signed_in_clients(received.office_dir, ROLES) as made:
+        yield made
 
 
 # POSTs that would end the session or change the signed-in user before the walk is over.

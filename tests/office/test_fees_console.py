@@ -14,14 +14,12 @@ from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
 from ietp_desktop.office import money_followup
-from ietp_desktop.office.console.app import create_app
-from ietp_desktop.office.console.config import ConsoleConfig
 from ietp_desktop.office.folder import open_office_db
 from ietp_desktop.storage.models import Factory, Finding, Visit
 from ietp_desktop.storage.office_money_models import OfficeInvoice
 from tests.bundle_world import World, database_state
 
-from .conftest import USERNAMES, csrf_of, sign_in
+from .conftest import csrf_of, signed_in_clients
 from .money_fixtures import money_world
 
 __all__ = ["money_world"]
@@ -31,18 +29,8 @@ TODAY = date.today()
 
 @pytest.fixture
 def clients(money_world: World) -> Iterator[dict[str, TestClient]]:
-    made = {}
-    for role in USERNAMES:
-        client = TestClient(
-            create_app(ConsoleConfig(money_world.office_dir, secure_cookies=False)),
-            base_url="http://127.0.0.1",
-        )
-        client.__enter__()
-        sign_in(client, role)
-        made[role] = client
-    yield made
-    for client in made.values():
-        client.__exit__(None, None, None)
+    with signed_in_clients(money_world.office_dir) as made:
+        yield made
 
 
 def _post(client: TestClient, path: str, data: dict[str, str]) -> object:

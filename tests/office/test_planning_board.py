@@ -14,8 +14,6 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from ietp_desktop.domain.pv_window import add_months
-from ietp_desktop.office.console.app import create_app
-from ietp_desktop.office.console.config import ConsoleConfig
 from ietp_desktop.office.console.outbox import outbox_dir
 from ietp_desktop.office.folder import open_office_db
 from ietp_desktop.office.planning import board, calendar
@@ -25,7 +23,7 @@ from ietp_desktop.storage.models import Factory, FormDefinition, Visit
 from ietp_desktop.storage.office_planning_models import OfficePlannedVisit
 
 from ..bundle_world import SPECIALIST_PASSPHRASE, World, row_count
-from .conftest import csrf_of, sign_in
+from .conftest import csrf_of, signed_in_clients
 
 TODAY = date.today()
 SEAL = add_months(TODAY, -2) - timedelta(days=10)  # the window opened 10 days ago
@@ -111,18 +109,8 @@ def test_a_specialists_load_counts_open_visits_per_week(office: World) -> None:
 
 @pytest.fixture
 def clients(office: World) -> Iterator[dict[str, TestClient]]:
-    made: dict[str, TestClient] = {}
-    for role in ("coordinator", "read-only"):
-        client = TestClient(
-            create_app(ConsoleConfig(office.office_dir, secure_cookies=False)),
-            base_url="http://127.0.0.1",
-        )
-        client.__enter__()
-        sign_in(client, role)
-        made[role] = client
-    yield made
-    for client in made.values():
-        client.__exit__(None, None, None)
+    with signed_in_clients(office.office_dir, ("coordinator", "read-only")) as made:
+        yield made
 
 
 def _post(client: TestClient, path: str, **data: str) -> object:
